@@ -1,0 +1,128 @@
+// Package postgres opens the PostgreSQL pool, runs the embedded migrations
+// and offers the small helpers every store uses (Querier, InTx, error
+// translation).
+package postgres
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Querier is what unexported store functions take, so a method can run them
+// on the pool or inside a transaction.
+type Querier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// Options tunes the pool.
+type Options struct {
+	MaxConns         int32
+	StatementTimeout time.Duration
+}
+
+// Open connects to url, sets the statement timeout and time zone for every
+// connection, and pings the server.
+func Open(ctx context.Context, url string, o Options) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	if o.MaxConns > 0 {
+		cfg.MaxConns = o.MaxConns
+	}
+	if cfg.ConnConfig.RuntimeParams == nil {
+		cfg.ConnConfig.RuntimeParams = map[string]string{}
+	}
+	if o.StatementTimeout > 0 {
+		cfg.ConnConfig.RuntimeParams["statement_timeout"] = fmt.Sprint(o.StatementTimeout.Milliseconds())
+	}
+	cfg.ConnConfig.RuntimeParams["application_name"] = "ocop"
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
+	}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := pool.Ping(pctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
+	}
+	return pool, nil
+}
+
+// InTx runs fn in a transaction, committing when fn returns nil.
+func InTx(ctx context.Context, pool *pgxpool.Pool, fn func(tx pgx.Tx) error) error {
+	return pgx.BeginFunc(ctx, pool, fn)
+}
+
+// IsUniqueViolation reports whether err is a unique-constraint violation,
+// of the named constraint when name is not empty.
+func IsUniqueViolation(err error, name string) bool {
+	return hasCode(err, "23505", name)
+}
+
+// IsCheckViolation reports whether err is a check-constraint violation.
+func IsCheckViolation(err error) bool { return hasCode(err, "23514", "") }
+
+func hasCode(err error, code, constraint string) bool {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || pgErr.Code != code {
+		return false
+	}
+	return constraint == "" || pgErr.ConstraintName == constraint
+}
+
+// Migrations returns the embedded migration files.
+func Migrations() fs.FS {
+	sub, err := fs.Sub(migrationFiles, "migrations")
+	if err != nil {
+		panic(err)
+	}
+	return sub
+}
+
+// NewMigrator returns a goose provider over the embedded migrations. A
+// PostgreSQL advisory lock keeps two replicas from migrating at once. Close
+// it when done.
+func NewMigrator(pool *pgxpool.Pool) (*goose.Provider, error) {
+	locker, err := lock.NewPostgresSessionLocker()
+	if err != nil {
+		return nil, err
+	}
+	db := stdlib.OpenDBFromPool(pool)
+	p, err := goose.NewProvider(goose.DialectPostgres, db, Migrations(), goose.WithSessionLocker(locker))
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return p, nil
+}
+
+// Migrate applies every pending migration.
+func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
+	p, err := NewMigrator(pool)
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}

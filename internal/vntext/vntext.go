@@ -1,0 +1,135 @@
+// Package vntext normalises Vietnamese text: NFC for storage, a fold key for
+// matching (diacritics, tone-mark placement, đ and case removed), and slugs.
+//
+// The same visible word can arrive as NFC or NFD, and with the old ("Hoà") or
+// new ("Hòa") tone placement. NFC fixes the first; only folding fixes the
+// second, so comparisons and unique keys use Fold and pages show the NFC text.
+package vntext
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// NFC returns s in Unicode normalisation form C with surrounding space
+// trimmed, internal runs of white space collapsed to one space, and control
+// and zero-width characters removed. It is what every stored name goes
+// through.
+func NFC(s string) string {
+	s = norm.NFC.String(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		switch {
+		case r == utf8.RuneError:
+			continue
+		case unicode.IsSpace(r):
+			space = b.Len() > 0
+			continue
+		case isInvisible(r):
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// CleanText is NFC for multi-line text such as descriptions: it keeps line
+// breaks, normalises to NFC, drops control and zero-width characters and
+// trims the ends.
+func CleanText(s string) string {
+	s = norm.NFC.String(strings.ReplaceAll(s, "\r\n", "\n"))
+	s = strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\t' {
+			return r
+		}
+		if r == utf8.RuneError || isInvisible(r) {
+			return -1
+		}
+		return r
+	}, s)
+	return strings.TrimSpace(s)
+}
+
+func isInvisible(r rune) bool {
+	switch r {
+	case '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u00ad':
+		return true
+	}
+	return unicode.IsControl(r) || unicode.In(r, unicode.Bidi_Control)
+}
+
+// Fold returns the matching key of s: NFC-cleaned, diacritics and tone marks
+// removed, đ/Đ mapped to d, lower-cased, with runs of anything that is not a
+// letter or digit collapsed to one space. "Thanh Hoá", "thanh hòa" and the
+// NFD form of either all fold to "thanh hoa".
+func Fold(s string) string {
+	d := norm.NFD.String(s)
+	var b strings.Builder
+	b.Grow(len(d))
+	gap := false
+	for _, r := range d {
+		if unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		switch r {
+		case 'đ', 'Đ', 'Ð', 'ð':
+			r = 'd'
+		}
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if gap && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			gap = false
+			b.WriteRune(unicode.ToLower(r))
+			continue
+		}
+		gap = true
+	}
+	return b.String()
+}
+
+// Slug returns the URL slug of s: the fold key with non-ASCII letters and
+// digits dropped and words joined by hyphens ("Nước mắm Phú Quốc" →
+// "nuoc-mam-phu-quoc"). It returns "" when nothing is left.
+func Slug(s string) string {
+	f := Fold(s)
+	var b strings.Builder
+	b.Grow(len(f))
+	dash := false
+	for _, r := range f {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(r)
+			continue
+		}
+		dash = true
+	}
+	return b.String()
+}
+
+// Truncate returns s cut to at most n runes (never in the middle of a rune).
+func Truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	i := 0
+	for j := range s {
+		if i == n {
+			return s[:j]
+		}
+		i++
+	}
+	return s
+}

@@ -1,0 +1,70 @@
+package vntext
+
+import "testing"
+
+func TestFold(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"nfc", "Nước mắm Phú Quốc", "nuoc mam phu quoc"},
+		{"nfd", "Ha\u0300 No\u0323\u0302i", "ha noi"},
+		{"old tone placement", "Thanh Hoá", "thanh hoa"},
+		{"new tone placement", "Thanh Hòa", "thanh hoa"},
+		{"d with stroke", "Đắk Lắk", "dak lak"},
+		{"eth lookalike", "Ðồng Tháp", "dong thap"},
+		{"punctuation and spaces", "  Chè  Shan-tuyết (cổ thụ)  ", "che shan tuyet co thu"},
+		{"digits", "Nước mắm 40° đạm", "nuoc mam 40 dam"},
+		{"empty", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Fold(tt.in); got != tt.want {
+				t.Errorf("Fold(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestSlug(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Nước mắm Phú Quốc", "nuoc-mam-phu-quoc"},
+		{"Chè Shan tuyết cổ thụ Đồng Văn", "che-shan-tuyet-co-thu-dong-van"},
+		{"Xã Đắk Glong", "xa-dak-glong"},
+		{"Thanh Hoá", "thanh-hoa"},
+		{"Dừa sáp sợi (VICOSAP)", "dua-sap-soi-vicosap"},
+		{"<script>", "script"},
+		{"中文", ""},
+	}
+	for _, tt := range tests {
+		if got := Slug(tt.in); got != tt.want {
+			t.Errorf("Slug(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestNFC(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Ha\u0300 No\u0323\u0302i", "Hà Nội"},
+		{"  Hà \t\n Nội  ", "Hà Nội"},
+		{"\u200b\u200bTrà\u200b", "Trà"},
+		{"a\x00b", "ab"},
+		{"\u202eexe", "exe"},
+	}
+	for _, tt := range tests {
+		if got := NFC(tt.in); got != tt.want {
+			t.Errorf("NFC(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	if got := CleanText("dòng 1\r\ndòng\u200b 2 "); got != "dòng 1\ndòng 2" {
+		t.Errorf("CleanText = %q", got)
+	}
+}
+
+func TestTruncate(t *testing.T) {
+	if got := Truncate("Hà Nội", 2); got != "Hà" {
+		t.Errorf("Truncate = %q", got)
+	}
+	if got := Truncate("Hà", 5); got != "Hà" {
+		t.Errorf("Truncate = %q", got)
+	}
+}
