@@ -9,6 +9,7 @@
 #   deploy/dev/postgres.sh start   # idempotent; prints the admin URL
 #   deploy/dev/postgres.sh stop
 #   deploy/dev/postgres.sh url
+#   deploy/dev/postgres.sh db NAME # start, create database NAME if missing, print its URL
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -58,17 +59,10 @@ fi
 
 admin_url="postgres://${pguser}@127.0.0.1:${port}/postgres?sslmode=disable"
 
-case "$cmd" in
-url)
-	echo "$admin_url"
-	;;
-stop)
-	if [ -f "$data/PG_VERSION" ]; then "${runas[@]}" "$bindir/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true; fi
-	;;
-start)
+start_cluster() {
 	if [ ! -f "$data/PG_VERSION" ]; then
 		mkdir -p "$data"
-		[ "$(id -u)" = 0 ] && chown postgres: "$data"
+		if [ "$(id -u)" = 0 ]; then chown postgres: "$data"; fi
 		chmod 700 "$data"
 		log "initialising a private cluster in $data"
 		"${runas[@]}" "$bindir/initdb" -D "$data" -U "$pguser" --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
@@ -85,6 +79,26 @@ CONF
 		"${runas[@]}" "$bindir/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 start >/dev/null ||
 			{ log "PostgreSQL did not start; see $data/server.log"; tail -n 20 "$data/server.log" >&2; exit 1; }
 	fi
+}
+
+case "$cmd" in
+db)
+	name=${2:?usage: $0 db NAME}
+	[[ "$name" =~ ^[a-z0-9_]+$ ]] || { log "database name must match [a-z0-9_]+"; exit 2; }
+	start_cluster
+	if [ -z "$("$bindir/psql" "$admin_url" -tAc "SELECT 1 FROM pg_database WHERE datname = '$name'")" ]; then
+		"$bindir/psql" "$admin_url" -qc "CREATE DATABASE \"$name\"" >/dev/null
+	fi
+	echo "postgres://${pguser}@127.0.0.1:${port}/${name}?sslmode=disable"
+	;;
+url)
+	echo "$admin_url"
+	;;
+stop)
+	if [ -f "$data/PG_VERSION" ]; then "${runas[@]}" "$bindir/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true; fi
+	;;
+start)
+	start_cluster
 	echo "$admin_url"
 	;;
 *)

@@ -68,3 +68,11 @@ func TestTruncate(t *testing.T) {
 		t.Errorf("Truncate = %q", got)
 	}
 }
+
+func TestVND(t *testing.T) {
+	for in, want := range map[int64]string{0: "0\u00a0₫", 999: "999\u00a0₫", 1000: "1.000\u00a0₫", 1250000: "1.250.000\u00a0₫", -45000: "-45.000\u00a0₫"} {
+		if got := VND(in); got != want {
+			t.Errorf("VND(%d) = %q, want %q", in, got, want)
+		}
+	}
+}

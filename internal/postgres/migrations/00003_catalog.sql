@@ -105,15 +105,37 @@ INSERT INTO catalog_state DEFAULT VALUES;
 -- +goose StatementBegin
 CREATE FUNCTION bump_catalog_version() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE catalog_state SET version = version + 1;
+  -- statement-level, so a bulk import bumps once per statement; statements
+  -- that touch no row (an idempotent re-import) leave the version alone
+  IF EXISTS (SELECT 1 FROM changed_rows) THEN
+    UPDATE catalog_state SET version = version + 1;
+  END IF;
   RETURN NULL;
 END $$;
 -- +goose StatementEnd
-CREATE TRIGGER producer_catalog_version AFTER INSERT OR UPDATE OR DELETE ON producer
+CREATE TRIGGER producer_catalog_version_ins AFTER INSERT ON producer REFERENCING NEW TABLE AS changed_rows
   FOR EACH STATEMENT EXECUTE FUNCTION bump_catalog_version();
-CREATE TRIGGER product_catalog_version AFTER INSERT OR UPDATE OR DELETE ON product
+CREATE TRIGGER producer_catalog_version_upd AFTER UPDATE ON producer REFERENCING NEW TABLE AS changed_rows
   FOR EACH STATEMENT EXECUTE FUNCTION bump_catalog_version();
-CREATE TRIGGER certificate_catalog_version AFTER INSERT OR UPDATE OR DELETE ON certificate
+CREATE TRIGGER producer_catalog_version_del AFTER DELETE ON producer REFERENCING OLD TABLE AS changed_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION bump_catalog_version();
+CREATE TRIGGER product_catalog_version_ins AFTER INSERT ON product REFERENCING NEW TABLE AS changed_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION bump_catalog_version();
+CREATE TRIGGER product_catalog_version_upd AFTER UPDATE ON product REFERENCING NEW TABLE AS changed_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION bump_catalog_version();
+CREATE TRIGGER product_catalog_version_del AFTER DELETE ON product REFERENCING OLD TABLE AS changed_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION bump_catalog_version();
+CREATE TRIGGER certificate_catalog_version_ins AFTER INSERT ON certificate REFERENCING NEW TABLE AS changed_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION bump_catalog_version();
+CREATE TRIGGER certificate_catalog_version_upd AFTER UPDATE ON certificate REFERENCING NEW TABLE AS changed_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION bump_catalog_version();
+CREATE TRIGGER certificate_catalog_version_del AFTER DELETE ON certificate REFERENCING OLD TABLE AS changed_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION bump_catalog_version();
+CREATE TRIGGER province_catalog_version_ins AFTER INSERT ON province REFERENCING NEW TABLE AS changed_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION bump_catalog_version();
+CREATE TRIGGER province_catalog_version_upd AFTER UPDATE ON province REFERENCING NEW TABLE AS changed_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION bump_catalog_version();
+CREATE TRIGGER province_catalog_version_del AFTER DELETE ON province REFERENCING OLD TABLE AS changed_rows
   FOR EACH STATEMENT EXECUTE FUNCTION bump_catalog_version();
 
 -- The one definition of "public": a published product of an active producer
@@ -131,6 +153,9 @@ DROP VIEW public_product;
 DROP TABLE certificate;
 DROP TABLE product;
 DROP TABLE producer;
+DROP TRIGGER province_catalog_version_ins ON province;
+DROP TRIGGER province_catalog_version_upd ON province;
+DROP TRIGGER province_catalog_version_del ON province;
 DROP TABLE catalog_state;
 DROP FUNCTION bump_catalog_version();
 DROP FUNCTION producer_commune_in_province();

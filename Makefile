@@ -1,0 +1,58 @@
+# The one entry point. `make run` and `make test` set up everything they need
+# on a fresh Debian machine with Go (PostgreSQL via apt, a private cluster
+# under .data/postgres); nothing is installed by hand.
+
+SHELL       := /bin/bash
+GO          ?= go
+PG          := deploy/dev/postgres.sh
+SHARED_DATA ?= $(abspath ../shared/data)
+ADMIN_UNITS ?= $(SHARED_DATA)/vn-admin-units/provinces-wards.json
+BENCH_PRODUCTS ?= 10000
+
+.PHONY: run test build bench lint migrate db-stop clean help
+
+help:
+	@echo "make run    serve the storefront with demo data on http://localhost:$${PORT:-8080}"
+	@echo "make test   run every test against a private PostgreSQL"
+	@echo "make bench  load 10,000 products and measure the API under load"
+	@echo "make lint   go vet and gofmt"
+
+build:
+	$(GO) build -trimpath -o bin/ocop ./cmd/ocop
+
+# Serve with demo data: a private PostgreSQL unless DATABASE_URL is set.
+run: build
+	@set -euo pipefail; \
+	if [ -z "$${DATABASE_URL:-}" ]; then export DATABASE_URL=$$($(PG) db ocop); fi; \
+	bin/ocop migrate up; \
+	if [ -f "$(ADMIN_UNITS)" ]; then bin/ocop geo import "$(ADMIN_UNITS)"; \
+	else echo "communes not loaded: $(ADMIN_UNITS) not found (set ADMIN_UNITS=...)"; fi; \
+	bin/ocop seed; \
+	exec bin/ocop serve
+
+migrate: build
+	@set -euo pipefail; \
+	if [ -z "$${DATABASE_URL:-}" ]; then export DATABASE_URL=$$($(PG) db ocop); fi; \
+	bin/ocop migrate up
+
+# Every test, against the private cluster (each test creates and drops its
+# own database). OCOP_TEST_REQUIRE_DB=1 turns a missing database into a
+# failure instead of a skip.
+test:
+	@set -euo pipefail; \
+	admin=$$($(PG) start); \
+	OCOP_TEST_DATABASE_URL=$$admin OCOP_TEST_REQUIRE_DB=1 OCOP_SHARED_DATA="$(SHARED_DATA)" \
+		$(GO) test -race -count=1 ./...
+
+bench: build
+	@deploy/dev/bench.sh $(BENCH_PRODUCTS)
+
+lint:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
+
+db-stop:
+	@$(PG) stop
+
+clean: db-stop
+	rm -rf bin .data

@@ -1,0 +1,270 @@
+package catalog
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/sync/singleflight"
+
+	"github.com/ocopvn/ocop/internal/apperr"
+)
+
+// Service answers catalog reads. It is safe for concurrent use.
+type Service struct {
+	pool    *pgxpool.Pool
+	now     func() time.Time
+	current atomic.Pointer[snapshot]
+	rebuild singleflight.Group
+}
+
+// New returns a Service reading from pool. now is the clock (nil: time.Now).
+func New(pool *pgxpool.Pool, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{pool: pool, now: now}
+}
+
+// snapshot returns a snapshot no older than the last committed catalog
+// change: one primary-key read of catalog_state, and a rebuild when the
+// version or the date in Vietnam moved.
+func (s *Service) snapshot(ctx context.Context) (*snapshot, error) {
+	var version int64
+	if err := s.pool.QueryRow(ctx, `SELECT version FROM catalog_state`).Scan(&version); err != nil {
+		return nil, fmt.Errorf("catalog version: %w", err)
+	}
+	day := s.now().In(Vietnam).Format(time.DateOnly)
+	if snap := s.current.Load(); snap != nil && snap.version >= version && snap.day == day {
+		return snap, nil
+	}
+	v, err, _ := s.rebuild.Do(strconv.FormatInt(version, 10)+day, func() (any, error) {
+		if snap := s.current.Load(); snap != nil && snap.version >= version && snap.day == day {
+			return snap, nil
+		}
+		// Build from a repeatable-read transaction so version and rows agree.
+		// Detached from the first caller, who may give up while others wait.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
+		var snap *snapshot
+		err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+			var v int64
+			if err := tx.QueryRow(ctx, `SELECT version FROM catalog_state`).Scan(&v); err != nil {
+				return err
+			}
+			var err error
+			snap, err = buildSnapshot(ctx, tx, v, day)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		for {
+			old := s.current.Load()
+			if old != nil && old.version > snap.version && old.day == day {
+				return old, nil
+			}
+			if s.current.CompareAndSwap(old, snap) {
+				return snap, nil
+			}
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("build catalog snapshot: %w", err)
+	}
+	return v.(*snapshot), nil
+}
+
+// Reference returns the provinces and the product-group tree.
+func (s *Service) Reference(ctx context.Context) (*Reference, error) {
+	snap, err := s.snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return snap.ref, nil
+}
+
+// ListProducts returns a page of public products. It returns an
+// apperr.Invalid error for a bad filter.
+func (s *Service) ListProducts(ctx context.Context, f Filter) (Page, error) {
+	snap, err := s.snapshot(ctx)
+	if err != nil {
+		return Page{}, err
+	}
+	f, err = snap.ref.Normalize(f)
+	if err != nil {
+		return Page{}, err
+	}
+	return snap.list(f), nil
+}
+
+// AppendItemsJSON appends the JSON array of items to buf. Items carry their
+// JSON encoded once per snapshot, so lists cost no encoding per request.
+func AppendItemsJSON(buf *bytes.Buffer, items []*ListItem) {
+	buf.WriteByte('[')
+	for i, it := range items {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.Write(it.json)
+	}
+	buf.WriteByte(']')
+}
+
+// ProvinceCount is a province with the number of its public products.
+type ProvinceCount struct {
+	Province
+	ProductCount int `json:"product_count"`
+}
+
+// GroupCount is a product group with the number of its public products.
+type GroupCount struct {
+	Group
+	ProductCount int `json:"product_count"`
+}
+
+// Provinces returns every province with its public product count.
+func (s *Service) Provinces(ctx context.Context) ([]ProvinceCount, error) {
+	snap, err := s.snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ProvinceCount, len(snap.ref.Provinces))
+	for i, p := range snap.ref.Provinces {
+		out[i] = ProvinceCount{Province: p, ProductCount: snap.provinceCount[p.Code]}
+	}
+	return out, nil
+}
+
+// Groups returns the product-group tree (in tree order) with public product
+// counts at every level.
+func (s *Service) Groups(ctx context.Context) ([]GroupCount, error) {
+	snap, err := s.snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]GroupCount, len(snap.ref.Groups))
+	for i, g := range snap.ref.Groups {
+		out[i] = GroupCount{Group: g, ProductCount: snap.groupCount[g.Code]}
+	}
+	return out, nil
+}
+
+const productQuery = `
+SELECT p.slug, p.name, p.description, p.unit, p.price_vnd, p.price_is_demo, p.stock > 0, p.group_code,
+       pr.slug, pr.name, pr.producer_type, pr.province_code,
+       cm.code, cm.full_name,
+       c.star, c.score::float8, c.decision_no, c.decision_date, c.issuing_level, c.issuing_authority, c.valid_from, c.valid_until
+FROM public_product p
+JOIN producer pr ON pr.id = p.producer_id
+JOIN certificate c ON c.id = p.certificate_id
+LEFT JOIN commune cm ON cm.code = pr.commune_code
+WHERE p.slug = $1`
+
+// Product returns the public product with slug, or ErrProductNotFound when
+// there is none or it is not public (draft, suspended, no active certificate).
+func (s *Service) Product(ctx context.Context, slug string) (_ *Product, err error) {
+	defer apperr.Wrap(&err, "catalog.Product(%q)", slug)
+	ref, err := s.Reference(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p := &Product{Images: []Image{}}
+	var groupCode, provinceCode string
+	var communeCode, communeName *string
+	var decided, from, until time.Time
+	err = s.pool.QueryRow(ctx, productQuery, slug).Scan(
+		&p.Slug, &p.Name, &p.Description, &p.Unit, &p.PriceVND, &p.PriceIsDemo, &p.InStock, &groupCode,
+		&p.Producer.Slug, &p.Producer.Name, &p.Producer.Type, &provinceCode,
+		&communeCode, &communeName,
+		&p.Certificate.Star, &p.Certificate.Score, &p.Certificate.DecisionNo, &decided,
+		&p.Certificate.IssuingLevel, &p.Certificate.IssuingAuthority, &from, &until)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, ErrProductNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	p.Star = p.Certificate.Star
+	p.Certificate.DecisionDate = decided.Format(time.DateOnly)
+	p.Certificate.ValidFrom = from.Format(time.DateOnly)
+	p.Certificate.ValidUntil = until.Format(time.DateOnly)
+	p.Producer.TypeName = ProducerTypeNames[p.Producer.Type]
+	if pv, ok := ref.Province(provinceCode); ok {
+		p.Province = CodeRef{Code: pv.Code, Name: pv.Name}
+	}
+	if communeCode != nil {
+		p.Commune = &CodeRef{Code: *communeCode, Name: *communeName}
+	}
+	for _, g := range ref.Path(groupCode) {
+		p.GroupPath = append(p.GroupPath, CodeRef{Code: g.Code, Name: g.Name})
+	}
+	return p, nil
+}
+
+const producerQuery = `
+SELECT pr.slug, pr.name, pr.producer_type, pr.story, pr.province_code, pr.street_line, pr.address_as_issued,
+       coalesce(pr.phone_e164, ''), coalesce(pr.email, ''), coalesce(pr.website, ''), pr.created_at,
+       cm.code, cm.full_name
+FROM producer pr
+LEFT JOIN commune cm ON cm.code = pr.commune_code
+WHERE pr.slug = $1 AND pr.status = 'active'`
+
+// Producer returns the active producer with slug, or ErrProducerNotFound.
+func (s *Service) Producer(ctx context.Context, slug string) (_ *Producer, err error) {
+	defer apperr.Wrap(&err, "catalog.Producer(%q)", slug)
+	ref, err := s.Reference(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p := &Producer{}
+	var provinceCode, street, asIssued string
+	var communeCode, communeName *string
+	var created time.Time
+	err = s.pool.QueryRow(ctx, producerQuery, slug).Scan(&p.Slug, &p.Name, &p.Type, &p.Story, &provinceCode,
+		&street, &asIssued, &p.Phone, &p.Email, &p.Website, &created, &communeCode, &communeName)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, ErrProducerNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	p.TypeName = ProducerTypeNames[p.Type]
+	p.CreatedAt = created.In(Vietnam).Format(time.DateOnly)
+	pv, _ := ref.Province(provinceCode)
+	if pv != nil {
+		p.Province = CodeRef{Code: pv.Code, Name: pv.Name}
+	}
+	if communeCode != nil {
+		p.Commune = &CodeRef{Code: *communeCode, Name: *communeName}
+	}
+	// Prefer the current address (street, commune, province); fall back to
+	// the address printed on the decision, which may use pre-2025 units.
+	switch {
+	case street != "" || p.Commune != nil:
+		addr := street
+		if p.Commune != nil {
+			addr = joinAddr(addr, p.Commune.Name)
+		}
+		if pv != nil {
+			addr = joinAddr(addr, pv.FullName)
+		}
+		p.Address = addr
+	default:
+		p.Address = asIssued
+	}
+	return p, nil
+}
+
+func joinAddr(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + ", " + b
+}

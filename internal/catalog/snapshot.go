@@ -1,0 +1,243 @@
+package catalog
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ocopvn/ocop/internal/postgres"
+)
+
+// Reference is the reference data lists need: provinces and the group tree.
+type Reference struct {
+	Provinces []Province // in code order
+	Groups    []Group    // in tree order
+	province  map[string]*Province
+	group     map[string]*Group
+}
+
+// Province finds a province by code or slug.
+func (r *Reference) Province(key string) (*Province, bool) {
+	p, ok := r.province[key]
+	return p, ok
+}
+
+// Group finds a product group by code or slug.
+func (r *Reference) Group(key string) (*Group, bool) {
+	g, ok := r.group[key]
+	return g, ok
+}
+
+// Path returns the groups from the top level down to code.
+func (r *Reference) Path(code string) []*Group {
+	var path []*Group
+	for g, ok := r.group[code]; ok; g, ok = r.group[g.ParentCode] {
+		path = append(path, g)
+		if g.ParentCode == "" {
+			break
+		}
+	}
+	slices.Reverse(path)
+	return path
+}
+
+func loadReference(ctx context.Context, q postgres.Querier) (*Reference, error) {
+	rows, err := q.Query(ctx, `SELECT code, name, full_name, name_en, kind, slug FROM province ORDER BY code`)
+	if err != nil {
+		return nil, err
+	}
+	provinces, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Province, error) {
+		var p Province
+		err := row.Scan(&p.Code, &p.Name, &p.FullName, &p.NameEn, &p.Kind, &p.Slug)
+		return p, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	rows, err = q.Query(ctx, `
+		SELECT code, coalesce(parent_code, ''), level, name, coalesce(name_en, ''), coalesce(lead_ministry, ''), slug, is_leaf
+		FROM product_group ORDER BY sort_order`)
+	if err != nil {
+		return nil, err
+	}
+	groups, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Group, error) {
+		var g Group
+		err := row.Scan(&g.Code, &g.ParentCode, &g.Level, &g.Name, &g.NameEn, &g.LeadMinistry, &g.Slug, &g.IsLeaf)
+		return g, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	r := &Reference{Provinces: provinces, Groups: groups, province: map[string]*Province{}, group: map[string]*Group{}}
+	for i := range r.Provinces {
+		p := &r.Provinces[i]
+		r.province[p.Code] = p
+		r.province[p.Slug] = p
+	}
+	for i := range r.Groups {
+		g := &r.Groups[i]
+		r.group[g.Code] = g
+		r.group[g.Slug] = g
+	}
+	return r, nil
+}
+
+// snapshot is an immutable view of the public catalog at one version.
+type snapshot struct {
+	version int64
+	day     string // date in Vietnam when built
+	ref     *Reference
+	newest  []*ListItem // certified_on desc, created_at desc, id desc
+	price   []*ListItem // price asc, id asc
+	star    []*ListItem // star desc, then newest
+	// counts of public products per province code and per group code (any level)
+	provinceCount map[string]int
+	groupCount    map[string]int
+}
+
+const snapshotQuery = `
+SELECT p.id, p.slug, p.name, p.price_vnd, p.price_is_demo, p.unit, p.stock > 0,
+       p.group_code, p.star, p.certified_on, p.created_at,
+       pr.slug, pr.name, pr.province_code
+FROM public_product p
+JOIN producer pr ON pr.id = p.producer_id`
+
+func buildSnapshot(ctx context.Context, q postgres.Querier, version int64, day string) (*snapshot, error) {
+	ref, err := loadReference(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("load reference data: %w", err)
+	}
+	rows, err := q.Query(ctx, snapshotQuery)
+	if err != nil {
+		return nil, fmt.Errorf("load public products: %w", err)
+	}
+	defer rows.Close()
+	s := &snapshot{version: version, day: day, ref: ref, provinceCount: map[string]int{}, groupCount: map[string]int{}}
+	for rows.Next() {
+		it := &ListItem{}
+		var groupCode, provinceCode string
+		var certified time.Time
+		if err := rows.Scan(&it.ID, &it.Slug, &it.Name, &it.PriceVND, &it.PriceIsDemo, &it.Unit, &it.InStock,
+			&groupCode, &it.Star, &certified, &it.CreatedAt, &it.Producer.Slug, &it.Producer.Name, &provinceCode); err != nil {
+			return nil, err
+		}
+		it.producerSlug = it.Producer.Slug
+		it.CertifiedOn = certified.Format(time.DateOnly)
+		if g, ok := ref.Group(groupCode); ok {
+			it.Group = CodeRef{Code: g.Code, Name: g.Name}
+		}
+		if p, ok := ref.Province(provinceCode); ok {
+			it.Province = CodeRef{Code: p.Code, Name: p.Name}
+		}
+		if it.json, err = json.Marshal(it); err != nil {
+			return nil, err
+		}
+		s.newest = append(s.newest, it)
+		s.provinceCount[it.Province.Code]++
+		for _, g := range ref.Path(groupCode) {
+			s.groupCount[g.Code]++
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	s.price = slices.Clone(s.newest)
+	s.star = slices.Clone(s.newest)
+	slices.SortFunc(s.newest, newer)
+	slices.SortFunc(s.price, func(a, b *ListItem) int {
+		if c := cmpInt(a.PriceVND, b.PriceVND); c != 0 {
+			return c
+		}
+		return cmpInt(a.ID, b.ID)
+	})
+	slices.SortFunc(s.star, func(a, b *ListItem) int {
+		if c := b.Star - a.Star; c != 0 {
+			return c
+		}
+		return newer(a, b)
+	})
+	return s, nil
+}
+
+// newer orders the most recently certified first (the date string is
+// yyyy-mm-dd, so it compares as text), then the most recently listed.
+func newer(a, b *ListItem) int {
+	if c := strings.Compare(b.CertifiedOn, a.CertifiedOn); c != 0 {
+		return c
+	}
+	if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
+		return c
+	}
+	return cmpInt(b.ID, a.ID)
+}
+
+func cmpInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// match reports whether it passes f (already normalised).
+func (f *Filter) match(it *ListItem) bool {
+	if f.Province != "" && it.Province.Code != f.Province {
+		return false
+	}
+	if f.Group != "" && it.Group.Code != f.Group && !strings.HasPrefix(it.Group.Code, f.Group+".") {
+		return false
+	}
+	if len(f.Stars) > 0 && !slices.Contains(f.Stars, it.Star) {
+		return false
+	}
+	if f.Producer != "" && it.producerSlug != f.Producer {
+		return false
+	}
+	if f.PriceMin != nil && it.PriceVND < *f.PriceMin {
+		return false
+	}
+	if f.PriceMax != nil && it.PriceVND > *f.PriceMax {
+		return false
+	}
+	return true
+}
+
+// list returns the page of items passing f, in f.Sort order.
+func (s *snapshot) list(f Filter) Page {
+	var order []*ListItem
+	reverse := false
+	switch f.Sort {
+	case SortPriceAsc:
+		order = s.price
+	case SortPriceDesc:
+		order, reverse = s.price, true
+	case SortStar:
+		order = s.star
+	default:
+		order = s.newest
+	}
+	from := (f.Page - 1) * f.PerPage
+	p := Page{Page: f.Page, PerPage: f.PerPage, Items: make([]*ListItem, 0, min(f.PerPage, len(order)))}
+	n := len(order)
+	for i := range n {
+		it := order[i]
+		if reverse {
+			it = order[n-1-i]
+		}
+		if !f.match(it) {
+			continue
+		}
+		if p.Total >= from && len(p.Items) < f.PerPage {
+			p.Items = append(p.Items, it)
+		}
+		p.Total++
+	}
+	return p
+}

@@ -1,0 +1,171 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/ocopvn/ocop/internal/apperr"
+	"github.com/ocopvn/ocop/internal/catalog"
+)
+
+type handler struct {
+	catalog *catalog.Service
+	pool    *pgxpool.Pool
+}
+
+func (h *handler) healthz(c *fiber.Ctx) error {
+	return c.JSON(fiber.Map{"status": "ok"})
+}
+
+func (h *handler) readyz(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+	defer cancel()
+	if err := h.pool.Ping(ctx); err != nil {
+		return apperr.E(apperr.Unavailable, "Cơ sở dữ liệu chưa sẵn sàng.", "database unreachable")
+	}
+	return c.JSON(fiber.Map{"status": "ready"})
+}
+
+func badParam(name, vi, en string) error {
+	return apperr.E(apperr.Invalid, vi, name+": "+en)
+}
+
+// parseCount parses a non-negative whole number of at most 12 digits: no
+// sign, no spaces, no exponent.
+func parseCount(name, s string) (int64, error) {
+	if s == "" || len(s) > 12 {
+		return 0, badParam(name, "Giá trị "+name+" phải là số nguyên không âm.", "want a whole number from 0 to 999999999999, got "+strconv.Quote(s))
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return 0, badParam(name, "Giá trị "+name+" phải là số nguyên không âm.", "want a whole number from 0 to 999999999999, got "+strconv.Quote(s))
+		}
+	}
+	return strconv.ParseInt(s, 10, 64)
+}
+
+// productFilter reads list parameters. Shape errors are reported here;
+// unknown codes and ranges by catalog.Normalize.
+func productFilter(c *fiber.Ctx) (catalog.Filter, error) {
+	f := catalog.Filter{
+		Province: c.Query("province"),
+		Group:    c.Query("group"),
+		Producer: c.Query("producer"),
+		Sort:     c.Query("sort"),
+	}
+	for _, raw := range c.Context().QueryArgs().PeekMulti("star") {
+		n, err := parseCount("star", string(raw))
+		if err != nil {
+			return f, err
+		}
+		f.Stars = append(f.Stars, int(min(n, 100)))
+	}
+	for name, dst := range map[string]**int64{"price_min": &f.PriceMin, "price_max": &f.PriceMax} {
+		if v := c.Query(name); v != "" {
+			n, err := parseCount(name, v)
+			if err != nil {
+				return f, err
+			}
+			*dst = &n
+		}
+	}
+	for name, dst := range map[string]*int{"page": &f.Page, "per_page": &f.PerPage} {
+		if v, ok := c.Queries()[name]; ok {
+			n, err := parseCount(name, v)
+			if err != nil {
+				return f, err
+			}
+			if n == 0 || n > 1_000_000 {
+				return f, badParam(name, "Giá trị "+name+" không hợp lệ.", "must be from 1 to 1000000")
+			}
+			*dst = int(n)
+		}
+	}
+	return f, nil
+}
+
+func writeList(c *fiber.Ctx, p catalog.Page) error {
+	var buf bytes.Buffer
+	buf.Grow(256 + len(p.Items)*400)
+	buf.WriteString(`{"items":`)
+	catalog.AppendItemsJSON(&buf, p.Items)
+	buf.WriteString(`,"total":`)
+	buf.WriteString(strconv.Itoa(p.Total))
+	buf.WriteString(`,"page":`)
+	buf.WriteString(strconv.Itoa(p.Page))
+	buf.WriteString(`,"per_page":`)
+	buf.WriteString(strconv.Itoa(p.PerPage))
+	buf.WriteByte('}')
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+	return c.Send(buf.Bytes())
+}
+
+func (h *handler) listProducts(c *fiber.Ctx) error {
+	f, err := productFilter(c)
+	if err != nil {
+		return err
+	}
+	p, err := h.catalog.ListProducts(c.UserContext(), f)
+	if err != nil {
+		return err
+	}
+	return writeList(c, p)
+}
+
+func (h *handler) showProduct(c *fiber.Ctx) error {
+	p, err := h.catalog.Product(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(p)
+}
+
+func (h *handler) showProducer(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	pr, err := h.catalog.Producer(ctx, c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	f, err := productFilter(c)
+	if err != nil {
+		return err
+	}
+	f.Producer = pr.Slug
+	page, err := h.catalog.ListProducts(ctx, f)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	buf.WriteString(`{"producer":`)
+	b, err := c.App().Config().JSONEncoder(pr)
+	if err != nil {
+		return err
+	}
+	buf.Write(b)
+	buf.WriteString(`,"products":{"items":`)
+	catalog.AppendItemsJSON(&buf, page.Items)
+	buf.WriteString(`,"total":` + strconv.Itoa(page.Total) + `,"page":` + strconv.Itoa(page.Page) + `,"per_page":` + strconv.Itoa(page.PerPage) + `}}`)
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+	return c.Send(buf.Bytes())
+}
+
+func (h *handler) listProvinces(c *fiber.Ctx) error {
+	ps, err := h.catalog.Provinces(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": ps, "total": len(ps)})
+}
+
+func (h *handler) listGroups(c *fiber.Ctx) error {
+	gs, err := h.catalog.Groups(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": gs, "total": len(gs)})
+}

@@ -1,0 +1,110 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/ocopvn/ocop/internal/apperr"
+)
+
+var kindStatus = map[apperr.Kind]int{
+	apperr.Internal:     fiber.StatusInternalServerError,
+	apperr.Invalid:      fiber.StatusBadRequest,
+	apperr.NotFound:     fiber.StatusNotFound,
+	apperr.Conflict:     fiber.StatusConflict,
+	apperr.Unauthorized: fiber.StatusUnauthorized,
+	apperr.Forbidden:    fiber.StatusForbidden,
+	apperr.Unavailable:  fiber.StatusServiceUnavailable,
+}
+
+// Problem is an RFC 9457 problem document.
+type Problem struct {
+	Type      string `json:"type"`
+	Title     string `json:"title"`
+	Status    int    `json:"status"`
+	Detail    string `json:"detail"`
+	MessageVI string `json:"message_vi,omitempty"`
+	Instance  string `json:"instance,omitempty"`
+	RequestID string `json:"request_id,omitempty"`
+}
+
+// errorHandler is the one place an error becomes a response: API paths get
+// application/problem+json, pages get HTML. Only 5xx errors are logged, and
+// their bodies never carry the internal error.
+func errorHandler(log *slog.Logger) fiber.ErrorHandler {
+	return func(c *fiber.Ctx, err error) error {
+		status := fiber.StatusInternalServerError
+		detail, vi := "The server could not complete the request; it has been logged.", "Đã có lỗi ở máy chủ. Vui lòng thử lại sau."
+		var fe *fiber.Error
+		if ae := apperr.As(err); ae != nil {
+			status = kindStatus[ae.Kind]
+			if ae.Kind != apperr.Internal {
+				detail, vi = ae.Detail, ae.Message
+			}
+		} else if errors.As(err, &fe) {
+			status = fe.Code
+			if status < 500 {
+				detail, vi = fe.Message, fiberMessageVI(status)
+			}
+		} else if errors.Is(c.UserContext().Err(), context.DeadlineExceeded) {
+			status = fiber.StatusServiceUnavailable
+			detail, vi = "The request took too long; try again.", "Yêu cầu mất quá nhiều thời gian, vui lòng thử lại."
+		}
+		if status >= 500 {
+			log.Error("request failed", "request_id", RequestID(c), "method", c.Method(), "path", c.Path(), "status", status, "err", err.Error())
+		}
+		if strings.HasPrefix(c.Path(), "/api/") || !acceptsHTML(c) {
+			return sendProblem(c, Problem{Title: http.StatusText(status), Status: status, Detail: detail, MessageVI: vi})
+		}
+		c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+		return c.Status(status).SendString(fmt.Sprintf(errorPage, status, html.EscapeString(vi), html.EscapeString(RequestID(c))))
+	}
+}
+
+func sendProblem(c *fiber.Ctx, p Problem) error {
+	if p.Type == "" {
+		p.Type = "about:blank"
+	}
+	p.Instance = c.OriginalURL()
+	if len(p.Instance) > 512 {
+		p.Instance = p.Instance[:512]
+	}
+	p.RequestID = RequestID(c)
+	b, _ := json.Marshal(p)
+	c.Set(fiber.HeaderContentType, "application/problem+json")
+	return c.Status(p.Status).Send(b)
+}
+
+func acceptsHTML(c *fiber.Ctx) bool {
+	a := c.Get(fiber.HeaderAccept)
+	return a == "" || strings.Contains(a, "text/html") || strings.Contains(a, "*/*")
+}
+
+func fiberMessageVI(status int) string {
+	switch status {
+	case fiber.StatusNotFound:
+		return "Không tìm thấy trang bạn cần."
+	case fiber.StatusMethodNotAllowed:
+		return "Phương thức không được hỗ trợ."
+	case fiber.StatusRequestEntityTooLarge:
+		return "Dữ liệu gửi lên quá lớn."
+	case fiber.StatusTooManyRequests:
+		return "Bạn gửi quá nhiều yêu cầu, vui lòng đợi một lát."
+	}
+	return "Yêu cầu không hợp lệ."
+}
+
+const errorPage = `<!doctype html>
+<html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Lỗi %[1]d · Chợ OCOP</title></head>
+<body style="font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1f2a1f">
+<main><h1>%[2]s</h1><p><a href="/">Về trang chủ</a></p><p style="color:#555;font-size:.85rem">Mã lỗi %[1]d · mã yêu cầu %[3]s</p></main>
+</body></html>`

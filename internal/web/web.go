@@ -1,0 +1,97 @@
+// Package web builds the HTTP server: hardened Fiber settings, the
+// middleware every request goes through (recover, request id, deadline,
+// access log, metrics, security headers), the error handler, health and
+// readiness, metrics, and the public JSON API v1.
+package web
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
+	"github.com/gofiber/fiber/v2/middleware/helmet"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/ocopvn/ocop/internal/catalog"
+	"github.com/ocopvn/ocop/internal/config"
+)
+
+// Deps are what the server needs.
+type Deps struct {
+	Config  config.Config
+	Log     *slog.Logger
+	Pool    *pgxpool.Pool
+	Catalog *catalog.Service
+	// Mount, if set, adds more routes (the storefront) after the API.
+	Mount func(app *fiber.App)
+}
+
+// Server timeouts (SECURITY.md F-02).
+const (
+	ReadTimeout  = 15 * time.Second
+	WriteTimeout = 30 * time.Second
+	IdleTimeout  = 60 * time.Second
+)
+
+// New returns the Fiber app with every route mounted.
+func New(d Deps) *fiber.App {
+	reg := prometheus.NewRegistry()
+	m := newMetrics(reg, d.Pool)
+	app := fiber.New(fiber.Config{
+		AppName:                 "ocop",
+		ReadTimeout:             ReadTimeout,
+		WriteTimeout:            WriteTimeout,
+		IdleTimeout:             IdleTimeout,
+		BodyLimit:               d.Config.BodyLimit,
+		Immutable:               true, // ctx strings may outlive a handler (SECURITY.md F-03)
+		DisableStartupMessage:   true,
+		EnableTrustedProxyCheck: true, // X-Forwarded-* only from OCOP_TRUSTED_PROXIES
+		TrustedProxies:          d.Config.TrustedProxies,
+		ProxyHeader:             proxyHeader(d.Config),
+		ErrorHandler:            errorHandler(d.Log),
+		ReduceMemoryUsage:       false,
+	})
+	app.Use(recoverer(d.Log)) // last resort, should the middleware below panic
+	app.Use(requestContext(d.Config.RequestTimeout))
+	app.Use(m.middleware(d.Log))
+	app.Use(recoverer(d.Log)) // a handler's panic becomes a logged, counted 500
+	app.Use(helmet.New(helmet.Config{
+		ReferrerPolicy:            "strict-origin-when-cross-origin", // CSRF checks need a same-host Referer
+		CrossOriginEmbedderPolicy: "unsafe-none",
+		ContentSecurityPolicy:     "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
+		HSTSMaxAge:                hstsMaxAge(d.Config),
+	}))
+	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
+
+	h := &handler{catalog: d.Catalog, pool: d.Pool}
+	app.Get("/healthz", h.healthz)
+	app.Get("/readyz", h.readyz)
+	app.Get("/metrics", m.handler())
+	api := app.Group("/api/v1")
+	api.Get("/openapi.json", serveOpenAPI)
+	api.Get("/products", h.listProducts)
+	api.Get("/products/:slug", h.showProduct)
+	api.Get("/producers/:slug", h.showProducer)
+	api.Get("/provinces", h.listProvinces)
+	api.Get("/groups", h.listGroups)
+	if d.Mount != nil {
+		d.Mount(app)
+	}
+	return app
+}
+
+func proxyHeader(c config.Config) string {
+	if len(c.TrustedProxies) == 0 {
+		return ""
+	}
+	return fiber.HeaderXForwardedFor
+}
+
+func hstsMaxAge(c config.Config) int {
+	if c.Production() {
+		return 31536000
+	}
+	return 0
+}
