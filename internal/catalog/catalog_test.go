@@ -3,85 +3,16 @@ package catalog_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/catalog"
+	"github.com/ocopvn/ocop/internal/catalog/catalogtest"
 	"github.com/ocopvn/ocop/internal/postgres/pgtest"
-	"github.com/ocopvn/ocop/internal/vntext"
 )
-
-// fixture writes catalog rows straight into the tables.
-type fixture struct {
-	t    *testing.T
-	pool *pgxpool.Pool
-}
-
-func (f fixture) exec(sql string, args ...any) {
-	f.t.Helper()
-	if _, err := f.pool.Exec(context.Background(), sql, args...); err != nil {
-		f.t.Fatalf("%s: %v", sql, err)
-	}
-}
-
-func (f fixture) producer(name, province string) int64 {
-	f.t.Helper()
-	var id int64
-	err := f.pool.QueryRow(context.Background(), `
-		INSERT INTO producer (name, name_fold, producer_type, province_code, slug, story)
-		VALUES ($1, $2, 'htx', $3, $4, 'Câu chuyện') RETURNING id`,
-		name, vntext.Fold(name), province, vntext.Slug(name)).Scan(&id)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	return id
-}
-
-type prod struct {
-	name, group string
-	price       int64
-	star        int
-	decided     time.Time
-	status      string // product status, default published
-	cert        string // certificate status, default active
-}
-
-func (f fixture) product(producer int64, p prod) int64 {
-	f.t.Helper()
-	if p.status == "" {
-		p.status = "published"
-	}
-	if p.cert == "" {
-		p.cert = "active"
-	}
-	if p.decided.IsZero() {
-		p.decided = time.Now().AddDate(0, -1, 0)
-	}
-	ctx := context.Background()
-	var id int64
-	err := f.pool.QueryRow(ctx, `
-		INSERT INTO product (producer_id, group_code, name, name_fold, slug, price_vnd, unit, stock, status)
-		VALUES ($1, $2, $3, $4, $5, $6, 'Hộp', 10, $7) RETURNING id`,
-		producer, p.group, p.name, vntext.Fold(p.name), vntext.Slug(p.name), p.price, p.status).Scan(&id)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	from := p.decided.Format(time.DateOnly)
-	until := p.decided.AddDate(0, 36, -1).Format(time.DateOnly)
-	var revokedOn any
-	if p.cert == "revoked" {
-		revokedOn = from
-	}
-	f.exec(`INSERT INTO certificate (product_id, star, decision_no, decision_date, issuing_level, issuing_authority, valid_from, valid_until, status, revoked_on)
-		VALUES ($1, $2, $3, $4, 'province', 'UBND tỉnh Thái Nguyên', $4, $5, $6, $7)`,
-		id, p.star, fmt.Sprintf("%d/QĐ-UBND", id), from, until, p.cert, revokedOn)
-	return id
-}
 
 func slugs(items []*catalog.ListItem) []string {
 	out := []string{}
@@ -93,24 +24,24 @@ func slugs(items []*catalog.ListItem) []string {
 
 func TestListProducts(t *testing.T) {
 	pool := pgtest.NewDB(t)
-	f := fixture{t, pool}
+	f := catalogtest.Fixture{T: t, Pool: pool}
 	ctx := context.Background()
 	now := time.Now()
 
-	a := f.producer("HTX Chè Tân Cương", "19")
-	b := f.producer("Công ty Nước mắm Phú Quốc", "91")
-	f.product(a, prod{name: "Chè Tân Cương", group: "I.5.a", price: 250000, star: 4, decided: now.AddDate(0, -3, 0)})
-	f.product(a, prod{name: "Trà hoa vàng", group: "I.5.b", price: 400000, star: 5, decided: now.AddDate(0, -2, 0)})
-	f.product(b, prod{name: "Nước mắm 40 độ đạm", group: "I.4.a", price: 120000, star: 5, decided: now.AddDate(0, -1, 0)})
-	f.product(b, prod{name: "Rượu sim", group: "II.1.b", price: 180000, star: 3, decided: now.AddDate(-1, 0, 0)})
+	a := f.Producer("HTX Chè Tân Cương", "19")
+	b := f.Producer("Công ty Nước mắm Phú Quốc", "91")
+	f.Product(a, catalogtest.Product{Name: "Chè Tân Cương", Group: "I.5.a", Price: 250000, Star: 4, Decided: now.AddDate(0, -3, 0)})
+	f.Product(a, catalogtest.Product{Name: "Trà hoa vàng", Group: "I.5.b", Price: 400000, Star: 5, Decided: now.AddDate(0, -2, 0)})
+	f.Product(b, catalogtest.Product{Name: "Nước mắm 40 độ đạm", Group: "I.4.a", Price: 120000, Star: 5, Decided: now.AddDate(0, -1, 0)})
+	f.Product(b, catalogtest.Product{Name: "Rượu sim", Group: "II.1.b", Price: 180000, Star: 3, Decided: now.AddDate(-1, 0, 0)})
 	// never public:
-	f.product(a, prod{name: "Chè nháp", group: "I.5.a", price: 1, star: 4, status: "draft"})
-	f.product(a, prod{name: "Chè hết hạn", group: "I.5.a", price: 1, star: 4, decided: now.AddDate(-3, -1, 0), cert: "expired"})
-	f.product(a, prod{name: "Chè quá hạn", group: "I.5.a", price: 1, star: 4, decided: now.AddDate(-3, 0, -2)}) // still 'active' but past valid_until
-	f.product(b, prod{name: "Mắm thu hồi", group: "I.4.a", price: 1, star: 3, cert: "revoked"})
-	suspended := f.producer("HTX Tạm dừng", "01")
-	f.product(suspended, prod{name: "Bánh tạm dừng", group: "I.3.b", price: 1, star: 4})
-	f.exec(`UPDATE producer SET status = 'suspended' WHERE id = $1`, suspended)
+	f.Product(a, catalogtest.Product{Name: "Chè nháp", Group: "I.5.a", Price: 1, Star: 4, Status: "draft"})
+	f.Product(a, catalogtest.Product{Name: "Chè hết hạn", Group: "I.5.a", Price: 1, Star: 4, Decided: now.AddDate(-3, -1, 0), Cert: "expired"})
+	f.Product(a, catalogtest.Product{Name: "Chè quá hạn", Group: "I.5.a", Price: 1, Star: 4, Decided: now.AddDate(-3, 0, -2)}) // still 'active' but past valid_until
+	f.Product(b, catalogtest.Product{Name: "Mắm thu hồi", Group: "I.4.a", Price: 1, Star: 3, Cert: "revoked"})
+	suspended := f.Producer("HTX Tạm dừng", "01")
+	f.Product(suspended, catalogtest.Product{Name: "Bánh tạm dừng", Group: "I.3.b", Price: 1, Star: 4})
+	f.Exec(`UPDATE producer SET status = 'suspended' WHERE id = $1`, suspended)
 
 	svc := catalog.New(pool, nil)
 	i64 := func(v int64) *int64 { return &v }
@@ -167,12 +98,12 @@ func TestListProducts(t *testing.T) {
 // no stale list after an edit, a suspension or a revocation.
 func TestSnapshotFollowsChanges(t *testing.T) {
 	pool := pgtest.NewDB(t)
-	f := fixture{t, pool}
+	f := catalogtest.Fixture{T: t, Pool: pool}
 	ctx := context.Background()
 	svc := catalog.New(pool, nil)
 
-	a := f.producer("HTX Mật ong Đồng Văn", "08")
-	id := f.product(a, prod{name: "Mật ong bạc hà", group: "I.2.b", price: 300000, star: 4})
+	a := f.Producer("HTX Mật ong Đồng Văn", "08")
+	id := f.Product(a, catalogtest.Product{Name: "Mật ong bạc hà", Group: "I.2.b", Price: 300000, Star: 4})
 	list := func() catalog.Page {
 		t.Helper()
 		p, err := svc.ListProducts(ctx, catalog.Filter{})
@@ -184,11 +115,11 @@ func TestSnapshotFollowsChanges(t *testing.T) {
 	if p := list(); p.Total != 1 || p.Items[0].PriceVND != 300000 {
 		t.Fatalf("before: %+v", p)
 	}
-	f.exec(`UPDATE product SET price_vnd = 320000 WHERE id = $1`, id)
+	f.Exec(`UPDATE product SET price_vnd = 320000 WHERE id = $1`, id)
 	if p := list(); p.Items[0].PriceVND != 320000 {
 		t.Errorf("price after edit = %d, want 320000", p.Items[0].PriceVND)
 	}
-	f.exec(`UPDATE certificate SET status = 'revoked', revoked_on = current_date WHERE product_id = $1`, id)
+	f.Exec(`UPDATE certificate SET status = 'revoked', revoked_on = current_date WHERE product_id = $1`, id)
 	if p := list(); p.Total != 0 {
 		t.Errorf("revoked product still listed: %+v", p.Items)
 	}
@@ -199,13 +130,13 @@ func TestSnapshotFollowsChanges(t *testing.T) {
 
 func TestProductAndProducer(t *testing.T) {
 	pool := pgtest.NewDB(t)
-	f := fixture{t, pool}
+	f := catalogtest.Fixture{T: t, Pool: pool}
 	ctx := context.Background()
 	svc := catalog.New(pool, nil)
 
-	a := f.producer("HTX Chè Hảo Đạt", "19")
+	a := f.Producer("HTX Chè Hảo Đạt", "19")
 	decided := time.Date(2025, 1, 16, 0, 0, 0, 0, time.UTC)
-	f.product(a, prod{name: "Chè Đinh Tân Cương", group: "I.5.a", price: 900000, star: 5, decided: decided})
+	f.Product(a, catalogtest.Product{Name: "Chè Đinh Tân Cương", Group: "I.5.a", Price: 900000, Star: 5, Decided: decided})
 
 	p, err := svc.Product(ctx, "che-dinh-tan-cuong")
 	if err != nil {
@@ -225,7 +156,7 @@ func TestProductAndProducer(t *testing.T) {
 	if err != nil || pr.Name != "HTX Chè Hảo Đạt" || pr.Province.Code != "19" {
 		t.Errorf("producer = %+v, %v", pr, err)
 	}
-	f.exec(`UPDATE producer SET status = 'suspended'`)
+	f.Exec(`UPDATE producer SET status = 'suspended'`)
 	if _, err := svc.Producer(ctx, "htx-che-hao-dat"); !errors.Is(err, catalog.ErrProducerNotFound) {
 		t.Errorf("suspended producer: %v", err)
 	}

@@ -34,6 +34,7 @@ type Querier interface {
 type Options struct {
 	MaxConns         int32
 	StatementTimeout time.Duration
+	Tracer           pgx.QueryTracer // optional, e.g. to count statements in tests
 }
 
 // Open connects to url, sets the statement timeout and time zone for every
@@ -53,6 +54,7 @@ func Open(ctx context.Context, url string, o Options) (*pgxpool.Pool, error) {
 		cfg.ConnConfig.RuntimeParams["statement_timeout"] = fmt.Sprint(o.StatementTimeout.Milliseconds())
 	}
 	cfg.ConnConfig.RuntimeParams["application_name"] = "ocop"
+	cfg.ConnConfig.Tracer = o.Tracer
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)

@@ -1,0 +1,328 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ocopvn/ocop/internal/catalog"
+	"github.com/ocopvn/ocop/internal/catalog/catalogtest"
+	"github.com/ocopvn/ocop/internal/config"
+	"github.com/ocopvn/ocop/internal/postgres"
+	"github.com/ocopvn/ocop/internal/postgres/pgtest"
+	"github.com/ocopvn/ocop/internal/web"
+)
+
+// statementCounter counts SQL statements sent on a pool.
+type statementCounter struct{ n atomic.Int64 }
+
+func (s *statementCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+	s.n.Add(1)
+	return ctx
+}
+func (s *statementCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+type testServer struct {
+	app   *fiber.App
+	stmts *statementCounter
+	logs  *bytes.Buffer
+}
+
+// newServer builds the app on a fresh database holding a small catalog:
+// two producers, three public products and one draft.
+func newServer(t *testing.T) *testServer {
+	t.Helper()
+	pool, url := pgtest.NewDBURL(t)
+	f := catalogtest.Fixture{T: t, Pool: pool}
+	a := f.Producer("HTX Chè Tân Cương", "19")
+	b := f.Producer("Công ty <script>alert(1)</script> Mắm", "91")
+	f.Product(a, catalogtest.Product{Name: "Chè Tân Cương", Group: "I.5.a", Price: 250000, Star: 4, Description: "Chè búp"})
+	f.Product(a, catalogtest.Product{Name: "Trà hoa vàng", Group: "I.5.b", Price: 400000, Star: 5})
+	f.Product(b, catalogtest.Product{Name: "Nước mắm 40 độ đạm", Group: "I.4.a", Price: 120000, Star: 5})
+	f.Product(b, catalogtest.Product{Name: "Mắm nháp", Group: "I.4.a", Price: 1, Star: 3, Status: "draft"})
+
+	stmts := &statementCounter{}
+	counted, err := postgres.Open(context.Background(), url, postgres.Options{MaxConns: 4, Tracer: stmts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(counted.Close)
+	cfg, err := config.Load(func(k string) string {
+		return map[string]string{"DATABASE_URL": url}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &bytes.Buffer{}
+	log := slog.New(slog.NewTextHandler(logs, nil))
+	app := web.New(web.Deps{Config: cfg, Log: log, Pool: counted, Catalog: catalog.New(counted, nil), Mount: func(app *fiber.App) {
+		app.Get("/test/panic", func(c *fiber.Ctx) error { panic("boom: SQLSTATE 42P01 at /root/secret.go") })
+	}})
+	return &testServer{app: app, stmts: stmts, logs: logs}
+}
+
+func (s *testServer) get(t *testing.T, path string, header ...string) (*http.Response, []byte) {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := s.app.Test(req, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return resp, body
+}
+
+func decode(t *testing.T, body []byte) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(body, &m); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, body)
+	}
+	return m
+}
+
+func TestListProductsAPI(t *testing.T) {
+	s := newServer(t)
+	tests := []struct {
+		path      string
+		wantTotal int
+		wantFirst string
+	}{
+		{"/api/v1/products", 3, "nuoc-mam-40-do-dam"},
+		{"/api/v1/products?page=1", 3, "nuoc-mam-40-do-dam"},
+		{"/api/v1/products?province=19&star=4", 1, "che-tan-cuong"},
+		{"/api/v1/products?province=thai-nguyen&star=4&star=5&sort=price_asc", 2, "che-tan-cuong"},
+		{"/api/v1/products?group=I.5", 2, ""},
+		{"/api/v1/products?group=che&sort=price_desc", 2, "tra-hoa-vang"},
+		{"/api/v1/products?price_min=200000&price_max=300000", 1, "che-tan-cuong"},
+		{"/api/v1/products?producer=htx-che-tan-cuong&per_page=1&page=2", 2, ""},
+		{"/api/v1/products?page=50", 3, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			resp, body := s.get(t, tt.path)
+			if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+				t.Fatalf("status %d, type %q: %s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+			}
+			m := decode(t, body)
+			if int(m["total"].(float64)) != tt.wantTotal {
+				t.Errorf("total = %v, want %d", m["total"], tt.wantTotal)
+			}
+			items := m["items"].([]any)
+			if tt.wantFirst != "" && (len(items) == 0 || items[0].(map[string]any)["slug"] != tt.wantFirst) {
+				t.Errorf("first item = %v, want %s", items, tt.wantFirst)
+			}
+			for _, key := range []string{"page", "per_page"} {
+				if _, ok := m[key]; !ok {
+					t.Errorf("no %q in response", key)
+				}
+			}
+		})
+	}
+}
+
+// TestListStatementBudget holds a list request to at most 3 SQL statements
+// once the snapshot is warm (the issue's budget; today it is 1).
+func TestListStatementBudget(t *testing.T) {
+	s := newServer(t)
+	s.get(t, "/api/v1/products") // warm the snapshot
+	for _, path := range []string{"/api/v1/products?page=1", "/api/v1/products?province=19&star=4&page=5"} {
+		before := s.stmts.n.Load()
+		if resp, body := s.get(t, path); resp.StatusCode != 200 {
+			t.Fatalf("%s: %d %s", path, resp.StatusCode, body)
+		}
+		if n := s.stmts.n.Load() - before; n > 3 {
+			t.Errorf("%s ran %d SQL statements, want at most 3", path, n)
+		}
+	}
+}
+
+func TestDetailAPIs(t *testing.T) {
+	s := newServer(t)
+	resp, body := s.get(t, "/api/v1/products/che-tan-cuong")
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d: %s", resp.StatusCode, body)
+	}
+	p := decode(t, body)
+	cert := p["certificate"].(map[string]any)
+	if p["star"].(float64) != 4 || cert["issuing_authority"] != "UBND tỉnh Thái Nguyên" || len(p["group_path"].([]any)) != 3 || p["images"] == nil {
+		t.Errorf("product: %s", body)
+	}
+
+	resp, body = s.get(t, "/api/v1/producers/htx-che-tan-cuong")
+	if resp.StatusCode != 200 {
+		t.Fatalf("producer status %d: %s", resp.StatusCode, body)
+	}
+	pr := decode(t, body)
+	if pr["producer"].(map[string]any)["name"] != "HTX Chè Tân Cương" || pr["products"].(map[string]any)["total"].(float64) != 2 {
+		t.Errorf("producer: %s", body)
+	}
+	// user-supplied text goes out JSON-encoded, never as live markup
+	_, body = s.get(t, "/api/v1/producers/cong-ty-script-alert-1-script-mam")
+	if bytes.Contains(body, []byte("<script>")) {
+		t.Errorf("raw <script> in JSON: %s", body)
+	}
+
+	resp, body = s.get(t, "/api/v1/provinces")
+	if m := decode(t, body); resp.StatusCode != 200 || m["total"].(float64) != 34 {
+		t.Errorf("provinces: %d %v", resp.StatusCode, m["total"])
+	}
+	resp, body = s.get(t, "/api/v1/groups")
+	if m := decode(t, body); resp.StatusCode != 200 || m["total"].(float64) != 39 {
+		t.Errorf("groups: %d %v", resp.StatusCode, m["total"])
+	}
+}
+
+func TestAPIErrors(t *testing.T) {
+	s := newServer(t)
+	tests := []struct {
+		path   string
+		status int
+		detail string
+	}{
+		{"/api/v1/products?star=9", 400, "star"},
+		{"/api/v1/products?star=abc", 400, "star"},
+		{"/api/v1/products?star=2", 400, "star"},
+		{"/api/v1/products?page=-1", 400, "page"},
+		{"/api/v1/products?page=0", 400, "page"},
+		{"/api/v1/products?page=", 400, "page"},
+		{"/api/v1/products?per_page=101", 400, "per_page"},
+		{"/api/v1/products?price_min=abc", 400, "price_min"},
+		{"/api/v1/products?price_min=1e3", 400, "price_min"},
+		{"/api/v1/products?price_min=%2B5", 400, "price_min"},
+		{"/api/v1/products?price_min=9223372036854775808", 400, "price_min"},
+		{"/api/v1/products?price_min=500&price_max=100", 400, "price_min"},
+		{"/api/v1/products?sort=price;DROP%20TABLE%20product", 400, "sort"},
+		{"/api/v1/products?province=99", 400, "province"},
+		{"/api/v1/products?province=%27%20OR%201%3D1--", 400, "province"},
+		{"/api/v1/products?group=VII", 400, "group"},
+		{"/api/v1/products/khong-co-san-pham", 404, "product not found"},
+		{"/api/v1/products/mam-nhap", 404, "product not found"}, // a draft is not public
+		{"/api/v1/producers/khong-co", 404, "producer not found"},
+		{"/api/v1/khong-co", 404, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			resp, body := s.get(t, tt.path)
+			if resp.StatusCode != tt.status {
+				t.Fatalf("status = %d, want %d: %s", resp.StatusCode, tt.status, body)
+			}
+			if ct := resp.Header.Get("Content-Type"); ct != "application/problem+json" {
+				t.Errorf("content type %q", ct)
+			}
+			p := decode(t, body)
+			if int(p["status"].(float64)) != tt.status || p["title"] == "" || p["message_vi"] == "" || p["request_id"] == "" {
+				t.Errorf("problem: %s", body)
+			}
+			if !strings.Contains(p["detail"].(string), tt.detail) {
+				t.Errorf("detail %q does not mention %q", p["detail"], tt.detail)
+			}
+			if bytes.Contains(body, []byte("SQLSTATE")) {
+				t.Errorf("SQL error leaked: %s", body)
+			}
+		})
+	}
+}
+
+func TestPanicIsAGeneric500(t *testing.T) {
+	s := newServer(t)
+	resp, body := s.get(t, "/test/panic", "Accept", "text/html")
+	if resp.StatusCode != 500 || !strings.Contains(resp.Header.Get("Content-Type"), "text/html") {
+		t.Fatalf("status %d type %q", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	for _, leak := range []string{"boom", "SQLSTATE", "secret.go", "goroutine"} {
+		if bytes.Contains(body, []byte(leak)) {
+			t.Errorf("500 page leaks %q: %s", leak, body)
+		}
+	}
+	if id := resp.Header.Get("X-Request-ID"); id == "" || !bytes.Contains(body, []byte(id)) {
+		t.Errorf("500 page does not show request id %q", id)
+	}
+	if !strings.Contains(s.logs.String(), "boom") {
+		t.Error("panic was not logged")
+	}
+}
+
+func TestHealthReadyMetricsHeaders(t *testing.T) {
+	s := newServer(t)
+	for _, path := range []string{"/healthz", "/readyz"} {
+		if resp, body := s.get(t, path); resp.StatusCode != 200 {
+			t.Errorf("%s: %d %s", path, resp.StatusCode, body)
+		}
+	}
+	s.get(t, "/api/v1/products?page=1")
+	s.get(t, "/api/v1/products/che-tan-cuong")
+	s.get(t, "/khong-co-trang-nay/12345")
+	resp, body := s.get(t, "/metrics")
+	if resp.StatusCode != 200 {
+		t.Fatalf("metrics: %d", resp.StatusCode)
+	}
+	for _, want := range []string{
+		`ocop_http_requests_total{method="GET",route="/api/v1/products",status="200"} 1`,
+		`ocop_http_request_duration_seconds_bucket{method="GET",route="/api/v1/products/:slug"`,
+		`route="unmatched",status="404"`,
+		"ocop_db_pool_max_conns 4",
+	} {
+		if !bytes.Contains(body, []byte(want)) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	if bytes.Contains(body, []byte("khong-co-trang-nay")) {
+		t.Error("raw paths leak into metric labels")
+	}
+
+	resp, _ = s.get(t, "/api/v1/products")
+	for h, want := range map[string]string{
+		"X-Content-Type-Options": "nosniff",
+		"Referrer-Policy":        "strict-origin-when-cross-origin",
+		"X-Frame-Options":        "SAMEORIGIN",
+	} {
+		if got := resp.Header.Get(h); got != want {
+			t.Errorf("%s = %q, want %q", h, got, want)
+		}
+	}
+	if resp.Header.Get("Server") != "" {
+		t.Errorf("Server header reveals %q", resp.Header.Get("Server"))
+	}
+	if resp, _ := s.get(t, "/debug/pprof/"); resp.StatusCode != 404 {
+		t.Errorf("/debug/pprof/ = %d, want 404", resp.StatusCode)
+	}
+}
+
+func TestRequestIDFromUpstreamIsChecked(t *testing.T) {
+	s := newServer(t)
+	resp, _ := s.get(t, "/healthz", "X-Request-ID", "abc-123")
+	if resp.Header.Get("X-Request-ID") != "abc-123" {
+		t.Errorf("plain upstream id not kept: %q", resp.Header.Get("X-Request-ID"))
+	}
+	resp, _ = s.get(t, "/healthz", "X-Request-ID", "x\" injected=1")
+	if id := resp.Header.Get("X-Request-ID"); strings.ContainsAny(id, "\" =") {
+		t.Errorf("hostile upstream id kept: %q", id)
+	}
+}
+
+func TestServerTimeouts(t *testing.T) {
+	if web.ReadTimeout != 15*time.Second || web.WriteTimeout != 30*time.Second || web.IdleTimeout != 60*time.Second {
+		t.Errorf("timeouts %v %v %v", web.ReadTimeout, web.WriteTimeout, web.IdleTimeout)
+	}
+	s := newServer(t)
+	cfg := s.app.Config()
+	if cfg.ReadTimeout != web.ReadTimeout || cfg.WriteTimeout != web.WriteTimeout || cfg.IdleTimeout != web.IdleTimeout || cfg.BodyLimit != 1<<20 || !cfg.EnableTrustedProxyCheck || !cfg.Immutable {
+		t.Errorf("fiber config not hardened: %+v", cfg)
+	}
+}
