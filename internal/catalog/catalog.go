@@ -80,7 +80,8 @@ type ListItem struct {
 	CreatedAt   time.Time `json:"-"`
 
 	producerSlug string
-	json         []byte // the encoded item, built once per snapshot
+	groupPath    [3]string // group codes from the top level down to the leaf
+	json         []byte    // the encoded item, built once per snapshot
 }
 
 // Sort orders of a list.

@@ -139,7 +139,8 @@ func buildSnapshot(ctx context.Context, q postgres.Querier, version int64, day s
 		}
 		s.newest = append(s.newest, it)
 		s.provinceCount[it.Province.Code]++
-		for _, g := range ref.Path(groupCode) {
+		for i, g := range ref.Path(groupCode) {
+			it.groupPath[i] = g.Code
 			s.groupCount[g.Code]++
 		}
 	}
@@ -191,7 +192,7 @@ func (f *Filter) match(it *ListItem) bool {
 	if f.Province != "" && it.Province.Code != f.Province {
 		return false
 	}
-	if f.Group != "" && it.Group.Code != f.Group && !strings.HasPrefix(it.Group.Code, f.Group+".") {
+	if f.Group != "" && it.groupPath[0] != f.Group && it.groupPath[1] != f.Group && it.groupPath[2] != f.Group {
 		return false
 	}
 	if len(f.Stars) > 0 && !slices.Contains(f.Stars, it.Star) {

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# make bench: load a catalog of N products into a private database, start the
+# server, and measure it with wrk from a second process on loopback at 32
+# connections. Prints requests/s, p50 and p99 per URL as a table, then the Go
+# benchmarks.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+products=${1:-10000}
+port=${BENCH_PORT:-18080}
+duration=${BENCH_DURATION:-10s}
+conns=${BENCH_CONNS:-32}
+
+if ! command -v wrk >/dev/null; then
+	echo "bench: installing wrk" >&2
+	if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null
+	else sudo apt-get update -qq && sudo apt-get install -y -qq wrk >/dev/null; fi
+fi
+
+export DATABASE_URL=$(deploy/dev/postgres.sh db ocop_bench)
+export PORT=$port OCOP_ENV=production OCOP_LOG_LEVEL=warn
+bin/ocop migrate up >/dev/null
+echo "bench: seeding $products products (idempotent; the first run takes a while)" >&2
+bin/ocop seed -products "$products" >&2
+
+bin/ocop serve &
+server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+	curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
+	sleep 0.1
+done
+
+base="http://127.0.0.1:$port"
+slug=$(curl -fsS "$base/api/v1/products?per_page=1" | sed -E 's/.*"items":\[\{"slug":"([^"]+)".*/\1/')
+total=$(curl -fsS "$base/api/v1/products?per_page=1" | sed -E 's/.*"total":([0-9]+).*/\1/')
+echo "bench: $total public products; product detail: $slug; $conns connections, $duration per URL" >&2
+
+urls=(
+	"no-op (/healthz)|/healthz"
+	"list page 1|/api/v1/products?page=1"
+	"list page 50|/api/v1/products?page=50"
+	"list province+star page 5|/api/v1/products?province=19&star=4&page=5"
+	"product detail|/api/v1/products/$slug"
+)
+printf '\n%-28s %12s %10s %10s %8s\n' "endpoint" "requests/s" "p50" "p99" "errors"
+for entry in "${urls[@]}"; do
+	name=${entry%%|*}
+	path=${entry#*|}
+	curl -fsS -o /dev/null "$base$path" # warm up (and fail loudly on a bad URL)
+	out=$(wrk -t2 -c"$conns" -d"$duration" --latency "$base$path")
+	rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
+	p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+	p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+	errs=$(awk '/Non-2xx|Socket errors/ {sub(/^ +/, ""); printf "%s ", $0}' <<<"$out")
+	printf '%-28s %12s %10s %10s %8s\n' "$name" "$rps" "$p50" "$p99" "${errs:-0}"
+done
+echo
+kill $server; wait $server 2>/dev/null || true
+trap - EXIT
+
+echo "Go benchmarks:"
+go test -run='^$' -bench=. -benchmem ./internal/catalog/
