@@ -38,6 +38,11 @@ func New(pool *pgxpool.Pool, now func() time.Time) *Service {
 func (s *Service) snapshot(ctx context.Context) (*snapshot, error) {
 	var version int64
 	if err := s.pool.QueryRow(ctx, `SELECT version FROM catalog_state`).Scan(&version); err != nil {
+		// PostgreSQL unreachable for a moment: a shopper is better served by
+		// the last snapshot than by an error (readiness still reports it).
+		if snap := s.current.Load(); snap != nil && ctx.Err() == nil {
+			return snap, nil
+		}
 		return nil, fmt.Errorf("catalog version: %w", err)
 	}
 	day := s.now().In(Vietnam).Format(time.DateOnly)

@@ -76,13 +76,12 @@ func (f Fixture) Product(producer int64, p Product) int64 {
 		f.T.Fatal(err)
 	}
 	from := p.Decided.Format(time.DateOnly)
-	until := p.Decided.AddDate(0, 36, -1).Format(time.DateOnly)
 	var revokedOn any
 	if p.Cert == "revoked" {
 		revokedOn = from
 	}
 	f.Exec(`INSERT INTO certificate (product_id, star, decision_no, decision_date, issuing_level, issuing_authority, valid_from, valid_until, status, revoked_on)
-		VALUES ($1, $2, $3, $4, 'province', 'UBND tỉnh Thái Nguyên', $4, $5, $6, $7)`,
-		id, p.Star, fmt.Sprintf("%d/QĐ-UBND", id), from, until, p.Cert, revokedOn)
+		VALUES ($1, $2, $3, $4::date, 'province', 'UBND tỉnh Thái Nguyên', $4::date, ($4::date + interval '36 months' - interval '1 day')::date, $5, $6)`,
+		id, p.Star, fmt.Sprintf("%d/QĐ-UBND", id), from, p.Cert, revokedOn)
 	return id
 }

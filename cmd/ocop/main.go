@@ -1,0 +1,133 @@
+// Command ocop is the OCOP marketplace: the web server and its
+// administration commands.
+//
+//	ocop serve                      serve the storefront and API on $PORT
+//	ocop migrate up|down|status     apply, roll back one, or list migrations
+//	ocop seed [-products N]         load the demo catalog (idempotent)
+//	ocop import [-skip-invalid] F   import certified products from F.csv or F.xlsx
+//	ocop geo import F               load provinces and communes from a JSON file
+//
+// Every command reads DATABASE_URL; see README.md for the other variables.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+
+	"github.com/ocopvn/ocop/internal/app"
+	"github.com/ocopvn/ocop/internal/config"
+	"github.com/ocopvn/ocop/internal/postgres"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "ocop:", err)
+		if errors.Is(err, errUsage) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+var errUsage = errors.New("usage: ocop serve | migrate up|down|status | seed [-products N] | import [-skip-invalid] FILE | geo import FILE")
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return errUsage
+	}
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return fmt.Errorf("configuration:\n%w", err)
+	}
+	log := app.NewLogger(cfg, stderr)
+	switch args[0] {
+	case "serve":
+		a, err := app.New(ctx, cfg, log)
+		if err != nil {
+			return err
+		}
+		ln, err := net.Listen("tcp", net.JoinHostPort("", strconv.Itoa(cfg.Port)))
+		if err != nil {
+			a.Pool.Close()
+			return err
+		}
+		return a.Serve(ctx, ln)
+	case "migrate":
+		return migrate(ctx, cfg, args[1:], stdout)
+	case "seed":
+		return seedCmd(ctx, cfg, args[1:], stdout)
+	case "import":
+		return importCmd(ctx, cfg, args[1:], stdout)
+	case "geo":
+		if len(args) != 3 || args[1] != "import" {
+			return errUsage
+		}
+		return geoImportCmd(ctx, cfg, args[2], stdout)
+	}
+	return errUsage
+}
+
+func migrate(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
+	if len(args) != 1 {
+		return errUsage
+	}
+	pool, err := app.OpenDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	p, err := postgres.NewMigrator(pool)
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	switch args[0] {
+	case "up":
+		res, err := p.Up(ctx)
+		for _, r := range res {
+			fmt.Fprintf(stdout, "applied %s (%s)\n", r.Source.Path, r.Duration)
+		}
+		if err == nil && len(res) == 0 {
+			fmt.Fprintln(stdout, "database is up to date")
+		}
+		return err
+	case "down":
+		r, err := p.Down(ctx)
+		if r != nil && r.Source != nil {
+			fmt.Fprintf(stdout, "rolled back %s\n", r.Source.Path)
+		}
+		return err
+	case "status":
+		st, err := p.Status(ctx)
+		if err != nil {
+			return err
+		}
+		for _, s := range st {
+			when := "pending"
+			if !s.AppliedAt.IsZero() {
+				when = "applied " + s.AppliedAt.Format("2006-01-02 15:04:05")
+			}
+			fmt.Fprintf(stdout, "%-40s %s\n", s.Source.Path, when)
+		}
+		return nil
+	}
+	return errUsage
+}
+
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("%w (%v)", errUsage, err)
+	}
+	return nil
+}

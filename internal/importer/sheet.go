@@ -1,0 +1,534 @@
+package importer
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/unicode"
+
+	"github.com/ocopvn/ocop/internal/vntext"
+)
+
+// Limits on what Read accepts.
+const (
+	maxFileBytes = 64 << 20 // a 5,000-row catalog is about 2 MB
+	maxRows      = 100000
+	headerSearch = 20 // rows scanned for the header (titles may sit above it)
+)
+
+// Canonical column names, in the order errors are reported within a line.
+const (
+	colProductName      = "product_name"
+	colGroupCode        = "group_code"
+	colStar             = "star"
+	colScore            = "score"
+	colProducerName     = "producer_name"
+	colProducerType     = "producer_type"
+	colProvinceCode     = "province_code"
+	colCommuneCode      = "commune_code"
+	colAddress          = "address_as_issued"
+	colDecisionNo       = "decision_no"
+	colDecisionDate     = "decision_date"
+	colIssuingLevel     = "issuing_level"
+	colIssuingAuthority = "issuing_authority"
+	colPrice            = "price_vnd"
+	colUnit             = "unit"
+	colDescription      = "description"
+)
+
+// columns lists the canonical column names a catalog file may have, in the
+// order of the template.
+var columns = []string{
+	colProductName, colGroupCode, colStar, colScore, colProducerName, colProducerType,
+	colProvinceCode, colCommuneCode, colAddress, colDecisionNo, colDecisionDate,
+	colIssuingLevel, colIssuingAuthority, colPrice, colUnit, colDescription,
+}
+
+// requiredColumns lists the columns a catalog file must have.
+var requiredColumns = []string{
+	colProductName, colGroupCode, colStar, colProducerName, colProducerType,
+	colProvinceCode, colDecisionNo, colDecisionDate, colIssuingLevel,
+	colIssuingAuthority, colPrice,
+}
+
+// headerAliases maps Vietnamese header labels to canonical names; headers
+// are compared on their vntext.Fold key, so case, diacritics and
+// punctuation do not matter.
+var headerAliases = map[string][]string{
+	colProductName:      {"Tên sản phẩm", "Sản phẩm", "Tên sản phẩm OCOP"},
+	colGroupCode:        {"Mã nhóm", "Nhóm sản phẩm", "Mã nhóm sản phẩm", "Nhóm", "Phân nhóm"},
+	colStar:             {"Số sao", "Hạng sao", "Hạng", "Xếp hạng", "Sao"},
+	colScore:            {"Điểm", "Điểm số", "Tổng điểm"},
+	colProducerName:     {"Chủ thể", "Tên chủ thể", "Chủ thể OCOP"},
+	colProducerType:     {"Loại hình chủ thể", "Loại hình", "Loại chủ thể"},
+	colProvinceCode:     {"Mã tỉnh", "Tỉnh", "Tỉnh/thành phố", "Mã tỉnh/thành phố"},
+	colCommuneCode:      {"Mã xã", "Mã xã/phường"},
+	colAddress:          {"Địa chỉ", "Địa chỉ chủ thể"},
+	colDecisionNo:       {"Số quyết định", "Số QĐ", "Quyết định"},
+	colDecisionDate:     {"Ngày quyết định", "Ngày QĐ", "Ngày công nhận", "Ngày ban hành"},
+	colIssuingLevel:     {"Cấp công nhận", "Cấp"},
+	colIssuingAuthority: {"Cơ quan công nhận", "Cơ quan ban hành", "Đơn vị công nhận"},
+	colPrice:            {"Giá (VNĐ)", "Giá bán", "Giá", "Giá bán (VNĐ)", "Giá (đồng)"},
+	colUnit:             {"Đơn vị tính", "Quy cách", "ĐVT"},
+	colDescription:      {"Mô tả", "Mô tả sản phẩm"},
+}
+
+// ErrBadFile is wrapped by errors about a whole file: unreadable, not CSV
+// or XLSX, not UTF-8, or missing required columns.
+var ErrBadFile = errors.New("importer: bad catalog file")
+
+// fileError returns a bilingual error wrapping ErrBadFile.
+func fileError(vi, en string) error {
+	return fmt.Errorf("%w: %s / %s", ErrBadFile, vi, en)
+}
+
+// Record is one data row: canonical column name → raw cell text. Columns
+// the file does not have are absent.
+type Record map[string]string
+
+// Sheet is a catalog file read into memory, before validation.
+type Sheet struct {
+	// Header holds the canonical names of the recognised columns, in file
+	// order. Unknown columns are left out.
+	Header []string
+	// Records holds the non-empty data rows; Lines[i] is the line of
+	// Records[i] (the physical CSV line, or the spreadsheet row number).
+	Records []Record
+	Lines   []int
+	// Errors lists rows that could not be read at all (a broken quote, a
+	// row with the wrong number of cells). Import reports them as rejected.
+	Errors []RowError
+}
+
+// ReadFile reads a catalog file: .csv or .xlsx, told apart by content (an
+// XLSX file is a ZIP archive) and then by extension.
+func ReadFile(path string) (*Sheet, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	format := ""
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".csv", ".txt":
+		format = "csv"
+	case ".xlsx", ".xlsm":
+		format = "xlsx"
+	}
+	return read(f, format)
+}
+
+// Read reads a catalog in the given format, "csv" or "xlsx". Content that is
+// plainly of the other format (an XLSX is a ZIP archive) is read as what it
+// is.
+func Read(r io.Reader, format string) (*Sheet, error) {
+	format = strings.ToLower(strings.TrimPrefix(format, "."))
+	if format != "csv" && format != "xlsx" {
+		return nil, fileError(fmt.Sprintf("định dạng %q không được hỗ trợ (chỉ csv hoặc xlsx)", format),
+			fmt.Sprintf("format %q is not supported (csv or xlsx only)", format))
+	}
+	return read(r, format)
+}
+
+func read(r io.Reader, format string) (*Sheet, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxFileBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxFileBytes {
+		return nil, fileError(fmt.Sprintf("tệp lớn hơn %d MB", maxFileBytes>>20),
+			fmt.Sprintf("the file is larger than %d MB", maxFileBytes>>20))
+	}
+	switch {
+	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
+		return readXLSX(data)
+	case bytes.HasPrefix(data, []byte("\xd0\xcf\x11\xe0")):
+		return nil, fileError("tệp Excel .xls (bản cũ) không được hỗ trợ: hãy lưu lại thành .xlsx hoặc CSV UTF-8",
+			"old Excel .xls files are not supported: save as .xlsx or CSV UTF-8")
+	case format == "xlsx":
+		return nil, fileError("tệp không phải là bảng tính .xlsx hợp lệ", "the file is not a valid .xlsx workbook")
+	}
+	return readCSV(data)
+}
+
+// headerLookup maps the fold key of every accepted header to its canonical
+// name. It is built once and only read.
+var headerLookup = func() map[string]string {
+	m := make(map[string]string)
+	for _, c := range columns {
+		m[vntext.Fold(c)] = c
+		for _, a := range headerAliases[c] {
+			m[vntext.Fold(a)] = c
+		}
+	}
+	return m
+}()
+
+// headerMap maps the cells of a header row to canonical names ("" for an
+// unknown column). It returns how many cells were recognised and an error
+// when a column appears twice.
+func headerMap(cells []string) ([]string, int, error) {
+	names := make([]string, len(cells))
+	seen := make(map[string]string)
+	known := 0
+	for i, cell := range cells {
+		name := headerLookup[vntext.Fold(cell)]
+		if name == "" {
+			continue
+		}
+		if prev, ok := seen[name]; ok {
+			return nil, 0, fileError(fmt.Sprintf("cột %s xuất hiện hai lần (%q và %q)", name, prev, strings.TrimSpace(cell)),
+				fmt.Sprintf("column %s appears twice (%q and %q)", name, prev, strings.TrimSpace(cell)))
+		}
+		seen[name] = strings.TrimSpace(cell)
+		names[i] = name
+		known++
+	}
+	return names, known, nil
+}
+
+// findHeader picks the header among the first rows: the first with at least
+// three recognised columns (a title or blank rows may come first), else the
+// first non-empty row. It checks that every required column is there.
+func findHeader(rows [][]string) (index int, names []string, err error) {
+	first := -1
+	for i, cells := range rows {
+		if blank(cells) {
+			continue
+		}
+		if first < 0 {
+			first = i
+		}
+		n, known, err := headerMap(cells)
+		if err != nil {
+			return 0, nil, err
+		}
+		if known >= 3 {
+			return i, n, checkRequired(n)
+		}
+	}
+	if first < 0 {
+		return 0, nil, fileError("tệp trống, không có dòng tiêu đề", "the file is empty: no header row")
+	}
+	n, _, err := headerMap(rows[first])
+	if err != nil {
+		return 0, nil, err
+	}
+	return first, n, checkRequired(n)
+}
+
+func checkRequired(names []string) error {
+	have := make(map[string]bool)
+	for _, n := range names {
+		have[n] = true
+	}
+	var missing []string
+	for _, c := range requiredColumns {
+		if !have[c] {
+			missing = append(missing, c)
+		}
+	}
+	if len(missing) > 0 {
+		m := strings.Join(missing, ", ")
+		return fileError("thiếu cột bắt buộc: "+m+" (tên cột theo mẫu hoặc tiêu đề tiếng Việt như \"Tên sản phẩm\")",
+			"missing required columns: "+m)
+	}
+	return nil
+}
+
+func blank(cells []string) bool {
+	for _, c := range cells {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// record builds the Record of a data row from its cells.
+func record(names, cells []string) Record {
+	rec := make(Record, len(names))
+	for i, name := range names {
+		if name == "" {
+			continue
+		}
+		if i < len(cells) {
+			rec[name] = cells[i]
+		} else {
+			rec[name] = ""
+		}
+	}
+	return rec
+}
+
+func (s *Sheet) setHeader(names []string) {
+	for _, n := range names {
+		if n != "" {
+			s.Header = append(s.Header, n)
+		}
+	}
+}
+
+func (s *Sheet) add(line int, rec Record) error {
+	if len(s.Records) >= maxRows {
+		return fileError(fmt.Sprintf("tệp có hơn %d dòng dữ liệu; hãy chia nhỏ", maxRows),
+			fmt.Sprintf("the file has more than %d data rows: split it", maxRows))
+	}
+	s.Records = append(s.Records, rec)
+	s.Lines = append(s.Lines, line)
+	return nil
+}
+
+// builder turns rows into a Sheet: it buffers the first rows until the
+// header is found, then hands each data row to onRow.
+type builder struct {
+	s       *Sheet
+	names   []string // canonical name per cell position, nil until the header is known
+	pending [][]string
+	lines   []int
+	onRow   func(line int, cells []string) error
+}
+
+func (b *builder) row(line int, cells []string) error {
+	if b.names != nil {
+		if blank(cells) {
+			return nil
+		}
+		return b.onRow(line, cells)
+	}
+	b.pending = append(b.pending, cells)
+	b.lines = append(b.lines, line)
+	if len(b.pending) < headerSearch {
+		if _, known, _ := headerMap(cells); known < 3 {
+			return nil
+		}
+	}
+	return b.resolve()
+}
+
+// resolve picks the header among the buffered rows and emits the rows after
+// it.
+func (b *builder) resolve() error {
+	hi, names, err := findHeader(b.pending)
+	if err != nil {
+		return err
+	}
+	b.names = names
+	b.s.setHeader(names)
+	pending, lines := b.pending[hi+1:], b.lines[hi+1:]
+	b.pending, b.lines = nil, nil
+	for i, cells := range pending {
+		if err := b.row(lines[i], cells); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (b *builder) finish() error {
+	if b.names == nil {
+		return b.resolve()
+	}
+	return nil
+}
+
+// readCSV parses UTF-8 (or UTF-16 with a byte-order mark) CSV with a comma,
+// semicolon or tab delimiter.
+func readCSV(data []byte) (*Sheet, error) {
+	switch {
+	case bytes.HasPrefix(data, []byte("\xff\xfe")), bytes.HasPrefix(data, []byte("\xfe\xff")):
+		dec := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()
+		d, err := dec.Bytes(data)
+		if err != nil {
+			return nil, fileError("không đọc được tệp UTF-16", "cannot decode the UTF-16 file")
+		}
+		data = d
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if !utf8.Valid(data) {
+		return nil, fileError("tệp không phải mã UTF-8: trong Excel hãy chọn Lưu thành \"CSV UTF-8\"",
+			"the file is not UTF-8: save it as \"CSV UTF-8\"")
+	}
+
+	cr := csv.NewReader(bytes.NewReader(data))
+	cr.Comma = sniffDelimiter(data)
+	cr.FieldsPerRecord = -1
+
+	s := &Sheet{}
+	b := &builder{s: s}
+	b.onRow = func(line int, cells []string) error {
+		n := len(b.names)
+		if len(cells) < n {
+			s.Errors = append(s.Errors, RowError{Line: line,
+				ReasonVI: fmt.Sprintf("dòng có %d ô, tiêu đề có %d cột (thiếu ô hoặc sai dấu phân cách?)", len(cells), n),
+				ReasonEN: fmt.Sprintf("the row has %d cells but the header has %d columns", len(cells), n)})
+			return nil
+		}
+		if len(cells) > n && !blank(cells[n:]) {
+			s.Errors = append(s.Errors, RowError{Line: line,
+				ReasonVI: fmt.Sprintf("dòng có %d ô, nhiều hơn %d cột của tiêu đề (dấu phân cách thừa, hoặc ô có dấu phẩy mà không đặt trong ngoặc kép?)", len(cells), n),
+				ReasonEN: fmt.Sprintf("the row has %d cells, more than the header's %d columns (a stray delimiter, or a cell with a comma that is not quoted?)", len(cells), n)})
+			return nil
+		}
+		return s.add(line, record(b.names, cells))
+	}
+	for {
+		cells, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			// Syntax errors above the header (in a title) do not matter.
+			if b.names != nil {
+				s.Errors = append(s.Errors, quoteError(pe, cr))
+			}
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		line, _ := cr.FieldPos(0)
+		if err := b.row(line, cells); err != nil {
+			return nil, err
+		}
+	}
+	if err := b.finish(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// quoteError describes a CSV syntax error. A quote that is never closed
+// swallows the rest of the file, so the reason says so when that happened.
+func quoteError(pe *csv.ParseError, cr *csv.Reader) RowError {
+	e := RowError{Line: pe.StartLine}
+	switch {
+	case errors.Is(pe.Err, csv.ErrBareQuote):
+		e.ReasonVI = fmt.Sprintf("dấu ngoặc kép (\") nằm giữa ô không được bao trong ngoặc kép (dòng %d, vị trí %d); hãy bao cả ô trong ngoặc kép và gấp đôi dấu ngoặc bên trong (\"\")", pe.Line, pe.Column)
+		e.ReasonEN = fmt.Sprintf("a quote (\") inside a cell that is not quoted (line %d, position %d): quote the whole cell and double the inner quotes (\"\")", pe.Line, pe.Column)
+	case errors.Is(pe.Err, csv.ErrQuote):
+		if _, err := cr.Read(); err == io.EOF && pe.Line > pe.StartLine {
+			e.ReasonVI = fmt.Sprintf("dấu ngoặc kép (\") mở ở dòng %d không được đóng; phần còn lại của tệp (dòng %d–%d) không đọc được", pe.StartLine, pe.StartLine, pe.Line)
+			e.ReasonEN = fmt.Sprintf("a quote (\") opened on line %d is never closed: the rest of the file (lines %d–%d) could not be read", pe.StartLine, pe.StartLine, pe.Line)
+			return e
+		}
+		e.ReasonVI = fmt.Sprintf("dấu ngoặc kép (\") thừa hoặc thiếu (dòng %d, vị trí %d)", pe.Line, pe.Column)
+		e.ReasonEN = fmt.Sprintf("an extra or missing quote (\") (line %d, position %d)", pe.Line, pe.Column)
+	default:
+		e.ReasonVI = "dòng CSV không hợp lệ: " + pe.Err.Error()
+		e.ReasonEN = "malformed CSV row: " + pe.Err.Error()
+	}
+	return e
+}
+
+// sniffDelimiter picks ',', ';' or tab: the one found most often outside
+// quotes in the first lines.
+func sniffDelimiter(data []byte) rune {
+	counts := map[byte]int{}
+	lines, quoted := 0, false
+	for _, b := range data {
+		switch {
+		case b == '"':
+			quoted = !quoted
+		case quoted:
+		case b == '\n':
+			lines++
+		case b == ',' || b == ';' || b == '\t':
+			counts[b]++
+		}
+		if lines >= headerSearch {
+			break
+		}
+	}
+	best := byte(',')
+	for _, d := range []byte{';', '\t'} {
+		if counts[d] > counts[best] {
+			best = d
+		}
+	}
+	return rune(best)
+}
+
+var excelNumberRE = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
+
+// readXLSX reads the first worksheet, streaming its rows. Cells are read
+// raw (without number formats) so numbers keep their digits; a numeric
+// decision_date cell is an Excel date serial and becomes yyyy-mm-dd.
+func readXLSX(data []byte) (*Sheet, error) {
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, fileError("không mở được bảng tính .xlsx: "+err.Error(), "cannot open the .xlsx workbook: "+err.Error())
+	}
+	defer f.Close()
+	date1904 := false
+	if p, err := f.GetWorkbookProps(); err == nil && p.Date1904 != nil {
+		date1904 = *p.Date1904
+	}
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, fileError("bảng tính không có trang nào", "the workbook has no sheet")
+	}
+	rows, err := f.Rows(sheets[0])
+	if err != nil {
+		return nil, fileError("không đọc được trang đầu tiên: "+err.Error(), "cannot read the first sheet: "+err.Error())
+	}
+	defer rows.Close()
+
+	s := &Sheet{}
+	b := &builder{s: s}
+	b.onRow = func(line int, cells []string) error {
+		for i, name := range b.names {
+			if name == colDecisionDate && i < len(cells) {
+				cells[i] = excelDate(cells[i], date1904)
+			}
+		}
+		return s.add(line, record(b.names, cells))
+	}
+	line := 0
+	for rows.Next() {
+		line++ // Next visits every row number, blank rows included
+		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, fileError(fmt.Sprintf("lỗi đọc dòng %d: %v", line, err), fmt.Sprintf("error reading row %d: %v", line, err))
+		}
+		if err := b.row(line, cells); err != nil {
+			return nil, err
+		}
+	}
+	if err := rows.Error(); err != nil {
+		return nil, fileError("lỗi đọc bảng tính: "+err.Error(), "error reading the workbook: "+err.Error())
+	}
+	if err := b.finish(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// excelDate turns an Excel date serial ("45321") into yyyy-mm-dd and leaves
+// any other text alone.
+func excelDate(v string, date1904 bool) string {
+	t := strings.TrimSpace(v)
+	if !excelNumberRE.MatchString(t) {
+		return v
+	}
+	serial, err := strconv.ParseFloat(t, 64)
+	if err != nil || serial < 1 || serial >= 2958466 { // 2958466 is 10000-01-01
+		return v
+	}
+	d, err := excelize.ExcelDateToTime(serial, date1904)
+	if err != nil {
+		return v
+	}
+	return d.Format("2006-01-02")
+}

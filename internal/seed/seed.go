@@ -1,0 +1,404 @@
+// Package seed loads the demo catalog: the 50 real certified products of
+// data/ocop-products-sample.csv plus generated ones, through the same
+// import path as a province's spreadsheet. Every price it sets is flagged
+// as a demo price. Seeding twice changes nothing.
+package seed
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"encoding/csv"
+	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/ocopvn/ocop/internal/importer"
+	"github.com/ocopvn/ocop/internal/postgres"
+	"github.com/ocopvn/ocop/internal/vntext"
+)
+
+//go:embed data/ocop-products-sample.csv
+var sampleCSV []byte
+
+// Options says how big a catalog to build.
+type Options struct {
+	// Products is the total number of products wanted (at least the 50 real
+	// ones). Zero means the default demo size.
+	Products int
+}
+
+// DefaultProducts is the size of the demo catalog of `make run`.
+const DefaultProducts = 360
+
+// Result reports what Run did.
+type Result struct {
+	Import  importer.Summary
+	Revoked int
+}
+
+var importColumns = []string{"product_name", "group_code", "star", "score", "producer_name", "producer_type",
+	"province_code", "commune_code", "address_as_issued", "decision_no", "decision_date", "issuing_level",
+	"issuing_authority", "price_vnd", "unit", "description"}
+
+// Run loads the demo catalog into pool.
+func Run(ctx context.Context, pool *pgxpool.Pool, o Options) (Result, error) {
+	if o.Products <= 0 {
+		o.Products = DefaultProducts
+	}
+	var res Result
+	provinces, err := loadProvinces(ctx, pool)
+	if err != nil {
+		return res, err
+	}
+	var communes int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM commune`).Scan(&communes); err != nil {
+		return res, err
+	}
+	real, revoked, err := sampleRecords(provinces, communes > 0)
+	if err != nil {
+		return res, err
+	}
+	records := append(real, generated(provinces, o.Products-len(real))...)
+
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	_ = w.Write(importColumns)
+	for _, r := range records {
+		row := make([]string, len(importColumns))
+		for i, c := range importColumns {
+			row[i] = r[c]
+		}
+		_ = w.Write(row)
+	}
+	w.Flush()
+	sheet, err := importer.Read(&buf, "csv")
+	if err != nil {
+		return res, fmt.Errorf("seed: %w", err)
+	}
+	res.Import, err = importer.Import(ctx, pool, sheet, importer.Options{Publish: true})
+	if err != nil {
+		for _, e := range res.Import.Errors {
+			err = fmt.Errorf("%w\n%s", err, e.Error())
+		}
+		return res, fmt.Errorf("seed: %w", err)
+	}
+
+	err = postgres.InTx(ctx, pool, func(tx pgx.Tx) error {
+		keys := make([]string, 0, len(records))
+		for _, r := range records {
+			keys = append(keys, r["province_code"]+"|"+vntext.Fold(r["producer_name"])+"|"+vntext.Fold(r["product_name"]))
+		}
+		// Sources give no prices: every seeded price is a demo price, and
+		// demo stock is derived from the slug so a re-run changes nothing.
+		if _, err := tx.Exec(ctx, `
+			UPDATE product p SET price_is_demo = true,
+			       stock = CASE WHEN abs(hashtext(p.slug)) % 10 = 0 THEN 0 ELSE 5 + abs(hashtext(p.slug)) % 200 END
+			FROM producer pr
+			WHERE pr.id = p.producer_id
+			  AND pr.province_code || '|' || pr.name_fold || '|' || p.name_fold = ANY($1)
+			  AND (NOT p.price_is_demo OR p.stock IS DISTINCT FROM
+			       CASE WHEN abs(hashtext(p.slug)) % 10 = 0 THEN 0 ELSE 5 + abs(hashtext(p.slug)) % 200 END)`, keys); err != nil {
+			return fmt.Errorf("seed demo prices: %w", err)
+		}
+		for _, r := range revoked {
+			tag, err := tx.Exec(ctx, `
+				UPDATE certificate c SET status = 'revoked', revoked_on = c.decision_date + 400,
+				       revoke_reason = $3, updated_at = now()
+				FROM product p JOIN producer pr ON pr.id = p.producer_id
+				WHERE c.product_id = p.id AND pr.province_code = $1 AND p.name_fold = $2 AND c.status <> 'revoked'`,
+				r.province, vntext.Fold(r.product), r.reason)
+			if err != nil {
+				return fmt.Errorf("seed revocation: %w", err)
+			}
+			res.Revoked += int(tag.RowsAffected())
+		}
+		return nil
+	})
+	return res, err
+}
+
+func loadProvinces(ctx context.Context, pool *pgxpool.Pool) (map[string]string, error) {
+	rows, err := pool.Query(ctx, `SELECT code, full_name FROM province`)
+	if err != nil {
+		return nil, err
+	}
+	m := map[string]string{}
+	for rows.Next() {
+		var code, name string
+		if err := rows.Scan(&code, &name); err != nil {
+			return nil, err
+		}
+		m[code] = name
+	}
+	return m, rows.Err()
+}
+
+type revocation struct{ province, product, reason string }
+
+var (
+	reDecisionNo = regexp.MustCompile(`\d+/QĐ-[A-ZĐ]+`)
+	reDate       = regexp.MustCompile(`(\d{1,2})/(\d{1,2})/(\d{4})`)
+	reScore      = regexp.MustCompile(`(\d{2,3}(?:,\d{1,2})?)(?:/100| điểm)`)
+	reAuthority  = regexp.MustCompile(`UBND (?:tỉnh|TP|huyện) [^–,()]+`)
+	reCommune    = regexp.MustCompile(`code (\d{5})`)
+)
+
+// sampleRecords turns the real sample rows into import records.
+func sampleRecords(provinces map[string]string, withCommunes bool) ([]map[string]string, []revocation, error) {
+	rows, err := csv.NewReader(bytes.NewReader(sampleCSV)).ReadAll()
+	if err != nil {
+		return nil, nil, fmt.Errorf("sample data: %w", err)
+	}
+	head := map[string]int{}
+	for i, h := range rows[0] {
+		head[h] = i
+	}
+	var out []map[string]string
+	var revoked []revocation
+	for _, row := range rows[1:] {
+		get := func(c string) string { return strings.TrimSpace(row[head[c]]) }
+		name, ref, notes := get("product_name"), get("recognition_ref"), get("notes")
+		star, _ := strconv.Atoi(get("star"))
+		year, _ := strconv.Atoi(get("year"))
+		province := get("province_code_2025")
+
+		producer, ptype := get("producer"), get("producer_type")
+		if ptype == "unknown" || producer == "" || strings.HasPrefix(producer, "(") {
+			producer, ptype = "Cơ sở sản xuất "+name, "co_so_san_xuat"
+		}
+		date := time.Date(year, 12, 15, 0, 0, 0, 0, time.UTC)
+		if year >= 2025 {
+			date = time.Date(year, 6, 1, 0, 0, 0, 0, time.UTC)
+		}
+		if m := reDate.FindStringSubmatch(ref + " " + notes); m != nil {
+			d, _ := strconv.Atoi(m[1])
+			mo, _ := strconv.Atoi(m[2])
+			y, _ := strconv.Atoi(m[3])
+			if t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC); t.Day() == d {
+				date = t
+			}
+		}
+		decision := reDecisionNo.FindString(ref)
+		if decision == "" {
+			decision = vntext.Truncate(ref, 120)
+		}
+		level, authority := "province", "UBND "+provinces[province]
+		switch {
+		case star == 5:
+			level, authority = "central", "Bộ Nông nghiệp và Phát triển nông thôn"
+			if date.Year() >= 2025 {
+				authority = "Bộ Nông nghiệp và Môi trường"
+			}
+		case strings.Contains(ref, "huyện") && star == 3:
+			level = "district"
+			if a := reAuthority.FindString(ref); a != "" {
+				authority = strings.TrimSpace(a)
+			}
+		default:
+			if a := reAuthority.FindString(ref); a != "" && !strings.Contains(a, "huyện") {
+				authority = strings.TrimSpace(a)
+			}
+		}
+		score := ""
+		if m := reScore.FindStringSubmatch(ref); m != nil {
+			if v, err := strconv.ParseFloat(strings.ReplaceAll(m[1], ",", "."), 64); err == nil && v <= 100 && v >= scoreFloor(star) {
+				score = strconv.FormatFloat(v, 'f', -1, 64)
+			}
+		}
+		commune := ""
+		if m := reCommune.FindStringSubmatch(notes); m != nil && withCommunes {
+			commune = m[1]
+		}
+		leaf := get("group_code_guess")
+		price, unit := demoPrice(leaf, name)
+		out = append(out, map[string]string{
+			"product_name": name, "group_code": leaf, "star": strconv.Itoa(star), "score": score,
+			"producer_name": producer, "producer_type": ptype, "province_code": province, "commune_code": commune,
+			"address_as_issued": get("address_in_source (pre-2025 units)"), "decision_no": decision,
+			"decision_date": date.Format("02/01/2006"), "issuing_level": level, "issuing_authority": authority,
+			"price_vnd": strconv.FormatInt(price, 10), "unit": unit,
+			"description": "Sản phẩm OCOP " + strconv.Itoa(star) + " sao. Nguồn: " + get("source_url"),
+		})
+		if get("cert_status") == "revoked" {
+			revoked = append(revoked, revocation{province, name, vntext.Truncate(ref, 300)})
+		}
+	}
+	return out, revoked, nil
+}
+
+func scoreFloor(star int) float64 {
+	switch star {
+	case 5:
+		return 90
+	case 4:
+		return 70
+	}
+	return 50
+}
+
+func hash(s string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(s))
+	return h.Sum64()
+}
+
+// demoPrice returns a plausible price and unit for a product of leaf group.
+func demoPrice(leaf, name string) (int64, string) {
+	p, ok := leafPrices[leaf]
+	if !ok {
+		p = leafPrices["I.3.c"]
+	}
+	steps := (p.max - p.min) / 5000
+	price := p.min + int64(hash(name)%uint64(steps+1))*5000
+	return price, p.unit
+}
+
+type priceRange struct {
+	min, max int64
+	unit     string
+}
+
+var leafPrices = map[string]priceRange{
+	"I.1.a": {40000, 180000, "Hộp 1 kg"}, "I.1.b": {60000, 350000, "Hộp 10 quả"},
+	"I.2.a": {35000, 150000, "Túi 2 kg"}, "I.2.b": {120000, 450000, "Chai 500 ml"},
+	"I.3.a": {30000, 120000, "Gói 200 g"}, "I.3.b": {35000, 140000, "Gói 500 g"},
+	"I.3.c": {45000, 250000, "Hộp 250 g"}, "I.3.d": {80000, 650000, "Hộp 500 g"},
+	"I.4.a": {45000, 260000, "Chai 500 ml"}, "I.4.b": {30000, 150000, "Hũ 100 g"},
+	"I.5.a": {90000, 900000, "Hộp 200 g"}, "I.5.b": {60000, 260000, "Hộp 100 g"},
+	"I.6": {90000, 600000, "Túi 500 g"}, "II.1.a": {120000, 650000, "Chai 750 ml"},
+	"II.1.b": {150000, 850000, "Chai 500 ml"}, "II.2.a": {8000, 30000, "Chai 500 ml"},
+	"II.2.b": {25000, 120000, "Chai 330 ml"}, "III.1": {150000, 1500000, "Hộp 60 viên"},
+	"III.2": {90000, 450000, "Lọ 100 ml"}, "III.3": {80000, 550000, "Lọ 50 ml"},
+	"IV.1": {150000, 2500000, "Chiếc"}, "IV.2": {250000, 1800000, "Chiếc"},
+	"V.1": {80000, 600000, "Chậu"}, "V.2": {250000, 3500000, "Cây"}, "V.3": {150000, 1500000, "Con"},
+	"VI.1": {250000, 1500000, "Vé/người"},
+}
+
+// stems are generated product names by leaf group.
+var stems = []struct{ leaf, name string }{
+	{"I.1.a", "Cam sành"}, {"I.1.a", "Bưởi da xanh"}, {"I.1.a", "Nhãn lồng"}, {"I.1.a", "Khoai lang mật"},
+	{"I.1.b", "Trứng gà ta"}, {"I.1.b", "Tôm càng xanh"}, {"I.2.a", "Gạo ST25"}, {"I.2.a", "Gạo nếp cái hoa vàng"},
+	{"I.2.b", "Mật ong hoa cà phê"}, {"I.2.b", "Mật ong bạc hà"}, {"I.3.a", "Bánh tráng trộn"}, {"I.3.b", "Bún gạo lứt"},
+	{"I.3.b", "Bánh đa nem"}, {"I.3.b", "Miến dong"}, {"I.3.c", "Mứt gừng"}, {"I.3.c", "Chuối sấy dẻo"},
+	{"I.3.c", "Hạt điều rang muối"}, {"I.3.d", "Chả cá"}, {"I.3.d", "Khô bò"}, {"I.3.d", "Nem chua"},
+	{"I.4.a", "Nước mắm cá cơm"}, {"I.4.a", "Tương bần"}, {"I.4.b", "Muối tôm"}, {"I.4.b", "Tiêu đen"},
+	{"I.5.a", "Chè Shan tuyết"}, {"I.5.a", "Chè búp"}, {"I.5.b", "Trà hoa vàng"}, {"I.5.b", "Trà atiso"},
+	{"I.6", "Cà phê Robusta rang xay"}, {"I.6", "Ca cao nguyên chất"}, {"II.1.a", "Rượu ngô men lá"},
+	{"II.1.a", "Rượu nếp cẩm"}, {"II.1.b", "Rượu vang sim"}, {"II.2.a", "Nước khoáng"}, {"II.2.b", "Nước cốt gừng"},
+	{"II.2.b", "Nước ép chanh dây"}, {"III.1", "Cao actiso"}, {"III.1", "Viên tinh nghệ"}, {"III.2", "Dầu gội bồ kết"},
+	{"III.2", "Xà phòng thảo dược"}, {"III.3", "Tinh dầu sả chanh"}, {"III.3", "Tinh dầu quế"},
+	{"IV.1", "Giỏ mây tre đan"}, {"IV.1", "Bình gốm men lam"}, {"IV.1", "Nón lá"}, {"IV.2", "Khăn thổ cẩm"},
+	{"IV.2", "Áo lụa tơ tằm"}, {"V.1", "Lan hồ điệp"}, {"V.1", "Hoa cúc mâm xôi"}, {"V.2", "Bonsai sam hương"},
+	{"V.2", "Mai vàng"}, {"V.3", "Cá chép Koi"}, {"VI.1", "Du lịch cộng đồng bản"}, {"VI.1", "Trải nghiệm làng nghề"},
+}
+
+// places are real localities of each demo province (2025 boundaries), so
+// generated producers sit where such products come from.
+var places = map[string][]string{
+	"01": {"Bát Tràng", "Ba Vì", "Vạn Phúc", "Đông Anh"},
+	"04": {"Trùng Khánh", "Hà Quảng", "Nguyên Bình", "Quảng Hoà"},
+	"08": {"Đồng Văn", "Hồng Thái", "Na Hang", "Hoàng Su Phì"},
+	"11": {"Mường Ảng", "Mường Thanh", "Tủa Chùa", "Điện Biên Đông"},
+	"15": {"Sa Pa", "Bắc Hà", "Văn Chấn", "Mù Cang Chải"},
+	"19": {"Tân Cương", "Phú Lương", "Ba Bể", "Định Hoá"},
+	"22": {"Ba Chẽ", "Tiên Yên", "Bình Liêu", "Vân Đồn"},
+	"24": {"Lục Ngạn", "Yên Thế", "Đông Hồ", "Tiên Du"},
+	"25": {"Thanh Sơn", "Cao Phong", "Tam Đảo", "Mai Châu"},
+	"31": {"Thanh Hà", "Chí Linh", "Cát Hải", "Tiên Lãng"},
+	"37": {"Kim Sơn", "Nho Quan", "Hải Hậu", "Lý Nhân"},
+	"38": {"Như Thanh", "Thọ Xuân", "Bá Thước", "Quảng Xương"},
+	"40": {"Nam Đàn", "Quỳ Hợp", "Con Cuông", "Diễn Châu"},
+	"42": {"Hương Khê", "Lộc Hà", "Vũ Quang", "Hồng Lĩnh"},
+	"44": {"Khe Sanh", "Gio Linh", "Minh Hoá", "Bố Trạch"},
+	"46": {"Phong Điền", "Hương Trà", "A Lưới", "Phú Vang"},
+	"48": {"Hoà Vang", "Hội An", "Quế Sơn", "Trà My"},
+	"51": {"Lý Sơn", "Ba Tơ", "Ngọc Linh", "Đăk Tô"},
+	"52": {"Đak Pơ", "Chư Sê", "Tuy Phước", "Hoài Nhơn"},
+	"56": {"Cam Lâm", "Ninh Hoà", "Phan Rang", "Vạn Ninh"},
+	"66": {"Buôn Ma Thuột", "Krông Pắc", "Ea H'leo", "Tuy An"},
+	"68": {"Bảo Lộc", "Di Linh", "Đắk Mil", "Phan Thiết"},
+	"75": {"Xuân Lộc", "Long Khánh", "Bù Đăng", "Tân Phú"},
+	"79": {"Củ Chi", "Cần Giờ", "Lái Thiêu", "Long Điền"},
+	"80": {"Trảng Bàng", "Gò Dầu", "Cần Giuộc", "Đức Hoà"},
+	"82": {"Sa Đéc", "Lai Vung", "Cái Bè", "Tân Phước"},
+	"86": {"Cầu Kè", "Chợ Lách", "Mỏ Cày", "Bình Minh"},
+	"91": {"Tịnh Biên", "Châu Đốc", "Phú Quốc", "U Minh Thượng"},
+	"92": {"Phong Điền", "Kế Sách", "Vị Thanh", "Cù Lao Dung"},
+	"96": {"Năm Căn", "Đất Mũi", "Giá Rai", "Hồng Dân"},
+}
+
+var producerKinds = []struct{ prefix, kind string }{
+	{"Hợp tác xã", "htx"}, {"Hợp tác xã nông nghiệp", "htx"}, {"Công ty TNHH", "doanh_nghiep"},
+	{"Công ty Cổ phần", "doanh_nghiep"}, {"Hộ kinh doanh", "ho_kinh_doanh"}, {"Tổ hợp tác", "to_hop_tac"},
+	{"Cơ sở sản xuất", "co_so_san_xuat"},
+}
+
+var demoProvinces = []string{"01", "04", "08", "11", "15", "19", "22", "24", "25", "31", "37", "38", "40", "42",
+	"44", "46", "48", "51", "52", "56", "66", "68", "75", "79", "80", "82", "86", "91", "92", "96"}
+
+// generated returns n plausible generated products, always the same ones
+// for the same n (a fixed random source).
+func generated(provinces map[string]string, n int) []map[string]string {
+	rng := rand.New(rand.NewPCG(2026, 148))
+	start := time.Date(2022, 1, 10, 0, 0, 0, 0, time.UTC)
+	const days = 1720 // up to late September 2026
+	var out []map[string]string
+	perProducer := 4
+	for i := 0; len(out) < n; i++ {
+		province := demoProvinces[i%len(demoProvinces)]
+		round := i / len(demoProvinces)
+		local := places[province]
+		place := local[round%len(local)]
+		pk := producerKinds[(round/len(local))%len(producerKinds)]
+		producer := pk.prefix + " " + place
+		if r := round / (len(local) * len(producerKinds)); r > 0 {
+			producer += " " + strconv.Itoa(r+1)
+		}
+		for j := 0; j < perProducer && len(out) < n; j++ {
+			st := stems[rng.IntN(len(stems))]
+			name := st.name + " " + place
+			if j > 0 {
+				name += " loại " + strconv.Itoa(j+1)
+			}
+			r := rng.IntN(100)
+			star, score := 4, 70+rng.Float64()*19.9
+			switch {
+			case r < 30:
+				star, score = 3, 50+rng.Float64()*19.9
+			case r >= 85:
+				star, score = 5, 90+rng.Float64()*10
+			}
+			date := start.AddDate(0, 0, rng.IntN(days))
+			level, authority := "province", "UBND "+provinces[province]
+			switch {
+			case star == 5:
+				level, authority = "central", "Bộ Nông nghiệp và Phát triển nông thôn"
+				if date.Year() >= 2025 {
+					authority = "Bộ Nông nghiệp và Môi trường"
+				}
+			case star == 3 && date.After(time.Date(2023, 2, 24, 0, 0, 0, 0, time.UTC)) &&
+				date.Before(time.Date(2025, 7, 6, 0, 0, 0, 0, time.UTC)) && rng.IntN(2) == 0:
+				level, authority = "district", "UBND huyện "+place
+			}
+			price, unit := demoPrice(st.leaf, name)
+			out = append(out, map[string]string{
+				"product_name": name, "group_code": st.leaf, "star": strconv.Itoa(star),
+				"score":         strconv.FormatFloat(float64(int(score*100))/100, 'f', 2, 64),
+				"producer_name": producer, "producer_type": pk.kind, "province_code": province,
+				"decision_no":   fmt.Sprintf("%d/QĐ-%s", 100+rng.IntN(3900), map[string]string{"central": "BNN", "province": "UBND", "district": "UBND"}[level]),
+				"decision_date": date.Format("02/01/2006"), "issuing_level": level, "issuing_authority": authority,
+				"price_vnd": strconv.FormatInt(price, 10), "unit": unit,
+				"description": st.name + " của " + producer + ", sản phẩm OCOP " + strconv.Itoa(star) + " sao (dữ liệu minh hoạ).",
+			})
+		}
+	}
+	return out
+}
