@@ -13,7 +13,9 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
-port=${OCOP_PG_PORT:-54329}
+# each checkout gets its own port (54000-54999), so two checkouts' clusters
+# do not collide
+port=${OCOP_PG_PORT:-$((54000 + 0x$(echo "$root" | md5sum | cut -c1-4) % 1000))}
 cmd=${1:-start}
 
 log() { echo "postgres.sh: $*" >&2; }
@@ -45,6 +47,7 @@ pguser=$(id -un)
 if [ "$(id -u)" = 0 ]; then
 	id postgres >/dev/null 2>&1 || as_root useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
 	runas=(runuser -u postgres --)
+	cd /
 	pguser=postgres
 fi
 
@@ -68,7 +71,6 @@ start_cluster() {
 		"${runas[@]}" "$bindir/initdb" -D "$data" -U "$pguser" --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
 		cat >>"$data/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
-port = $port
 unix_socket_directories = '$data'
 max_connections = 200
 shared_buffers = 256MB
@@ -76,7 +78,7 @@ synchronous_commit = off
 CONF
 	fi
 	if ! "${runas[@]}" "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1; then
-		"${runas[@]}" "$bindir/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 start >/dev/null ||
+		"${runas[@]}" "$bindir/pg_ctl" -D "$data" -l "$data/server.log" -o "-p $port" -w -t 60 start >/dev/null ||
 			{ log "PostgreSQL did not start; see $data/server.log"; tail -n 20 "$data/server.log" >&2; exit 1; }
 	fi
 }
