@@ -1,0 +1,72 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/ocopvn/ocop/internal/postgres/pgtest"
+)
+
+func TestRunUsageAndConfig(t *testing.T) {
+	var out, errb bytes.Buffer
+	if err := run(context.Background(), nil, func(string) string { return "" }, &out, &errb); !errors.Is(err, errUsage) {
+		t.Errorf("no args: %v", err)
+	}
+	err := run(context.Background(), []string{"serve"}, func(k string) string {
+		return map[string]string{"PORT": "abc"}[k]
+	}, &out, &errb)
+	if err == nil || !strings.Contains(err.Error(), "DATABASE_URL") || !strings.Contains(err.Error(), "PORT") {
+		t.Errorf("bad config: %v", err)
+	}
+}
+
+// TestCLI runs the commands on a fresh database as an operator would.
+func TestCLI(t *testing.T) {
+	_, url := pgtest.NewDBURL(t)
+	env := func(k string) string { return map[string]string{"DATABASE_URL": url}[k] }
+	ctx := context.Background()
+	cli := func(args ...string) (string, error) {
+		var out, errb bytes.Buffer
+		err := run(ctx, args, env, &out, &errb)
+		return out.String(), err
+	}
+
+	if out, err := cli("migrate", "up"); err != nil || !strings.Contains(out, "up to date") {
+		t.Errorf("migrate up: %q %v", out, err)
+	}
+	if out, err := cli("migrate", "status"); err != nil || !strings.Contains(out, "00003_catalog.sql") || strings.Contains(out, "pending") {
+		t.Errorf("migrate status: %q %v", out, err)
+	}
+	if _, err := cli("migrate", "sideways"); !errors.Is(err, errUsage) {
+		t.Errorf("migrate sideways: %v", err)
+	}
+
+	out, err := cli("import", "../../internal/importer/testdata/bad.csv")
+	if err == nil || !strings.Contains(err.Error(), "nothing imported") || !strings.Contains(out, "dòng") {
+		t.Errorf("import bad file: %q %v", out, err)
+	}
+	// communes are not loaded here, so the row with a commune code is
+	// reported and, with -skip-invalid, the others imported
+	out, err = cli("import", "-skip-invalid", "../../internal/importer/testdata/good.csv")
+	if err != nil || strings.Contains(out, "tạo mới 0,") || !strings.Contains(out, "ocop geo import") {
+		t.Fatalf("import good file: %q %v", out, err)
+	}
+	if out, err = cli("import", "-skip-invalid", "../../internal/importer/testdata/good.csv"); err != nil || !strings.Contains(out, "tạo mới 0, cập nhật 0") {
+		t.Errorf("re-import: %q %v", out, err)
+	}
+	if _, err := cli("import", "/does/not/exist.csv"); err == nil {
+		t.Error("import of a missing file succeeded")
+	}
+	if _, err := cli("geo", "import", "/does/not/exist.json"); err == nil {
+		t.Error("geo import of a missing file succeeded")
+	}
+	if out, err := cli("seed", "-products", "80"); err != nil || !strings.Contains(out, "demo catalog") {
+		t.Errorf("seed: %q %v", out, err)
+	}
+	if _, err := cli("seed", "-products", "many"); !errors.Is(err, errUsage) {
+		t.Errorf("seed bad flag: %v", err)
+	}
+}
