@@ -696,3 +696,17 @@ func TestDatabaseRefusesRow(t *testing.T) {
 		}
 	}
 }
+
+// A product whose name slugs to a product-group slug ("Chè" → "che") must
+// not take that URL: /san-pham/che is the group's page.
+func TestProductSlugAvoidsGroupSlugs(t *testing.T) {
+	pool := newDB(t)
+	sheet := readString(t, header+"\n"+
+		"Chè,I.5.a,4,80,HTX Chè Tân Cương,htx,19,,,12/QĐ-UBND,01/03/2024,province,UBND tỉnh Thái Nguyên,200000,Hộp,\n")
+	if _, err := importer.Import(context.Background(), pool, sheet, importer.Options{Now: now, Publish: true}); err != nil {
+		t.Fatal(err)
+	}
+	if slug := queryString(t, pool, `SELECT slug FROM product`); slug == "che" || slug == "" {
+		t.Errorf("product slug = %q, which is a group's slug", slug)
+	}
+}

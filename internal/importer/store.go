@@ -667,8 +667,14 @@ func (w *writer) slugs(ctx context.Context, q pgx.Tx, set *map[string]bool, tabl
 		return *set, nil
 	}
 	m := make(map[string]bool)
-	// table is one of two constants, never input
-	rows, err := q.Query(ctx, "SELECT slug FROM "+table)
+	// table is one of two constants, never input. Product pages share the
+	// /san-pham/ namespace with product-group pages, so group slugs are
+	// taken for products.
+	query := "SELECT slug FROM " + table
+	if table == "product" {
+		query += " UNION ALL SELECT slug FROM product_group"
+	}
+	rows, err := q.Query(ctx, query)
 	if err != nil {
 		return nil, err
 	}
