@@ -80,7 +80,10 @@ type ListItem struct {
 	CreatedAt   time.Time `json:"-"`
 
 	producerSlug string
+	fold         string    // folded name, producer, province and group names
 	groupPath    [3]string // group codes from the top level down to the leaf
+	provinceIdx  int       // index in Reference.Provinces, for facet counting
+	groupIdx     [3]int    // indexes in Reference.Groups of groupPath, -1 when empty
 	json         []byte    // the encoded item, built once per snapshot
 }
 
@@ -98,6 +101,7 @@ const MaxPerPage = 100
 // Filter selects and orders public products. Province and Group take codes
 // (or slugs); Group matches at any level of the tree.
 type Filter struct {
+	Query    string // words that must all appear in name, producer, province or group (folded)
 	Province string
 	Group    string
 	Stars    []int
@@ -107,6 +111,7 @@ type Filter struct {
 	Sort     string
 	Page     int
 	PerPage  int
+	Facets   bool // also count results per province, group and star
 }
 
 // Page is one page of a list.
@@ -115,6 +120,15 @@ type Page struct {
 	Total   int
 	Page    int
 	PerPage int
+	Facets  *Facets // when Filter.Facets
+}
+
+// Facets count the products each filter value would give, with every other
+// filter applied (so a shopper sees how many results a click leads to).
+type Facets struct {
+	Province map[string]int // by province code
+	Group    map[string]int // by group code, at every level of the tree
+	Star     map[int]int
 }
 
 // Certificate is an OCOP recognition as a product page shows it.

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ocopvn/ocop/internal/postgres"
+	"github.com/ocopvn/ocop/internal/vntext"
 )
 
 // Reference is the reference data lists need: provinces and the group tree.
@@ -139,10 +140,16 @@ func buildSnapshot(ctx context.Context, q postgres.Querier, version int64, day s
 		}
 		s.newest = append(s.newest, it)
 		s.provinceCount[it.Province.Code]++
+		words := []string{it.Name, it.Producer.Name, it.Province.Name}
+		it.provinceIdx = slices.IndexFunc(ref.Provinces, func(p Province) bool { return p.Code == provinceCode })
+		it.groupIdx = [3]int{-1, -1, -1}
 		for i, g := range ref.Path(groupCode) {
 			it.groupPath[i] = g.Code
+			it.groupIdx[i] = slices.IndexFunc(ref.Groups, func(x Group) bool { return x.Code == g.Code })
 			s.groupCount[g.Code]++
+			words = append(words, g.Name)
 		}
+		it.fold = " " + vntext.Fold(strings.Join(words, " "))
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -187,30 +194,65 @@ func cmpInt(a, b int64) int {
 	return 0
 }
 
-// match reports whether it passes f (already normalised).
-func (f *Filter) match(it *ListItem) bool {
-	if f.Province != "" && it.Province.Code != f.Province {
+// Filter dimensions, for facet counting.
+const (
+	dimProvince = 1 << iota
+	dimGroup
+	dimStar
+	dimOther // query, producer, price
+	dimAll   = dimProvince | dimGroup | dimStar | dimOther
+)
+
+// match returns the set of dimensions of f that it passes; it is in the
+// result when all pass. words are the folded query words.
+func (f *Filter) match(it *ListItem, words []string) int {
+	ok := 0
+	if f.Province == "" || it.Province.Code == f.Province {
+		ok |= dimProvince
+	}
+	if f.Group == "" || it.groupPath[0] == f.Group || it.groupPath[1] == f.Group || it.groupPath[2] == f.Group {
+		ok |= dimGroup
+	}
+	if len(f.Stars) == 0 || slices.Contains(f.Stars, it.Star) {
+		ok |= dimStar
+	}
+	if (f.Producer == "" || it.producerSlug == f.Producer) &&
+		(f.PriceMin == nil || it.PriceVND >= *f.PriceMin) &&
+		(f.PriceMax == nil || it.PriceVND <= *f.PriceMax) &&
+		matchWords(it.fold, words) {
+		ok |= dimOther
+	}
+	return ok
+}
+
+// matchAll is match(it, words) == dimAll, stopping at the first miss: the
+// hot path of lists without facets.
+func (f *Filter) matchAll(it *ListItem, words []string) bool {
+	switch {
+	case f.Province != "" && it.Province.Code != f.Province,
+		f.Group != "" && it.groupPath[0] != f.Group && it.groupPath[1] != f.Group && it.groupPath[2] != f.Group,
+		len(f.Stars) > 0 && !slices.Contains(f.Stars, it.Star),
+		f.Producer != "" && it.producerSlug != f.Producer,
+		f.PriceMin != nil && it.PriceVND < *f.PriceMin,
+		f.PriceMax != nil && it.PriceVND > *f.PriceMax:
 		return false
 	}
-	if f.Group != "" && it.groupPath[0] != f.Group && it.groupPath[1] != f.Group && it.groupPath[2] != f.Group {
-		return false
-	}
-	if len(f.Stars) > 0 && !slices.Contains(f.Stars, it.Star) {
-		return false
-	}
-	if f.Producer != "" && it.producerSlug != f.Producer {
-		return false
-	}
-	if f.PriceMin != nil && it.PriceVND < *f.PriceMin {
-		return false
-	}
-	if f.PriceMax != nil && it.PriceVND > *f.PriceMax {
-		return false
+	return matchWords(it.fold, words)
+}
+
+// matchWords reports whether every word starts a word of fold (fold begins
+// with a space, so " "+w finds word starts).
+func matchWords(fold string, words []string) bool {
+	for _, w := range words {
+		if !strings.Contains(fold, " "+w) {
+			return false
+		}
 	}
 	return true
 }
 
-// list returns the page of items passing f, in f.Sort order.
+// list returns the page of items passing f, in f.Sort order, with facet
+// counts when f.Facets.
 func (s *snapshot) list(f Filter) Page {
 	var order []*ListItem
 	reverse := false
@@ -224,21 +266,74 @@ func (s *snapshot) list(f Filter) Page {
 	default:
 		order = s.newest
 	}
+	var words []string
+	if q := vntext.Fold(f.Query); q != "" {
+		words = strings.Fields(q)
+	}
 	from := (f.Page - 1) * f.PerPage
 	p := Page{Page: f.Page, PerPage: f.PerPage, Items: make([]*ListItem, 0, min(f.PerPage, len(order)))}
+	// facet counts go into arrays indexed like the reference data, and
+	// become maps once at the end
+	var provinceN, groupN []int
+	var starN [6]int
+	if f.Facets {
+		provinceN = make([]int, len(s.ref.Provinces))
+		groupN = make([]int, len(s.ref.Groups))
+	}
 	n := len(order)
 	for i := range n {
 		it := order[i]
 		if reverse {
 			it = order[n-1-i]
 		}
-		if !f.match(it) {
-			continue
+		if !f.Facets {
+			if !f.matchAll(it, words) {
+				continue
+			}
+		} else {
+			ok := f.match(it, words)
+			// an item counts for a value of one dimension when it passes
+			// every other dimension
+			if ok|dimProvince == dimAll && it.provinceIdx >= 0 {
+				provinceN[it.provinceIdx]++
+			}
+			if ok|dimGroup == dimAll {
+				for _, g := range it.groupIdx {
+					if g >= 0 {
+						groupN[g]++
+					}
+				}
+			}
+			if ok|dimStar == dimAll {
+				starN[it.Star]++
+			}
+			if ok != dimAll {
+				continue
+			}
 		}
 		if p.Total >= from && len(p.Items) < f.PerPage {
 			p.Items = append(p.Items, it)
 		}
 		p.Total++
+	}
+	if f.Facets {
+		fc := &Facets{Province: map[string]int{}, Group: map[string]int{}, Star: map[int]int{}}
+		for i, n := range provinceN {
+			if n > 0 {
+				fc.Province[s.ref.Provinces[i].Code] = n
+			}
+		}
+		for i, n := range groupN {
+			if n > 0 {
+				fc.Group[s.ref.Groups[i].Code] = n
+			}
+		}
+		for star, n := range starN {
+			if n > 0 {
+				fc.Star[star] = n
+			}
+		}
+		p.Facets = fc
 	}
 	return p
 }

@@ -112,6 +112,10 @@ func TestListProductsAPI(t *testing.T) {
 		{"/api/v1/products?price_min=200000&price_max=300000", 1, "che-tan-cuong"},
 		{"/api/v1/products?producer=htx-che-tan-cuong&per_page=1&page=2", 2, ""},
 		{"/api/v1/products?page=50", 3, ""},
+		{"/api/v1/products?q=nuoc%20mam", 1, "nuoc-mam-40-do-dam"},
+		{"/api/v1/products?q=CHE%20tan%20cuo", 2, ""}, // the product and, via its producer, the other one
+		{"/api/v1/products?q=thai%20nguyen&sort=price_asc", 2, "che-tan-cuong"},
+		{"/api/v1/products?q=%27%20OR%201%3D1--", 0, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
@@ -211,6 +215,7 @@ func TestAPIErrors(t *testing.T) {
 		{"/api/v1/products?province=99", 400, "province"},
 		{"/api/v1/products?province=%27%20OR%201%3D1--", 400, "province"},
 		{"/api/v1/products?group=VII", 400, "group"},
+		{"/api/v1/products?q=" + strings.Repeat("a", 501), 400, "q"},
 		{"/api/v1/products/khong-co-san-pham", 404, "product not found"},
 		{"/api/v1/products/mam-nhap", 404, "product not found"}, // a draft is not public
 		{"/api/v1/producers/khong-co", 404, "producer not found"},
