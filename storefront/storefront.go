@@ -1,13 +1,24 @@
-// Package storefront serves the shopper's server-rendered pages. Templates
-// and static assets are embedded in the binary.
+// Package storefront serves the shopper's server-rendered pages: home,
+// catalog (by group and province), product, producer storefront, province,
+// sitemap and robots. Pages are complete HTML without JavaScript; templates
+// and static assets are embedded in the binary, assets under fingerprinted
+// URLs with long-lived cache headers.
 package storefront
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"html/template"
+	"io/fs"
+	"mime"
+	"net/url"
+	"path"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -15,7 +26,7 @@ import (
 	"github.com/ocopvn/ocop/internal/vntext"
 )
 
-//go:embed templates/*.html
+//go:embed templates
 var templateFiles embed.FS
 
 //go:embed static
@@ -23,21 +34,60 @@ var staticFiles embed.FS
 
 // Handler serves the storefront pages.
 type Handler struct {
-	catalog *catalog.Service
-	baseURL string
-	pages   map[string]*template.Template
+	catalog  *catalog.Service
+	baseURL  string
+	pages    map[string]*template.Template
+	assets   map[string]asset  // by fingerprinted name
+	assetURL map[string]string // logical name -> /static/<fingerprinted name>
 }
 
-var funcs = template.FuncMap{
-	"vnd":   vntext.VND,
-	"stars": func(n int) string { return strings.Repeat("★", n) },
+type asset struct {
+	body        []byte
+	contentType string
 }
 
-// New parses the templates (one set per page, sharing the layout).
+// pageNames are the page templates, each parsed with the layout and
+// partials into its own set.
+var pageNames = []string{"home", "catalog", "product", "producer", "province", "error"}
+
+// New parses the templates and fingerprints the static assets.
 func New(c *catalog.Service, baseURL string) (*Handler, error) {
-	h := &Handler{catalog: c, baseURL: baseURL, pages: map[string]*template.Template{}}
-	for _, page := range []string{"home", "product"} {
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+page+".html")
+	h := &Handler{catalog: c, baseURL: strings.TrimRight(baseURL, "/"), pages: map[string]*template.Template{},
+		assets: map[string]asset{}, assetURL: map[string]string{}}
+	err := fs.WalkDir(staticFiles, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := staticFiles.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		name := strings.TrimPrefix(p, "static/")
+		ext := path.Ext(name)
+		fp := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:5]) + ext
+		h.assets[fp] = asset{body: b, contentType: mime.TypeByExtension(ext)}
+		h.assetURL[name] = "/static/" + fp
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	funcs := template.FuncMap{
+		"t":      T,
+		"vnd":    vntext.VND,
+		"stars":  func(n int) string { return strings.Repeat("★", n) },
+		"date":   viDate,
+		"asset":  func(name string) string { return h.assetURL[name] },
+		"level":  func(l string) string { return T("level." + l) },
+		"add":    func(a, b int) int { return a + b },
+		"letter": initial,
+		"tone":   groupTone,
+		"paras":  paragraphs,
+	}
+	for _, page := range pageNames {
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles,
+			"templates/layout.html", "templates/partials.html", "templates/"+page+".html")
 		if err != nil {
 			return nil, fmt.Errorf("storefront template %s: %w", page, err)
 		}
@@ -48,9 +98,15 @@ func New(c *catalog.Service, baseURL string) (*Handler, error) {
 
 // Routes mounts the pages on app.
 func (h *Handler) Routes(app *fiber.App) {
-	app.Get("/static/*", h.static)
+	app.Get("/static/:name", h.static)
+	app.Get("/robots.txt", h.robots)
+	app.Get("/sitemap.xml", h.sitemap)
 	app.Get("/", h.showHome)
-	app.Get("/san-pham/:slug", h.showProduct)
+	app.Get("/san-pham", h.listCatalog)
+	app.Get("/san-pham/:slug", h.showProductOrGroup)
+	app.Get("/cua-hang/:slug", h.showProducer)
+	app.Get("/tinh", h.pickProvince)
+	app.Get("/tinh/:slug", h.showProvince)
 }
 
 // render executes page into a buffer first, so a template failure becomes
@@ -65,64 +121,81 @@ func (h *Handler) render(c *fiber.Ctx, page string, data any) error {
 }
 
 func (h *Handler) static(c *fiber.Ctx) error {
-	name := c.Params("*")
-	if strings.Contains(name, "..") {
+	a, ok := h.assets[c.Params("name")]
+	if !ok {
 		return fiber.ErrNotFound
 	}
-	b, err := staticFiles.ReadFile("static/" + name)
-	if err != nil {
-		return fiber.ErrNotFound
-	}
+	c.Set(fiber.HeaderContentType, a.contentType)
+	// the name carries the content hash: a new version gets a new URL
+	c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+	return c.Send(a.body)
+}
+
+// ErrorPage renders the site's error page for status. The web error
+// handler calls it for every HTML error response.
+func (h *Handler) ErrorPage(c *fiber.Ctx, status int, message, requestID string) error {
+	title, help := T("error.other"), message
 	switch {
-	case strings.HasSuffix(name, ".css"):
-		c.Set(fiber.HeaderContentType, "text/css; charset=utf-8")
-	default:
-		c.Set(fiber.HeaderContentType, "application/octet-stream")
+	case status == fiber.StatusNotFound:
+		title, help = T("error.404"), T("error.404.help")
+	case status >= 500:
+		title, help = T("error.500"), T("error.500.help")
 	}
-	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
-	return c.Send(b)
-}
-
-type homePage struct {
-	Title     string
-	Canonical string
-	Groups    []catalog.GroupCount
-	Products  []*catalog.ListItem
-	Total     int
-}
-
-func (h *Handler) showHome(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	groups, err := h.catalog.Groups(ctx)
-	if err != nil {
+	p := errorPage{BasePage: h.base(c, title+" – "+T("site.name"), ""), Status: status, Heading: title, Help: help, RequestID: requestID}
+	p.NoIndex = true
+	var buf bytes.Buffer
+	if err := h.pages["error"].Execute(&buf, p); err != nil {
 		return err
 	}
-	var top []catalog.GroupCount
-	for _, g := range groups {
-		if g.Level == 1 {
-			top = append(top, g)
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Status(status).Send(buf.Bytes())
+}
+
+func viDate(iso string) string {
+	t, err := time.Parse(time.DateOnly, iso)
+	if err != nil {
+		return iso
+	}
+	return t.Format("02/01/2006")
+}
+
+// initial is the first letter of name, for photo placeholders.
+func initial(name string) string {
+	for _, r := range name {
+		return strings.ToUpper(string(r))
+	}
+	return ""
+}
+
+// groupTone picks a placeholder colour class from the top-level group.
+func groupTone(code string) string {
+	top, _, _ := strings.Cut(code, ".")
+	return "tone-" + strings.ToLower(top)
+}
+
+// paragraphs splits plain text into paragraphs at blank lines or line
+// breaks; the template escapes each.
+func paragraphs(s string) []string {
+	var out []string
+	for _, p := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
 		}
 	}
-	page, err := h.catalog.ListProducts(ctx, catalog.Filter{PerPage: 24})
-	if err != nil {
-		return err
-	}
-	return h.render(c, "home", homePage{
-		Title: "Chợ OCOP – sản phẩm OCOP được chứng nhận", Canonical: h.baseURL + "/",
-		Groups: top, Products: page.Items, Total: page.Total,
-	})
+	return out
 }
 
-type productPage struct {
-	Title     string
-	Canonical string
-	Product   *catalog.Product
+// withQuery returns path with the query values q (empty values dropped).
+func withQuery(p string, q url.Values) string {
+	for k, vs := range q {
+		if len(vs) == 0 || (len(vs) == 1 && vs[0] == "") {
+			delete(q, k)
+		}
+	}
+	if len(q) == 0 {
+		return p
+	}
+	return p + "?" + q.Encode()
 }
 
-func (h *Handler) showProduct(c *fiber.Ctx) error {
-	p, err := h.catalog.Product(c.UserContext(), c.Params("slug"))
-	if err != nil {
-		return err
-	}
-	return h.render(c, "product", productPage{Title: p.Name + " – Chợ OCOP", Canonical: h.baseURL + "/san-pham/" + p.Slug, Product: p})
-}
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,8 +1,11 @@
 package storefront_test
 
 import (
+	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -10,50 +13,158 @@ import (
 
 	"github.com/ocopvn/ocop/internal/catalog"
 	"github.com/ocopvn/ocop/internal/catalog/catalogtest"
+	"github.com/ocopvn/ocop/internal/config"
 	"github.com/ocopvn/ocop/internal/postgres/pgtest"
+	"github.com/ocopvn/ocop/internal/web"
 	"github.com/ocopvn/ocop/storefront"
 )
 
-func TestPagesRenderAndEscape(t *testing.T) {
+type site struct {
+	t   *testing.T
+	app *fiber.App
+}
+
+// newSite serves the storefront through the real web stack (error pages
+// included) on a small catalog.
+func newSite(t *testing.T) *site {
+	t.Helper()
 	pool := pgtest.NewDB(t)
 	f := catalogtest.Fixture{T: t, Pool: pool}
-	p := f.Producer("HTX <script>alert(1)</script>", "19")
-	f.Product(p, catalogtest.Product{Name: "Chè <img src=x onerror=alert(1)>", Group: "I.5.a", Price: 1250000, Star: 4, Description: "<b>ngon</b>"})
+	a := f.Producer("HTX <script>alert(1)</script> Tân Cương", "19")
+	f.Product(a, catalogtest.Product{Name: "Chè <img src=x onerror=alert(1)>", Group: "I.5.a", Price: 1250000, Star: 4, Description: "<b>ngon</b>\nDòng hai"})
+	f.Product(a, catalogtest.Product{Name: "Trà hoa vàng", Group: "I.5.b", Price: 400000, Star: 5})
+	b := f.Producer("Công ty Nước mắm Phú Quốc", "91")
+	f.Product(b, catalogtest.Product{Name: "Nước mắm 40 độ đạm", Group: "I.4.a", Price: 120000, Star: 5})
+	f.Product(b, catalogtest.Product{Name: "Mắm hết hạn", Group: "I.4.a", Price: 1, Star: 3, Cert: "expired"})
 
-	h, err := storefront.New(catalog.New(pool, nil), "http://localhost:8080")
+	svc := catalog.New(pool, nil)
+	h, err := storefront.New(svc, "https://ocop.example.vn")
 	if err != nil {
 		t.Fatal(err)
 	}
-	app := fiber.New()
-	h.Routes(app)
-	get := func(path string) (int, string) {
-		resp, err := app.Test(httptest.NewRequest("GET", path, nil), -1)
-		if err != nil {
-			t.Fatal(err)
+	cfg, _ := config.Load(func(k string) string { return map[string]string{"DATABASE_URL": "postgres://x@y/z"}[k] })
+	app := web.New(web.Deps{Config: cfg, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Pool: pool, Catalog: svc, Mount: h.Routes, HTMLError: h.ErrorPage})
+	return &site{t: t, app: app}
+}
+
+func (s *site) get(path string) (int, string, map[string]string) {
+	s.t.Helper()
+	req := httptest.NewRequest("GET", path, nil)
+	req.Header.Set("Accept", "text/html")
+	resp, err := s.app.Test(req, -1)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	h := map[string]string{}
+	for k := range resp.Header {
+		h[k] = resp.Header.Get(k)
+	}
+	return resp.StatusCode, string(b), h
+}
+
+func TestPages(t *testing.T) {
+	s := newSite(t)
+	tests := []struct {
+		path string
+		want []string
+	}{
+		{"/", []string{"<h1", "Nhóm sản phẩm OCOP", "Sản phẩm OCOP 5 sao", `href="/san-pham/thuc-pham"`, `name="tinh"`, "Mới được chứng nhận", `"@type":"WebSite"`}},
+		{"/san-pham", []string{"3 sản phẩm", "1.250.000\u00a0₫", "Lọc sản phẩm", `name="star"`, `"@type":"BreadcrumbList"`}},
+		{"/san-pham/che", []string{"<h1>Chè</h1>", "2 sản phẩm", `<link rel="canonical" href="https://ocop.example.vn/san-pham/che">`}},
+		{"/san-pham/thuc-pham?province=91", []string{"1 sản phẩm", "Nước mắm 40 độ đạm"}},
+		{"/san-pham?star=5&sort=price_asc", []string{"2 sản phẩm", `<option value="price_asc" selected>`}},
+		{"/san-pham?q=nuoc%20mam", []string{"1 sản phẩm", "Nước mắm 40 độ đạm"}},
+		{"/san-pham/che-img-src-x-onerror-alert-1", []string{"Chứng nhận OCOP 4 sao", "UBND tỉnh Thái Nguyên", "1.250.000\u00a0₫", "Xem gian hàng", `"@type":"Product"`, `"priceCurrency":"VND"`, `"price":1250000`, "Dòng hai", `og:type" content="product"`}},
+		{"/cua-hang/htx-script-alert-1-script-tan-cuong", []string{"Hợp tác xã", "Thái Nguyên", `"@type":"Organization"`, "2 sản phẩm"}},
+		{"/tinh/thai-nguyen", []string{"Sản phẩm OCOP Thái Nguyên", "Số sản phẩm theo hạng sao", "Chủ thể OCOP (1)", "2 sản phẩm"}},
+		{"/robots.txt", []string{"Sitemap: https://ocop.example.vn/sitemap.xml", "Disallow: /api/"}},
+		{"/sitemap.xml", []string{"<loc>https://ocop.example.vn/san-pham/tra-hoa-vang</loc>", "<loc>https://ocop.example.vn/tinh/an-giang</loc>", "<loc>https://ocop.example.vn/cua-hang/cong-ty-nuoc-mam-phu-quoc</loc>"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			status, body, _ := s.get(tt.path)
+			if status != 200 {
+				t.Fatalf("status %d", status)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("page lacks %q", w)
+				}
+			}
+			for _, raw := range []string{"<script>alert", "<img src=x", "<b>ngon"} {
+				if strings.Contains(body, raw) {
+					t.Errorf("unescaped %q in page", raw)
+				}
+			}
+			if strings.Contains(body, "Mắm hết hạn") || strings.Contains(body, "mam-het-han") {
+				t.Error("a product with an expired certificate is listed")
+			}
+		})
+	}
+}
+
+func TestJSONLDIsValidJSON(t *testing.T) {
+	s := newSite(t)
+	re := regexp.MustCompile(`(?s)<script type="application/ld\+json">(.*?)</script>`)
+	for _, path := range []string{"/", "/san-pham/che-img-src-x-onerror-alert-1", "/cua-hang/htx-script-alert-1-script-tan-cuong"} {
+		_, body, _ := s.get(path)
+		blocks := re.FindAllStringSubmatch(body, -1)
+		if len(blocks) == 0 {
+			t.Errorf("%s: no JSON-LD", path)
 		}
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
-	}
-	status, body := get("/")
-	if status != 200 || !strings.Contains(body, "1.250.000\u00a0₫") || !strings.Contains(body, "OCOP ★★★★") {
-		t.Fatalf("home: %d\n%s", status, body)
-	}
-	status, body = get("/san-pham/che-img-src-x-onerror-alert-1")
-	if status != 200 || !strings.Contains(body, "UBND tỉnh Thái Nguyên") {
-		t.Fatalf("product page: %d\n%s", status, body)
-	}
-	for _, page := range []string{"/", "/san-pham/che-img-src-x-onerror-alert-1"} {
-		_, body := get(page)
-		for _, raw := range []string{"<script>alert", "<img src=x", "<b>ngon"} {
-			if strings.Contains(body, raw) {
-				t.Errorf("%s contains unescaped %q", page, raw)
+		for _, b := range blocks {
+			var v map[string]any
+			if err := json.Unmarshal([]byte(b[1]), &v); err != nil {
+				t.Errorf("%s: JSON-LD is not JSON: %v\n%s", path, err, b[1])
 			}
 		}
 	}
-	if status, _ := get("/static/site.css"); status != 200 {
-		t.Errorf("css: %d", status)
+}
+
+func TestBadInputPages(t *testing.T) {
+	s := newSite(t)
+	for _, path := range []string{"/san-pham/khong-co", "/cua-hang/khong-co", "/tinh/khong-co", "/trang-la"} {
+		status, body, _ := s.get(path)
+		if status != 404 || !strings.Contains(body, "Không tìm thấy trang bạn cần") || !strings.Contains(body, `href="/san-pham"`) {
+			t.Errorf("%s: %d, not the site's 404 page", path, status)
+		}
 	}
-	if status, _ := get("/static/../storefront.go"); status == 200 {
-		t.Error("static path traversal served a file")
+	// nonsense filters: the page renders, ignores them and says so
+	status, body, _ := s.get("/san-pham?star=9&page=-1&price_min=abc&sort=x;DROP&province=99&group=%3Cscript%3E")
+	if status != 200 || !strings.Contains(body, "bộ lọc không hợp lệ") || !strings.Contains(body, "3 sản phẩm") {
+		t.Errorf("bad filters: %d\n%s", status, body)
+	}
+	if strings.Contains(body, "<script>") && !strings.Contains(body, "&lt;script&gt;") {
+		t.Error("filter value echoed unescaped")
+	}
+	// a page past the end renders empty, not an error
+	if status, body, _ := s.get("/san-pham?page=999"); status != 200 || !strings.Contains(body, "Không có sản phẩm nào") {
+		t.Errorf("page 999: %d", status)
+	}
+	// the province picker works without JavaScript
+	if status, _, h := s.get("/tinh?tinh=an-giang"); status != 303 || h["Location"] != "/tinh/an-giang" {
+		t.Errorf("province picker: %d %v", status, h["Location"])
+	}
+}
+
+func TestStaticAssets(t *testing.T) {
+	s := newSite(t)
+	_, body, _ := s.get("/")
+	css := regexp.MustCompile(`href="(/static/site\.[0-9a-f]{10}\.css)"`).FindStringSubmatch(body)
+	if css == nil {
+		t.Fatal("no fingerprinted stylesheet link")
+	}
+	status, _, h := s.get(css[1])
+	if status != 200 || !strings.Contains(h["Cache-Control"], "immutable") || !strings.HasPrefix(h["Content-Type"], "text/css") {
+		t.Errorf("%s: %d %v", css[1], status, h)
+	}
+	for _, p := range []string{"/static/site.css", "/static/..%2fstorefront.go", "/static/site.0000000000.css"} {
+		if status, _, _ := s.get(p); status != 404 {
+			t.Errorf("%s: %d, want 404", p, status)
+		}
+	}
+	if strings.Contains(body, "http://") && !strings.Contains(body, "https://ocop.example.vn") {
+		t.Error("page links an external origin")
 	}
 }

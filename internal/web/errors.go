@@ -39,7 +39,7 @@ type Problem struct {
 // errorHandler is the one place an error becomes a response: API paths get
 // application/problem+json, pages get HTML. Only 5xx errors are logged, and
 // their bodies never carry the internal error.
-func errorHandler(log *slog.Logger) fiber.ErrorHandler {
+func errorHandler(log *slog.Logger, htmlError func(c *fiber.Ctx, status int, message, requestID string) error) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
 		status := fiber.StatusInternalServerError
 		detail, vi := "The server could not complete the request; it has been logged.", "Đã có lỗi ở máy chủ. Vui lòng thử lại sau."
@@ -63,6 +63,11 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 		}
 		if strings.HasPrefix(c.Path(), "/api/") || !acceptsHTML(c) {
 			return sendProblem(c, Problem{Title: http.StatusText(status), Status: status, Detail: detail, MessageVI: vi})
+		}
+		if htmlError != nil {
+			if err := htmlError(c, status, vi, RequestID(c)); err == nil {
+				return nil
+			}
 		}
 		c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 		return c.Status(status).SendString(fmt.Sprintf(errorPage, status, html.EscapeString(vi), html.EscapeString(RequestID(c))))

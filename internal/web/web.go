@@ -26,6 +26,9 @@ type Deps struct {
 	Catalog *catalog.Service
 	// Mount, if set, adds more routes (the storefront) after the API.
 	Mount func(app *fiber.App)
+	// HTMLError, if set, renders error pages in the site's style; message
+	// is safe to show (Vietnamese).
+	HTMLError func(c *fiber.Ctx, status int, message, requestID string) error
 }
 
 // Server timeouts (SECURITY.md F-02).
@@ -50,7 +53,7 @@ func New(d Deps) *fiber.App {
 		EnableTrustedProxyCheck: true, // X-Forwarded-* only from OCOP_TRUSTED_PROXIES
 		TrustedProxies:          d.Config.TrustedProxies,
 		ProxyHeader:             proxyHeader(d.Config),
-		ErrorHandler:            errorHandler(d.Log),
+		ErrorHandler:            errorHandler(d.Log, d.HTMLError),
 		ReduceMemoryUsage:       false,
 	})
 	app.Use(recoverer(d.Log)) // last resort, should the middleware below panic

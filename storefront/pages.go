@@ -1,0 +1,141 @@
+package storefront
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/ocopvn/ocop/internal/catalog"
+)
+
+// BasePage is what the layout needs; every page struct embeds it.
+type BasePage struct {
+	Title       string
+	Description string
+	Canonical   string
+	OGType      string
+	OGImage     string
+	NoIndex     bool
+	Query       string // the search box's current text
+	Breadcrumbs []Crumb
+	JSONLD      []any // structured data blocks, marshalled by html/template
+}
+
+// Crumb is one step of a breadcrumb trail; the last has no URL.
+type Crumb struct {
+	Name string
+	URL  string
+}
+
+func (h *Handler) base(c *fiber.Ctx, title, description string) BasePage {
+	if description == "" {
+		description = T("site.description")
+	}
+	return BasePage{Title: title, Description: description, Canonical: h.baseURL + c.Path(), OGType: "website", Query: c.Query("q")}
+}
+
+// breadcrumbLD is the schema.org BreadcrumbList of crumbs.
+func (h *Handler) breadcrumbLD(crumbs []Crumb) map[string]any {
+	items := make([]map[string]any, 0, len(crumbs))
+	for i, c := range crumbs {
+		it := map[string]any{"@type": "ListItem", "position": i + 1, "name": c.Name}
+		if c.URL != "" {
+			it["item"] = h.baseURL + c.URL
+		}
+		items = append(items, it)
+	}
+	return map[string]any{"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": items}
+}
+
+func (h *Handler) withCrumbs(b *BasePage, crumbs ...Crumb) {
+	b.Breadcrumbs = append([]Crumb{{Name: T("nav.home"), URL: "/"}}, crumbs...)
+	b.JSONLD = append(b.JSONLD, h.breadcrumbLD(b.Breadcrumbs))
+}
+
+type homePage struct {
+	BasePage
+	Groups    []catalog.GroupCount
+	Provinces []catalog.ProvinceCount
+	Featured  []*catalog.ListItem
+	Newest    []*catalog.ListItem
+	Total     int
+}
+
+// listing is a filtered, sorted, paginated product list with its filter
+// form, facet links and pager; the catalog, producer and province pages
+// share it.
+type listing struct {
+	Path      string // the page the form and links point to
+	Hidden    []hiddenField
+	Page      catalog.Page
+	Filter    catalog.Filter
+	Notices   []string
+	Groups    []facetOption
+	Provinces []facetOption
+	Stars     []facetOption
+	Sorts     []facetOption
+	Pager     []pageLink
+	Prev      string
+	Next      string
+	Clear     string
+	LastPage  int
+	ShowGroup bool // group facet shown (not on a group page)
+	ShowProv  bool // province facet shown (not on a province page)
+	// ShowFilters is false on a small storefront, where filters would only
+	// be in the way; Active counts the filters in use.
+	ShowFilters bool
+	Active      int
+}
+
+type hiddenField struct{ Name, Value string }
+
+type facetOption struct {
+	Value    string
+	Label    string
+	Count    int
+	Level    int
+	Selected bool
+	URL      string
+}
+
+type pageLink struct {
+	Number  int
+	URL     string
+	Current bool
+	Gap     bool
+}
+
+type catalogPage struct {
+	BasePage
+	Heading string
+	Intro   string
+	List    listing
+}
+
+type productPage struct {
+	BasePage
+	Product      *catalog.Product
+	SameProducer []*catalog.ListItem
+	SameGroup    []*catalog.ListItem
+	Leaf         catalog.CodeRef
+}
+
+type producerPage struct {
+	BasePage
+	Producer *catalog.Producer
+	List     listing
+}
+
+type provincePage struct {
+	BasePage
+	Province  *catalog.Province
+	Stars     []facetOption
+	Producers []catalog.ProducerSummary
+	List      listing
+}
+
+type errorPage struct {
+	BasePage
+	Status    int
+	Heading   string
+	Help      string
+	RequestID string
+}

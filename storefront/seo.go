@@ -1,0 +1,68 @@
+package storefront
+
+import (
+	"bytes"
+	"encoding/xml"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+func (h *Handler) robots(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
+	return c.SendString("User-agent: *\nAllow: /\nDisallow: /api/\nDisallow: /quan-ly/\nDisallow: /quan-tri/\n\nSitemap: " + h.baseURL + "/sitemap.xml\n")
+}
+
+type urlset struct {
+	XMLName xml.Name     `xml:"urlset"`
+	NS      string       `xml:"xmlns,attr"`
+	URLs    []sitemapURL `xml:"url"`
+}
+
+type sitemapURL struct {
+	Loc string `xml:"loc"`
+}
+
+// sitemap lists the home page, the catalog, every group and province page
+// with public products, every public product and every producer with one.
+func (h *Handler) sitemap(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	products, producers, err := h.catalog.PublicSlugs(ctx)
+	if err != nil {
+		return err
+	}
+	groups, err := h.catalog.Groups(ctx)
+	if err != nil {
+		return err
+	}
+	provinces, err := h.catalog.Provinces(ctx)
+	if err != nil {
+		return err
+	}
+	s := urlset{NS: "http://www.sitemaps.org/schemas/sitemap/0.9"}
+	add := func(path string) { s.URLs = append(s.URLs, sitemapURL{Loc: h.baseURL + path}) }
+	add("/")
+	add("/san-pham")
+	for _, g := range groups {
+		if g.ProductCount > 0 {
+			add("/san-pham/" + g.Slug)
+		}
+	}
+	for _, p := range provinces {
+		if p.ProductCount > 0 {
+			add("/tinh/" + p.Slug)
+		}
+	}
+	for _, slug := range products {
+		add("/san-pham/" + slug)
+	}
+	for _, slug := range producers {
+		add("/cua-hang/" + slug)
+	}
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	if err := xml.NewEncoder(&buf).Encode(s); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/xml; charset=utf-8")
+	return c.Send(buf.Bytes())
+}
