@@ -168,3 +168,32 @@ func TestStaticAssets(t *testing.T) {
 		t.Error("page links an external origin")
 	}
 }
+
+// TestCatalogPageWeight holds the catalog page (HTML + CSS + JS, compressed
+// as served) under 60 KB.
+func TestCatalogPageWeight(t *testing.T) {
+	s := newSite(t)
+	compressed := func(path string) (int, string) {
+		req := httptest.NewRequest("GET", path, nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		resp, err := s.app.Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		if resp.Header.Get("Content-Encoding") != "gzip" {
+			t.Errorf("%s served without compression", path)
+		}
+		return len(b), resp.Header.Get("Content-Type")
+	}
+	_, body, _ := s.get("/san-pham")
+	total, _ := compressed("/san-pham")
+	for _, m := range regexp.MustCompile(`(?:href|src)="(/static/[^"]+\.(?:css|js))"`).FindAllStringSubmatch(body, -1) {
+		n, _ := compressed(m[1])
+		total += n
+	}
+	if total > 60*1024 {
+		t.Errorf("catalog page weighs %d bytes compressed, over 60 KB", total)
+	}
+	t.Logf("catalog page: %d bytes compressed (HTML+CSS+JS)", total)
+}

@@ -41,6 +41,9 @@ urls=(
 	"list page 50|/api/v1/products?page=50"
 	"list province+star page 5|/api/v1/products?province=19&star=4&page=5"
 	"product detail|/api/v1/products/$slug"
+	"HTML catalog page|/san-pham"
+	"HTML catalog filtered p3|/san-pham/thuc-pham?star=4&page=3"
+	"HTML product page|/san-pham/$slug"
 )
 printf '\n%-28s %12s %10s %10s %8s\n' "endpoint" "requests/s" "p50" "p99" "errors"
 for entry in "${urls[@]}"; do
