@@ -193,10 +193,7 @@ func sampleRecords(provinces map[string]string, withCommunes bool) ([]map[string
 		level, authority := "province", "UBND "+provinces[province]
 		switch {
 		case star == 5:
-			level, authority = "central", "Bộ Nông nghiệp và Phát triển nông thôn"
-			if date.Year() >= 2025 {
-				authority = "Bộ Nông nghiệp và Môi trường"
-			}
+			level, authority = "central", centralAuthority(date)
 		case strings.Contains(ref, "huyện") && star == 3:
 			level = "district"
 			if a := reAuthority.FindString(ref); a != "" {
@@ -232,6 +229,15 @@ func sampleRecords(provinces map[string]string, withCommunes bool) ([]map[string
 		}
 	}
 	return out, revoked, nil
+}
+
+// centralAuthority names the ministry that certified 5★ products on date:
+// the agriculture ministry merged with the environment ministry in 03/2025.
+func centralAuthority(date time.Time) string {
+	if date.Before(time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)) {
+		return "Bộ Nông nghiệp và Phát triển nông thôn"
+	}
+	return "Bộ Nông nghiệp và Môi trường"
 }
 
 func scoreFloor(star int) float64 {
@@ -380,10 +386,7 @@ func generated(provinces map[string]string, n int) []map[string]string {
 			level, authority := "province", "UBND "+provinces[province]
 			switch {
 			case star == 5:
-				level, authority = "central", "Bộ Nông nghiệp và Phát triển nông thôn"
-				if date.Year() >= 2025 {
-					authority = "Bộ Nông nghiệp và Môi trường"
-				}
+				level, authority = "central", centralAuthority(date)
 			case star == 3 && date.After(time.Date(2023, 2, 24, 0, 0, 0, 0, time.UTC)) &&
 				date.Before(time.Date(2025, 7, 6, 0, 0, 0, 0, time.UTC)) && rng.IntN(2) == 0:
 				level, authority = "district", "UBND huyện "+place
