@@ -9,13 +9,23 @@
 // OCOP_CHROMIUM the tests skip, unless OCOP_TEST_REQUIRE_DB=1 (as make test
 // sets), when they fail.
 //
-//	b := browsertest.New(t)
-//	p := b.NewPage(t, browsertest.Mobile)
-//	p.Goto("home", baseURL+"/")
-//	p.AssertText("h1", "Sản phẩm OCOP")
-//	p.ClickLink("product", "a.card-link")
-//	p.AssertNoProblems()
-//	p.AssertNoSeriousA11y()
+//	b := browsertest.New(t) // one Chromium per test
+//	for _, vp := range browsertest.Viewports {
+//		t.Run(vp.Name, func(t *testing.T) {
+//			p := b.NewPage(t, vp) // a fresh tab and browser context
+//			p.Goto("home", baseURL+"/")
+//			p.AssertText("h1", "Sản phẩm OCOP")
+//			p.AssertNoProblems()
+//			p.AssertNoSeriousA11y()
+//			p.ClickLink("product", `a[href="/san-pham/che-shan-tuyet"]`)
+//			p.AssertText(".price", "1.250.000 ₫")
+//			p.AssertNoProblems()
+//		})
+//	}
+//
+// Steps are named ("home", "product"): a failure saves
+// screenshots/<TestName>-<step>.png. Problems recorded but never asserted
+// fail the test when it ends; GotoStatus expects an error page's status.
 package browsertest
 
 import (
@@ -97,18 +107,24 @@ func New(t testing.TB) *Browser {
 
 	// The first Run starts the browser and binds it to ctx, so it must not
 	// carry a timeout: watch it from here instead.
-	started := make(chan error, 1)
-	go func() { started <- chromedp.Do(ctx) }()
-	select {
-	case err := <-started:
-		if err != nil {
-			t.Fatalf("start chromium %s: %v\n%s", exe, err, out.String())
-		}
-	case <-time.After(StartTimeout):
-		cancelBrowser()
-		t.Fatalf("chromium %s did not start in %s\n%s", exe, StartTimeout, out.String())
+	if err := within(StartTimeout, cancelBrowser, func() error { return chromedp.Do(ctx) }); err != nil {
+		t.Fatalf("start chromium %s: %v\n%s", exe, err, out.String())
 	}
 	return &Browser{ctx: ctx, output: out}
+}
+
+// within runs the first Run of a chromedp context, which must not carry a
+// timeout, and gives up after d, calling stop.
+func within(d time.Duration, stop func(), run func() error) error {
+	done := make(chan error, 1)
+	go func() { done <- run() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(d):
+		stop()
+		return fmt.Errorf("no answer in %s", d)
+	}
 }
 
 // Viewport is a window size to test in.
@@ -161,7 +177,7 @@ func (b *Browser) NewPage(t testing.TB, vp Viewport) *Page {
 
 	// The first Run opens the tab and binds it to the context it is given:
 	// no timeout here, or the tab closes when the timeout's cancel runs.
-	if err := chromedp.Do(ctx); err != nil {
+	if err := within(StepTimeout, cancel, func() error { return chromedp.Do(ctx) }); err != nil {
 		t.Fatalf("open a tab: %v\n%s", err, b.output.String())
 	}
 	opts := []chromedp.EmulateViewportOption{}
