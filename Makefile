@@ -8,6 +8,8 @@ PG          := deploy/dev/postgres.sh
 SHARED_DATA ?= $(abspath ../shared/data)
 ADMIN_UNITS ?= $(SHARED_DATA)/vn-admin-units/provinces-wards.json
 BENCH_PRODUCTS ?= 10000
+CHROMIUM    := /usr/bin/chromium
+AXE_JS      := $(abspath .tools/npm/node_modules/axe-core/axe.min.js)
 
 .PHONY: run test build bench lint migrate db-stop clean help
 
@@ -36,12 +38,16 @@ migrate: build
 	bin/ocop migrate up
 
 # Every test, against the private cluster (each test creates and drops its
-# own database). OCOP_TEST_REQUIRE_DB=1 turns a missing database into a
-# failure instead of a skip.
+# own database), and the browser tests in headless Chromium with axe-core
+# (installed by deploy/dev/browser-deps.sh; failure screenshots go to
+# screenshots/). OCOP_TEST_REQUIRE_DB=1 turns a missing database or browser
+# into a failure instead of a skip.
 test:
 	@set -euo pipefail; \
+	deploy/dev/browser-deps.sh; \
 	admin=$$($(PG) start); \
 	OCOP_TEST_DATABASE_URL=$$admin OCOP_TEST_REQUIRE_DB=1 OCOP_SHARED_DATA="$(SHARED_DATA)" \
+	OCOP_CHROMIUM=$(CHROMIUM) OCOP_AXE_JS=$(AXE_JS) \
 		$(GO) test -race -count=1 ./...
 
 bench: build
@@ -55,4 +61,4 @@ db-stop:
 	@$(PG) stop
 
 clean: db-stop
-	rm -rf bin .data
+	rm -rf bin .data .tools screenshots

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs what the browser tests need, idempotently: Debian's chromium and a
+# pinned axe-core from npm under .tools/npm (ignored by git). Quick when both
+# are already there: no apt-get update, no npm call.
+#
+#   deploy/dev/browser-deps.sh   # prints nothing when everything is present
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+axe_version=4.14.1
+
+log() { echo "browser-deps.sh: $*" >&2; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
+
+if ! installed chromium || [ ! -x /usr/bin/chromium ]; then
+	log "installing chromium with apt"
+	export DEBIAN_FRONTEND=noninteractive
+	apt=(apt-get -o DPkg::Lock::Timeout=300 -y -qq)
+	# update once, only when the package is not known yet (a fresh machine)
+	if ! apt-cache show chromium >/dev/null 2>&1; then
+		as_root "${apt[@]}" update
+	fi
+	if ! as_root "${apt[@]}" install chromium >/dev/null; then
+		# an old package list can name versions the mirror no longer has
+		as_root "${apt[@]}" update
+		as_root "${apt[@]}" install chromium >/dev/null
+	fi
+fi
+
+npm_dir="$root/.tools/npm"
+pkg="$npm_dir/node_modules/axe-core/package.json"
+have=""
+if [ -f "$pkg" ]; then
+	have=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$pkg" | head -n 1)
+fi
+if [ "$have" != "$axe_version" ]; then
+	command -v npm >/dev/null 2>&1 || { log "npm not found: install nodejs and npm"; exit 1; }
+	log "installing axe-core@$axe_version into .tools/npm"
+	mkdir -p "$npm_dir"
+	npm install --prefix "$npm_dir" --no-audit --no-fund --save-exact --silent "axe-core@$axe_version" >/dev/null
+fi
+[ -f "$npm_dir/node_modules/axe-core/axe.min.js" ] || { log "axe.min.js missing after install"; exit 1; }
