@@ -11,32 +11,42 @@ import (
 )
 
 func (h *Handler) showHome(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	groups, err := h.catalog.Groups(ctx)
+	v, err := h.catalog.View(c.UserContext())
 	if err != nil {
 		return err
 	}
 	var top []catalog.GroupCount
-	for _, g := range groups {
+	for _, g := range v.Groups() {
 		if g.Level == 1 {
 			top = append(top, g)
 		}
 	}
-	provinces, err := h.catalog.Provinces(ctx)
+	counts := map[string]int{}
+	for _, p := range v.Provinces() {
+		counts[p.Code] = p.ProductCount
+	}
+	var provinces []catalog.ProvinceCount
+	for _, p := range v.Reference().ProvincesVI {
+		provinces = append(provinces, catalog.ProvinceCount{Province: p, ProductCount: counts[p.Code]})
+	}
+	featured, err := v.List(catalog.Filter{Stars: []int{5}, PerPage: 8})
 	if err != nil {
 		return err
 	}
-	catalog.SortVietnamese(provinces, func(p catalog.ProvinceCount) string { return p.Name })
-	featured, err := h.catalog.ListProducts(ctx, catalog.Filter{Stars: []int{5}, PerPage: 8})
+	newest, err := v.List(catalog.Filter{PerPage: 8})
 	if err != nil {
 		return err
 	}
-	newest, err := h.catalog.ListProducts(ctx, catalog.Filter{PerPage: 8})
+	featuredCards, err := h.renderCards(v, featured.Items)
+	if err != nil {
+		return err
+	}
+	newestCards, err := h.renderCards(v, newest.Items)
 	if err != nil {
 		return err
 	}
 	p := homePage{BasePage: h.base(c, T("home.title"), ""), Groups: top, Provinces: provinces,
-		Featured: featured.Items, Newest: newest.Items, Total: newest.Total}
+		Featured: featuredCards, Newest: newestCards, Total: newest.Total}
 	p.JSONLD = append(p.JSONLD, map[string]any{
 		"@context": "https://schema.org", "@type": "WebSite", "name": T("site.name"), "url": h.baseURL + "/",
 		"potentialAction": map[string]any{"@type": "SearchAction", "target": h.baseURL + "/san-pham?q={q}", "query-input": "required name=q"},
@@ -45,27 +55,28 @@ func (h *Handler) showHome(c *fiber.Ctx) error {
 }
 
 func (h *Handler) listCatalog(c *fiber.Ctx) error {
-	return h.catalogPage(c, nil)
+	v, err := h.catalog.View(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return h.catalogPage(c, v, nil)
 }
 
 // showProductOrGroup serves /san-pham/{slug}: a product-group page when slug
 // names a group (product slugs never take a group's slug), else a product.
 func (h *Handler) showProductOrGroup(c *fiber.Ctx) error {
-	ref, err := h.catalog.Reference(c.UserContext())
+	v, err := h.catalog.View(c.UserContext())
 	if err != nil {
 		return err
 	}
-	if g, ok := ref.Group(c.Params("slug")); ok && g.Slug == c.Params("slug") {
-		return h.catalogPage(c, g)
+	if g, ok := v.Reference().Group(c.Params("slug")); ok && g.Slug == c.Params("slug") {
+		return h.catalogPage(c, v, g)
 	}
-	return h.showProduct(c)
+	return h.showProduct(c, v)
 }
 
-func (h *Handler) catalogPage(c *fiber.Ctx, group *catalog.Group) error {
-	ref, err := h.catalog.Reference(c.UserContext())
-	if err != nil {
-		return err
-	}
+func (h *Handler) catalogPage(c *fiber.Ctx, v *catalog.View, group *catalog.Group) error {
+	ref := v.Reference()
 	f, notices := readFilter(c, ref)
 	path, fixed, heading := "/san-pham", "", T("catalog.title")
 	var crumbs []Crumb
@@ -79,7 +90,7 @@ func (h *Handler) catalogPage(c *fiber.Ctx, group *catalog.Group) error {
 	} else {
 		crumbs = append(crumbs, Crumb{Name: T("nav.catalog")})
 	}
-	l, err := h.buildListing(c, path, f, notices, fixed)
+	l, err := h.buildListing(v, path, f, notices, fixed)
 	if err != nil {
 		return err
 	}
@@ -101,29 +112,33 @@ func (h *Handler) canonical(path string, page int) string {
 	return h.baseURL + path
 }
 
-func (h *Handler) showProduct(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	p, err := h.catalog.Product(ctx, c.Params("slug"))
+func (h *Handler) showProduct(c *fiber.Ctx, v *catalog.View) error {
+	p, err := h.catalog.Product(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
 	}
 	leaf := p.GroupPath[len(p.GroupPath)-1]
-	sameProducer, err := h.catalog.ListProducts(ctx, catalog.Filter{Producer: p.Producer.Slug, PerPage: 5})
+	sameProducer, err := v.List(catalog.Filter{Producer: p.Producer.Slug, PerPage: 5})
 	if err != nil {
 		return err
 	}
-	sameGroup, err := h.catalog.ListProducts(ctx, catalog.Filter{Group: leaf.Code, PerPage: 5})
+	sameGroup, err := v.List(catalog.Filter{Group: leaf.Code, PerPage: 5})
+	if err != nil {
+		return err
+	}
+	sameProducerCards, err := h.renderCards(v, without(sameProducer.Items, p.Slug, 4))
+	if err != nil {
+		return err
+	}
+	sameGroupCards, err := h.renderCards(v, without(sameGroup.Items, p.Slug, 4))
 	if err != nil {
 		return err
 	}
 	page := productPage{BasePage: h.base(c, p.Name+" – OCOP "+strconv.Itoa(p.Star)+" sao – "+T("site.name"),
 		p.Name+" – sản phẩm OCOP "+strconv.Itoa(p.Star)+" sao của "+p.Producer.Name+", "+p.Province.Name+"."),
-		Product: p, SameProducer: without(sameProducer.Items, p.Slug, 4), SameGroup: without(sameGroup.Items, p.Slug, 4), Leaf: leaf}
+		Product: p, SameProducer: sameProducerCards, SameGroup: sameGroupCards, Leaf: leaf}
 	page.OGType = "product"
-	ref, err := h.catalog.Reference(ctx)
-	if err != nil {
-		return err
-	}
+	ref := v.Reference()
 	crumbs := []Crumb{{Name: T("nav.catalog"), URL: "/san-pham"}}
 	for _, g := range ref.Path(leaf.Code) {
 		crumbs = append(crumbs, Crumb{Name: g.Name, URL: "/san-pham/" + g.Slug})
@@ -162,14 +177,15 @@ func (h *Handler) showProducer(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ref, err := h.catalog.Reference(ctx)
+	v, err := h.catalog.View(ctx)
 	if err != nil {
 		return err
 	}
+	ref := v.Reference()
 	f, notices := readFilter(c, ref)
 	f.Producer = pr.Slug
 	path := "/cua-hang/" + pr.Slug
-	l, err := h.buildListing(c, path, f, notices, "producer")
+	l, err := h.buildListing(v, path, f, notices, "producer")
 	if err != nil {
 		return err
 	}
@@ -211,11 +227,11 @@ func (h *Handler) pickProvince(c *fiber.Ctx) error {
 }
 
 func (h *Handler) showProvince(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	ref, err := h.catalog.Reference(ctx)
+	v, err := h.catalog.View(c.UserContext())
 	if err != nil {
 		return err
 	}
+	ref := v.Reference()
 	prov, ok := ref.Province(c.Params("slug"))
 	if !ok || prov.Slug != c.Params("slug") {
 		return errNotFound
@@ -223,12 +239,12 @@ func (h *Handler) showProvince(c *fiber.Ctx) error {
 	f, notices := readFilter(c, ref)
 	f.Province = prov.Code
 	path := "/tinh/" + prov.Slug
-	l, err := h.buildListing(c, path, f, notices, "province")
+	l, err := h.buildListing(v, path, f, notices, "province")
 	if err != nil {
 		return err
 	}
 	// counts by star for the whole province, whatever the other filters
-	all, err := h.catalog.ListProducts(ctx, catalog.Filter{Province: prov.Code, PerPage: 1, Facets: true})
+	all, err := v.List(catalog.Filter{Province: prov.Code, PerPage: 1, Facets: true})
 	if err != nil {
 		return err
 	}
@@ -237,10 +253,7 @@ func (h *Handler) showProvince(c *fiber.Ctx) error {
 		stars = append(stars, facetOption{Value: strconv.Itoa(s), Label: strconv.Itoa(s) + " " + T("product.star"), Count: all.Facets.Star[s],
 			URL: path + "?star=" + strconv.Itoa(s)})
 	}
-	producers, err := h.catalog.ProducersIn(ctx, prov.Code)
-	if err != nil {
-		return err
-	}
+	producers := v.ProducersIn(prov.Code)
 	heading := T("province.title") + " " + prov.Name
 	p := provincePage{BasePage: h.base(c, heading+" – "+T("site.name"), heading+": "+strconv.Itoa(all.Total)+" sản phẩm được chứng nhận, "+strconv.Itoa(len(producers))+" chủ thể."),
 		Province: prov, Stars: stars, Producers: producers, List: l}

@@ -120,13 +120,9 @@ func filterQuery(f catalog.Filter) url.Values {
 // buildListing runs f and lays out the filter form, facet links and pager
 // for a page at path. fixed names the filter the path itself sets
 // ("group", "province" or "producer"), which the form does not repeat.
-func (h *Handler) buildListing(c *fiber.Ctx, path string, f catalog.Filter, notices []string, fixed string) (listing, error) {
-	ctx := c.UserContext()
-	ref, err := h.catalog.Reference(ctx)
-	if err != nil {
-		return listing{}, err
-	}
-	page, err := h.catalog.ListProducts(ctx, f)
+func (h *Handler) buildListing(v *catalog.View, path string, f catalog.Filter, notices []string, fixed string) (listing, error) {
+	ref := v.Reference()
+	page, err := v.List(f)
 	if err != nil {
 		return listing{}, err
 	}
@@ -140,19 +136,17 @@ func (h *Handler) buildListing(c *fiber.Ctx, path string, f catalog.Filter, noti
 	case "producer":
 		linkFilter.Producer = ""
 	}
-	l := listing{Path: path, Page: page, Filter: f, Notices: notices, ShowGroup: fixed != "group", ShowProv: fixed != "province" && fixed != "producer"}
+	cards, err := h.renderCards(v, page.Items)
+	if err != nil {
+		return listing{}, err
+	}
+	l := listing{Path: path, Page: page, Cards: cards, Filter: f, Notices: notices, ShowGroup: fixed != "group", ShowProv: fixed != "province" && fixed != "producer"}
 	for k, vs := range filterQuery(linkFilter) {
 		if k != "sort" && k != "q" {
 			l.Active += len(vs)
 		}
 	}
 	l.ShowFilters = fixed != "producer" || l.Active > 0 || page.Total > 12
-	link := func(mod func(*catalog.Filter)) string {
-		g := linkFilter
-		g.Stars = append([]int(nil), g.Stars...)
-		mod(&g)
-		return withQuery(path, filterQuery(g))
-	}
 	l.Clear = path
 	if l.ShowGroup {
 		for _, g := range ref.Groups {
@@ -160,33 +154,25 @@ func (h *Handler) buildListing(c *fiber.Ctx, path string, f catalog.Filter, noti
 			if n == 0 && f.Group != g.Code {
 				continue
 			}
-			code := g.Code
-			l.Groups = append(l.Groups, facetOption{Value: g.Code, Label: g.Name, Count: n, Level: g.Level, Selected: f.Group == g.Code,
-				URL: link(func(x *catalog.Filter) { x.Group = code })})
+			l.Groups = append(l.Groups, facetOption{Value: g.Code, Label: g.Name, Count: n, Level: g.Level, Selected: f.Group == g.Code})
 		}
 	}
 	if l.ShowProv {
-		provs := make([]catalog.Province, len(ref.Provinces))
-		copy(provs, ref.Provinces)
-		catalog.SortVietnamese(provs, func(p catalog.Province) string { return p.Name })
-		for _, p := range provs {
+		for _, p := range ref.ProvincesVI {
 			n := page.Facets.Province[p.Code]
 			if n == 0 && f.Province != p.Code {
 				continue
 			}
-			code := p.Code
-			l.Provinces = append(l.Provinces, facetOption{Value: p.Code, Label: p.Name, Count: n, Selected: f.Province == p.Code,
-				URL: link(func(x *catalog.Filter) { x.Province = code })})
+			l.Provinces = append(l.Provinces, facetOption{Value: p.Code, Label: p.Name, Count: n, Selected: f.Province == p.Code})
 		}
 	}
 	for _, s := range []int{5, 4, 3} {
-		star := s
 		selected := false
 		for _, x := range f.Stars {
 			selected = selected || x == s
 		}
 		l.Stars = append(l.Stars, facetOption{Value: strconv.Itoa(s), Label: strconv.Itoa(s) + " " + T("product.star"),
-			Count: page.Facets.Star[s], Selected: selected, URL: link(func(x *catalog.Filter) { x.Stars = []int{star} })})
+			Count: page.Facets.Star[s], Selected: selected})
 	}
 	for _, s := range []string{catalog.SortNewest, catalog.SortStar, catalog.SortPriceAsc, catalog.SortPriceDesc} {
 		l.Sorts = append(l.Sorts, facetOption{Value: s, Label: T("sort." + s), Selected: f.Sort == s || (f.Sort == "" && s == catalog.SortNewest)})

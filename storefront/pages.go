@@ -1,6 +1,8 @@
 package storefront
 
 import (
+	"html/template"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/ocopvn/ocop/internal/catalog"
@@ -54,8 +56,8 @@ type homePage struct {
 	BasePage
 	Groups    []catalog.GroupCount
 	Provinces []catalog.ProvinceCount
-	Featured  []*catalog.ListItem
-	Newest    []*catalog.ListItem
+	Featured  []template.HTML // rendered cards
+	Newest    []template.HTML
 	Total     int
 }
 
@@ -66,6 +68,7 @@ type listing struct {
 	Path      string // the page the form and links point to
 	Hidden    []hiddenField
 	Page      catalog.Page
+	Cards     []template.HTML // rendered cards of Page.Items
 	Filter    catalog.Filter
 	Notices   []string
 	Groups    []facetOption
@@ -113,8 +116,8 @@ type catalogPage struct {
 type productPage struct {
 	BasePage
 	Product      *catalog.Product
-	SameProducer []*catalog.ListItem
-	SameGroup    []*catalog.ListItem
+	SameProducer []template.HTML // rendered cards
+	SameGroup    []template.HTML
 	Leaf         catalog.CodeRef
 }
 

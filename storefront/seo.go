@@ -25,19 +25,12 @@ type sitemapURL struct {
 // sitemap lists the home page, the catalog, every group and province page
 // with public products, every public product and every producer with one.
 func (h *Handler) sitemap(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	products, producers, err := h.catalog.PublicSlugs(ctx)
+	v, err := h.catalog.View(c.UserContext())
 	if err != nil {
 		return err
 	}
-	groups, err := h.catalog.Groups(ctx)
-	if err != nil {
-		return err
-	}
-	provinces, err := h.catalog.Provinces(ctx)
-	if err != nil {
-		return err
-	}
+	products, producers := v.PublicSlugs()
+	groups, provinces := v.Groups(), v.Provinces()
 	s := urlset{NS: "http://www.sitemaps.org/schemas/sitemap/0.9"}
 	add := func(path string) { s.URLs = append(s.URLs, sitemapURL{Loc: h.baseURL + path}) }
 	add("/")

@@ -1,7 +1,6 @@
 package catalog
 
 import (
-	"context"
 	"slices"
 
 	"golang.org/x/text/collate"
@@ -17,11 +16,8 @@ type ProducerSummary struct {
 
 // ProducersIn returns the producers of province (a code) that have public
 // products, in Vietnamese alphabetical order.
-func (s *Service) ProducersIn(ctx context.Context, province string) ([]ProducerSummary, error) {
-	snap, err := s.snapshot(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (v *View) ProducersIn(province string) []ProducerSummary {
+	snap := v.snap
 	idx := map[string]int{}
 	var out []ProducerSummary
 	for _, it := range snap.newest {
@@ -36,18 +32,14 @@ func (s *Service) ProducersIn(ctx context.Context, province string) ([]ProducerS
 		}
 		out[i].ProductCount++
 	}
-	c := collate.New(language.Vietnamese)
-	slices.SortFunc(out, func(a, b ProducerSummary) int { return c.CompareString(a.Name, b.Name) })
-	return out, nil
+	SortVietnamese(out, func(p ProducerSummary) string { return p.Name })
+	return out
 }
 
 // PublicSlugs returns the slugs of every public product and of every
 // producer with public products (for the sitemap).
-func (s *Service) PublicSlugs(ctx context.Context) (products, producers []string, err error) {
-	snap, err := s.snapshot(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
+func (v *View) PublicSlugs() (products, producers []string) {
+	snap := v.snap
 	seen := map[string]bool{}
 	for _, it := range snap.newest {
 		products = append(products, it.Slug)
@@ -58,7 +50,7 @@ func (s *Service) PublicSlugs(ctx context.Context) (products, producers []string
 	}
 	slices.Sort(products)
 	slices.Sort(producers)
-	return products, producers, nil
+	return products, producers
 }
 
 // SortVietnamese sorts names the Vietnamese way ("Đ" after "D", not after
@@ -67,4 +59,3 @@ func SortVietnamese[T any](xs []T, name func(T) string) {
 	c := collate.New(language.Vietnamese)
 	slices.SortStableFunc(xs, func(a, b T) int { return c.CompareString(name(a), name(b)) })
 }
-

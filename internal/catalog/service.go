@@ -86,40 +86,36 @@ func (s *Service) snapshot(ctx context.Context) (*snapshot, error) {
 	return v.(*snapshot), nil
 }
 
-// Reference returns the provinces and the product-group tree.
-func (s *Service) Reference(ctx context.Context) (*Reference, error) {
+// View is a consistent read of the public catalog at one version. Take one
+// per request (one cheap version check) and read everything from it.
+type View struct{ snap *snapshot }
+
+// View returns the current view of the public catalog.
+func (s *Service) View(ctx context.Context) (*View, error) {
 	snap, err := s.snapshot(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return snap.ref, nil
+	return &View{snap: snap}, nil
 }
 
-// ListProducts returns a page of public products. It returns an
-// apperr.Invalid error for a bad filter.
-func (s *Service) ListProducts(ctx context.Context, f Filter) (Page, error) {
-	snap, err := s.snapshot(ctx)
+// Reference returns the provinces and the product-group tree.
+func (v *View) Reference() *Reference { return v.snap.ref }
+
+// Version identifies the view's data: two views with the same Version show
+// the same catalog (for caches of rendered fragments).
+func (v *View) Version() string {
+	return strconv.FormatInt(v.snap.version, 10) + "/" + v.snap.day
+}
+
+// List returns a page of public products. It returns an apperr.Invalid
+// error for a bad filter.
+func (v *View) List(f Filter) (Page, error) {
+	f, err := v.snap.ref.Normalize(f)
 	if err != nil {
 		return Page{}, err
 	}
-	f, err = snap.ref.Normalize(f)
-	if err != nil {
-		return Page{}, err
-	}
-	return snap.list(f), nil
-}
-
-// AppendItemsJSON appends the JSON array of items to buf. Items carry their
-// JSON encoded once per snapshot, so lists cost no encoding per request.
-func AppendItemsJSON(buf *bytes.Buffer, items []*ListItem) {
-	buf.WriteByte('[')
-	for i, it := range items {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		buf.Write(it.json)
-	}
-	buf.WriteByte(']')
+	return v.snap.cachedList(f), nil
 }
 
 // ProvinceCount is a province with the number of its public products.
@@ -134,31 +130,84 @@ type GroupCount struct {
 	ProductCount int `json:"product_count"`
 }
 
-// Provinces returns every province with its public product count.
-func (s *Service) Provinces(ctx context.Context) ([]ProvinceCount, error) {
-	snap, err := s.snapshot(ctx)
-	if err != nil {
-		return nil, err
+// Provinces returns every province, in code order, with its public product
+// count.
+func (v *View) Provinces() []ProvinceCount {
+	out := make([]ProvinceCount, len(v.snap.ref.Provinces))
+	for i, p := range v.snap.ref.Provinces {
+		out[i] = ProvinceCount{Province: p, ProductCount: v.snap.provinceCount[p.Code]}
 	}
-	out := make([]ProvinceCount, len(snap.ref.Provinces))
-	for i, p := range snap.ref.Provinces {
-		out[i] = ProvinceCount{Province: p, ProductCount: snap.provinceCount[p.Code]}
-	}
-	return out, nil
+	return out
 }
 
 // Groups returns the product-group tree (in tree order) with public product
 // counts at every level.
-func (s *Service) Groups(ctx context.Context) ([]GroupCount, error) {
-	snap, err := s.snapshot(ctx)
+func (v *View) Groups() []GroupCount {
+	out := make([]GroupCount, len(v.snap.ref.Groups))
+	for i, g := range v.snap.ref.Groups {
+		out[i] = GroupCount{Group: g, ProductCount: v.snap.groupCount[g.Code]}
+	}
+	return out
+}
+
+// Reference returns the provinces and the product-group tree.
+func (s *Service) Reference(ctx context.Context) (*Reference, error) {
+	v, err := s.View(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]GroupCount, len(snap.ref.Groups))
-	for i, g := range snap.ref.Groups {
-		out[i] = GroupCount{Group: g, ProductCount: snap.groupCount[g.Code]}
+	return v.Reference(), nil
+}
+
+// ListProducts returns a page of public products. It returns an
+// apperr.Invalid error for a bad filter.
+func (s *Service) ListProducts(ctx context.Context, f Filter) (Page, error) {
+	v, err := s.View(ctx)
+	if err != nil {
+		return Page{}, err
 	}
-	return out, nil
+	return v.List(f)
+}
+
+// Provinces returns every province with its public product count.
+func (s *Service) Provinces(ctx context.Context) ([]ProvinceCount, error) {
+	v, err := s.View(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return v.Provinces(), nil
+}
+
+// Groups returns the product-group tree with public product counts.
+func (s *Service) Groups(ctx context.Context) ([]GroupCount, error) {
+	v, err := s.View(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return v.Groups(), nil
+}
+
+// names returns reference data for naming provinces and groups in detail
+// pages. Names change only with a geo import, so the last loaded snapshot
+// serves without a version check.
+func (s *Service) names(ctx context.Context) (*Reference, error) {
+	if snap := s.current.Load(); snap != nil {
+		return snap.ref, nil
+	}
+	return s.Reference(ctx)
+}
+
+// AppendItemsJSON appends the JSON array of items to buf. Items carry their
+// JSON encoded once per snapshot, so lists cost no encoding per request.
+func AppendItemsJSON(buf *bytes.Buffer, items []*ListItem) {
+	buf.WriteByte('[')
+	for i, it := range items {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.Write(it.json)
+	}
+	buf.WriteByte(']')
 }
 
 const productQuery = `
@@ -176,7 +225,7 @@ WHERE p.slug = $1`
 // there is none or it is not public (draft, suspended, no active certificate).
 func (s *Service) Product(ctx context.Context, slug string) (_ *Product, err error) {
 	defer apperr.Wrap(&err, "catalog.Product(%q)", slug)
-	ref, err := s.Reference(ctx)
+	ref, err := s.names(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -224,7 +273,7 @@ WHERE pr.slug = $1 AND pr.status = 'active'`
 // Producer returns the active producer with slug, or ErrProducerNotFound.
 func (s *Service) Producer(ctx context.Context, slug string) (_ *Producer, err error) {
 	defer apperr.Wrap(&err, "catalog.Producer(%q)", slug)
-	ref, err := s.Reference(ctx)
+	ref, err := s.names(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -16,10 +19,11 @@ import (
 
 // Reference is the reference data lists need: provinces and the group tree.
 type Reference struct {
-	Provinces []Province // in code order
-	Groups    []Group    // in tree order
-	province  map[string]*Province
-	group     map[string]*Group
+	Provinces   []Province // in code order
+	ProvincesVI []Province // in Vietnamese alphabetical order
+	Groups      []Group    // in tree order
+	province    map[string]*Province
+	group       map[string]*Group
 }
 
 // Province finds a province by code or slug.
@@ -75,6 +79,8 @@ func loadReference(ctx context.Context, q postgres.Querier) (*Reference, error) 
 		return nil, err
 	}
 	r := &Reference{Provinces: provinces, Groups: groups, province: map[string]*Province{}, group: map[string]*Group{}}
+	r.ProvincesVI = slices.Clone(provinces)
+	SortVietnamese(r.ProvincesVI, func(p Province) string { return p.Name })
 	for i := range r.Provinces {
 		p := &r.Provinces[i]
 		r.province[p.Code] = p
@@ -99,6 +105,54 @@ type snapshot struct {
 	// counts of public products per province code and per group code (any level)
 	provinceCount map[string]int
 	groupCount    map[string]int
+
+	// results of recent filters (popular pages repeat them); dropped with
+	// the snapshot, so never stale
+	results     sync.Map // filter key -> Page
+	resultCount atomic.Int64
+}
+
+// maxCachedResults bounds the result cache of one snapshot.
+const maxCachedResults = 2048
+
+// key identifies a normalised filter.
+func (f *Filter) key() string {
+	var b strings.Builder
+	b.WriteString(f.Query)
+	b.WriteByte('|')
+	b.WriteString(f.Province)
+	b.WriteByte('|')
+	b.WriteString(f.Group)
+	b.WriteByte('|')
+	for _, s := range f.Stars {
+		b.WriteString(strconv.Itoa(s))
+	}
+	b.WriteByte('|')
+	b.WriteString(f.Producer)
+	b.WriteByte('|')
+	if f.PriceMin != nil {
+		b.WriteString(strconv.FormatInt(*f.PriceMin, 10))
+	}
+	b.WriteByte('|')
+	if f.PriceMax != nil {
+		b.WriteString(strconv.FormatInt(*f.PriceMax, 10))
+	}
+	fmt.Fprintf(&b, "|%s|%d|%d|%t", f.Sort, f.Page, f.PerPage, f.Facets)
+	return b.String()
+}
+
+// cachedList is list with the snapshot's result cache in front. Callers
+// must not modify the returned Page.
+func (s *snapshot) cachedList(f Filter) Page {
+	k := f.key()
+	if p, ok := s.results.Load(k); ok {
+		return p.(Page)
+	}
+	p := s.list(f)
+	if s.resultCount.Add(1) <= maxCachedResults {
+		s.results.Store(k, p)
+	}
+	return p
 }
 
 const snapshotQuery = `
