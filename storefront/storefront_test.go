@@ -43,7 +43,10 @@ func newSite(t *testing.T) *site {
 		t.Fatal(err)
 	}
 	cfg, _ := config.Load(func(k string) string { return map[string]string{"DATABASE_URL": "postgres://x@y/z"}[k] })
-	app := web.New(web.Deps{Config: cfg, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Pool: pool, Catalog: svc, Mount: h.Routes, HTMLError: h.ErrorPage})
+	app := web.New(web.Deps{Config: cfg, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Pool: pool, Catalog: svc, HTMLError: h.ErrorPage, Mount: func(app *fiber.App) {
+		h.Routes(app)
+		app.Get("/test/panic", func(*fiber.Ctx) error { panic("SQLSTATE 42P01 in /root/secret.go") })
+	}})
 	return &site{t: t, app: app}
 }
 
@@ -130,8 +133,13 @@ func TestBadInputPages(t *testing.T) {
 			t.Errorf("%s: %d, not the site's 404 page", path, status)
 		}
 	}
+	// a failure is the site's 500 page, without the internal error
+	status, body, _ := s.get("/test/panic")
+	if status != 500 || !strings.Contains(body, "Đã có lỗi ở máy chủ") || !strings.Contains(body, `class="site"`) || strings.Contains(body, "SQLSTATE") || strings.Contains(body, "secret.go") {
+		t.Errorf("500 page: %d\n%s", status, body)
+	}
 	// nonsense filters: the page renders, ignores them and says so
-	status, body, _ := s.get("/san-pham?star=9&page=-1&price_min=abc&sort=x;DROP&province=99&group=%3Cscript%3E")
+	status, body, _ = s.get("/san-pham?star=9&page=-1&price_min=abc&sort=x;DROP&province=99&group=%3Cscript%3E")
 	if status != 200 || !strings.Contains(body, "bộ lọc không hợp lệ") || !strings.Contains(body, "3 sản phẩm") {
 		t.Errorf("bad filters: %d\n%s", status, body)
 	}
