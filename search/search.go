@@ -90,6 +90,9 @@ type Result struct {
 	Hits   []Hit
 	Total  int
 	Facets map[string]map[string]int // facet name → value → count
+	// Degraded is set when the answer comes from a fallback backend
+	// (Fallback), so a page can say results may be less precise.
+	Degraded bool
 }
 
 // Suggestion kinds.
