@@ -1,13 +1,29 @@
 package web_test
 
 import (
+	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/ocopvn/ocop/internal/catalog"
+	"github.com/ocopvn/ocop/internal/catalog/catalogtest"
+	"github.com/ocopvn/ocop/internal/config"
+	"github.com/ocopvn/ocop/internal/postgres/pgtest"
+	"github.com/ocopvn/ocop/internal/searchsync"
+	"github.com/ocopvn/ocop/internal/web"
+	"github.com/ocopvn/ocop/search"
+	"github.com/ocopvn/ocop/search/meili"
+	"github.com/ocopvn/ocop/search/pgsearch"
 )
 
 type searchBody struct {
@@ -193,5 +209,57 @@ func decodeInto(t *testing.T, body []byte, v any) {
 	t.Helper()
 	if err := json.Unmarshal(body, v); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, body)
+	}
+}
+
+// TestSearchSurvivesMeilisearchHanging: with Meilisearch answering nothing
+// for 30 s, /api/v1/search answers 200 from PostgreSQL within a second
+// (SECURITY.md D-05), and product pages never touch Meilisearch.
+func TestSearchSurvivesMeilisearchHanging(t *testing.T) {
+	pool, dbURL := pgtest.NewDBURL(t)
+	fx := catalogtest.Fixture{T: t, Pool: pool}
+	fx.Product(fx.Producer("HTX Chè Tân Cương", "19"), catalogtest.Product{Name: "Chè Tân Cương", Group: "I.5.a", Price: 250000, Star: 4})
+	cat := catalog.New(pool, nil)
+	if _, err := searchsync.Reindex(context.Background(), cat, pgsearch.New(pool)); err != nil {
+		t.Fatal(err)
+	}
+	var meiliCalls atomic.Int64
+	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		meiliCalls.Add(1)
+		_, _ = io.Copy(io.Discard, r.Body) // then a client that gives up is noticed
+		select {
+		case <-time.After(30 * time.Second):
+		case <-r.Context().Done():
+		}
+	}))
+	defer func() { hang.CloseClientConnections(); hang.Close() }()
+	cfg, err := config.Load(func(k string) string { return map[string]string{"DATABASE_URL": dbURL}[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	idx := search.NewFallback(meili.New(hang.URL, "", "products", nil), pgsearch.New(pool), log, nil)
+	app := web.New(web.Deps{Config: cfg, Log: log, Pool: pool, Catalog: cat, Search: idx})
+	s := &testServer{app: app}
+
+	for range 5 {
+		start := time.Now()
+		resp, body := s.get(t, "/api/v1/search?q=che+tan+cuong")
+		if resp.StatusCode != 200 || !strings.Contains(string(body), `"total":1`) || resp.Header.Get("X-Search-Degraded") != "1" {
+			t.Fatalf("status %d, degraded %q: %s", resp.StatusCode, resp.Header.Get("X-Search-Degraded"), body)
+		}
+		if d := time.Since(start); d > time.Second {
+			t.Errorf("search took %s with Meilisearch hanging", d)
+		}
+	}
+	if n := meiliCalls.Load(); n != 3 {
+		t.Errorf("Meilisearch asked %d times; the breaker should stop after 3", n)
+	}
+	before := meiliCalls.Load()
+	if resp, _ := s.get(t, "/api/v1/products/che-tan-cuong"); resp.StatusCode != 200 {
+		t.Errorf("product page: %d", resp.StatusCode)
+	}
+	if meiliCalls.Load() != before {
+		t.Error("a product page called Meilisearch")
 	}
 }
