@@ -40,8 +40,8 @@ CREATE TABLE search_document (
      || setweight(to_tsvector('simple', place_fold), 'C')
      || setweight(to_tsvector('simple', desc_fold), 'D')) STORED
 );
-CREATE INDEX search_document_tsv ON search_document USING gin (tsv);
-CREATE INDEX search_document_groups ON search_document USING gin (group_codes);
+CREATE INDEX search_document_tsv ON search_document USING gin (tsv) WITH (fastupdate = off);
+CREATE INDEX search_document_groups ON search_document USING gin (group_codes) WITH (fastupdate = off);
 CREATE INDEX search_document_province ON search_document (province_code);
 -- the default order of a filter-only search: star, then newest
 CREATE INDEX search_document_rank ON search_document (star DESC, certified_on DESC, created_at DESC, id);
