@@ -263,3 +263,32 @@ func TestSearchSurvivesMeilisearchHanging(t *testing.T) {
 		t.Error("a product page called Meilisearch")
 	}
 }
+
+// TestSearchHostileInputs: SECURITY.md (c) 19-20 and 10-11 against the
+// search API: only 200 or 400, each answered within a second.
+func TestSearchHostileInputs(t *testing.T) {
+	s := newServer(t)
+	params := map[string][]string{
+		"q": {`' OR 1=1--`, `$tag$ $1 $tag$`, `%`, `_`, `%_%`, "\u200b\u200b", "Trà Thái Nguyên", "\u202egpj.exe",
+			"a\x00b", strings.Repeat("ộ", 25), strings.Repeat("x", 3000), `\`, `"`, `:*`, `!`, `&|`, `<->`, `'a':*`,
+			"🍵🍵🍵", "Hà Nội", norm.NFD.String("Hà Nội"), "Ð", "(SELECT pg_sleep(5))"},
+		"sort":     {"price;DROP TABLE orders", "(SELECT pg_sleep(5))", "relevance", "star"},
+		"province": {`Hà Nội" OR status = "draft`, "19", "'19'", "19 OR 1=1"},
+		"star":     {"5 OR 1", "5", "1e9", "-1"},
+		"group":    {`I" OR 1`, "I.5"},
+	}
+	for name, values := range params {
+		for _, v := range values {
+			for _, path := range []string{"/api/v1/search?", "/api/v1/suggest?"} {
+				start := time.Now()
+				resp, body := s.get(t, path+name+"="+url.QueryEscape(v))
+				if resp.StatusCode != 200 && resp.StatusCode != 400 {
+					t.Errorf("%s%s=%q: status %d: %s", path, name, v, resp.StatusCode, body)
+				}
+				if d := time.Since(start); d > time.Second {
+					t.Errorf("%s%s=%q took %s", path, name, v, d)
+				}
+			}
+		}
+	}
+}

@@ -78,5 +78,16 @@ func BenchmarkSearch(b *testing.B) {
 				b.ReportMetric(float64(r.Total), "hits")
 			})
 		}
+		b.Run(strconv.Itoa(n)+"/suggest", func(b *testing.B) {
+			if s, err := idx.Suggest(ctx, "mat ong t"); err != nil || len(s) == 0 {
+				b.Fatalf("Suggest = %v, %v", s, err)
+			}
+			b.ResetTimer()
+			for range b.N {
+				if _, err := idx.Suggest(ctx, "mat ong t"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -293,12 +293,26 @@ func (x *Index) Suggest(ctx context.Context, text string) (_ []search.Suggestion
 	if len(words) == 0 || len(words) == 1 && len([]rune(words[0])) < 2 {
 		return out, nil // one letter would match most of the catalog
 	}
-	lex := make([]string, len(words))
-	for i, w := range words {
-		lex[i] = quote(w)
+	weighted := func(weight string) string {
+		lex := make([]string, len(words))
+		for i, w := range words {
+			lex[i] = quote(w) + ":" + weight
+			if i == len(words)-1 {
+				lex[i] = quote(w) + ":*" + weight
+			}
+		}
+		return strings.Join(lex, " & ")
 	}
-	lex[len(lex)-1] += ":*"
-	rows, err := x.pool.Query(ctx, suggestSQL, strings.Join(lex, " & "), search.MaxSuggestions)
+	// words hold only letters and digits (search.Words), so no LIKE
+	// wildcard can come from the shopper
+	patterns := make([]string, len(words))
+	for i, w := range words {
+		patterns[i] = "% " + w + " %"
+		if i == len(words)-1 {
+			patterns[i] = "% " + w + "%"
+		}
+	}
+	rows, err := x.pool.Query(ctx, suggestSQL, weighted("A"), weighted("B"), weighted("ABCD"), search.MaxSuggestions, patterns)
 	if err != nil {
 		return nil, err
 	}

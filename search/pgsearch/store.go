@@ -121,23 +121,26 @@ SELECT (SELECT count(*) FROM m)::int,
   (SELECT coalesce(jsonb_agg(jsonb_build_array(id, slug, name) ORDER BY ` + order + `), '[]') FROM page)`, args
 }
 
-// suggestSQL finds, among the documents matching every typed word ($1, the
-// last as a prefix), the products whose name, the producers whose name and
-// the provinces whose name match them all, at most $2 of each.
+// suggestSQL returns, for the words typed (the last as a prefix), up to $4
+// products whose name has them all ($1: the tsquery restricted to weight A,
+// the name), producers whose name has them all ($2: weight B), and
+// provinces whose folded name has them all ($5: LIKE patterns on
+// province_fold, " w " for each word, " w%" for the last), among the
+// documents that have them all anywhere ($3, found with the GIN index once).
 const suggestSQL = `
 WITH m AS MATERIALIZED (
-  SELECT slug, name, name_fold, producer_slug, producer_name, producer_fold,
-         province_code, province_name, province_fold, star, certified_on
-  FROM search_document WHERE tsv @@ $1::tsquery
+  SELECT slug, name, producer_slug, producer_name, province_code, province_name, province_fold,
+         star, certified_on, tsv
+  FROM search_document WHERE tsv @@ $3::tsquery
 )
 (SELECT 'product', slug, name FROM m
-  WHERE to_tsvector('simple', name_fold) @@ $1::tsquery
-  ORDER BY star DESC, certified_on DESC, slug LIMIT $2)
+  WHERE tsv @@ $1::tsquery
+  ORDER BY star DESC, certified_on DESC, slug LIMIT $4)
 UNION ALL
 (SELECT 'producer', producer_slug, min(producer_name) FROM m
-  WHERE to_tsvector('simple', producer_fold) @@ $1::tsquery
-  GROUP BY producer_slug ORDER BY count(*) DESC, producer_slug LIMIT $2)
+  WHERE tsv @@ $2::tsquery
+  GROUP BY producer_slug ORDER BY count(*) DESC, producer_slug LIMIT $4)
 UNION ALL
 (SELECT 'province', province_code, min(province_name) FROM m
-  WHERE to_tsvector('simple', province_fold) @@ $1::tsquery
-  GROUP BY province_code ORDER BY count(*) DESC, province_code LIMIT $2)`
+  WHERE ' ' || province_fold || ' ' LIKE ALL ($5::text[])
+  GROUP BY province_code ORDER BY count(*) DESC, province_code LIMIT $4)`
