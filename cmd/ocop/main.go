@@ -6,6 +6,7 @@
 //	ocop seed [-products N]         load the demo catalog (idempotent)
 //	ocop import [-skip-invalid] F   import certified products from F.csv or F.xlsx
 //	ocop geo import F               load provinces and communes from a JSON file
+//	ocop reindex                    rebuild the search index from the database
 //
 // Every command reads DATABASE_URL; see README.md for the other variables.
 package main
@@ -39,7 +40,7 @@ func main() {
 	}
 }
 
-var errUsage = errors.New("usage: ocop serve | migrate up|down|status | seed [-products N] | import [-skip-invalid] FILE | geo import FILE")
+var errUsage = errors.New("usage: ocop serve | migrate up|down|status | seed [-products N] | import [-skip-invalid] FILE | geo import FILE | reindex")
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -68,6 +69,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return seedCmd(ctx, cfg, args[1:], stdout)
 	case "import":
 		return importCmd(ctx, cfg, args[1:], stdout)
+	case "reindex":
+		if len(args) != 1 {
+			return errUsage
+		}
+		return reindexCmd(ctx, cfg, log, stdout)
 	case "geo":
 		if len(args) != 3 || args[1] != "import" {
 			return errUsage

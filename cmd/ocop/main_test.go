@@ -69,4 +69,11 @@ func TestCLI(t *testing.T) {
 	if _, err := cli("seed", "-products", "many"); !errors.Is(err, errUsage) {
 		t.Errorf("seed bad flag: %v", err)
 	}
+	out, err = cli("reindex")
+	if err != nil || !strings.Contains(out, "search index rebuilt") || strings.Contains(out, ": 0 public") {
+		t.Errorf("reindex: %q %v", out, err)
+	}
+	if _, err := cli("reindex", "now"); !errors.Is(err, errUsage) {
+		t.Errorf("reindex with an argument: %v", err)
+	}
 }

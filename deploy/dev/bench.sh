@@ -21,6 +21,7 @@ export PORT=$port OCOP_ENV=production OCOP_LOG_LEVEL=warn
 bin/ocop migrate up >/dev/null
 echo "bench: seeding $products products (idempotent; the first run takes a while)" >&2
 bin/ocop seed -products "$products" >&2
+bin/ocop reindex >&2
 
 bin/ocop serve &
 server=$!
@@ -44,6 +45,9 @@ urls=(
 	"HTML catalog page|/san-pham"
 	"HTML catalog filtered p3|/san-pham/thuc-pham?star=4&page=3"
 	"HTML product page|/san-pham/$slug"
+	"search typo|/api/v1/search?q=nuoc+mam+phu+quco"
+	"search filter only|/api/v1/search?province=19&star=4"
+	"suggest|/api/v1/suggest?q=che+th"
 )
 printf '\n%-28s %12s %10s %10s %8s\n' "endpoint" "requests/s" "p50" "p99" "errors"
 for entry in "${urls[@]}"; do
@@ -63,3 +67,7 @@ trap - EXIT
 
 echo "Go benchmarks:"
 go test -run='^$' -bench=. -benchmem ./internal/catalog/
+# pgsearch on generated catalogs of 10,000 and 100,000 documents: ns/op,
+# p50 and p99 per query kind (each run creates and drops its own database)
+OCOP_TEST_DATABASE_URL=$(deploy/dev/postgres.sh start) OCOP_BENCH_LARGE=${OCOP_BENCH_LARGE:-1} \
+	go test -run='^$' -bench=. -benchtime=200x ./search/...

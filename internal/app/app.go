@@ -10,6 +10,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"sync"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -17,7 +19,11 @@ import (
 	"github.com/ocopvn/ocop/internal/catalog"
 	"github.com/ocopvn/ocop/internal/config"
 	"github.com/ocopvn/ocop/internal/postgres"
+	"github.com/ocopvn/ocop/internal/searchsync"
 	"github.com/ocopvn/ocop/internal/web"
+	"github.com/ocopvn/ocop/search"
+	"github.com/ocopvn/ocop/search/meili"
+	"github.com/ocopvn/ocop/search/pgsearch"
 	"github.com/ocopvn/ocop/storefront"
 )
 
@@ -27,7 +33,10 @@ type App struct {
 	Log     *slog.Logger
 	Pool    *pgxpool.Pool
 	Catalog *catalog.Service
+	Search  search.Index
 	HTTP    *fiber.App
+
+	meili *meili.Index // nil unless MEILI_URL is set
 }
 
 // NewLogger returns the process logger: JSON in production, text in
@@ -56,25 +65,88 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	}
 	a := &App{Config: cfg, Log: log, Pool: pool}
 	a.Catalog = catalog.New(pool, nil)
+	a.Search, a.meili = NewSearch(cfg, pool, log)
 	sf, err := storefront.New(a.Catalog, cfg.BaseURL)
 	if err != nil {
 		pool.Close()
 		return nil, err
 	}
-	a.HTTP = web.New(web.Deps{Config: cfg, Log: log, Pool: pool, Catalog: a.Catalog, Mount: sf.Routes, HTMLError: sf.ErrorPage})
+	a.HTTP = web.New(web.Deps{Config: cfg, Log: log, Pool: pool, Catalog: a.Catalog, Search: a.Search, Mount: sf.Routes, HTMLError: sf.ErrorPage})
 	return a, nil
 }
 
-// Serve answers requests on ln until ctx is done, then stops accepting,
-// lets in-flight requests finish (up to the shutdown timeout) and closes
-// the pool.
+// NewSearch chooses the search backend: PostgreSQL (pgsearch) unless
+// MEILI_URL is set, then Meilisearch with pgsearch as its fallback. The
+// worker writes every change to both, so the fallback is always current.
+// The Meilisearch index, if any, is returned too, for Setup.
+func NewSearch(cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) (search.Index, *meili.Index) {
+	pg := pgsearch.New(pool)
+	if cfg.MeiliURL == "" {
+		log.Info("search backend: PostgreSQL (pgsearch)")
+		return pg, nil
+	}
+	m := meili.New(cfg.MeiliURL, cfg.MeiliAPIKey, cfg.MeiliIndex, nil)
+	log.Info("search backend: Meilisearch, PostgreSQL as fallback", "url", cfg.MeiliURL, "index", cfg.MeiliIndex)
+	return search.NewFallback(m, pg, log, nil), m
+}
+
+// SetupSearch applies the Meilisearch settings, if Meilisearch is the
+// backend. It is a no-op for PostgreSQL.
+func (a *App) SetupSearch(ctx context.Context) error {
+	if a.meili == nil {
+		return nil
+	}
+	return a.meili.Setup(ctx)
+}
+
+// background runs the search sync worker, the certificate-expiry job and,
+// with Meilisearch, the settings setup (retried until it succeeds) until
+// ctx is done. The returned function waits for them to stop.
+func (a *App) background(ctx context.Context) (wait func()) {
+	var wg sync.WaitGroup
+	worker := searchsync.NewWorker(a.Pool, a.Catalog, a.Search, a.Log)
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		if a.meili != nil {
+			for delay := time.Second; ; delay = min(2*delay, time.Minute) {
+				err := a.SetupSearch(ctx)
+				if err == nil || ctx.Err() != nil {
+					break
+				}
+				a.Log.Error("meilisearch settings not applied; searching PostgreSQL meanwhile", "err", err, "retry_in", delay.String())
+				select {
+				case <-ctx.Done():
+				case <-time.After(delay):
+				}
+			}
+		}
+		_ = worker.Run(ctx)
+	}()
+	go func() {
+		defer wg.Done()
+		searchsync.RunExpiry(ctx, a.Pool, a.Log, time.Minute, nil)
+	}()
+	return wg.Wait
+}
+
+// Serve answers requests on ln, and runs the search sync worker and the
+// certificate-expiry job, until ctx is done; then it stops accepting, lets
+// in-flight requests finish (up to the shutdown timeout), stops the
+// background jobs and closes the pool.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	bctx, stopBackground := context.WithCancel(ctx)
+	waitBackground := a.background(bctx)
+	defer func() {
+		stopBackground()
+		waitBackground()
+		a.Pool.Close()
+	}()
 	errc := make(chan error, 1)
 	go func() { errc <- a.HTTP.Listener(ln) }()
 	a.Log.Info("serving", "addr", ln.Addr().String(), "config", a.Config.String())
 	select {
 	case err := <-errc:
-		a.Pool.Close()
 		return fmt.Errorf("http server: %w", err)
 	case <-ctx.Done():
 	}
@@ -83,7 +155,6 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	if lerr := <-errc; lerr != nil && !errors.Is(lerr, net.ErrClosed) {
 		a.Log.Warn("listener", "err", lerr)
 	}
-	a.Pool.Close()
 	a.Log.Info("stopped")
 	return err
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -25,6 +26,11 @@ type Config struct {
 	RequestTimeout   time.Duration
 	ShutdownTimeout  time.Duration
 	BodyLimit        int
+	// MeiliURL, when set, makes Meilisearch the search backend (with
+	// PostgreSQL as its fallback); empty means PostgreSQL only.
+	MeiliURL    string
+	MeiliAPIKey string
+	MeiliIndex  string
 }
 
 // Var documents one environment variable; README's table lists the same.
@@ -43,6 +49,9 @@ var Vars = []Var{
 	{"OCOP_REQUEST_TIMEOUT", "10s", "deadline of one request's work"},
 	{"OCOP_SHUTDOWN_TIMEOUT", "20s", "how long in-flight requests may finish after SIGINT/SIGTERM"},
 	{"OCOP_BODY_LIMIT", "1048576", "largest request body in bytes"},
+	{"MEILI_URL", "(none: PostgreSQL search)", "Meilisearch URL; when set, search uses Meilisearch and falls back to PostgreSQL"},
+	{"MEILI_API_KEY", "(none)", "Meilisearch API key (an admin key scoped to the index, not the master key)"},
+	{"MEILI_INDEX", "products", "Meilisearch index name"},
 }
 
 // Load builds a Config from getenv and validates it. The error lists every
@@ -82,6 +91,9 @@ func Load(getenv func(string) string) (Config, error) {
 		RequestTimeout:   duration("OCOP_REQUEST_TIMEOUT", "10s"),
 		ShutdownTimeout:  duration("OCOP_SHUTDOWN_TIMEOUT", "20s"),
 		BodyLimit:        integer("OCOP_BODY_LIMIT", "1048576", 1024, 1<<30),
+		MeiliURL:         strings.TrimRight(get("MEILI_URL", ""), "/"),
+		MeiliAPIKey:      get("MEILI_API_KEY", ""),
+		MeiliIndex:       get("MEILI_INDEX", "products"),
 	}
 	c.BaseURL = strings.TrimRight(get("OCOP_BASE_URL", fmt.Sprintf("http://localhost:%d", c.Port)), "/")
 
@@ -101,6 +113,14 @@ func Load(getenv func(string) string) (Config, error) {
 	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		errs = append(errs, fmt.Errorf("OCOP_BASE_URL=%q: want an absolute http(s) URL", c.BaseURL))
 	}
+	if c.MeiliURL != "" {
+		if u, err := url.Parse(c.MeiliURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+			errs = append(errs, errors.New("MEILI_URL: want an http(s) URL such as http://127.0.0.1:7700, without credentials (use MEILI_API_KEY)"))
+		}
+	}
+	if !meiliIndexName.MatchString(c.MeiliIndex) {
+		errs = append(errs, fmt.Errorf("MEILI_INDEX=%q: want letters, digits, - and _ only", c.MeiliIndex))
+	}
 	if v := get("OCOP_TRUSTED_PROXIES", ""); v != "" {
 		for _, p := range strings.Split(v, ",") {
 			p = strings.TrimSpace(p)
@@ -119,6 +139,8 @@ func Load(getenv func(string) string) (Config, error) {
 	return c, errors.Join(errs...)
 }
 
+var meiliIndexName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,100}$`)
+
 // Production reports whether the process runs in production.
 func (c Config) Production() bool { return c.Env == "production" }
 
@@ -131,5 +153,12 @@ func (c Config) String() string {
 		}
 		db = u.String()
 	}
-	return fmt.Sprintf("env=%s port=%d base_url=%s db=%s db_max_conns=%d log_level=%s", c.Env, c.Port, c.BaseURL, db, c.DBMaxConns, c.LogLevel)
+	searchBackend := "postgres"
+	if c.MeiliURL != "" {
+		searchBackend = "meilisearch " + c.MeiliURL + "/" + c.MeiliIndex
+		if c.MeiliAPIKey != "" {
+			searchBackend += " (key set)"
+		}
+	}
+	return fmt.Sprintf("env=%s port=%d base_url=%s db=%s db_max_conns=%d log_level=%s search=%s", c.Env, c.Port, c.BaseURL, db, c.DBMaxConns, c.LogLevel, searchBackend)
 }

@@ -37,3 +37,21 @@ func TestLoadReportsEveryBadValue(t *testing.T) {
 		}
 	}
 }
+
+func TestLoadSearchBackend(t *testing.T) {
+	c, err := Load(env(map[string]string{"DATABASE_URL": "postgres://h/db"}))
+	if err != nil || c.MeiliURL != "" || c.MeiliIndex != "products" {
+		t.Fatalf("default search: %+v, %v", c, err)
+	}
+	c, err = Load(env(map[string]string{"DATABASE_URL": "postgres://h/db", "MEILI_URL": "http://127.0.0.1:7700/", "MEILI_API_KEY": "s3cret-key"}))
+	if err != nil || c.MeiliURL != "http://127.0.0.1:7700" || c.MeiliAPIKey != "s3cret-key" {
+		t.Fatalf("meili: %+v, %v", c, err)
+	}
+	if strings.Contains(c.String(), "s3cret") || !strings.Contains(c.String(), "meilisearch") {
+		t.Errorf("String() = %s", c)
+	}
+	_, err = Load(env(map[string]string{"DATABASE_URL": "postgres://h/db", "MEILI_URL": "ftp://x", "MEILI_INDEX": "a b"}))
+	if err == nil || !strings.Contains(err.Error(), "MEILI_URL") || !strings.Contains(err.Error(), "MEILI_INDEX") {
+		t.Errorf("bad meili config: %v", err)
+	}
+}

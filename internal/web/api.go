@@ -11,11 +11,13 @@ import (
 
 	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/catalog"
+	"github.com/ocopvn/ocop/search"
 )
 
 type handler struct {
 	catalog *catalog.Service
 	pool    *pgxpool.Pool
+	search  search.Index
 }
 
 func (h *handler) healthz(c *fiber.Ctx) error {

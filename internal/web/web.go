@@ -16,6 +16,7 @@ import (
 
 	"github.com/ocopvn/ocop/internal/catalog"
 	"github.com/ocopvn/ocop/internal/config"
+	"github.com/ocopvn/ocop/search"
 )
 
 // Deps are what the server needs.
@@ -24,6 +25,9 @@ type Deps struct {
 	Log     *slog.Logger
 	Pool    *pgxpool.Pool
 	Catalog *catalog.Service
+	// Search answers /api/v1/search and /api/v1/suggest; nil makes them
+	// 503.
+	Search search.Index
 	// Mount, if set, adds more routes (the storefront) after the API.
 	Mount func(app *fiber.App)
 	// HTMLError, if set, renders error pages in the site's style; message
@@ -68,7 +72,7 @@ func New(d Deps) *fiber.App {
 	}))
 	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
 
-	h := &handler{catalog: d.Catalog, pool: d.Pool}
+	h := &handler{catalog: d.Catalog, pool: d.Pool, search: d.Search}
 	app.Get("/healthz", h.healthz)
 	app.Get("/readyz", h.readyz)
 	app.Get("/metrics", m.handler())
@@ -79,6 +83,8 @@ func New(d Deps) *fiber.App {
 	api.Get("/producers/:slug", h.showProducer)
 	api.Get("/provinces", h.listProvinces)
 	api.Get("/groups", h.listGroups)
+	api.Get("/search", h.searchProducts)
+	api.Get("/suggest", h.suggest)
 	if d.Mount != nil {
 		d.Mount(app)
 	}

@@ -21,7 +21,9 @@ import (
 	"github.com/ocopvn/ocop/internal/config"
 	"github.com/ocopvn/ocop/internal/postgres"
 	"github.com/ocopvn/ocop/internal/postgres/pgtest"
+	"github.com/ocopvn/ocop/internal/searchsync"
 	"github.com/ocopvn/ocop/internal/web"
+	"github.com/ocopvn/ocop/search/pgsearch"
 )
 
 // statementCounter counts SQL statements sent on a pool.
@@ -66,7 +68,10 @@ func newServer(t *testing.T) *testServer {
 	}
 	logs := &bytes.Buffer{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
-	app := web.New(web.Deps{Config: cfg, Log: log, Pool: counted, Catalog: catalog.New(counted, nil), Mount: func(app *fiber.App) {
+	if _, err := searchsync.Reindex(context.Background(), catalog.New(pool, nil), pgsearch.New(pool)); err != nil {
+		t.Fatal(err)
+	}
+	app := web.New(web.Deps{Config: cfg, Log: log, Pool: counted, Catalog: catalog.New(counted, nil), Search: pgsearch.New(counted), Mount: func(app *fiber.App) {
 		app.Get("/test/panic", func(c *fiber.Ctx) error { panic("boom: SQLSTATE 42P01 at /root/secret.go") })
 	}})
 	return &testServer{app: app, stmts: stmts, logs: logs}

@@ -1,0 +1,206 @@
+// Package searchsync keeps a search index true to the catalog.
+//
+// Triggers (migration 00004) write a row to search_outbox for every product
+// whose public state may have changed, in the same transaction as the
+// change: product, certificate and producer writes from any code path (the
+// importer, the seed, future admin screens) are covered without those paths
+// knowing about search. The Worker drains the outbox: it claims due rows
+// with FOR UPDATE SKIP LOCKED (so several replicas share the work), loads
+// each product's current public state from the public_product view, indexes
+// it or deletes it, and deletes the outbox row only when the index accepted
+// the change. On failure the row stays, with exponential backoff, however
+// long the backend is down: no change is lost, and the queue drains when it
+// returns.
+//
+// Expiry runs the certificate-expiry job (certificates past valid_until in
+// Vietnam's calendar become 'expired', which the triggers enqueue), and
+// Reindex rebuilds an index from the database.
+package searchsync
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/ocopvn/ocop/internal/apperr"
+	"github.com/ocopvn/ocop/internal/catalog"
+	"github.com/ocopvn/ocop/search"
+)
+
+// Worker applies outbox rows to an index.
+type Worker struct {
+	pool    *pgxpool.Pool
+	catalog *catalog.Service
+	index   search.Index
+	log     *slog.Logger
+
+	// Batch is the most rows one step claims (default 200).
+	Batch int
+	// Poll is the pause when nothing is due (default 500 ms).
+	Poll time.Duration
+	// Lease is how long claimed rows stay invisible to other workers; a
+	// worker that dies mid-step leaves them to be retried after it
+	// (default 1 min).
+	Lease time.Duration
+	// MinBackoff and MaxBackoff bound the retry delay after a failure,
+	// which doubles with each attempt (defaults 1 s and 5 min).
+	MinBackoff, MaxBackoff time.Duration
+}
+
+// NewWorker returns a worker with the default settings.
+func NewWorker(pool *pgxpool.Pool, cat *catalog.Service, index search.Index, log *slog.Logger) *Worker {
+	return &Worker{pool: pool, catalog: cat, index: index, log: log,
+		Batch: 200, Poll: 500 * time.Millisecond, Lease: time.Minute,
+		MinBackoff: time.Second, MaxBackoff: 5 * time.Minute}
+}
+
+// Run drains the outbox until ctx is done, then returns nil.
+func (w *Worker) Run(ctx context.Context) error {
+	for {
+		n, err := w.Step(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err != nil {
+			w.log.Warn("search sync: step failed; will retry", "err", err)
+		}
+		if n > 0 && err == nil {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(w.Poll):
+		}
+	}
+}
+
+// Step claims one batch of due outbox rows and applies it. It returns the
+// number of rows claimed (0: nothing was due) and the error that made the
+// batch fail, if any; a failed batch is rescheduled, never dropped.
+func (w *Worker) Step(ctx context.Context) (_ int, err error) {
+	defer apperr.Wrap(&err, "searchsync.Step")
+	claimed, err := claim(ctx, w.pool, w.Batch, w.Lease)
+	if err != nil || len(claimed) == 0 {
+		return 0, err
+	}
+	ids := make([]int64, len(claimed))
+	maxAttempts := 0
+	for i, c := range claimed {
+		ids[i] = c.productID
+		maxAttempts = max(maxAttempts, c.attempts)
+	}
+	if applyErr := w.apply(ctx, ids); applyErr != nil {
+		delay := backoff(maxAttempts, w.MinBackoff, w.MaxBackoff)
+		// a cancelled ctx must still reschedule: use a short detached one
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if err := reschedule(rctx, w.pool, ids, delay, applyErr.Error()); err != nil {
+			return len(claimed), fmt.Errorf("%w (and rescheduling failed: %v; the lease will expire)", applyErr, err)
+		}
+		return len(claimed), applyErr
+	}
+	return len(claimed), complete(ctx, w.pool, claimed)
+}
+
+// apply loads the current public state of ids and writes it to the index.
+func (w *Worker) apply(ctx context.Context, ids []int64) error {
+	docs, gone, err := w.catalog.SearchDocuments(ctx, ids)
+	if err != nil {
+		return err
+	}
+	if len(docs) > 0 {
+		if err := w.index.Index(ctx, docs...); err != nil {
+			return err
+		}
+	}
+	if len(gone) > 0 {
+		if err := w.index.Delete(ctx, gone...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Drain runs steps until nothing is due or a step fails. Tests and
+// `ocop reindex` use it.
+func (w *Worker) Drain(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		n, err := w.Step(ctx)
+		total += n
+		if err != nil || n == 0 {
+			return total, err
+		}
+	}
+}
+
+// backoff is min·2^attempts, capped at max.
+func backoff(attempts int, min, max time.Duration) time.Duration {
+	d := min
+	for i := 0; i < attempts && d < max; i++ {
+		d *= 2
+	}
+	if d > max {
+		d = max
+	}
+	return d
+}
+
+// Pending returns the number of outbox rows (due or waiting for a retry).
+func Pending(ctx context.Context, pool *pgxpool.Pool) (int, error) {
+	var n int
+	err := pool.QueryRow(ctx, `SELECT count(*) FROM search_outbox`).Scan(&n)
+	return n, err
+}
+
+// ExpireCertificates marks every active certificate whose validity ended
+// before now's date in Vietnam as expired, and returns how many. The
+// triggers enqueue their products, so the worker drops them from the index.
+func ExpireCertificates(ctx context.Context, pool *pgxpool.Pool, now time.Time) (int64, error) {
+	today := now.In(catalog.Vietnam).Format(time.DateOnly)
+	tag, err := pool.Exec(ctx, expireCertificatesSQL, today)
+	if err != nil {
+		return 0, fmt.Errorf("expire certificates: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}
+
+// RunExpiry runs ExpireCertificates now and then every interval until ctx
+// is done. now is the clock (nil: time.Now).
+func RunExpiry(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger, every time.Duration, now func() time.Time) {
+	if now == nil {
+		now = time.Now
+	}
+	for {
+		n, err := ExpireCertificates(ctx, pool, now())
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Warn("certificate expiry failed", "err", err)
+		case n > 0:
+			log.Info("certificates expired", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(every):
+		}
+	}
+}
+
+// Reindex rebuilds index from every public product (a full replace) and
+// returns the number of documents.
+func Reindex(ctx context.Context, cat *catalog.Service, index search.Index) (_ int, err error) {
+	defer apperr.Wrap(&err, "searchsync.Reindex")
+	docs, err := cat.AllSearchDocuments(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if err := index.Replace(ctx, docs); err != nil {
+		return 0, err
+	}
+	return len(docs), nil
+}

@@ -1,0 +1,86 @@
+package searchsync
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+type claimedRow struct {
+	productID int64
+	seq       int64
+	attempts  int
+}
+
+// claimSQL takes up to $1 due rows that no other worker holds (SKIP LOCKED)
+// and hides them for the lease ($2 seconds) by moving next_attempt_at. The
+// row locks last only for this statement; the lease is what keeps other
+// workers off while the index is written, so product writes (whose
+// triggers upsert these rows) never wait on the search backend.
+const claimSQL = `
+UPDATE search_outbox o SET next_attempt_at = now() + make_interval(secs => $2)
+FROM (SELECT product_id FROM search_outbox
+      WHERE next_attempt_at <= now()
+      ORDER BY next_attempt_at, product_id
+      LIMIT $1
+      FOR UPDATE SKIP LOCKED) due
+WHERE o.product_id = due.product_id
+RETURNING o.product_id, o.seq, o.attempts`
+
+func claim(ctx context.Context, pool *pgxpool.Pool, n int, lease time.Duration) ([]claimedRow, error) {
+	rows, err := pool.Query(ctx, claimSQL, n, lease.Seconds())
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (claimedRow, error) {
+		var c claimedRow
+		err := r.Scan(&c.productID, &c.seq, &c.attempts)
+		return c, err
+	})
+}
+
+// completeSQL deletes the applied rows, unless a newer change re-armed one
+// while it was being applied (its seq moved): that row stays, and the second
+// statement makes it due at once, with its attempts reset.
+const completeSQL = `
+DELETE FROM search_outbox o
+USING unnest($1::bigint[], $2::bigint[]) AS done(product_id, seq)
+WHERE o.product_id = done.product_id AND o.seq = done.seq`
+
+const rearmSQL = `
+UPDATE search_outbox SET next_attempt_at = now(), attempts = 0, last_error = NULL
+WHERE product_id = ANY($1)`
+
+func complete(ctx context.Context, pool *pgxpool.Pool, rows []claimedRow) error {
+	ids := make([]int64, len(rows))
+	seqs := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i], seqs[i] = r.productID, r.seq
+	}
+	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, completeSQL, ids, seqs); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, rearmSQL, ids)
+		return err
+	})
+}
+
+// rescheduleSQL records a failed attempt and when to try again.
+const rescheduleSQL = `
+UPDATE search_outbox
+SET attempts = attempts + 1, next_attempt_at = now() + make_interval(secs => $2), last_error = left($3, 2000)
+WHERE product_id = ANY($1)`
+
+func reschedule(ctx context.Context, pool *pgxpool.Pool, ids []int64, delay time.Duration, msg string) error {
+	_, err := pool.Exec(ctx, rescheduleSQL, ids, delay.Seconds(), msg)
+	return err
+}
+
+// expireCertificatesSQL ends the certificates whose last valid day ($1, a
+// date in Vietnam) has passed; certificate_active_until serves the scan.
+const expireCertificatesSQL = `
+UPDATE certificate SET status = 'expired', updated_at = now()
+WHERE status = 'active' AND valid_until < $1::date`

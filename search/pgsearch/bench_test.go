@@ -1,0 +1,93 @@
+package pgsearch_test
+
+import (
+	"context"
+	"os"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/ocopvn/ocop/internal/postgres/pgtest"
+	"github.com/ocopvn/ocop/search"
+	"github.com/ocopvn/ocop/search/pgsearch"
+	"github.com/ocopvn/ocop/search/searchtest"
+)
+
+// BenchmarkSearch measures pgsearch on generated catalogs of 10,000
+// documents (and 100,000 with OCOP_BENCH_LARGE=1, as make bench sets), for
+// the query kinds shoppers send. Besides ns/op it reports the p50 and p99
+// latency in milliseconds.
+//
+//	go test -run '^$' -bench . ./search/pgsearch/
+func BenchmarkSearch(b *testing.B) {
+	sizes := []int{10000}
+	if os.Getenv("OCOP_BENCH_LARGE") == "1" {
+		sizes = append(sizes, 100000)
+	}
+	kinds := []struct {
+		name string
+		q    search.Query
+	}{
+		{"one-word", search.Query{Text: "mật"}},
+		{"three-words", search.Query{Text: "chè hữu cơ"}},
+		{"no-diacritics", search.Query{Text: "nuoc mam ha noi"}},
+		{"typo", search.Query{Text: "banh dau xahn"}},
+		{"prefix", search.Query{Text: "nam linh ch"}},
+		{"filter-only", search.Query{Province: "66", Stars: []int{5}}},
+		{"facet-heavy", search.Query{}},
+	}
+	for _, n := range sizes {
+		pool := pgtest.NewDB(b)
+		idx := pgsearch.New(pool)
+		ctx := context.Background()
+		start := time.Now()
+		if err := idx.Replace(ctx, searchtest.Many(n)); err != nil {
+			b.Fatal(err)
+		}
+		// steady state: statistics gathered, as autovacuum does
+		if _, err := pool.Exec(ctx, `VACUUM ANALYZE search_document, search_word`); err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("indexed %d documents in %s", n, time.Since(start).Round(time.Millisecond))
+		for _, k := range kinds {
+			b.Run(strconv.Itoa(n)+"/"+k.name, func(b *testing.B) {
+				r, err := idx.Search(ctx, k.q)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if r.Total == 0 {
+					b.Fatalf("%+v finds nothing", k.q)
+				}
+				durations := make([]time.Duration, 0, b.N)
+				b.ResetTimer()
+				for range b.N {
+					t := time.Now()
+					if _, err := idx.Search(ctx, k.q); err != nil {
+						b.Fatal(err)
+					}
+					durations = append(durations, time.Since(t))
+				}
+				b.StopTimer()
+				slices.Sort(durations)
+				ms := func(p float64) float64 {
+					return float64(durations[int(p*float64(len(durations)-1))].Microseconds()) / 1000
+				}
+				b.ReportMetric(ms(0.50), "p50-ms")
+				b.ReportMetric(ms(0.99), "p99-ms")
+				b.ReportMetric(float64(r.Total), "hits")
+			})
+		}
+		b.Run(strconv.Itoa(n)+"/suggest", func(b *testing.B) {
+			if s, err := idx.Suggest(ctx, "mat ong t"); err != nil || len(s) == 0 {
+				b.Fatalf("Suggest = %v, %v", s, err)
+			}
+			b.ResetTimer()
+			for range b.N {
+				if _, err := idx.Suggest(ctx, "mat ong t"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,146 @@
+package pgsearch
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/ocopvn/ocop/search"
+)
+
+// upsertDocumentSQL writes one document; tsv is a generated column.
+const upsertDocumentSQL = `
+INSERT INTO search_document (id, slug, name, producer_slug, producer_name,
+  province_code, province_name, commune_code, commune_name, group_codes, group_names,
+  star, price_vnd, in_stock, image_url, certified_on, created_at,
+  name_fold, producer_fold, province_fold, place_fold, desc_fold)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+ON CONFLICT (id) DO UPDATE SET
+  slug = EXCLUDED.slug, name = EXCLUDED.name, producer_slug = EXCLUDED.producer_slug,
+  producer_name = EXCLUDED.producer_name, province_code = EXCLUDED.province_code,
+  province_name = EXCLUDED.province_name, commune_code = EXCLUDED.commune_code,
+  commune_name = EXCLUDED.commune_name, group_codes = EXCLUDED.group_codes,
+  group_names = EXCLUDED.group_names, star = EXCLUDED.star, price_vnd = EXCLUDED.price_vnd,
+  in_stock = EXCLUDED.in_stock, image_url = EXCLUDED.image_url,
+  certified_on = EXCLUDED.certified_on, created_at = EXCLUDED.created_at,
+  name_fold = EXCLUDED.name_fold, producer_fold = EXCLUDED.producer_fold,
+  province_fold = EXCLUDED.province_fold, place_fold = EXCLUDED.place_fold,
+  desc_fold = EXCLUDED.desc_fold`
+
+// insertWordsSQL adds words to the dictionary. Words of deleted documents
+// stay until the next Replace; a stale word only makes a correction find
+// nothing.
+const insertWordsSQL = `
+INSERT INTO search_word (word) SELECT unnest($1::text[]) ORDER BY 1 ON CONFLICT DO NOTHING`
+
+const deleteDocumentsSQL = `DELETE FROM search_document WHERE id = ANY($1)`
+
+// lookupWordsSQL tells, for each query word (numbered from 1), whether the
+// dictionary has it, whether some dictionary word begins with it (a byte-wise
+// range on the text_pattern_ops index; chr(1114111) is the highest code
+// point), and, when it is unknown, the 8 dictionary words nearest to it by
+// trigram distance (a KNN scan of the GiST index).
+const lookupWordsSQL = `
+SELECT w.i::int,
+       EXISTS (SELECT 1 FROM search_word d WHERE d.word = w.word),
+       EXISTS (SELECT 1 FROM search_word d WHERE d.word ~>=~ w.word AND d.word ~<~ (w.word || chr(1114111))),
+       CASE WHEN EXISTS (SELECT 1 FROM search_word d WHERE d.word = w.word) THEN '{}'::text[]
+            ELSE ARRAY(SELECT d.word FROM search_word d ORDER BY d.word <-> w.word LIMIT 8) END
+FROM unnest($1::text[]) WITH ORDINALITY AS w(word, i)`
+
+// orders are the ORDER BY clauses of each sort (an allowlist: user input
+// only selects among them). tier and in_name exist only when there is text.
+var orders = map[string]string{
+	search.SortRelevance: "tier DESC, in_name DESC, star DESC, certified_on DESC, created_at DESC, id::bigint DESC",
+	search.SortNewest:    "certified_on DESC, created_at DESC, id::bigint DESC",
+	search.SortPriceAsc:  "price_vnd, id::bigint",
+	search.SortPriceDesc: "price_vnd DESC, id::bigint",
+	search.SortStar:      "star DESC, certified_on DESC, created_at DESC, id::bigint DESC",
+}
+
+// searchSQL builds the search statement from constant fragments; every
+// value, including the tsqueries, is a bind parameter (SECURITY.md X-04).
+// Conditions are added only for the filters present, so each shape gets a
+// plan that uses its indexes.
+//
+// m holds the matches (tier 3: exact phrase, 2: all words as typed, 1:
+// typo-corrected; in_name: every word in the name); the outer select
+// counts them, counts each facet over them, and returns one page in order.
+func searchSQL(q search.Query, p plan) (string, []any) {
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	tier, inName := "0", "false"
+	where := []string{"true"}
+	if p.match != "" {
+		where = append(where, "tsv @@ "+arg(p.match)+"::tsquery")
+		tier = "1"
+		if p.phrase != "" {
+			tier = "CASE WHEN tsv @@ " + arg(p.phrase) + "::tsquery THEN 3 WHEN tsv @@ " + arg(p.all) + "::tsquery THEN 2 ELSE 1 END"
+		}
+		inName = "tsv @@ " + arg(p.name) + "::tsquery"
+	}
+	if q.Province != "" {
+		where = append(where, "province_code = "+arg(q.Province))
+	}
+	if q.Group != "" {
+		where = append(where, "group_codes @> ARRAY["+arg(q.Group)+"::text]")
+	}
+	if len(q.Stars) > 0 {
+		stars := make([]int16, len(q.Stars))
+		for i, s := range q.Stars {
+			stars[i] = int16(s)
+		}
+		where = append(where, "star = ANY("+arg(stars)+"::smallint[])")
+	}
+	if q.PriceMin != nil {
+		where = append(where, "price_vnd >= "+arg(*q.PriceMin))
+	}
+	if q.PriceMax != nil {
+		where = append(where, "price_vnd <= "+arg(*q.PriceMax))
+	}
+	order := orders[q.Sort]
+	if p.match == "" && q.Sort == search.SortRelevance {
+		order = orders[search.SortStar] // nothing to rank by: best stars, then newest
+	}
+	limit, offset := arg(q.PerPage), arg(q.Offset())
+	return `
+WITH m AS MATERIALIZED (
+  SELECT id, slug, name, province_code, star, group_codes, price_vnd, certified_on, created_at,
+         ` + tier + ` AS tier, ` + inName + ` AS in_name
+  FROM search_document
+  WHERE ` + strings.Join(where, " AND ") + `
+), page AS (
+  SELECT * FROM m ORDER BY ` + order + ` LIMIT ` + limit + ` OFFSET ` + offset + `
+)
+SELECT (SELECT count(*) FROM m)::int,
+  (SELECT coalesce(jsonb_object_agg(province_code, n), '{}') FROM (SELECT province_code, count(*) AS n FROM m GROUP BY 1) f),
+  (SELECT coalesce(jsonb_object_agg(star, n), '{}') FROM (SELECT star::text AS star, count(*) AS n FROM m GROUP BY 1) f),
+  (SELECT coalesce(jsonb_object_agg(g, n), '{}') FROM (SELECT unnest(group_codes) AS g, count(*) AS n FROM m GROUP BY 1) f),
+  (SELECT coalesce(jsonb_agg(jsonb_build_array(id, slug, name) ORDER BY ` + order + `), '[]') FROM page)`, args
+}
+
+// suggestSQL returns, for the words typed (the last as a prefix), up to $4
+// products whose name has them all ($1: the tsquery restricted to weight A,
+// the name), producers whose name has them all ($2: weight B), and
+// provinces whose folded name has them all ($5: LIKE patterns on
+// province_fold, " w " for each word, " w%" for the last), among the
+// documents that have them all anywhere ($3, found with the GIN index once).
+const suggestSQL = `
+WITH m AS MATERIALIZED (
+  SELECT slug, name, producer_slug, producer_name, province_code, province_name, province_fold,
+         star, certified_on, tsv
+  FROM search_document WHERE tsv @@ $3::tsquery
+)
+(SELECT 'product', slug, name FROM m
+  WHERE tsv @@ $1::tsquery
+  ORDER BY star DESC, certified_on DESC, slug LIMIT $4)
+UNION ALL
+(SELECT 'producer', producer_slug, min(producer_name) FROM m
+  WHERE tsv @@ $2::tsquery
+  GROUP BY producer_slug ORDER BY count(*) DESC, producer_slug LIMIT $4)
+UNION ALL
+(SELECT 'province', province_code, min(province_name) FROM m
+  WHERE ' ' || province_fold || ' ' LIKE ALL ($5::text[])
+  GROUP BY province_code ORDER BY count(*) DESC, province_code LIMIT $4)`
