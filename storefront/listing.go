@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -25,7 +26,7 @@ func readFilter(c *fiber.Ctx, ref *catalog.Reference) (catalog.Filter, []string)
 		notices = append(notices, what+" “"+v+"”")
 	}
 	if q := c.Query("q"); q != "" {
-		if len(q) > 200 {
+		if utf8.RuneCountInString(q) > 200 {
 			bad(T("search.label"), q)
 		} else {
 			f.Query = q

@@ -54,11 +54,12 @@ func parseCount(name, s string) (int64, error) {
 // productFilter reads list parameters. Shape errors are reported here;
 // unknown codes and ranges by catalog.Normalize.
 func productFilter(c *fiber.Ctx) (catalog.Filter, error) {
-	if len(c.Query("q")) > 500 {
-		return catalog.Filter{}, badParam("q", "Từ khoá tìm kiếm quá dài (tối đa 500 ký tự).", "at most 500 characters")
+	q, err := searchText(c)
+	if err != nil {
+		return catalog.Filter{}, err
 	}
 	f := catalog.Filter{
-		Query:    c.Query("q"),
+		Query:    q,
 		Province: c.Query("province"),
 		Group:    c.Query("group"),
 		Producer: c.Query("producer"),

@@ -220,7 +220,7 @@ func TestAPIErrors(t *testing.T) {
 		{"/api/v1/products?province=99", 400, "province"},
 		{"/api/v1/products?province=%27%20OR%201%3D1--", 400, "province"},
 		{"/api/v1/products?group=VII", 400, "group"},
-		{"/api/v1/products?q=" + strings.Repeat("a", 501), 400, "q"},
+		{"/api/v1/products?q=" + strings.Repeat("a", 1001), 400, "q"},
 		{"/api/v1/products/khong-co-san-pham", 404, "product not found"},
 		{"/api/v1/products/mam-nhap", 404, "product not found"}, // a draft is not public
 		{"/api/v1/producers/khong-co", 404, "producer not found"},
