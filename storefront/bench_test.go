@@ -24,7 +24,7 @@ func BenchmarkPages(b *testing.B) {
 		b.Fatal(err)
 	}
 	svc := catalog.New(pool, nil)
-	h, err := storefront.New(svc, "http://localhost")
+	h, err := storefront.New(svc, nil, "http://localhost")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -56,6 +57,25 @@ func startApp(t *testing.T, fill func(catalogtest.Fixture)) string {
 		}
 	})
 	return base
+}
+
+// waitForIndex waits until the search API finds something for url: the
+// sync worker indexes the fixture shortly after the server starts.
+func waitForIndex(t *testing.T, url string) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(url)
+		if err == nil {
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == 200 && !strings.Contains(string(b), `"total":0`) {
+				return
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("search index never answered %s", url)
 }
 
 // TestBrowserWalk walks the storefront in headless Chromium, on a phone and
@@ -130,6 +150,34 @@ func TestBrowserWalk(t *testing.T) {
 			p.AssertText("main", "Số sản phẩm theo hạng sao", "3 sản phẩm")
 			p.AssertNoProblems()
 			p.AssertNoSeriousA11y()
+
+			// search from the header box, typed without diacritics
+			waitForIndex(t, base+"/api/v1/search?q=nuoc+mam")
+			if ok, err := p.EvalBool(`(() => { document.querySelector('#q').value = 'nuoc mam phu quoc'; return true })()`); !ok || err != nil {
+				t.Fatalf("type a search: %v", err)
+			}
+			p.ClickLink("search", `form.search button[type=submit]`)
+			p.AssertText("h1", "Kết quả tìm kiếm")
+			p.AssertText(".results", "1 sản phẩm", "Nước mắm Phú Quốc 40 độ đạm")
+			if ok, _ := p.EvalBool(`document.querySelector('.results .card-name mark') !== null`); !ok {
+				t.Error("search result name has no highlighted match")
+			}
+			p.AssertNoProblems()
+			p.AssertNoSeriousA11y()
+
+			// autocomplete: typing fills the datalist from /api/v1/suggest
+			if ok, err := p.EvalBool(`(() => { const q = document.querySelector('#q'); q.value = 'che ta'; q.dispatchEvent(new Event('input')); return true })()`); !ok || err != nil {
+				t.Fatalf("type into the search box: %v", err)
+			}
+			suggested := false
+			for i := 0; i < 50 && !suggested; i++ {
+				time.Sleep(100 * time.Millisecond)
+				suggested, _ = p.EvalBool(`[...document.querySelectorAll('#q-suggestions option')].some(o => o.value.includes('Tân Cương'))`)
+			}
+			if !suggested {
+				t.Error("no autocomplete suggestion for “che ta”")
+			}
+			p.AssertNoProblems()
 
 			p.GotoStatus("not found", base+"/san-pham/khong-co-san-pham-nay", 404)
 			p.AssertText("h1", "Không tìm thấy trang bạn cần")

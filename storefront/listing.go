@@ -1,6 +1,7 @@
 package storefront
 
 import (
+	"html/template"
 	"net/url"
 	"strconv"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/ocopvn/ocop/internal/catalog"
+	"github.com/ocopvn/ocop/search"
 )
 
 const perPage = 24
@@ -75,6 +77,8 @@ func readFilter(c *fiber.Ctx, ref *catalog.Reference) (catalog.Filter, []string)
 	switch v := c.Query("sort"); v {
 	case "", catalog.SortNewest, catalog.SortStar, catalog.SortPriceAsc, catalog.SortPriceDesc:
 		f.Sort = v
+	case search.SortRelevance:
+		// only search orders by relevance; elsewhere it means the default
 	default:
 		bad(T("sort.label"), v)
 	}
@@ -112,7 +116,7 @@ func filterQuery(f catalog.Filter) url.Values {
 	if f.PriceMax != nil {
 		q.Set("price_max", strconv.FormatInt(*f.PriceMax, 10))
 	}
-	if f.Sort != "" && f.Sort != catalog.SortNewest {
+	if f.Sort != "" {
 		q.Set("sort", f.Sort)
 	}
 	return q
@@ -122,11 +126,21 @@ func filterQuery(f catalog.Filter) url.Values {
 // for a page at path. fixed names the filter the path itself sets
 // ("group", "province" or "producer"), which the form does not repeat.
 func (h *Handler) buildListing(v *catalog.View, path string, f catalog.Filter, notices []string, fixed string) (listing, error) {
-	ref := v.Reference()
 	page, err := v.List(f)
 	if err != nil {
 		return listing{}, err
 	}
+	cards, err := h.renderCards(v, page.Items)
+	if err != nil {
+		return listing{}, err
+	}
+	return h.layoutListing(v, path, f, notices, fixed, page, cards), nil
+}
+
+// layoutListing lays out the filter form, facet counts and pager around a
+// page of results (from the catalog or from a search).
+func (h *Handler) layoutListing(v *catalog.View, path string, f catalog.Filter, notices []string, fixed string, page catalog.Page, cards []template.HTML) listing {
+	ref := v.Reference()
 	// the path carries the fixed filter; links and form carry the others
 	linkFilter := f
 	switch fixed {
@@ -136,10 +150,6 @@ func (h *Handler) buildListing(v *catalog.View, path string, f catalog.Filter, n
 		linkFilter.Province = ""
 	case "producer":
 		linkFilter.Producer = ""
-	}
-	cards, err := h.renderCards(v, page.Items)
-	if err != nil {
-		return listing{}, err
 	}
 	l := listing{Path: path, Page: page, Cards: cards, Filter: f, Notices: notices, ShowGroup: fixed != "group", ShowProv: fixed != "province" && fixed != "producer"}
 	for k, vs := range filterQuery(linkFilter) {
@@ -175,8 +185,12 @@ func (h *Handler) buildListing(v *catalog.View, path string, f catalog.Filter, n
 		l.Stars = append(l.Stars, facetOption{Value: strconv.Itoa(s), Label: strconv.Itoa(s) + " " + T("product.star"),
 			Count: page.Facets.Star[s], Selected: selected})
 	}
-	for _, s := range []string{catalog.SortNewest, catalog.SortStar, catalog.SortPriceAsc, catalog.SortPriceDesc} {
-		l.Sorts = append(l.Sorts, facetOption{Value: s, Label: T("sort." + s), Selected: f.Sort == s || (f.Sort == "" && s == catalog.SortNewest)})
+	sorts := []string{catalog.SortNewest, catalog.SortStar, catalog.SortPriceAsc, catalog.SortPriceDesc}
+	if fixed == "search" {
+		sorts = append([]string{search.SortRelevance}, sorts...)
+	}
+	for _, s := range sorts {
+		l.Sorts = append(l.Sorts, facetOption{Value: s, Label: T("sort." + s), Selected: f.Sort == s || (f.Sort == "" && s == sorts[0])})
 	}
 	if f.Query != "" {
 		l.Hidden = append(l.Hidden, hiddenField{"q", f.Query})
@@ -206,5 +220,5 @@ func (h *Handler) buildListing(v *catalog.View, path string, f catalog.Filter, n
 			last = n
 		}
 	}
-	return l, nil
+	return l
 }

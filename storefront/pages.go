@@ -142,3 +142,16 @@ type errorPage struct {
 	Help      string
 	RequestID string
 }
+
+type searchPage struct {
+	BasePage
+	Text       string
+	Degraded   bool
+	DidYouMean []suggestionLink
+	List       listing
+}
+
+type suggestionLink struct {
+	Text string
+	URL  string
+}

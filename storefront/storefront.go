@@ -27,6 +27,7 @@ import (
 
 	"github.com/ocopvn/ocop/internal/catalog"
 	"github.com/ocopvn/ocop/internal/vntext"
+	"github.com/ocopvn/ocop/search"
 )
 
 //go:embed templates
@@ -38,6 +39,7 @@ var staticFiles embed.FS
 // Handler serves the storefront pages.
 type Handler struct {
 	catalog  *catalog.Service
+	search   search.Index // nil: search pages use the catalog's word matching
 	baseURL  string
 	pages    map[string]*template.Template
 	assets   map[string]asset  // by fingerprinted name
@@ -81,11 +83,12 @@ type asset struct {
 
 // pageNames are the page templates, each parsed with the layout and
 // partials into its own set.
-var pageNames = []string{"home", "catalog", "product", "producer", "province", "error"}
+var pageNames = []string{"home", "catalog", "product", "producer", "province", "search", "error"}
 
-// New parses the templates and fingerprints the static assets.
-func New(c *catalog.Service, baseURL string) (*Handler, error) {
-	h := &Handler{catalog: c, baseURL: strings.TrimRight(baseURL, "/"), pages: map[string]*template.Template{},
+// New parses the templates and fingerprints the static assets. idx may be
+// nil.
+func New(c *catalog.Service, idx search.Index, baseURL string) (*Handler, error) {
+	h := &Handler{catalog: c, search: idx, baseURL: strings.TrimRight(baseURL, "/"), pages: map[string]*template.Template{},
 		assets: map[string]asset{}, assetURL: map[string]string{}}
 	err := fs.WalkDir(staticFiles, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -143,6 +146,7 @@ func (h *Handler) Routes(app *fiber.App) {
 	app.Get("/cua-hang/:slug", h.showProducer)
 	app.Get("/tinh", h.pickProvince)
 	app.Get("/tinh/:slug", h.showProvince)
+	app.Get("/tim-kiem", h.showSearch)
 }
 
 // renderCards returns the rendered cards of items, from the cache of v's
@@ -159,14 +163,29 @@ func (h *Handler) renderCards(v *catalog.View, items []*catalog.ListItem) ([]tem
 			out[i] = s.(template.HTML)
 			continue
 		}
-		var buf bytes.Buffer
-		if err := h.cardTpl.ExecuteTemplate(&buf, "card", it); err != nil {
-			return nil, fmt.Errorf("render card: %w", err)
+		card, err := h.renderCard(cardData{ListItem: it})
+		if err != nil {
+			return nil, err
 		}
-		out[i] = template.HTML(buf.String()) //nolint:gosec // html/template output
-		cc.m.Store(it, out[i])
+		out[i] = card
+		cc.m.Store(it, card)
 	}
 	return out, nil
+}
+
+// cardData is what the card template shows: an item, and its name with
+// search matches marked when it comes from a search.
+type cardData struct {
+	*catalog.ListItem
+	NameHTML template.HTML
+}
+
+func (h *Handler) renderCard(d cardData) (template.HTML, error) {
+	var buf bytes.Buffer
+	if err := h.cardTpl.ExecuteTemplate(&buf, "card", d); err != nil {
+		return "", fmt.Errorf("render card: %w", err)
+	}
+	return template.HTML(buf.String()), nil //nolint:gosec // html/template output
 }
 
 // render executes page into a buffer first, so a template failure becomes

@@ -38,7 +38,7 @@ func newSite(t *testing.T) *site {
 	f.Product(b, catalogtest.Product{Name: "Mắm hết hạn", Group: "I.4.a", Price: 1, Star: 3, Cert: "expired"})
 
 	svc := catalog.New(pool, nil)
-	h, err := storefront.New(svc, "https://ocop.example.vn")
+	h, err := storefront.New(svc, nil, "https://ocop.example.vn")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,6 +81,7 @@ func TestPages(t *testing.T) {
 		{"/san-pham/che-img-src-x-onerror-alert-1", []string{"Chứng nhận OCOP 4 sao", "UBND tỉnh Thái Nguyên", "1.250.000\u00a0₫", "Xem gian hàng", `"@type":"Product"`, `"priceCurrency":"VND"`, `"price":1250000`, "Dòng hai", `og:type" content="product"`}},
 		{"/cua-hang/htx-script-alert-1-script-tan-cuong", []string{"Hợp tác xã", "Thái Nguyên", `"@type":"Organization"`, "2 sản phẩm"}},
 		{"/tinh/thai-nguyen", []string{"Sản phẩm OCOP Thái Nguyên", "Số sản phẩm theo hạng sao", "Chủ thể OCOP (1)", "2 sản phẩm"}},
+		{"/tim-kiem?q=nuoc%20mam", []string{"Kết quả tìm kiếm “nuoc mam”", "1 sản phẩm", "Nước mắm 40 độ đạm", `<option value="relevance" selected>`}},
 		{"/robots.txt", []string{"Sitemap: https://ocop.example.vn/sitemap.xml", "Disallow: /api/"}},
 		{"/sitemap.xml", []string{"<loc>https://ocop.example.vn/san-pham/tra-hoa-vang</loc>", "<loc>https://ocop.example.vn/tinh/an-giang</loc>", "<loc>https://ocop.example.vn/cua-hang/cong-ty-nuoc-mam-phu-quoc</loc>"}},
 	}

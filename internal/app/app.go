@@ -66,7 +66,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a := &App{Config: cfg, Log: log, Pool: pool}
 	a.Catalog = catalog.New(pool, nil)
 	a.Search, a.meili = NewSearch(cfg, pool, log)
-	sf, err := storefront.New(a.Catalog, cfg.BaseURL)
+	sf, err := storefront.New(a.Catalog, a.Search, cfg.BaseURL)
 	if err != nil {
 		pool.Close()
 		return nil, err

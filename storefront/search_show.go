@@ -1,0 +1,134 @@
+package storefront
+
+import (
+	"html"
+	"html/template"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/ocopvn/ocop/internal/catalog"
+	"github.com/ocopvn/ocop/search"
+)
+
+// showSearch serves /tim-kiem?q=: search results with the catalog's
+// filters, facet counts and highlighted names, and suggestions when nothing
+// matches. Without a search backend it falls back to the catalog's word
+// matching.
+func (h *Handler) showSearch(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	v, err := h.catalog.View(ctx)
+	if err != nil {
+		return err
+	}
+	f, notices := readFilter(c, v.Reference())
+	text := f.Query
+	heading := T("search.results")
+	if text != "" {
+		heading += " “" + text + "”"
+	}
+	p := searchPage{BasePage: h.base(c, heading+" – "+T("site.name"), ""), Text: text}
+	p.NoIndex = true
+	h.withCrumbs(&p.BasePage, Crumb{Name: T("search.results")})
+
+	var page catalog.Page
+	var cards []template.HTML
+	if h.search == nil {
+		if page, err = v.List(f); err != nil {
+			return err
+		}
+		if cards, err = h.renderCards(v, page.Items); err != nil {
+			return err
+		}
+	} else {
+		q, err := h.catalog.SearchQuery(ctx, text, f)
+		if err != nil {
+			return err
+		}
+		q.Facets = nil // all
+		res, err := h.search.Search(ctx, q)
+		if err != nil {
+			return err
+		}
+		p.Degraded = res.Degraded
+		items, err := h.catalog.SearchItems(ctx, res.Hits)
+		if err != nil {
+			return err
+		}
+		page = catalog.Page{Total: res.Total, Page: q.Page, PerPage: q.PerPage, Facets: searchFacets(res.Facets)}
+		for _, it := range items {
+			page.Items = append(page.Items, it.ListItem)
+			card, err := h.renderCard(cardData{ListItem: it.ListItem, NameHTML: markedName(it.Highlight["name"], it.Name)})
+			if err != nil {
+				return err
+			}
+			cards = append(cards, card)
+		}
+		if res.Total == 0 && text != "" {
+			if sug, err := h.search.Suggest(ctx, text); err == nil {
+				p.DidYouMean = suggestionLinks(v.Reference(), sug)
+			}
+		}
+	}
+	p.List = h.layoutListing(v, "/tim-kiem", f, notices, "search", page, cards)
+	return h.render(c, "search", p)
+}
+
+// markedName returns the highlighted name when it is exactly the escaped
+// name with <mark> tags added, and nil otherwise (then the card shows the
+// plain name): a backend's highlight is never trusted as HTML.
+func markedName(highlight, name string) template.HTML {
+	if highlight == "" {
+		return ""
+	}
+	plain := strings.NewReplacer("<mark>", "", "</mark>", "").Replace(highlight)
+	if plain != html.EscapeString(name) && html.UnescapeString(plain) != name {
+		return ""
+	}
+	if strings.ContainsAny(plain, "<>") {
+		return ""
+	}
+	return template.HTML(highlight) //nolint:gosec // checked above: escaped text plus <mark>
+}
+
+// searchFacets converts search facet counts to the catalog's shape.
+func searchFacets(in map[string]map[string]int) *catalog.Facets {
+	f := &catalog.Facets{Province: in[search.FacetProvince], Group: in[search.FacetGroup], Star: map[int]int{}}
+	if f.Province == nil {
+		f.Province = map[string]int{}
+	}
+	if f.Group == nil {
+		f.Group = map[string]int{}
+	}
+	for k, n := range in[search.FacetStar] {
+		if s, err := strconv.Atoi(k); err == nil {
+			f.Star[s] = n
+		}
+	}
+	return f
+}
+
+func suggestionLinks(ref *catalog.Reference, sug []search.Suggestion) []suggestionLink {
+	var out []suggestionLink
+	for _, s := range sug {
+		var u string
+		switch s.Kind {
+		case search.KindProduct:
+			u = "/san-pham/" + url.PathEscape(s.Key)
+		case search.KindProducer:
+			u = "/cua-hang/" + url.PathEscape(s.Key)
+		case search.KindProvince:
+			p, ok := ref.Province(s.Key)
+			if !ok {
+				continue
+			}
+			u = "/tinh/" + p.Slug
+		default:
+			continue
+		}
+		out = append(out, suggestionLink{Text: s.Text, URL: u})
+	}
+	return out
+}
