@@ -247,3 +247,8 @@ func (c *countReader) Read(p []byte) (int, error) {
 	}
 	return n, err
 }
+
+// NewUnchecked is New without contacting the server: the bucket is neither
+// checked nor created. Tests use it to get a store whose server is down.
+// Errors: Invalid (bad options).
+func NewUnchecked(o Options) (*Store, error) { return newStore(o) }
