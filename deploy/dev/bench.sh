@@ -63,3 +63,5 @@ trap - EXIT
 
 echo "Go benchmarks:"
 go test -run='^$' -bench=. -benchmem ./internal/catalog/
+echo "Photo pipeline: one 12-megapixel JPEG into all variants (median of 10 runs, peak live heap):"
+go test -run='^$' -bench=Process12MP -benchtime=10x -benchmem ./media/photo/

@@ -185,8 +185,8 @@ func exifJPEG(t testing.TB, img image.Image, o uint16) []byte {
 	}
 	_ = binary.Write(&tiff, be, uint16(3))
 	entry(0x010E, 2, uint32(len(gpsSecret)+1), uint32(descOff)) // ImageDescription
-	entry(0x0112, 3, 1, uint32(o)<<16)                           // Orientation (SHORT, left-justified)
-	entry(0x8825, 4, 1, uint32(gpsOff))                          // GPSInfo IFD pointer
+	entry(0x0112, 3, 1, uint32(o)<<16)                          // Orientation (SHORT, left-justified)
+	entry(0x8825, 4, 1, uint32(gpsOff))                         // GPSInfo IFD pointer
 	_ = binary.Write(&tiff, be, uint32(0))
 	tiff.WriteString(gpsSecret + "\x00")
 	// GPS IFD: LatitudeRef 'N', Latitude 21/1 1/1 42/1 (rationals after it)

@@ -285,6 +285,10 @@ func (p *Processor) variants(ctx context.Context, img image.Image) (vs []Variant
 		outW = b.Dy()
 	}
 	src := img
+	// The first step, from the full-size decode, uses a triangle filter
+	// (scaled to the reduction, so it still antialiases): about half the time
+	// of Lanczos on a 12 MP photo. The later, small steps use Lanczos.
+	filter := imaging.Linear
 	done := map[int]bool{}
 	// largest first, each from the previous one: cheaper and as sharp
 	for i := len(Widths) - 1; i >= 0; i-- {
@@ -300,12 +304,12 @@ func (p *Processor) variants(ctx context.Context, img image.Image) (vs []Variant
 		sb := src.Bounds()
 		if swap {
 			if sb.Dy() != w {
-				small = imaging.Resize(src, 0, w, imaging.Lanczos)
+				small = imaging.Resize(src, 0, w, filter)
 			}
 		} else if sb.Dx() != w {
-			small = imaging.Resize(src, w, 0, imaging.Lanczos)
+			small = imaging.Resize(src, w, 0, filter)
 		}
-		src = small
+		src, filter = small, imaging.Lanczos
 		out := flatten(applyOrientation(small, orient))
 		var buf bytes.Buffer
 		if err := jpeg.Encode(&buf, out, &jpeg.Options{Quality: JPEGQuality}); err != nil {
@@ -348,6 +352,11 @@ func applyOrientation(img image.Image, o int) image.Image {
 // returned as they are.
 func flatten(img image.Image) image.Image {
 	if o, ok := img.(interface{ Opaque() bool }); ok && o.Opaque() {
+		// An opaque NRGBA has RGBA's layout; image/jpeg encodes *image.RGBA
+		// on a fast path instead of a slow, allocating At per pixel.
+		if n, ok := img.(*image.NRGBA); ok {
+			return &image.RGBA{Pix: n.Pix, Stride: n.Stride, Rect: n.Rect}
+		}
 		return img
 	}
 	b := img.Bounds()
