@@ -148,7 +148,17 @@ func (p *Processor) Process(ctx context.Context, productID int64, r io.Reader) (
 	for i := range variants {
 		sum := sha256.Sum256(blobs[i])
 		variants[i].Key = prefix + hex.EncodeToString(sum[:]) + "-" + strconv.Itoa(variants[i].Width) + ".jpg"
-		if err := p.store.Put(ctx, variants[i].Key, bytes.NewReader(blobs[i]), int64(len(blobs[i])), "image/jpeg"); err != nil {
+		// The key names the bytes: an object already there is this very
+		// variant (the same photo uploaded before). Keep it, and never delete
+		// it on a later failure, since an earlier upload refers to it.
+		exists, err := p.exists(ctx, variants[i].Key)
+		if err == nil && exists {
+			continue
+		}
+		if err == nil {
+			err = p.store.Put(ctx, variants[i].Key, bytes.NewReader(blobs[i]), int64(len(blobs[i])), "image/jpeg")
+		}
+		if err != nil {
 			// leave nothing behind: remove what this upload stored
 			cctx := context.WithoutCancel(ctx)
 			for _, k := range stored {
@@ -159,6 +169,19 @@ func (p *Processor) Process(ctx context.Context, productID int64, r io.Reader) (
 		stored = append(stored, variants[i].Key)
 	}
 	return variants, nil
+}
+
+// exists reports whether the store holds key.
+func (p *Processor) exists(ctx context.Context, key string) (bool, error) {
+	rc, err := p.store.Open(ctx, key)
+	if err == nil {
+		rc.Close()
+		return true, nil
+	}
+	if apperr.KindOf(err) == apperr.NotFound {
+		return false, nil
+	}
+	return false, err
 }
 
 // Check runs the refusals that need no pixel decoding (size, type, header)

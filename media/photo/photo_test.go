@@ -411,3 +411,35 @@ func gifBytes(t testing.TB) []byte {
 	}
 	return buf.Bytes()
 }
+
+// The same photo uploaded twice gives the same keys; the second upload finds
+// its variants stored and puts nothing, so even a store that fails every Put
+// cannot make it delete objects the first upload refers to.
+func TestSamePhotoTwiceKeepsTheFirst(t *testing.T) {
+	backends(t, func(t *testing.T, s media.Store) {
+		src := encodeJPEG(t, gradient(1700, 1000, 3), 90)
+		first, err := photo.New(s, photo.Options{}).Process(context.Background(), 42, bytes.NewReader(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := photo.New(&failingStore{Store: s, n: 1}, photo.Options{}).Process(context.Background(), 42, bytes.NewReader(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(first) != fmt.Sprint(again) {
+			t.Fatalf("first %v, again %v", first, again)
+		}
+		for _, v := range first {
+			fetch(t, s, v)
+		}
+		// a different photo failing part-way removes only its own objects
+		_, err = photo.New(&failingStore{Store: s, n: 3}, photo.Options{}).Process(context.Background(), 42, bytes.NewReader(encodeJPEG(t, gradient(1700, 1000, 4), 90)))
+		if apperr.KindOf(err) != apperr.Unavailable {
+			t.Fatalf("got %v", err)
+		}
+		objs, _ := s.List(context.Background(), "")
+		if len(objs) != len(first) {
+			t.Fatalf("store holds %v, want only the first photo's %d variants", objs, len(first))
+		}
+	})
+}
