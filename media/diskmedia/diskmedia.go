@@ -131,7 +131,7 @@ func (s *Store) Open(ctx context.Context, key string) (_ io.ReadCloser, err erro
 	return f, nil
 }
 
-// Delete implements media.Store. Empty parent directories are removed too.
+// Delete implements media.Store.
 func (s *Store) Delete(ctx context.Context, key string) (err error) {
 	defer apperr.Wrap(&err, "diskmedia.Delete(%q)", key)
 	if err := media.CheckKey(key); err != nil {
@@ -153,11 +153,8 @@ func (s *Store) Delete(ctx context.Context, key string) (err error) {
 	if err := s.root.Remove(key); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	for dir := path.Dir(key); dir != "."; dir = path.Dir(dir) {
-		if s.root.Remove(dir) != nil { // fails when not empty: stop there
-			break
-		}
-	}
+	// Empty directories are left: removing them would race with a Put into
+	// the same directory (MkdirAll, then Rename into a removed directory).
 	return nil
 }
 
