@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/ocopvn/ocop/internal/apperr"
 )
@@ -44,8 +45,9 @@ type Store interface {
 
 // Object describes one stored object.
 type Object struct {
-	Key  string
-	Size int64
+	Key     string
+	Size    int64
+	ModTime time.Time // when it was last written
 }
 
 // ValidKey reports whether key is a well-formed object key: 1..MaxKeyLen

@@ -193,7 +193,7 @@ func (s *Store) List(ctx context.Context, prefix string) (_ []media.Object, err 
 		if err != nil {
 			return nil // removed while walking
 		}
-		objs = append(objs, media.Object{Key: p, Size: info.Size()})
+		objs = append(objs, media.Object{Key: p, Size: info.Size(), ModTime: info.ModTime()})
 		return nil
 	})
 	if err != nil {

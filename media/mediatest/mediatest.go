@@ -220,6 +220,9 @@ func Run(t *testing.T, newStore func(t *testing.T) media.Store) {
 				if o.Size != int64(len(o.Key)) {
 					t.Errorf("List(%q): %s has size %d, want %d", c.prefix, o.Key, o.Size, len(o.Key))
 				}
+				if d := time.Since(o.ModTime); d < -time.Minute || d > 5*time.Minute {
+					t.Errorf("List(%q): %s has ModTime %v", c.prefix, o.Key, o.ModTime)
+				}
 			}
 			if fmt.Sprint(got) != fmt.Sprint(c.want) {
 				t.Errorf("List(%q) = %v, want %v", c.prefix, got, c.want)

@@ -200,7 +200,7 @@ func (s *Store) List(ctx context.Context, prefix string) (_ []media.Object, err 
 		if o.Err != nil {
 			return nil, s.mapErr(o.Err, "")
 		}
-		objs = append(objs, media.Object{Key: o.Key, Size: o.Size})
+		objs = append(objs, media.Object{Key: o.Key, Size: o.Size, ModTime: o.LastModified})
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err

@@ -124,20 +124,25 @@ var formats = map[string]string{"image/jpeg": "jpeg", "image/png": "png", "image
 // returns its variants, smallest first. Errors: Invalid (the refusals above),
 // Unavailable (the store is down; nothing is left stored), the context's
 // error, Internal.
-func (p *Processor) Process(ctx context.Context, productID int64, r io.Reader) (_ []Variant, err error) {
+func (p *Processor) Process(ctx context.Context, productID int64, r io.Reader) ([]Variant, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("photo.Process(product %d): %w", productID, err)
+	}
+	return p.ProcessBytes(ctx, productID, data)
+}
+
+// ProcessBytes is Process on an upload already in memory (Fiber buffers
+// request bodies), without a second copy. data is not modified or kept.
+func (p *Processor) ProcessBytes(ctx context.Context, productID int64, data []byte) (_ []Variant, err error) {
 	defer apperr.Wrap(&err, "photo.Process(product %d)", productID)
 	if productID <= 0 {
 		return nil, fmt.Errorf("bad product id %d", productID)
-	}
-	data, err := io.ReadAll(io.LimitReader(r, MaxBytes+1))
-	if err != nil {
-		return nil, err
 	}
 	img, err := p.decode(ctx, data)
 	if err != nil {
 		return nil, err
 	}
-	data = nil // the upload may be collected while the variants are made
 
 	variants, blobs, err := p.variants(ctx, img)
 	if err != nil {
