@@ -15,6 +15,7 @@ import (
 )
 
 func TestConformance(t *testing.T) {
+	mediatest.MinIOOptions(t) // skip (or fail) once, with the reason, not per subtest
 	mediatest.Run(t, func(t *testing.T) media.Store { return mediatest.NewMinIO(t) })
 }
 
