@@ -5,6 +5,7 @@
 SHELL       := /bin/bash
 GO          ?= go
 PG          := deploy/dev/postgres.sh
+MINIO       := deploy/dev/minio.sh
 SHARED_DATA ?= $(abspath ../shared/data)
 ADMIN_UNITS ?= $(SHARED_DATA)/vn-admin-units/provinces-wards.json
 BENCH_PRODUCTS ?= 10000
@@ -15,7 +16,7 @@ AXE_JS      := $(abspath .tools/npm/node_modules/axe-core/axe.min.js)
 
 help:
 	@echo "make run    serve the storefront with demo data on http://localhost:$${PORT:-8080}"
-	@echo "make test   run every test against a private PostgreSQL"
+	@echo "make test   run every test against a private PostgreSQL and MinIO"
 	@echo "make bench  load 10,000 products and measure the API under load"
 	@echo "make lint   go vet and gofmt"
 
@@ -37,15 +38,18 @@ migrate: build
 	if [ -z "$${DATABASE_URL:-}" ]; then export DATABASE_URL=$$($(PG) db ocop); fi; \
 	bin/ocop migrate up
 
-# Every test, against the private cluster (each test creates and drops its
-# own database), and the browser tests in headless Chromium with axe-core
-# (installed by deploy/dev/browser-deps.sh; failure screenshots go to
-# screenshots/). OCOP_TEST_REQUIRE_DB=1 turns a missing database or browser
-# into a failure instead of a skip.
+# Every test, against the private PostgreSQL cluster (each test creates and
+# drops its own database), the private MinIO server (built from source into
+# .tools/bin the first time; each test makes and removes its own bucket), and
+# the browser tests in headless Chromium with axe-core (installed by
+# deploy/dev/browser-deps.sh; failure screenshots go to screenshots/).
+# OCOP_TEST_REQUIRE_DB=1 turns a missing database, MinIO or browser into a
+# failure instead of a skip.
 test:
 	@set -euo pipefail; \
 	deploy/dev/browser-deps.sh; \
 	admin=$$($(PG) start); \
+	minio=$$($(MINIO) env); eval "$$minio"; \
 	OCOP_TEST_DATABASE_URL=$$admin OCOP_TEST_REQUIRE_DB=1 OCOP_SHARED_DATA="$(SHARED_DATA)" \
 	OCOP_CHROMIUM=$(CHROMIUM) OCOP_AXE_JS=$(AXE_JS) \
 		$(GO) test -race -count=1 ./...
@@ -59,6 +63,7 @@ lint:
 
 db-stop:
 	@$(PG) stop
+	@$(MINIO) stop
 
 clean: db-stop
 	rm -rf bin .data .tools screenshots

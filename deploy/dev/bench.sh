@@ -71,3 +71,5 @@ go test -run='^$' -bench=. -benchmem ./internal/catalog/
 # p50 and p99 per query kind (each run creates and drops its own database)
 OCOP_TEST_DATABASE_URL=$(deploy/dev/postgres.sh start) OCOP_BENCH_LARGE=${OCOP_BENCH_LARGE:-1} \
 	go test -run='^$' -bench=. -benchtime=200x ./search/...
+echo "Photo pipeline: one 12-megapixel JPEG into all variants (median of 10 runs, peak live heap):"
+go test -run='^$' -bench=Process12MP -benchtime=10x -benchmem ./media/photo/

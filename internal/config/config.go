@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -31,6 +32,16 @@ type Config struct {
 	MeiliURL    string
 	MeiliAPIKey string
 	MeiliIndex  string
+
+	// Media: photos go to MinIO/S3 when S3Endpoint is set, otherwise to
+	// files under MediaDir.
+	MediaDir    string
+	S3Endpoint  string // host:port, no scheme
+	S3AccessKey string
+	S3SecretKey string
+	S3Bucket    string
+	S3Region    string
+	S3UseSSL    bool
 }
 
 // Var documents one environment variable; README's table lists the same.
@@ -52,6 +63,13 @@ var Vars = []Var{
 	{"MEILI_URL", "(none: PostgreSQL search)", "Meilisearch URL; when set, search uses Meilisearch and falls back to PostgreSQL"},
 	{"MEILI_API_KEY", "(none)", "Meilisearch API key (an admin key scoped to the index, not the master key)"},
 	{"MEILI_INDEX", "products", "Meilisearch index name"},
+	{"OCOP_MEDIA_DIR", ".data/media", "directory of uploaded photos when OCOP_S3_ENDPOINT is not set"},
+	{"OCOP_S3_ENDPOINT", "(none: photos on local disk)", "MinIO/S3 host:port (no scheme); setting it stores photos there"},
+	{"OCOP_S3_ACCESS_KEY", "(required with OCOP_S3_ENDPOINT)", "MinIO/S3 access key"},
+	{"OCOP_S3_SECRET_KEY", "(required with OCOP_S3_ENDPOINT)", "MinIO/S3 secret key; or OCOP_S3_SECRET_KEY_FILE, a file holding it"},
+	{"OCOP_S3_BUCKET", "ocop-media", "bucket, created if missing"},
+	{"OCOP_S3_REGION", "(server default)", "bucket region, e.g. us-east-1"},
+	{"OCOP_S3_USE_SSL", "false", "true to reach the endpoint over HTTPS"},
 }
 
 // Load builds a Config from getenv and validates it. The error lists every
@@ -96,6 +114,7 @@ func Load(getenv func(string) string) (Config, error) {
 		MeiliIndex:       get("MEILI_INDEX", "products"),
 	}
 	c.BaseURL = strings.TrimRight(get("OCOP_BASE_URL", fmt.Sprintf("http://localhost:%d", c.Port)), "/")
+	errs = append(errs, c.loadMedia(get, readFile)...)
 
 	if c.DatabaseURL == "" {
 		errs = append(errs, errors.New("DATABASE_URL is not set: give a PostgreSQL URL such as postgres://user@localhost:5432/ocop (make run starts a private cluster and sets it)"))
@@ -141,6 +160,59 @@ func Load(getenv func(string) string) (Config, error) {
 
 var meiliIndexName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,100}$`)
 
+// readFile reads a _FILE secret; a variable so tests can replace it.
+var readFile = os.ReadFile
+
+var bucketName = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+
+// loadMedia reads the OCOP_MEDIA_DIR and OCOP_S3_* variables.
+func (c *Config) loadMedia(get func(name, def string) string, readFile func(string) ([]byte, error)) []error {
+	var errs []error
+	c.MediaDir = get("OCOP_MEDIA_DIR", ".data/media")
+	c.S3Endpoint = get("OCOP_S3_ENDPOINT", "")
+	c.S3AccessKey = get("OCOP_S3_ACCESS_KEY", "")
+	c.S3SecretKey = get("OCOP_S3_SECRET_KEY", "")
+	if f := get("OCOP_S3_SECRET_KEY_FILE", ""); f != "" {
+		if c.S3SecretKey != "" {
+			errs = append(errs, errors.New("OCOP_S3_SECRET_KEY and OCOP_S3_SECRET_KEY_FILE are both set: keep one"))
+		} else if b, err := readFile(f); err != nil {
+			errs = append(errs, fmt.Errorf("OCOP_S3_SECRET_KEY_FILE: %v", err))
+		} else {
+			c.S3SecretKey = strings.TrimSpace(string(b))
+		}
+	}
+	c.S3Bucket = get("OCOP_S3_BUCKET", "ocop-media")
+	c.S3Region = get("OCOP_S3_REGION", "")
+	ssl := strings.ToLower(get("OCOP_S3_USE_SSL", "false"))
+	switch ssl {
+	case "true", "1", "yes":
+		c.S3UseSSL = true
+	case "false", "0", "no":
+	default:
+		errs = append(errs, fmt.Errorf("OCOP_S3_USE_SSL=%q: want true or false", ssl))
+	}
+	if c.S3Endpoint == "" {
+		return errs
+	}
+	if strings.Contains(c.S3Endpoint, "://") || strings.Contains(c.S3Endpoint, "/") {
+		errs = append(errs, fmt.Errorf("OCOP_S3_ENDPOINT=%q: want host:port without a scheme or path (use OCOP_S3_USE_SSL for https)", c.S3Endpoint))
+	} else if host, port, err := net.SplitHostPort(c.S3Endpoint); err == nil {
+		if n, err := strconv.Atoi(port); host == "" || err != nil || n < 1 || n > 65535 {
+			errs = append(errs, fmt.Errorf("OCOP_S3_ENDPOINT=%q: want host:port", c.S3Endpoint))
+		}
+	}
+	if c.S3AccessKey == "" {
+		errs = append(errs, errors.New("OCOP_S3_ACCESS_KEY is not set (required with OCOP_S3_ENDPOINT)"))
+	}
+	if c.S3SecretKey == "" {
+		errs = append(errs, errors.New("OCOP_S3_SECRET_KEY (or OCOP_S3_SECRET_KEY_FILE) is not set (required with OCOP_S3_ENDPOINT)"))
+	}
+	if !bucketName.MatchString(c.S3Bucket) || strings.Contains(c.S3Bucket, "..") {
+		errs = append(errs, fmt.Errorf("OCOP_S3_BUCKET=%q: want 3-63 characters of a-z, 0-9, '.' and '-'", c.S3Bucket))
+	}
+	return errs
+}
+
 // Production reports whether the process runs in production.
 func (c Config) Production() bool { return c.Env == "production" }
 
@@ -160,5 +232,21 @@ func (c Config) String() string {
 			searchBackend += " (key set)"
 		}
 	}
-	return fmt.Sprintf("env=%s port=%d base_url=%s db=%s db_max_conns=%d log_level=%s search=%s", c.Env, c.Port, c.BaseURL, db, c.DBMaxConns, c.LogLevel, searchBackend)
+	media := "disk:" + c.MediaDir
+	if c.S3Endpoint != "" {
+		scheme := "http"
+		if c.S3UseSSL {
+			scheme = "https"
+		}
+		media = fmt.Sprintf("s3:%s://%s/%s region=%q s3_access_key=%s s3_secret_key=%s", scheme, c.S3Endpoint, c.S3Bucket, c.S3Region, mask(c.S3AccessKey), mask(c.S3SecretKey))
+	}
+	return fmt.Sprintf("env=%s port=%d base_url=%s db=%s db_max_conns=%d log_level=%s search=%s media=%s", c.Env, c.Port, c.BaseURL, db, c.DBMaxConns, c.LogLevel, searchBackend, media)
+}
+
+// mask shows only whether a secret is set.
+func mask(s string) string {
+	if s == "" {
+		return "(unset)"
+	}
+	return "xxxxx"
 }

@@ -55,3 +55,94 @@ func TestLoadSearchBackend(t *testing.T) {
 		t.Errorf("bad meili config: %v", err)
 	}
 }
+
+func TestMediaDefaultsToDisk(t *testing.T) {
+	c, err := Load(env(map[string]string{"DATABASE_URL": "postgres://u@h/db"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.MediaDir != ".data/media" || c.S3Endpoint != "" || c.S3Bucket != "ocop-media" || c.S3UseSSL {
+		t.Errorf("media defaults: %+v", c)
+	}
+	if !strings.Contains(c.String(), "media=disk:.data/media") {
+		t.Errorf("String() = %s", c)
+	}
+}
+
+func TestMediaS3(t *testing.T) {
+	c, err := Load(env(map[string]string{
+		"DATABASE_URL":       "postgres://u@h/db",
+		"OCOP_S3_ENDPOINT":   "minio.internal:9000",
+		"OCOP_S3_ACCESS_KEY": "AKIAEXAMPLEKEY",
+		"OCOP_S3_SECRET_KEY": "super-secret-value",
+		"OCOP_S3_BUCKET":     "ocop-photos",
+		"OCOP_S3_REGION":     "ap-southeast-1",
+		"OCOP_S3_USE_SSL":    "true",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.S3Endpoint != "minio.internal:9000" || c.S3Bucket != "ocop-photos" || !c.S3UseSSL || c.S3Region != "ap-southeast-1" {
+		t.Errorf("%+v", c)
+	}
+	s := c.String()
+	for _, secret := range []string{"super-secret-value", "AKIAEXAMPLEKEY"} {
+		if strings.Contains(s, secret) {
+			t.Errorf("String() leaks %q: %s", secret, s)
+		}
+	}
+	if !strings.Contains(s, "https://minio.internal:9000/ocop-photos") {
+		t.Errorf("String() = %s", s)
+	}
+}
+
+func TestMediaS3SecretFile(t *testing.T) {
+	old := readFile
+	defer func() { readFile = old }()
+	readFile = func(name string) ([]byte, error) {
+		if name != "/run/secrets/s3" {
+			t.Fatalf("read %q", name)
+		}
+		return []byte("from-file-secret\n"), nil
+	}
+	base := map[string]string{
+		"DATABASE_URL":            "postgres://u@h/db",
+		"OCOP_S3_ENDPOINT":        "127.0.0.1:9000",
+		"OCOP_S3_ACCESS_KEY":      "ak",
+		"OCOP_S3_SECRET_KEY_FILE": "/run/secrets/s3",
+	}
+	c, err := Load(env(base))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.S3SecretKey != "from-file-secret" {
+		t.Errorf("secret = %q", c.S3SecretKey)
+	}
+	base["OCOP_S3_SECRET_KEY"] = "also-set"
+	if _, err := Load(env(base)); err == nil || !strings.Contains(err.Error(), "both set") {
+		t.Errorf("both set: %v", err)
+	}
+}
+
+func TestMediaS3ReportsEveryBadValue(t *testing.T) {
+	_, err := Load(env(map[string]string{
+		"DATABASE_URL":     "postgres://u@h/db",
+		"OCOP_S3_ENDPOINT": "http://minio:9000",
+		"OCOP_S3_BUCKET":   "Bad_Bucket",
+		"OCOP_S3_USE_SSL":  "maybe",
+	}))
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	for _, want := range []string{"OCOP_S3_ENDPOINT", "OCOP_S3_ACCESS_KEY", "OCOP_S3_SECRET_KEY", "OCOP_S3_BUCKET", "OCOP_S3_USE_SSL"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not name %s:\n%v", want, err)
+		}
+	}
+	_, err = Load(env(map[string]string{
+		"DATABASE_URL": "postgres://u@h/db", "OCOP_S3_ENDPOINT": "minio:99999", "OCOP_S3_ACCESS_KEY": "a", "OCOP_S3_SECRET_KEY": "b",
+	}))
+	if err == nil || !strings.Contains(err.Error(), "OCOP_S3_ENDPOINT") {
+		t.Errorf("bad port: %v", err)
+	}
+}
