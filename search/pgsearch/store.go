@@ -63,8 +63,9 @@ var orders = map[string]string{
 // plan that uses its indexes.
 //
 // m holds the matches (tier 3: exact phrase, 2: all words as typed, 1:
-// typo-corrected; in_name: every word in the name); the outer select
-// counts them, counts each facet over them, and returns one page in order.
+// typo-corrected; in_name: every word in the name); f counts them by
+// province (whose counts add up to the total), star and group level; the
+// outer select returns the counts and one page in order.
 func searchSQL(q search.Query, p plan) (string, []any) {
 	var args []any
 	arg := func(v any) string {
@@ -113,11 +114,18 @@ WITH m AS MATERIALIZED (
   WHERE ` + strings.Join(where, " AND ") + `
 ), page AS (
   SELECT * FROM m ORDER BY ` + order + ` LIMIT ` + limit + ` OFFSET ` + offset + `
+), f AS (
+  -- every facet in one pass: a grouping set per facet and group level
+  SELECT CASE WHEN GROUPING(province_code) = 0 THEN 'province' WHEN GROUPING(star) = 0 THEN 'star' ELSE 'group' END AS facet,
+         coalesce(province_code, star::text, group_codes[1], group_codes[2], group_codes[3]) AS key,
+         count(*) AS n
+  FROM m
+  GROUP BY GROUPING SETS ((province_code), (star), (group_codes[1]), (group_codes[2]), (group_codes[3]))
 )
-SELECT (SELECT count(*) FROM m)::int,
-  (SELECT coalesce(jsonb_object_agg(province_code, n), '{}') FROM (SELECT province_code, count(*) AS n FROM m GROUP BY 1) f),
-  (SELECT coalesce(jsonb_object_agg(star, n), '{}') FROM (SELECT star::text AS star, count(*) AS n FROM m GROUP BY 1) f),
-  (SELECT coalesce(jsonb_object_agg(g, n), '{}') FROM (SELECT unnest(group_codes) AS g, count(*) AS n FROM m GROUP BY 1) f),
+SELECT (SELECT coalesce(sum(n), 0) FROM f WHERE facet = 'province')::int,
+  (SELECT coalesce(jsonb_object_agg(key, n), '{}') FROM f WHERE facet = 'province'),
+  (SELECT coalesce(jsonb_object_agg(key, n), '{}') FROM f WHERE facet = 'star'),
+  (SELECT coalesce(jsonb_object_agg(key, n), '{}') FROM f WHERE facet = 'group' AND key IS NOT NULL),
   (SELECT coalesce(jsonb_agg(jsonb_build_array(id, slug, name) ORDER BY ` + order + `), '[]') FROM page)`, args
 }
 
