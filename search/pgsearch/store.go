@@ -129,6 +129,19 @@ SELECT (SELECT coalesce(sum(n), 0) FROM f WHERE facet = 'province')::int,
   (SELECT coalesce(jsonb_agg(jsonb_build_array(id, slug, name) ORDER BY ` + order + `), '[]') FROM page)`, args
 }
 
+// pageSQL returns one page of the unfiltered, textless search, in the same
+// form as searchSQL's last column, for when its counts are cached.
+func pageSQL(q search.Query) (string, []any) {
+	order := orders[q.Sort]
+	if q.Sort == search.SortRelevance {
+		order = orders[search.SortStar]
+	}
+	return `
+SELECT coalesce(jsonb_agg(jsonb_build_array(id, slug, name) ORDER BY ` + order + `), '[]')
+FROM (SELECT id, slug, name, star, price_vnd, certified_on, created_at FROM search_document
+      ORDER BY ` + order + ` LIMIT $1 OFFSET $2) page`, []any{q.PerPage, q.Offset()}
+}
+
 // suggestSQL returns, for the words typed (the last as a prefix), up to $4
 // products whose name has them all ($1: the tsquery restricted to weight A,
 // the name), producers whose name has them all ($2: weight B), and
