@@ -237,7 +237,11 @@ func (x *Index) plan(ctx context.Context, words []string) (plan, error) {
 				p.marks[c] = true
 			}
 		}
-		match = append(match, "("+strings.Join(alts, " | ")+")")
+		if len(alts) == 1 {
+			match = append(match, alts[0])
+		} else {
+			match = append(match, "("+strings.Join(alts, " | ")+")")
+		}
 		nameAlts := make([]string, len(alts))
 		for j, a := range alts {
 			if strings.HasSuffix(a, ":*") {

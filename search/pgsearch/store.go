@@ -76,8 +76,18 @@ func searchSQL(q search.Query, p plan) (string, []any) {
 	where := []string{"true"}
 	if p.match != "" {
 		where = append(where, "tsv @@ "+arg(p.match)+"::tsquery")
-		tier = "1"
-		if p.phrase != "" {
+		// Without corrections every match has all words as typed (match and
+		// all are the same query), so only the phrase needs testing, and a
+		// single word is its own phrase. Each test costs a tsvector match
+		// per row, so none is repeated.
+		switch {
+		case p.phrase == "":
+			tier = "1"
+		case p.phrase == p.all:
+			tier = "3"
+		case p.all == p.match:
+			tier = "CASE WHEN tsv @@ " + arg(p.phrase) + "::tsquery THEN 3 ELSE 2 END"
+		default:
 			tier = "CASE WHEN tsv @@ " + arg(p.phrase) + "::tsquery THEN 3 WHEN tsv @@ " + arg(p.all) + "::tsquery THEN 2 ELSE 1 END"
 		}
 		inName = "tsv @@ " + arg(p.name) + "::tsquery"
