@@ -68,7 +68,7 @@ func newServer(t *testing.T) *testServer {
 	}
 	logs := &bytes.Buffer{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
-	if _, err := searchsync.Reindex(context.Background(), catalog.New(pool, nil), pgsearch.New(pool)); err != nil {
+	if _, err := searchsync.Reindex(context.Background(), pool, catalog.New(pool, nil), pgsearch.New(pool)); err != nil {
 		t.Fatal(err)
 	}
 	app := web.New(web.Deps{Config: cfg, Log: log, Pool: counted, Catalog: catalog.New(counted, nil), Search: pgsearch.New(counted), Mount: func(app *fiber.App) {
