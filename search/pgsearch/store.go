@@ -118,12 +118,14 @@ func searchSQL(q search.Query, p plan) (string, []any) {
 	limit, offset := arg(q.PerPage), arg(q.Offset())
 	return `
 WITH m AS MATERIALIZED (
-  SELECT id, slug, name, province_code, star, group_codes, price_vnd, certified_on, created_at,
+  SELECT id, province_code, star, group_codes, price_vnd, certified_on, created_at,
          ` + tier + ` AS tier, ` + inName + ` AS in_name
   FROM search_document
   WHERE ` + strings.Join(where, " AND ") + `
 ), page AS (
-  SELECT * FROM m ORDER BY ` + order + ` LIMIT ` + limit + ` OFFSET ` + offset + `
+  -- slug and name only for the page's rows
+  SELECT m.*, d.slug, d.name FROM (SELECT * FROM m ORDER BY ` + order + ` LIMIT ` + limit + ` OFFSET ` + offset + `) m
+  JOIN search_document d USING (id)
 ), f AS (
   -- every facet in one pass: a grouping set per facet and group level
   SELECT CASE WHEN GROUPING(province_code) = 0 THEN 'province' WHEN GROUPING(star) = 0 THEN 'star' ELSE 'group' END AS facet,
