@@ -12,9 +12,15 @@
 // long the backend is down: no change is lost, and the queue drains when it
 // returns.
 //
-// Expiry runs the certificate-expiry job (certificates past valid_until in
-// Vietnam's calendar become 'expired', which the triggers enqueue), and
+// RunExpiry runs the certificate-expiry job (certificates past valid_until
+// in Vietnam's calendar become 'expired', which the triggers enqueue), and
 // Reindex rebuilds an index from the database.
+//
+// Not queued: renaming a province, commune or product group (reference
+// data, changed by migrations or `ocop geo import`); run `ocop reindex`
+// after such a change. There is no dead-letter queue: a change that keeps
+// failing is retried every MaxBackoff, with the error in
+// search_outbox.last_error, until it succeeds.
 package searchsync
 
 import (

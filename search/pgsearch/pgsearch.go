@@ -9,11 +9,15 @@
 //  1. each folded query word is looked up in search_word, the dictionary of
 //     every indexed word; a word that is not there is replaced by the
 //     dictionary words nearest to it (GiST trigram distance for candidates,
-//     then an edit distance of 1, or 2 for words of 8 letters or more), and
-//     the last word also matches as a prefix (the shopper is still typing);
+//     then an edit distance of 1 for words of 4 to 7 letters, 2 from 8, none
+//     below 4), and the last word also matches as a prefix (the shopper is
+//     still typing);
 //  2. one statement matches the folded tsvector (GIN index), ranks exact
 //     phrase > all words > typo-corrected, then name matches, then star,
 //     then newest, and counts the facets over the same matches.
+//
+// Words of documents deleted since the last Replace stay in the dictionary;
+// they can only make a correction find nothing.
 package pgsearch
 
 import (
