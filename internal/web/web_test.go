@@ -282,6 +282,8 @@ func TestHealthReadyMetricsHeaders(t *testing.T) {
 		`ocop_http_request_duration_seconds_bucket{method="GET",route="/api/v1/products/:slug"`,
 		`route="unmatched",status="404"`,
 		"ocop_db_pool_max_conns 4",
+		"ocop_search_outbox_pending 4", // the fixture's four products, no worker running
+		"ocop_search_outbox_failing 0",
 	} {
 		if !bytes.Contains(body, []byte(want)) {
 			t.Errorf("metrics lack %s", want)
