@@ -27,7 +27,7 @@ func reindexCmd(ctx context.Context, cfg config.Config, log *slog.Logger, stdout
 			return err
 		}
 	}
-	n, err := searchsync.Reindex(ctx, catalog.New(pool, nil), index)
+	n, err := searchsync.Reindex(ctx, pool, catalog.New(pool, nil), index)
 	if err != nil {
 		return err
 	}

@@ -106,27 +106,34 @@ func (a *App) background(ctx context.Context) (wait func()) {
 	var wg sync.WaitGroup
 	worker := searchsync.NewWorker(a.Pool, a.Catalog, a.Search, a.Log)
 	wg.Add(2)
+	// the worker runs even while Meilisearch is unreachable: its writes
+	// reach PostgreSQL (the fallback) first, and Meilisearch on a retry
 	go func() {
 		defer wg.Done()
-		if a.meili != nil {
-			for delay := time.Second; ; delay = min(2*delay, time.Minute) {
-				err := a.SetupSearch(ctx)
-				if err == nil || ctx.Err() != nil {
-					break
-				}
-				a.Log.Error("meilisearch settings not applied; searching PostgreSQL meanwhile", "err", err, "retry_in", delay.String())
-				select {
-				case <-ctx.Done():
-				case <-time.After(delay):
-				}
-			}
-		}
 		_ = worker.Run(ctx)
 	}()
 	go func() {
 		defer wg.Done()
 		searchsync.RunExpiry(ctx, a.Pool, a.Log, time.Minute, nil)
 	}()
+	if a.meili != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for delay := time.Second; ; delay = min(2*delay, time.Minute) {
+				err := a.SetupSearch(ctx)
+				if err == nil || ctx.Err() != nil {
+					return
+				}
+				a.Log.Error("meilisearch settings not applied; will retry", "err", err, "retry_in", delay.String())
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(delay):
+				}
+			}
+		}()
+	}
 	return wg.Wait
 }
 

@@ -20,8 +20,29 @@ import (
 // with a plain SQL write appears in search within seconds, and disappears
 // as quickly when it is unpublished (the outbox worker started by Serve).
 func TestServeKeepsSearchTrue(t *testing.T) {
+	serveAndWatch(t, nil)
+}
+
+// TestServeSearchWithMeilisearchDown: MEILI_URL points at a closed port;
+// search still follows the catalog, answering from PostgreSQL.
+func TestServeSearchWithMeilisearchDown(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	serveAndWatch(t, map[string]string{"MEILI_URL": "http://" + addr})
+}
+
+func serveAndWatch(t *testing.T, env map[string]string) {
 	pool, url := pgtest.NewDBURL(t)
-	cfg, err := config.Load(func(k string) string { return map[string]string{"DATABASE_URL": url}[k] })
+	cfg, err := config.Load(func(k string) string {
+		if k == "DATABASE_URL" {
+			return url
+		}
+		return env[k]
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

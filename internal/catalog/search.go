@@ -20,7 +20,9 @@ import (
 // must drop.
 func (s *Service) SearchDocuments(ctx context.Context, ids []int64) (docs []search.Document, gone []string, err error) {
 	defer apperr.Wrap(&err, "catalog.SearchDocuments(%d ids)", len(ids))
-	ref, err := s.Reference(ctx)
+	// only the reference data: the list snapshot would be rebuilt for every
+	// batch while the catalog changes, which is exactly when this runs
+	ref, err := loadReference(ctx, s.pool)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -44,7 +46,7 @@ func (s *Service) SearchDocuments(ctx context.Context, ids []int64) (docs []sear
 // for a full reindex.
 func (s *Service) AllSearchDocuments(ctx context.Context) (_ []search.Document, err error) {
 	defer apperr.Wrap(&err, "catalog.AllSearchDocuments")
-	ref, err := s.Reference(ctx)
+	ref, err := loadReference(ctx, s.pool)
 	if err != nil {
 		return nil, err
 	}
@@ -62,6 +64,11 @@ func (s *Service) SearchQuery(ctx context.Context, text string, f Filter) (searc
 		return search.Query{}, err
 	}
 	sort := f.Sort
+	switch sort {
+	case "", search.SortRelevance, search.SortNewest, search.SortPriceAsc, search.SortPriceDesc, search.SortStar:
+	default:
+		return search.Query{}, invalid("sort", "Cách sắp xếp không hợp lệ.", "sort must be one of relevance, newest, price_asc, price_desc, star")
+	}
 	if sort == search.SortRelevance {
 		f.Sort = ""
 	}

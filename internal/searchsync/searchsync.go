@@ -12,9 +12,15 @@
 // long the backend is down: no change is lost, and the queue drains when it
 // returns.
 //
-// Expiry runs the certificate-expiry job (certificates past valid_until in
-// Vietnam's calendar become 'expired', which the triggers enqueue), and
+// RunExpiry runs the certificate-expiry job (certificates past valid_until
+// in Vietnam's calendar become 'expired', which the triggers enqueue), and
 // Reindex rebuilds an index from the database.
+//
+// Not queued: renaming a province, commune or product group (reference
+// data, changed by migrations or `ocop geo import`); run `ocop reindex`
+// after such a change. There is no dead-letter queue: a change that keeps
+// failing is retried every MaxBackoff, with the error in
+// search_outbox.last_error, until it succeeds.
 package searchsync
 
 import (
@@ -83,6 +89,13 @@ func (w *Worker) Run(ctx context.Context) error {
 // batch fail, if any; a failed batch is rescheduled, never dropped.
 func (w *Worker) Step(ctx context.Context) (_ int, err error) {
 	defer apperr.Wrap(&err, "searchsync.Step")
+	// a shared lock for the whole step: Reindex takes it exclusively, so
+	// no step applies an older state over the rebuilt index
+	unlock, err := lockShared(ctx, w.pool)
+	if err != nil {
+		return 0, err
+	}
+	defer unlock()
 	claimed, err := claim(ctx, w.pool, w.Batch, w.Lease)
 	if err != nil || len(claimed) == 0 {
 		return 0, err
@@ -192,9 +205,17 @@ func RunExpiry(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger, every 
 }
 
 // Reindex rebuilds index from every public product (a full replace) and
-// returns the number of documents.
-func Reindex(ctx context.Context, cat *catalog.Service, index search.Index) (_ int, err error) {
+// returns the number of documents. Workers pause while it runs (an
+// exclusive advisory lock): a step that finished before it is in the
+// documents it loads, and changes made meanwhile wait in the outbox for
+// the steps after it.
+func Reindex(ctx context.Context, pool *pgxpool.Pool, cat *catalog.Service, index search.Index) (_ int, err error) {
 	defer apperr.Wrap(&err, "searchsync.Reindex")
+	unlock, err := lockExclusive(ctx, pool)
+	if err != nil {
+		return 0, err
+	}
+	defer unlock()
 	docs, err := cat.AllSearchDocuments(ctx)
 	if err != nil {
 		return 0, err

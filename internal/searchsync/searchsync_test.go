@@ -278,7 +278,7 @@ func TestReindex(t *testing.T) {
 	if err := e.index.inner.Index(ctx, search.Document{ID: "999", Slug: "stale", Name: "Chè cũ", GroupCodes: []string{}, Star: 3}); err != nil {
 		t.Fatal(err)
 	}
-	n, err := searchsync.Reindex(ctx, catalog.New(e.pool, nil), e.index)
+	n, err := searchsync.Reindex(ctx, e.pool, catalog.New(e.pool, nil), e.index)
 	if err != nil || n != 1 {
 		t.Fatalf("Reindex = %d, %v", n, err)
 	}
@@ -314,3 +314,39 @@ func TestDocumentsCarryNoPersonalData(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// TestReindexPausesWorkers: while a reindex holds the sync lock, a worker
+// step waits; it proceeds once the reindex is done.
+func TestReindexPausesWorkers(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	a := e.fx.Producer("HTX Chè Tân Cương", "19")
+	e.fx.Product(a, catalogtest.Product{Name: "Chè Tân Cương", Group: "I.5.a", Price: 250000, Star: 4})
+
+	tx, err := e.pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(8026381489668252520)`); err != nil { // what Reindex holds
+		t.Fatal(err)
+	}
+	stepped := make(chan int, 1)
+	go func() {
+		n, _ := e.worker.Step(ctx)
+		stepped <- n
+	}()
+	select {
+	case n := <-stepped:
+		t.Fatalf("a step ran (%d rows) during a reindex", n)
+	case <-time.After(300 * time.Millisecond):
+	}
+	_ = tx.Rollback(ctx)
+	select {
+	case n := <-stepped:
+		if n != 1 {
+			t.Errorf("step after the reindex applied %d rows, want 1", n)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the step did not resume after the reindex")
+	}
+}

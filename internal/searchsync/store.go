@@ -84,3 +84,29 @@ func reschedule(ctx context.Context, pool *pgxpool.Pool, ids []int64, delay time
 const expireCertificatesSQL = `
 UPDATE certificate SET status = 'expired', updated_at = now()
 WHERE status = 'active' AND valid_until < $1::date`
+
+// syncLockKey is the advisory lock between sync steps (shared) and a full
+// reindex (exclusive): the bytes of "ocopsrch".
+const syncLockKey int64 = 0x6f636f7073726368
+
+// lockShared and lockExclusive take the sync lock in a transaction of their
+// own, held until the returned function is called.
+func lockShared(ctx context.Context, pool *pgxpool.Pool) (func(), error) {
+	return lockTx(ctx, pool, `SELECT pg_advisory_xact_lock_shared($1)`)
+}
+
+func lockExclusive(ctx context.Context, pool *pgxpool.Pool) (func(), error) {
+	return lockTx(ctx, pool, `SELECT pg_advisory_xact_lock($1)`)
+}
+
+func lockTx(ctx context.Context, pool *pgxpool.Pool, sql string) (func(), error) {
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tx.Exec(ctx, sql, syncLockKey); err != nil {
+		_ = tx.Rollback(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	return func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }, nil
+}

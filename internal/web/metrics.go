@@ -35,7 +35,7 @@ func newMetrics(reg *prometheus.Registry, pool *pgxpool.Pool) *metrics {
 	reg.MustRegister(m.requests, m.latency,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if pool != nil {
-		reg.MustRegister(poolCollector{pool})
+		reg.MustRegister(poolCollector{pool}, outboxCollector{pool})
 	}
 	return m
 }

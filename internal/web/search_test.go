@@ -220,7 +220,7 @@ func TestSearchSurvivesMeilisearchHanging(t *testing.T) {
 	fx := catalogtest.Fixture{T: t, Pool: pool}
 	fx.Product(fx.Producer("HTX Chè Tân Cương", "19"), catalogtest.Product{Name: "Chè Tân Cương", Group: "I.5.a", Price: 250000, Star: 4})
 	cat := catalog.New(pool, nil)
-	if _, err := searchsync.Reindex(context.Background(), cat, pgsearch.New(pool)); err != nil {
+	if _, err := searchsync.Reindex(context.Background(), pool, cat, pgsearch.New(pool)); err != nil {
 		t.Fatal(err)
 	}
 	var meiliCalls atomic.Int64

@@ -68,7 +68,7 @@ func newServer(t *testing.T) *testServer {
 	}
 	logs := &bytes.Buffer{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
-	if _, err := searchsync.Reindex(context.Background(), catalog.New(pool, nil), pgsearch.New(pool)); err != nil {
+	if _, err := searchsync.Reindex(context.Background(), pool, catalog.New(pool, nil), pgsearch.New(pool)); err != nil {
 		t.Fatal(err)
 	}
 	app := web.New(web.Deps{Config: cfg, Log: log, Pool: counted, Catalog: catalog.New(counted, nil), Search: pgsearch.New(counted), Mount: func(app *fiber.App) {
@@ -287,6 +287,8 @@ func TestHealthReadyMetricsHeaders(t *testing.T) {
 		`ocop_http_request_duration_seconds_bucket{method="GET",route="/api/v1/products/:slug"`,
 		`route="unmatched",status="404"`,
 		"ocop_db_pool_max_conns 4",
+		"ocop_search_outbox_pending 4", // the fixture's four products, no worker running
+		"ocop_search_outbox_failing 0",
 	} {
 		if !bytes.Contains(body, []byte(want)) {
 			t.Errorf("metrics lack %s", want)

@@ -303,6 +303,9 @@ func Request(q search.Query) *meilisearch.SearchRequest {
 		HighlightPreTag:       string(preTag),
 		HighlightPostTag:      string(postTag),
 		Locales:               []string{"vie"},
+		// every word must match, as in pgsearch (Meilisearch's default
+		// drops words from the end until something matches)
+		MatchingStrategy: meilisearch.All,
 	}
 	if f := Filter(q); len(f) > 0 {
 		r.Filter = f

@@ -162,6 +162,9 @@ func TestRequest(t *testing.T) {
 	if !slices.Equal(r.Locales, []string{"vie"}) {
 		t.Errorf("locales = %v", r.Locales)
 	}
+	if r.MatchingStrategy != "all" {
+		t.Errorf("matching strategy = %q, want all (every word must match)", r.MatchingStrategy)
+	}
 }
 
 func newFake(t *testing.T) (*meilifake.Server, *meili.Index) {

@@ -28,14 +28,17 @@ func BenchmarkSearch(b *testing.B) {
 	kinds := []struct {
 		name string
 		q    search.Query
+		cold bool // counts not cached (BrowseTTL 0)
 	}{
-		{"one-word", search.Query{Text: "mật"}},
-		{"three-words", search.Query{Text: "chè hữu cơ"}},
-		{"no-diacritics", search.Query{Text: "nuoc mam ha noi"}},
-		{"typo", search.Query{Text: "banh dau xahn"}},
-		{"prefix", search.Query{Text: "nam linh ch"}},
-		{"filter-only", search.Query{Province: "66", Stars: []int{5}}},
-		{"facet-heavy", search.Query{}},
+		{"one-word", search.Query{Text: "mật"}, false},
+		{"three-words", search.Query{Text: "chè hữu cơ"}, false},
+		{"no-diacritics", search.Query{Text: "nuoc mam ha noi"}, false},
+		{"typo", search.Query{Text: "banh dau xahn"}, false},
+		{"prefix", search.Query{Text: "nam linh ch"}, false},
+		{"filter-only", search.Query{Province: "66", Stars: []int{5}}, false},
+		{"facet-heavy", search.Query{}, false},
+		{"facet-heavy-cold", search.Query{}, true},
+		{"facet-heavy-filtered", search.Query{Group: "I"}, false},
 	}
 	for _, n := range sizes {
 		pool := pgtest.NewDB(b)
@@ -52,6 +55,10 @@ func BenchmarkSearch(b *testing.B) {
 		b.Logf("indexed %d documents in %s", n, time.Since(start).Round(time.Millisecond))
 		for _, k := range kinds {
 			b.Run(strconv.Itoa(n)+"/"+k.name, func(b *testing.B) {
+				idx.BrowseTTL = 5 * time.Second
+				if k.cold {
+					idx.BrowseTTL = 0
+				}
 				r, err := idx.Search(ctx, k.q)
 				if err != nil {
 					b.Fatal(err)

@@ -9,11 +9,15 @@
 //  1. each folded query word is looked up in search_word, the dictionary of
 //     every indexed word; a word that is not there is replaced by the
 //     dictionary words nearest to it (GiST trigram distance for candidates,
-//     then an edit distance of 1, or 2 for words of 8 letters or more), and
-//     the last word also matches as a prefix (the shopper is still typing);
+//     then an edit distance of 1 for words of 4 to 7 letters, 2 from 8, none
+//     below 4), and the last word also matches as a prefix (the shopper is
+//     still typing);
 //  2. one statement matches the folded tsvector (GIN index), ranks exact
 //     phrase > all words > typo-corrected, then name matches, then star,
 //     then newest, and counts the facets over the same matches.
+//
+// Words of documents deleted since the last Replace stay in the dictionary;
+// they can only make a correction find nothing.
 package pgsearch
 
 import (
@@ -21,6 +25,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -33,12 +39,29 @@ import (
 // Index is the PostgreSQL search backend. It is safe for concurrent use.
 type Index struct {
 	pool *pgxpool.Pool
+	now  func() time.Time
+
+	// browse caches the total and facets of the unfiltered, textless
+	// search (the "show everything" page), which would otherwise count the
+	// whole table on every request. Writes through this Index clear it;
+	// writes by another process show within BrowseTTL.
+	browse atomic.Pointer[browseCounts]
+	// BrowseTTL is how long the unfiltered counts are reused (default 5 s).
+	BrowseTTL time.Duration
+}
+
+type browseCounts struct {
+	at     time.Time
+	total  int
+	facets [3][]byte
 }
 
 var _ search.Index = (*Index)(nil)
 
 // New returns the index stored in pool's database (migrated).
-func New(pool *pgxpool.Pool) *Index { return &Index{pool: pool} }
+func New(pool *pgxpool.Pool) *Index {
+	return &Index{pool: pool, now: time.Now, BrowseTTL: 5 * time.Second}
+}
 
 // Index adds or replaces docs and adds their words to the dictionary.
 func (x *Index) Index(ctx context.Context, docs ...search.Document) (err error) {
@@ -46,6 +69,7 @@ func (x *Index) Index(ctx context.Context, docs ...search.Document) (err error) 
 	if len(docs) == 0 {
 		return nil
 	}
+	defer x.browse.Store(nil)
 	return pgx.BeginFunc(ctx, x.pool, func(tx pgx.Tx) error {
 		return upsertDocuments(ctx, tx, docs)
 	})
@@ -57,6 +81,7 @@ func (x *Index) Delete(ctx context.Context, ids ...string) (err error) {
 	if len(ids) == 0 {
 		return nil
 	}
+	defer x.browse.Store(nil)
 	_, err = x.pool.Exec(ctx, deleteDocumentsSQL, ids)
 	return err
 }
@@ -65,6 +90,7 @@ func (x *Index) Delete(ctx context.Context, ids ...string) (err error) {
 // old content until it commits, then the new.
 func (x *Index) Replace(ctx context.Context, docs []search.Document) (err error) {
 	defer apperr.Wrap(&err, "pgsearch.Replace(%d documents)", len(docs))
+	defer x.browse.Store(nil)
 	return pgx.BeginFunc(ctx, x.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM search_document`); err != nil {
 			return err
@@ -118,12 +144,24 @@ func (x *Index) Search(ctx context.Context, q search.Query) (res search.Result, 
 			return res, nil
 		}
 	}
-	sql, args := searchSQL(q, p)
 	var total int
 	var facets [3][]byte
 	var hits []byte
-	if err := x.pool.QueryRow(ctx, sql, args...).Scan(&total, &facets[0], &facets[1], &facets[2], &hits); err != nil {
-		return res, err
+	if c := x.browse.Load(); browsing(q, p) && c != nil && x.now().Sub(c.at) < x.BrowseTTL {
+		total, facets = c.total, c.facets
+		sql, args := pageSQL(q)
+		if err := x.pool.QueryRow(ctx, sql, args...).Scan(&hits); err != nil {
+			return res, err
+		}
+	} else {
+		at := x.now()
+		sql, args := searchSQL(q, p)
+		if err := x.pool.QueryRow(ctx, sql, args...).Scan(&total, &facets[0], &facets[1], &facets[2], &hits); err != nil {
+			return res, err
+		}
+		if browsing(q, p) {
+			x.browse.Store(&browseCounts{at: at, total: total, facets: facets})
+		}
 	}
 	res.Total = total
 	for i, name := range []string{search.FacetProvince, search.FacetStar, search.FacetGroup} {
@@ -146,6 +184,11 @@ func (x *Index) Search(ctx context.Context, q search.Query) (res search.Result, 
 		}})
 	}
 	return res, nil
+}
+
+// browsing reports whether q is the unfiltered, textless search.
+func browsing(q search.Query, p plan) bool {
+	return p.match == "" && q.Province == "" && q.Group == "" && len(q.Stars) == 0 && q.PriceMin == nil && q.PriceMax == nil
 }
 
 // plan looks the words up in the dictionary and builds the tsqueries.
@@ -198,7 +241,11 @@ func (x *Index) plan(ctx context.Context, words []string) (plan, error) {
 				p.marks[c] = true
 			}
 		}
-		match = append(match, "("+strings.Join(alts, " | ")+")")
+		if len(alts) == 1 {
+			match = append(match, alts[0])
+		} else {
+			match = append(match, "("+strings.Join(alts, " | ")+")")
+		}
 		nameAlts := make([]string, len(alts))
 		for j, a := range alts {
 			if strings.HasSuffix(a, ":*") {

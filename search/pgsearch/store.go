@@ -63,8 +63,9 @@ var orders = map[string]string{
 // plan that uses its indexes.
 //
 // m holds the matches (tier 3: exact phrase, 2: all words as typed, 1:
-// typo-corrected; in_name: every word in the name); the outer select
-// counts them, counts each facet over them, and returns one page in order.
+// typo-corrected; in_name: every word in the name); f counts them by
+// province (whose counts add up to the total), star and group level; the
+// outer select returns the counts and one page in order.
 func searchSQL(q search.Query, p plan) (string, []any) {
 	var args []any
 	arg := func(v any) string {
@@ -75,8 +76,18 @@ func searchSQL(q search.Query, p plan) (string, []any) {
 	where := []string{"true"}
 	if p.match != "" {
 		where = append(where, "tsv @@ "+arg(p.match)+"::tsquery")
-		tier = "1"
-		if p.phrase != "" {
+		// Without corrections every match has all words as typed (match and
+		// all are the same query), so only the phrase needs testing, and a
+		// single word is its own phrase. Each test costs a tsvector match
+		// per row, so none is repeated.
+		switch {
+		case p.phrase == "":
+			tier = "1"
+		case p.phrase == p.all:
+			tier = "3"
+		case p.all == p.match:
+			tier = "CASE WHEN tsv @@ " + arg(p.phrase) + "::tsquery THEN 3 ELSE 2 END"
+		default:
 			tier = "CASE WHEN tsv @@ " + arg(p.phrase) + "::tsquery THEN 3 WHEN tsv @@ " + arg(p.all) + "::tsquery THEN 2 ELSE 1 END"
 		}
 		inName = "tsv @@ " + arg(p.name) + "::tsquery"
@@ -107,18 +118,40 @@ func searchSQL(q search.Query, p plan) (string, []any) {
 	limit, offset := arg(q.PerPage), arg(q.Offset())
 	return `
 WITH m AS MATERIALIZED (
-  SELECT id, slug, name, province_code, star, group_codes, price_vnd, certified_on, created_at,
+  SELECT id, province_code, star, group_codes, price_vnd, certified_on, created_at,
          ` + tier + ` AS tier, ` + inName + ` AS in_name
   FROM search_document
   WHERE ` + strings.Join(where, " AND ") + `
 ), page AS (
-  SELECT * FROM m ORDER BY ` + order + ` LIMIT ` + limit + ` OFFSET ` + offset + `
+  -- slug and name only for the page's rows
+  SELECT m.*, d.slug, d.name FROM (SELECT * FROM m ORDER BY ` + order + ` LIMIT ` + limit + ` OFFSET ` + offset + `) m
+  JOIN search_document d USING (id)
+), f AS (
+  -- every facet in one pass: a grouping set per facet and group level
+  SELECT CASE WHEN GROUPING(province_code) = 0 THEN 'province' WHEN GROUPING(star) = 0 THEN 'star' ELSE 'group' END AS facet,
+         coalesce(province_code, star::text, group_codes[1], group_codes[2], group_codes[3]) AS key,
+         count(*) AS n
+  FROM m
+  GROUP BY GROUPING SETS ((province_code), (star), (group_codes[1]), (group_codes[2]), (group_codes[3]))
 )
-SELECT (SELECT count(*) FROM m)::int,
-  (SELECT coalesce(jsonb_object_agg(province_code, n), '{}') FROM (SELECT province_code, count(*) AS n FROM m GROUP BY 1) f),
-  (SELECT coalesce(jsonb_object_agg(star, n), '{}') FROM (SELECT star::text AS star, count(*) AS n FROM m GROUP BY 1) f),
-  (SELECT coalesce(jsonb_object_agg(g, n), '{}') FROM (SELECT unnest(group_codes) AS g, count(*) AS n FROM m GROUP BY 1) f),
+SELECT (SELECT coalesce(sum(n), 0) FROM f WHERE facet = 'province')::int,
+  (SELECT coalesce(jsonb_object_agg(key, n), '{}') FROM f WHERE facet = 'province'),
+  (SELECT coalesce(jsonb_object_agg(key, n), '{}') FROM f WHERE facet = 'star'),
+  (SELECT coalesce(jsonb_object_agg(key, n), '{}') FROM f WHERE facet = 'group' AND key IS NOT NULL),
   (SELECT coalesce(jsonb_agg(jsonb_build_array(id, slug, name) ORDER BY ` + order + `), '[]') FROM page)`, args
+}
+
+// pageSQL returns one page of the unfiltered, textless search, in the same
+// form as searchSQL's last column, for when its counts are cached.
+func pageSQL(q search.Query) (string, []any) {
+	order := orders[q.Sort]
+	if q.Sort == search.SortRelevance {
+		order = orders[search.SortStar]
+	}
+	return `
+SELECT coalesce(jsonb_agg(jsonb_build_array(id, slug, name) ORDER BY ` + order + `), '[]')
+FROM (SELECT id, slug, name, star, price_vnd, certified_on, created_at FROM search_document
+      ORDER BY ` + order + ` LIMIT $1 OFFSET $2) page`, []any{q.PerPage, q.Offset()}
 }
 
 // suggestSQL returns, for the words typed (the last as a prefix), up to $4
