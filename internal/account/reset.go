@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/mail"
 	"net/smtp"
 	"net/url"
 	"strings"
@@ -155,7 +156,11 @@ func (m SMTPMailer) Send(_ context.Context, to, subject, body string) error {
 	if m.Username != "" {
 		auth = smtp.PlainAuth("", m.Username, m.Password, host)
 	}
-	msg := "From: " + m.From + "\r\nTo: " + to + "\r\nSubject: =?UTF-8?B?" + b64(subject) + "?=\r\n" +
+	from, err := mail.ParseAddress(m.From)
+	if err != nil {
+		return fmt.Errorf("OCOP_SMTP_FROM: %w", err)
+	}
+	msg := "From: " + from.String() + "\r\nTo: " + to + "\r\nSubject: =?UTF-8?B?" + b64(subject) + "?=\r\n" +
 		"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + body
-	return smtp.SendMail(m.Addr, auth, m.From, []string{to}, []byte(msg))
+	return smtp.SendMail(m.Addr, auth, from.Address, []string{to}, []byte(msg))
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/ocopvn/ocop/internal/account"
 	"github.com/ocopvn/ocop/internal/catalog"
 	"github.com/ocopvn/ocop/internal/config"
 	"github.com/ocopvn/ocop/internal/postgres"
@@ -29,12 +30,13 @@ import (
 
 // App is a running ocop server's parts.
 type App struct {
-	Config  config.Config
-	Log     *slog.Logger
-	Pool    *pgxpool.Pool
-	Catalog *catalog.Service
-	Search  search.Index
-	HTTP    *fiber.App
+	Config   config.Config
+	Log      *slog.Logger
+	Pool     *pgxpool.Pool
+	Catalog  *catalog.Service
+	Accounts *account.Service
+	Search   search.Index
+	HTTP     *fiber.App
 
 	meili *meili.Index // nil unless MEILI_URL is set
 }
@@ -71,8 +73,21 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		pool.Close()
 		return nil, err
 	}
-	a.HTTP = web.New(web.Deps{Config: cfg, Log: log, Pool: pool, Catalog: a.Catalog, Search: a.Search, Mount: sf.Routes, HTMLError: sf.ErrorPage})
+	a.Accounts = NewAccounts(cfg, pool, log)
+	sf.Accounts = a.Accounts
+	sess := &web.Sessions{Accounts: a.Accounts, Secure: cfg.Production(), Key: []byte(cfg.SecretKey)}
+	a.HTTP = web.New(web.Deps{Config: cfg, Log: log, Pool: pool, Catalog: a.Catalog, Search: a.Search, Sessions: sess, Mount: sf.Routes, HTMLError: sf.ErrorPage})
 	return a, nil
+}
+
+// NewAccounts returns the accounts service, sending mail through SMTP
+// when OCOP_SMTP_ADDR is set and to the log otherwise.
+func NewAccounts(cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) *account.Service {
+	var mailer account.Mailer = account.LogMailer{Log: log, Production: cfg.Production()}
+	if cfg.SMTPAddr != "" {
+		mailer = account.SMTPMailer{Addr: cfg.SMTPAddr, Username: cfg.SMTPUsername, Password: cfg.SMTPPassword, From: cfg.SMTPFrom}
+	}
+	return account.New(pool, account.Options{Log: log, Mailer: mailer, BaseURL: cfg.BaseURL})
 }
 
 // NewSearch chooses the search backend: PostgreSQL (pgsearch) unless
