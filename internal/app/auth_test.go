@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -10,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
@@ -26,6 +28,25 @@ type site struct {
 	t    *testing.T
 	a    *app.App
 	pool *pgxpool.Pool
+	cfg  config.Config
+	logs *syncBuffer
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 func newSite(t *testing.T, env ...string) *site {
@@ -39,12 +60,13 @@ func newSite(t *testing.T, env ...string) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	logs := &syncBuffer{}
+	a, err := app.New(context.Background(), cfg, slog.New(slog.NewJSONHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(a.Pool.Close)
-	return &site{t: t, a: a, pool: pool}
+	return &site{t: t, a: a, pool: pool, cfg: cfg, logs: logs}
 }
 
 // client is a browser: it keeps cookies and sends a same-site Origin.
@@ -78,6 +100,10 @@ func (c *client) do(method, path string, form url.Values) response {
 		req.Header.Set("Origin", "http://example.com")
 	}
 	for k, v := range c.header {
+		if k == "Host" {
+			req.Host = v
+			continue
+		}
 		if v == "" {
 			req.Header.Del(k)
 		} else {
@@ -355,16 +381,23 @@ func TestSignInNextRedirect(t *testing.T) {
 	}
 }
 
-func TestPasswordResetPages(t *testing.T) {
+var resetLink = regexp.MustCompile(`(https?://[^/\s"\\]+)/dat-lai-mat-khau\?token=([A-Za-z0-9_-]{43})`)
+
+// TestPasswordResetFlow: the link in the (logged, development) mail uses
+// OCOP_BASE_URL whatever Host and X-Forwarded-Host say; the token works
+// once and ends every session (SECURITY.md A-05, S-03).
+func TestPasswordResetFlow(t *testing.T) {
 	s := newSite(t)
 	s.user("an@example.vn", "An", "mat khau cu")
 	c := s.client()
 	c.signIn("an@example.vn", "mat khau cu")
 	old := c.cookies["sid"]
-	// the link is built from OCOP_BASE_URL, whatever Host says; we read the
-	// token from the database instead of the log, so make one directly
-	c.header["X-Forwarded-Host"] = "evil.example"
-	r := c.post("/quen-mat-khau", "/quen-mat-khau", "identifier", "an@example.vn")
+
+	f := s.client()
+	f.header["Host"] = "evil.example"
+	f.header["X-Forwarded-Host"] = "evil.example"
+	f.header["Origin"] = "http://evil.example"
+	r := f.post("/quen-mat-khau", "/quen-mat-khau", "identifier", "an@example.vn")
 	if r.status != 303 {
 		t.Fatalf("forgot: %d", r.status)
 	}
@@ -372,10 +405,93 @@ func TestPasswordResetPages(t *testing.T) {
 	if r2.status != r.status || r2.location != r.location {
 		t.Errorf("unknown account answered differently: %d %q", r2.status, r2.location)
 	}
+	m := resetLink.FindStringSubmatch(s.logs.String())
+	if m == nil {
+		t.Fatal("no reset link in the mail log")
+	}
+	if m[1] != "https://ocop.example" {
+		t.Errorf("link host %q, want OCOP_BASE_URL", m[1])
+	}
+	tok := m[2]
+	g := s.client()
+	page := "/dat-lai-mat-khau?token=" + tok
+	if r := g.do("GET", page, nil); r.status != 200 || !strings.Contains(r.body, `name="token"`) {
+		t.Fatalf("reset page: %d", r.status)
+	}
+	if r := g.post("/dat-lai-mat-khau", page, "token", tok, "password", "ngan"); r.status != 422 {
+		t.Errorf("short new password: %d", r.status)
+	}
+	if r := g.post("/dat-lai-mat-khau", page, "token", tok, "password", "mat khau moi"); r.status != 303 {
+		t.Fatalf("reset: %d %s", r.status, r.body)
+	}
+	if r := g.post("/dat-lai-mat-khau", "/quen-mat-khau", "token", tok, "password", "mat khau khac"); r.status != 422 || !strings.Contains(r.body, "không hợp lệ hoặc đã hết hạn") {
+		t.Errorf("reused token: %d", r.status)
+	}
+	e := s.client()
+	e.cookies["sid"] = old
+	if r := e.do("GET", "/tai-khoan", nil); r.status != 303 {
+		t.Errorf("session survived the reset: %d", r.status)
+	}
+	if r := s.client().signIn("an@example.vn", "mat khau moi"); r.status != 303 {
+		t.Errorf("sign-in with the new password: %d", r.status)
+	}
 	if r := s.client().do("GET", "/dat-lai-mat-khau?token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", nil); r.status != 200 || !strings.Contains(r.body, "không hợp lệ hoặc đã hết hạn") {
 		t.Errorf("bad token page: %d", r.status)
 	}
-	_ = old
+}
+
+func TestSignOutEverywhereAndRestart(t *testing.T) {
+	s := newSite(t)
+	s.user("an@example.vn", "An", "mat khau dung")
+	phone, laptop := s.client(), s.client()
+	phone.signIn("an@example.vn", "mat khau dung")
+	laptop.signIn("an@example.vn", "mat khau dung")
+	// sessions live in PostgreSQL: a second app on the same database (a
+	// replica, or a restart) knows them
+	a2, err := app.New(context.Background(), s.cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a2.Pool.Close()
+	if got := getAs(t, a2.HTTP, laptop.cookies["sid"], "/tai-khoan"); got != 200 {
+		t.Fatalf("session on a second app: %d", got)
+	}
+	if r := phone.post("/dang-xuat", "/tai-khoan", "everywhere", "1"); r.status != 303 {
+		t.Fatalf("sign out everywhere: %d", r.status)
+	}
+	if r := laptop.do("GET", "/tai-khoan", nil); r.status != 303 {
+		t.Errorf("other device still signed in: %d", r.status)
+	}
+}
+
+func TestProductionCookies(t *testing.T) {
+	s := newSite(t, "OCOP_ENV", "production", "OCOP_SECRET_KEY", strings.Repeat("k", 32))
+	s.user("an@example.vn", "An", "mat khau dung")
+	c := s.client()
+	r := c.do("GET", "/dang-nhap", nil)
+	tok := csrfField.FindStringSubmatch(r.body)[1]
+	var csrf *http.Cookie
+	for _, ck := range r.setCk {
+		if ck.Name == "__Host-csrf" {
+			csrf = ck
+		}
+	}
+	if csrf == nil || !csrf.Secure || !csrf.HttpOnly || csrf.Path != "/" || csrf.Domain != "" {
+		t.Fatalf("pre-session cookie: %+v", csrf)
+	}
+	r = c.do("POST", "/dang-nhap", url.Values{"_csrf": {tok}, "identifier": {"an@example.vn"}, "password": {"mat khau dung"}})
+	var sid *http.Cookie
+	for _, ck := range r.setCk {
+		if ck.Name == "__Host-sid" {
+			sid = ck
+		}
+	}
+	if r.status != 303 || sid == nil || !sid.Secure || !sid.HttpOnly || sid.SameSite != http.SameSiteLaxMode || sid.Path != "/" || sid.Domain != "" {
+		t.Fatalf("production sign-in: %d, cookie %+v", r.status, sid)
+	}
+	if got := getAsCookie(t, s.a.HTTP, "__Host-sid", sid.Value, "/tai-khoan"); got != 200 {
+		t.Errorf("account page with __Host-sid: %d", got)
+	}
 }
 
 func TestUnknownRouteRuleFails(t *testing.T) {

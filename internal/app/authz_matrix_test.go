@@ -85,10 +85,15 @@ func signInRoles(t *testing.T, s *site) principals {
 
 func getAs(t *testing.T, app *fiber.App, token, path string) int {
 	t.Helper()
+	return getAsCookie(t, app, "sid", token, path)
+}
+
+func getAsCookie(t *testing.T, app *fiber.App, name, token, path string) int {
+	t.Helper()
 	req := httptest.NewRequest("GET", path, nil)
 	req.Header.Set("Accept", "text/html")
 	if token != "" {
-		req.AddCookie(&http.Cookie{Name: "sid", Value: token})
+		req.AddCookie(&http.Cookie{Name: name, Value: token})
 	}
 	resp, err := app.Test(req, -1)
 	if err != nil {
