@@ -128,7 +128,11 @@ func (h *Handler) replaceSession(c *fiber.Ctx, tok string, p *account.Principal)
 }
 
 func (h *Handler) showSignIn(c *fiber.Ctx) error {
-	return h.render(c, "signin", signInPage{BasePage: h.authBase(c, "auth.signin"), Form: SignInForm{Next: web.SafeRedirect(c.Query("next"))}})
+	p := signInPage{BasePage: h.authBase(c, "auth.signin"), Form: SignInForm{Next: web.SafeRedirect(c.Query("next"))}}
+	if c.Query("doi-mat-khau") == "1" {
+		p.Message = T("auth.reset_done")
+	}
+	return h.render(c, "signin", p)
 }
 
 func (h *Handler) saveSignIn(c *fiber.Ctx) error {
@@ -165,7 +169,11 @@ func (h *Handler) signOut(c *fiber.Ctx) error {
 }
 
 func (h *Handler) showForgot(c *fiber.Ctx) error {
-	return h.render(c, "forgot", forgotPage{BasePage: h.authBase(c, "auth.forgot")})
+	p := forgotPage{BasePage: h.authBase(c, "auth.forgot")}
+	if c.Query("da-gui") == "1" {
+		p.Sent, p.Message = true, T("auth.link_sent")
+	}
+	return h.render(c, "forgot", p)
 }
 
 func (h *Handler) saveForgot(c *fiber.Ctx) error {
@@ -191,9 +199,11 @@ func (h *Handler) showReset(c *fiber.Ctx) error {
 	if !p.Valid {
 		p.Message = account.ErrResetInvalid.Message
 	}
-	// the token is in the URL: keep it out of Referers and caches
+	// the token is in the URL: keep it out of caches and of other sites'
+	// Referers. Not no-referrer: browsers would then send "Origin: null"
+	// with the form, and the CSRF check needs the real origin.
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Set("Referrer-Policy", "no-referrer")
+	c.Set("Referrer-Policy", "same-origin")
 	return h.render(c, "reset", p)
 }
 

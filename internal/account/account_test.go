@@ -345,3 +345,20 @@ func tokenFrom(t *testing.T, body string) string {
 	}
 	return strings.Fields(body[i+len(prefix):])[0]
 }
+
+func TestCleanup(t *testing.T) {
+	s, clk, _ := newService(t)
+	ctx := context.Background()
+	if _, err := s.Register(ctx, account.SignUp{Identifier: "an@example.vn", DisplayName: "An", Password: "mat khau dung"}); err != nil {
+		t.Fatal(err)
+	}
+	tok, _, _ := s.SignIn(ctx, "an@example.vn", "mat khau dung", "10.0.0.1")
+	clk.Add(31 * 24 * time.Hour)
+	if err := s.Cleanup(ctx); err != nil {
+		t.Fatal(err)
+	}
+	clk.Add(-31 * 24 * time.Hour)
+	if _, err := s.Session(ctx, tok); err != account.ErrNoSession {
+		t.Errorf("expired session not cleaned up: %v", err)
+	}
+}

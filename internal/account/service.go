@@ -302,3 +302,17 @@ func (s *Service) AddStaffProvince(ctx context.Context, userID int64, provinceCo
 	}
 	return err
 }
+
+// Cleanup deletes expired sessions, old failed sign-ins and used or
+// expired reset tokens. The app runs it periodically.
+func (s *Service) Cleanup(ctx context.Context) error {
+	now := s.now()
+	_, err := s.pool.Exec(ctx, `DELETE FROM user_session WHERE expires_at < $1 OR last_seen_at < $2`, now, now.Add(-ShopperLifetime.Idle))
+	if err == nil {
+		_, err = s.pool.Exec(ctx, `DELETE FROM login_failure WHERE at < $1`, now.Add(-s.limits.Window))
+	}
+	if err == nil {
+		_, err = s.pool.Exec(ctx, `DELETE FROM password_reset WHERE expires_at < $1`, now)
+	}
+	return err
+}

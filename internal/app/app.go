@@ -114,13 +114,29 @@ func (a *App) SetupSearch(ctx context.Context) error {
 	return a.meili.Setup(ctx)
 }
 
-// background runs the search sync worker, the certificate-expiry job and,
+// background runs the search sync worker, the certificate-expiry job, the
+// cleanup of expired sessions and sign-in failures and,
 // with Meilisearch, the settings setup (retried until it succeeds) until
 // ctx is done. The returned function waits for them to stop.
 func (a *App) background(ctx context.Context) (wait func()) {
 	var wg sync.WaitGroup
 	worker := searchsync.NewWorker(a.Pool, a.Catalog, a.Search, a.Log)
-	wg.Add(2)
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(10 * time.Minute)
+		defer t.Stop()
+		for {
+			if err := a.Accounts.Cleanup(ctx); err != nil && ctx.Err() == nil {
+				a.Log.Warn("account cleanup", "err", err)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
 	go func() {
 		defer wg.Done()
 		if a.meili != nil {

@@ -85,6 +85,8 @@ type response struct {
 	body     string
 	location string
 	setCk    []*http.Cookie
+	// referrerPolicy is the response's Referrer-Policy header.
+	referrerPolicy string
 }
 
 func (c *client) do(method, path string, form url.Values) response {
@@ -125,7 +127,7 @@ func (c *client) do(method, path string, form url.Values) response {
 			c.cookies[ck.Name] = ck.Value
 		}
 	}
-	return response{status: resp.StatusCode, body: string(b), location: resp.Header.Get("Location"), setCk: resp.Cookies()}
+	return response{status: resp.StatusCode, body: string(b), location: resp.Header.Get("Location"), setCk: resp.Cookies(), referrerPolicy: resp.Header.Get("Referrer-Policy")}
 }
 
 var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
@@ -401,6 +403,9 @@ func TestPasswordResetFlow(t *testing.T) {
 	if r.status != 303 {
 		t.Fatalf("forgot: %d", r.status)
 	}
+	if r := f.do("GET", r.location, nil); !strings.Contains(r.body, "liên kết đặt lại mật khẩu đã được gửi") {
+		t.Errorf("no confirmation after the request: %d", r.status)
+	}
 	r2 := s.client().post("/quen-mat-khau", "/quen-mat-khau", "identifier", "khong-co@example.vn")
 	if r2.status != r.status || r2.location != r.location {
 		t.Errorf("unknown account answered differently: %d %q", r2.status, r2.location)
@@ -415,7 +420,7 @@ func TestPasswordResetFlow(t *testing.T) {
 	tok := m[2]
 	g := s.client()
 	page := "/dat-lai-mat-khau?token=" + tok
-	if r := g.do("GET", page, nil); r.status != 200 || !strings.Contains(r.body, `name="token"`) {
+	if r := g.do("GET", page, nil); r.status != 200 || !strings.Contains(r.body, `name="token"`) || r.referrerPolicy == "no-referrer" {
 		t.Fatalf("reset page: %d", r.status)
 	}
 	if r := g.post("/dat-lai-mat-khau", page, "token", tok, "password", "ngan"); r.status != 422 {
