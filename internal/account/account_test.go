@@ -3,6 +3,8 @@ package account_test
 import (
 	"context"
 	"errors"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -360,5 +362,55 @@ func TestCleanup(t *testing.T) {
 	clk.Add(-31 * 24 * time.Hour)
 	if _, err := s.Session(ctx, tok); err != account.ErrNoSession {
 		t.Errorf("expired session not cleaned up: %v", err)
+	}
+}
+
+// TestSignInLoad: a flood of concurrent wrong sign-ins gets refusals, never
+// an internal error (SECURITY.md A-03).
+func TestSignInLoad(t *testing.T) {
+	pool := pgtest.NewDB(t)
+	s := account.New(pool, account.Options{})
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errs := make(chan error, 100)
+	for i := range 100 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _, err := s.SignIn(ctx, "flood@example.vn", "sai mat khau", "10.0.0."+strconv.Itoa(i%4))
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if k := apperr.KindOf(err); k != apperr.Unauthorized && k != apperr.TooMany && k != apperr.Unavailable {
+			t.Errorf("flood: %v", err)
+		}
+	}
+}
+
+// TestSignInTiming: an unknown account costs about as much as a wrong
+// password, since a dummy hash is checked (SECURITY.md A-04).
+func TestSignInTiming(t *testing.T) {
+	pool := pgtest.NewDB(t)
+	s := account.New(pool, account.Options{Limits: account.Limits{Window: time.Minute, PerAccount: 1000, PerIP: 1000}})
+	ctx := context.Background()
+	if _, err := s.Register(ctx, account.SignUp{Identifier: "an@example.vn", DisplayName: "An", Password: "mat khau dung"}); err != nil {
+		t.Fatal(err)
+	}
+	median := func(id string) time.Duration {
+		var ds []time.Duration
+		for range 15 {
+			start := time.Now()
+			_, _, _ = s.SignIn(ctx, id, "sai mat khau", "10.0.0.1")
+			ds = append(ds, time.Since(start))
+		}
+		slices.Sort(ds)
+		return ds[len(ds)/2]
+	}
+	known, unknown := median("an@example.vn"), median("ai@example.vn")
+	if diff := float64(known-unknown) / float64(known); diff > 0.25 || diff < -0.25 {
+		t.Errorf("median sign-in time: known %v, unknown %v (more than 25%% apart)", known, unknown)
 	}
 }

@@ -178,7 +178,8 @@ func TestSignUpSignInAccountPage(t *testing.T) {
 	if r.status != 422 || !strings.Contains(r.body, `id="identifier-error"`) || !strings.Contains(r.body, `id="password-error"`) || !strings.Contains(r.body, `value="Chị Lan"`) {
 		t.Fatalf("bad sign-up: %d %s", r.status, r.body)
 	}
-	r = c.post("/dang-ky", "/dang-ky", "identifier", "0912 345 678", "display_name", "Chị Lan", "password", "Mật khẩu 123")
+	// extra fields (mass assignment, Z-06) are ignored
+	r = c.post("/dang-ky", "/dang-ky", "identifier", "0912 345 678", "display_name", "Chị Lan", "password", "Mật khẩu 123", "role", "admin", "is_admin", "true")
 	if r.status != 303 || r.location != "/tai-khoan?moi=1" {
 		t.Fatalf("sign-up: %d %q", r.status, r.location)
 	}
@@ -194,6 +195,10 @@ func TestSignUpSignInAccountPage(t *testing.T) {
 	r = c.do("GET", "/tai-khoan", nil)
 	if r.status != 200 || !strings.Contains(r.body, "Chị Lan") || !strings.Contains(r.body, "84912345678") || !strings.Contains(r.body, `class="me">Chị Lan</a>`) {
 		t.Fatalf("account page: %d", r.status)
+	}
+	var admin bool
+	if err := s.pool.QueryRow(context.Background(), `SELECT is_admin FROM app_user WHERE phone = '+84912345678'`).Scan(&admin); err != nil || admin {
+		t.Errorf("sign-up with role=admin: admin %v, %v", admin, err)
 	}
 	// duplicate in another format
 	d := s.client()
