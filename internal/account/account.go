@@ -77,6 +77,7 @@ type Service struct {
 	now     func() time.Time
 	log     *slog.Logger
 	mailer  Mailer
+	sms     Mailer
 	baseURL string
 	limits  Limits
 	hashing chan struct{} // bounds concurrent argon2 work
@@ -85,16 +86,19 @@ type Service struct {
 
 // Options configure New; zero values take defaults.
 type Options struct {
-	Now     func() time.Time
-	Log     *slog.Logger
-	Mailer  Mailer
+	Now    func() time.Time
+	Log    *slog.Logger
+	Mailer Mailer
+	// SMS sends reset links to accounts that have only a phone number;
+	// until there is an SMS gateway the app gives a LogMailer.
+	SMS     Mailer
 	BaseURL string // reset links are built from it, never from Host
 	Limits  Limits
 }
 
 // New returns the service.
 func New(pool *pgxpool.Pool, o Options) *Service {
-	s := &Service{pool: pool, now: o.Now, log: o.Log, mailer: o.Mailer, baseURL: o.BaseURL, limits: o.Limits}
+	s := &Service{pool: pool, now: o.Now, log: o.Log, mailer: o.Mailer, sms: o.SMS, baseURL: o.BaseURL, limits: o.Limits}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -106,6 +110,9 @@ func New(pool *pgxpool.Pool, o Options) *Service {
 	}
 	if s.mailer == nil {
 		s.mailer = LogMailer{Log: s.log}
+	}
+	if s.sms == nil {
+		s.sms = s.mailer
 	}
 	s.hashing = make(chan struct{}, 2*runtime.NumCPU())
 	s.dummy, _ = HashPassword("dummy password for unknown accounts")
@@ -182,6 +189,9 @@ func (p *Principal) ServesProvince(code string) bool {
 	}
 	return false
 }
+
+// Lifetime returns the session lifetimes that apply to p.
+func (p *Principal) Lifetime() Lifetime { return p.lifetime() }
 
 func (p *Principal) lifetime() Lifetime {
 	if p.IsStaff() || p.IsAdmin() {

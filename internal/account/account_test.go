@@ -414,3 +414,19 @@ func TestSignInTiming(t *testing.T) {
 		t.Errorf("median sign-in time: known %v, unknown %v (more than 25%% apart)", known, unknown)
 	}
 }
+
+func TestResetForPhoneAccountGoesToSMS(t *testing.T) {
+	pool := pgtest.NewDB(t)
+	mail, sms := &mailbox{}, &mailbox{}
+	s := account.New(pool, account.Options{Mailer: mail, SMS: sms, BaseURL: "https://ocop.example"})
+	ctx := context.Background()
+	if _, err := s.Register(ctx, account.SignUp{Identifier: "0912345678", DisplayName: "Lan", Password: "mat khau dung"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RequestReset(ctx, "+84 912 345 678", "10.0.0.1"); err != nil {
+		t.Fatal(err)
+	}
+	if mail.last() != "" || !strings.Contains(sms.last(), "https://ocop.example/dat-lai-mat-khau?token=") {
+		t.Errorf("mail %q, sms %q", mail.last(), sms.last())
+	}
+}

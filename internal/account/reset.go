@@ -54,14 +54,18 @@ func (s *Service) RequestReset(ctx context.Context, identifier, ip string) (err 
 		return err
 	}
 	link := s.baseURL + "/dat-lai-mat-khau?token=" + url.QueryEscape(tok)
-	to := id.Email
+	var email string
+	err = s.pool.QueryRow(ctx, `SELECT coalesce(email, '') FROM app_user WHERE id = $1`, uid).Scan(&email)
+	if err != nil {
+		return err
+	}
+	to, send := email, s.mailer
 	if to == "" {
-		// no SMS gateway yet: the link goes to the log mailer's output
-		to = id.Phone
+		to, send = id.Phone, s.sms // a phone-only account
 	}
 	body := "Chào bạn,\r\n\r\nĐể đặt mật khẩu mới cho tài khoản Chợ OCOP, hãy mở liên kết sau trong vòng 1 giờ:\r\n\r\n" + link +
 		"\r\n\r\nNếu bạn không yêu cầu, hãy bỏ qua thư này; mật khẩu của bạn không đổi.\r\n"
-	if err := s.mailer.Send(ctx, to, "Đặt lại mật khẩu Chợ OCOP", body); err != nil {
+	if err := send.Send(ctx, to, "Đặt lại mật khẩu Chợ OCOP", body); err != nil {
 		s.log.Error("password reset mail not sent", "user_id", uid, "err", err)
 	}
 	return nil

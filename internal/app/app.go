@@ -83,11 +83,14 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 // NewAccounts returns the accounts service, sending mail through SMTP
 // when OCOP_SMTP_ADDR is set and to the log otherwise.
 func NewAccounts(cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) *account.Service {
-	var mailer account.Mailer = account.LogMailer{Log: log, Production: cfg.Production()}
+	logMailer := account.LogMailer{Log: log, Production: cfg.Production()}
+	var mailer account.Mailer = logMailer
 	if cfg.SMTPAddr != "" {
 		mailer = account.SMTPMailer{Addr: cfg.SMTPAddr, Username: cfg.SMTPUsername, Password: cfg.SMTPPassword, From: cfg.SMTPFrom}
 	}
-	return account.New(pool, account.Options{Log: log, Mailer: mailer, BaseURL: cfg.BaseURL})
+	// no SMS gateway yet: links for phone-only accounts are logged (the
+	// link itself only in development)
+	return account.New(pool, account.Options{Log: log, Mailer: mailer, SMS: logMailer, BaseURL: cfg.BaseURL})
 }
 
 // NewSearch chooses the search backend: PostgreSQL (pgsearch) unless

@@ -230,8 +230,9 @@ func (s *Sessions) setCookie(c *fiber.Ctx, name, value string, maxAge int) {
 // makes p the request's principal.
 func StartSession(c *fiber.Ctx, token string, p *account.Principal) {
 	s := sessionsOf(c)
-	// a session cookie: the server enforces idle and absolute expiry
-	s.setCookie(c, s.CookieName(), token, 0)
+	// the cookie lasts the absolute lifetime; the server enforces both
+	// that and the idle timeout
+	s.setCookie(c, s.CookieName(), token, int(p.Lifetime().Absolute.Seconds()))
 	c.Locals(principalKey, p)
 	c.Locals(sessionTokenKey, token)
 }
