@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -510,5 +511,25 @@ func TestUnknownRouteRuleFails(t *testing.T) {
 	s.a.HTTP.Get("/test/no-rule", func(c *fiber.Ctx) error { return c.SendString("x") })
 	if missing := routesWithoutRule(s.a.HTTP); !slices.Contains(missing, "GET /test/no-rule") || len(missing) > 2 {
 		t.Errorf("routes without a rule: %v", missing)
+	}
+}
+
+// TestRateLimitTrustedProxy: behind a trusted proxy the client address of
+// X-Forwarded-For is the limiter's key, so one client's failures do not
+// lock out another (SECURITY.md W-05).
+func TestRateLimitTrustedProxy(t *testing.T) {
+	s := newSite(t, "OCOP_TRUSTED_PROXIES", "0.0.0.0/0")
+	s.user("an@example.vn", "An", "mat khau dung")
+	c := s.client()
+	c.header["X-Forwarded-For"] = "203.0.113.7"
+	for i := range 50 {
+		c.signIn("khac"+strconv.Itoa(i)+"@example.vn", "sai mat khau")
+	}
+	if r := c.signIn("an@example.vn", "mat khau dung"); r.status != 429 {
+		t.Fatalf("51st try from 203.0.113.7: %d, want 429", r.status)
+	}
+	c.header["X-Forwarded-For"] = "203.0.113.8"
+	if r := c.signIn("an@example.vn", "mat khau dung"); r.status != 303 {
+		t.Errorf("another client behind the proxy: %d, want 303", r.status)
 	}
 }
