@@ -5,7 +5,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/ocopvn/ocop/internal/account"
 	"github.com/ocopvn/ocop/internal/catalog"
+	"github.com/ocopvn/ocop/internal/web"
 )
 
 // BasePage is what the layout needs; every page struct embeds it.
@@ -18,7 +20,9 @@ type BasePage struct {
 	NoIndex     bool
 	Query       string // the search box's current text
 	Breadcrumbs []Crumb
-	JSONLD      []any // structured data blocks, marshalled by html/template
+	JSONLD      []any              // structured data blocks, marshalled by html/template
+	Me          *account.Principal // the signed-in user, or nil
+	CSRF        string             // token for the page's forms, set by pages with forms
 }
 
 // Crumb is one step of a breadcrumb trail; the last has no URL.
@@ -31,7 +35,8 @@ func (h *Handler) base(c *fiber.Ctx, title, description string) BasePage {
 	if description == "" {
 		description = T("site.description")
 	}
-	return BasePage{Title: title, Description: description, Canonical: h.baseURL + c.Path(), OGType: "website", Query: c.Query("q")}
+	return BasePage{Title: title, Description: description, Canonical: h.baseURL + c.Path(), OGType: "website", Query: c.Query("q"),
+		Me: web.CurrentUser(c)}
 }
 
 // breadcrumbLD is the schema.org BreadcrumbList of crumbs.

@@ -25,8 +25,10 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/ocopvn/ocop/internal/account"
 	"github.com/ocopvn/ocop/internal/catalog"
 	"github.com/ocopvn/ocop/internal/vntext"
+	"github.com/ocopvn/ocop/internal/web"
 	"github.com/ocopvn/ocop/search"
 )
 
@@ -46,6 +48,8 @@ type Handler struct {
 	assetURL map[string]string // logical name -> /static/<fingerprinted name>
 	cardTpl  *template.Template
 	cards    atomic.Pointer[cardCache]
+	// Accounts, when set, adds sign-up, sign-in and the account pages.
+	Accounts *account.Service
 }
 
 // cardCache holds rendered product cards of one catalog version: a card
@@ -83,7 +87,8 @@ type asset struct {
 
 // pageNames are the page templates, each parsed with the layout and
 // partials into its own set.
-var pageNames = []string{"home", "catalog", "product", "producer", "province", "search", "error"}
+var pageNames = []string{"home", "catalog", "product", "producer", "province", "search", "error",
+	"signup", "signin", "forgot", "reset", "account", "console"}
 
 // New parses the templates and fingerprints the static assets. idx may be
 // nil.
@@ -136,17 +141,22 @@ func New(c *catalog.Service, idx search.Index, baseURL string) (*Handler, error)
 }
 
 // Routes mounts the pages on app.
-func (h *Handler) Routes(app *fiber.App) {
-	app.Get("/static/:name", h.static)
-	app.Get("/robots.txt", h.robots)
-	app.Get("/sitemap.xml", h.sitemap)
-	app.Get("/", h.showHome)
-	app.Get("/san-pham", h.listCatalog)
-	app.Get("/san-pham/:slug", h.showProductOrGroup)
-	app.Get("/cua-hang/:slug", h.showProducer)
-	app.Get("/tinh", h.pickProvince)
-	app.Get("/tinh/:slug", h.showProvince)
-	app.Get("/tim-kiem", h.showSearch)
+// Every route declares who may use it (web.Access); the account pages
+// come only with an account service.
+func (h *Handler) Routes(r *web.Router) {
+	r.Get("/static/:name", web.Public, h.static)
+	r.Get("/robots.txt", web.Public, h.robots)
+	r.Get("/sitemap.xml", web.Public, h.sitemap)
+	r.Get("/", web.Public, h.showHome)
+	r.Get("/san-pham", web.Public, h.listCatalog)
+	r.Get("/san-pham/:slug", web.Public, h.showProductOrGroup)
+	r.Get("/cua-hang/:slug", web.Public, h.showProducer)
+	r.Get("/tinh", web.Public, h.pickProvince)
+	r.Get("/tinh/:slug", web.Public, h.showProvince)
+	r.Get("/tim-kiem", web.Public, h.showSearch)
+	if h.Accounts != nil {
+		h.accountRoutes(r)
+	}
 }
 
 // renderCards returns the rendered cards of items, from the cache of v's

@@ -43,9 +43,9 @@ func newSite(t *testing.T) *site {
 		t.Fatal(err)
 	}
 	cfg, _ := config.Load(func(k string) string { return map[string]string{"DATABASE_URL": "postgres://x@y/z"}[k] })
-	app := web.New(web.Deps{Config: cfg, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Pool: pool, Catalog: svc, HTMLError: h.ErrorPage, Mount: func(app *fiber.App) {
-		h.Routes(app)
-		app.Get("/test/panic", func(*fiber.Ctx) error { panic("SQLSTATE 42P01 in /root/secret.go") })
+	app := web.New(web.Deps{Config: cfg, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Pool: pool, Catalog: svc, HTMLError: h.ErrorPage, Mount: func(r *web.Router) {
+		h.Routes(r)
+		r.Get("/test/panic", web.Public, func(*fiber.Ctx) error { panic("SQLSTATE 42P01 in /root/secret.go") })
 	}})
 	return &site{t: t, app: app}
 }

@@ -7,6 +7,7 @@
 //	ocop import [-skip-invalid] F   import certified products from F.csv or F.xlsx
 //	ocop geo import F               load provinces and communes from a JSON file
 //	ocop reindex                    rebuild the search index from the database
+//	ocop create-admin EMAIL|PHONE   create an admin; the password is read from stdin
 //
 // Every command reads DATABASE_URL; see README.md for the other variables.
 package main
@@ -40,7 +41,7 @@ func main() {
 	}
 }
 
-var errUsage = errors.New("usage: ocop serve | migrate up|down|status | seed [-products N] | import [-skip-invalid] FILE | geo import FILE | reindex")
+var errUsage = errors.New("usage: ocop serve | migrate up|down|status | seed [-products N] | import [-skip-invalid] FILE | geo import FILE | reindex | create-admin EMAIL < password")
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -74,6 +75,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return errUsage
 		}
 		return reindexCmd(ctx, cfg, log, stdout)
+	case "create-admin":
+		if len(args) != 2 {
+			return errUsage
+		}
+		return createAdminCmd(ctx, cfg, log, args[1], stdout)
 	case "geo":
 		if len(args) != 3 || args[1] != "import" {
 			return errUsage

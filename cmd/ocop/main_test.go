@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 
@@ -75,5 +76,28 @@ func TestCLI(t *testing.T) {
 	}
 	if _, err := cli("reindex", "now"); !errors.Is(err, errUsage) {
 		t.Errorf("reindex with an argument: %v", err)
+	}
+}
+
+func TestCreateAdmin(t *testing.T) {
+	pool, url := pgtest.NewDBURL(t)
+	env := func(k string) string { return map[string]string{"DATABASE_URL": url}[k] }
+	defer func(r io.Reader) { stdin = r }(stdin)
+	var out, errb bytes.Buffer
+	stdin = strings.NewReader("Mật khẩu quản trị\n")
+	if err := run(context.Background(), []string{"create-admin", "Admin@Example.vn"}, env, &out, &errb); err != nil {
+		t.Fatal(err)
+	}
+	var admin bool
+	if err := pool.QueryRow(context.Background(), `SELECT is_admin FROM app_user WHERE email = 'admin@example.vn'`).Scan(&admin); err != nil || !admin {
+		t.Fatalf("admin row: %v %v", admin, err)
+	}
+	stdin = strings.NewReader("")
+	if err := run(context.Background(), []string{"create-admin", "admin@example.vn"}, env, &out, &errb); err == nil {
+		t.Error("empty password accepted")
+	}
+	stdin = strings.NewReader("ngan\n")
+	if err := run(context.Background(), []string{"create-admin", "admin@example.vn"}, env, &out, &errb); err == nil {
+		t.Error("short password accepted")
 	}
 }

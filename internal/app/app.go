@@ -16,6 +16,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/ocopvn/ocop/internal/account"
 	"github.com/ocopvn/ocop/internal/catalog"
 	"github.com/ocopvn/ocop/internal/config"
 	"github.com/ocopvn/ocop/internal/postgres"
@@ -29,12 +30,13 @@ import (
 
 // App is a running ocop server's parts.
 type App struct {
-	Config  config.Config
-	Log     *slog.Logger
-	Pool    *pgxpool.Pool
-	Catalog *catalog.Service
-	Search  search.Index
-	HTTP    *fiber.App
+	Config   config.Config
+	Log      *slog.Logger
+	Pool     *pgxpool.Pool
+	Catalog  *catalog.Service
+	Accounts *account.Service
+	Search   search.Index
+	HTTP     *fiber.App
 
 	meili *meili.Index // nil unless MEILI_URL is set
 }
@@ -71,8 +73,24 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		pool.Close()
 		return nil, err
 	}
-	a.HTTP = web.New(web.Deps{Config: cfg, Log: log, Pool: pool, Catalog: a.Catalog, Search: a.Search, Mount: sf.Routes, HTMLError: sf.ErrorPage})
+	a.Accounts = NewAccounts(cfg, pool, log)
+	sf.Accounts = a.Accounts
+	sess := &web.Sessions{Accounts: a.Accounts, Secure: cfg.Production(), Key: []byte(cfg.SecretKey)}
+	a.HTTP = web.New(web.Deps{Config: cfg, Log: log, Pool: pool, Catalog: a.Catalog, Search: a.Search, Sessions: sess, Mount: sf.Routes, HTMLError: sf.ErrorPage})
 	return a, nil
+}
+
+// NewAccounts returns the accounts service, sending mail through SMTP
+// when OCOP_SMTP_ADDR is set and to the log otherwise.
+func NewAccounts(cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) *account.Service {
+	logMailer := account.LogMailer{Log: log, Production: cfg.Production()}
+	var mailer account.Mailer = logMailer
+	if cfg.SMTPAddr != "" {
+		mailer = account.SMTPMailer{Addr: cfg.SMTPAddr, Username: cfg.SMTPUsername, Password: cfg.SMTPPassword, From: cfg.SMTPFrom}
+	}
+	// no SMS gateway yet: links for phone-only accounts are logged (the
+	// link itself only in development)
+	return account.New(pool, account.Options{Log: log, Mailer: mailer, SMS: logMailer, BaseURL: cfg.BaseURL})
 }
 
 // NewSearch chooses the search backend: PostgreSQL (pgsearch) unless
@@ -99,13 +117,29 @@ func (a *App) SetupSearch(ctx context.Context) error {
 	return a.meili.Setup(ctx)
 }
 
-// background runs the search sync worker, the certificate-expiry job and,
+// background runs the search sync worker, the certificate-expiry job, the
+// cleanup of expired sessions and sign-in failures and,
 // with Meilisearch, the settings setup (retried until it succeeds) until
 // ctx is done. The returned function waits for them to stop.
 func (a *App) background(ctx context.Context) (wait func()) {
 	var wg sync.WaitGroup
 	worker := searchsync.NewWorker(a.Pool, a.Catalog, a.Search, a.Log)
-	wg.Add(2)
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(10 * time.Minute)
+		defer t.Stop()
+		for {
+			if err := a.Accounts.Cleanup(ctx); err != nil && ctx.Err() == nil {
+				a.Log.Warn("account cleanup", "err", err)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
 	// the worker runs even while Meilisearch is unreachable: its writes
 	// reach PostgreSQL (the fallback) first, and Meilisearch on a retry
 	go func() {

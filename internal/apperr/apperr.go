@@ -20,6 +20,8 @@ const (
 	Unauthorized
 	Forbidden
 	Unavailable
+	// TooMany is a request refused by rate limiting (429).
+	TooMany
 )
 
 func (k Kind) String() string {
@@ -36,6 +38,8 @@ func (k Kind) String() string {
 		return "forbidden"
 	case Unavailable:
 		return "unavailable"
+	case TooMany:
+		return "too_many"
 	}
 	return "internal"
 }

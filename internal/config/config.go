@@ -42,6 +42,16 @@ type Config struct {
 	S3Bucket    string
 	S3Region    string
 	S3UseSSL    bool
+
+	// SecretKey signs CSRF tokens; set it in production so replicas and
+	// restarts agree (a random key is used when it is empty).
+	SecretKey string
+	// SMTP sends mail (password reset) when SMTPAddr is set; otherwise
+	// mail is logged (its body only in development).
+	SMTPAddr     string // host:port
+	SMTPUsername string
+	SMTPPassword string
+	SMTPFrom     string
 }
 
 // Var documents one environment variable; README's table lists the same.
@@ -70,6 +80,11 @@ var Vars = []Var{
 	{"OCOP_S3_BUCKET", "ocop-media", "bucket, created if missing"},
 	{"OCOP_S3_REGION", "(server default)", "bucket region, e.g. us-east-1"},
 	{"OCOP_S3_USE_SSL", "false", "true to reach the endpoint over HTTPS"},
+	{"OCOP_SECRET_KEY", "(random per process; required in production)", "at least 32 characters; signs CSRF tokens; or OCOP_SECRET_KEY_FILE"},
+	{"OCOP_SMTP_ADDR", "(none: mail is logged)", "SMTP server host:port for password-reset mail"},
+	{"OCOP_SMTP_USERNAME", "(none)", "SMTP user"},
+	{"OCOP_SMTP_PASSWORD", "(none)", "SMTP password; or OCOP_SMTP_PASSWORD_FILE"},
+	{"OCOP_SMTP_FROM", "Chợ OCOP <no-reply@localhost>", "sender of the site's mail"},
 }
 
 // Load builds a Config from getenv and validates it. The error lists every
@@ -115,6 +130,7 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	c.BaseURL = strings.TrimRight(get("OCOP_BASE_URL", fmt.Sprintf("http://localhost:%d", c.Port)), "/")
 	errs = append(errs, c.loadMedia(get, readFile)...)
+	errs = append(errs, c.loadAccounts(get, readFile)...)
 
 	if c.DatabaseURL == "" {
 		errs = append(errs, errors.New("DATABASE_URL is not set: give a PostgreSQL URL such as postgres://user@localhost:5432/ocop (make run starts a private cluster and sets it)"))
@@ -213,6 +229,41 @@ func (c *Config) loadMedia(get func(name, def string) string, readFile func(stri
 	return errs
 }
 
+// loadAccounts reads OCOP_SECRET_KEY and the OCOP_SMTP_* variables.
+func (c *Config) loadAccounts(get func(name, def string) string, readFile func(string) ([]byte, error)) []error {
+	var errs []error
+	secret := func(name string) string {
+		v := get(name, "")
+		if f := get(name+"_FILE", ""); f != "" {
+			if v != "" {
+				errs = append(errs, fmt.Errorf("%s and %s_FILE are both set: keep one", name, name))
+			} else if b, err := readFile(f); err != nil {
+				errs = append(errs, fmt.Errorf("%s_FILE: %v", name, err))
+			} else {
+				v = strings.TrimSpace(string(b))
+			}
+		}
+		return v
+	}
+	c.SecretKey = secret("OCOP_SECRET_KEY")
+	c.SMTPAddr = get("OCOP_SMTP_ADDR", "")
+	c.SMTPUsername = get("OCOP_SMTP_USERNAME", "")
+	c.SMTPPassword = secret("OCOP_SMTP_PASSWORD")
+	c.SMTPFrom = get("OCOP_SMTP_FROM", "Chợ OCOP <no-reply@localhost>")
+	if c.SecretKey != "" && len(c.SecretKey) < 32 {
+		errs = append(errs, errors.New("OCOP_SECRET_KEY: want at least 32 characters"))
+	}
+	if c.SecretKey == "" && get("OCOP_ENV", "development") == "production" {
+		errs = append(errs, errors.New("OCOP_SECRET_KEY (or OCOP_SECRET_KEY_FILE) is not set (required in production)"))
+	}
+	if c.SMTPAddr != "" {
+		if _, _, err := net.SplitHostPort(c.SMTPAddr); err != nil {
+			errs = append(errs, fmt.Errorf("OCOP_SMTP_ADDR=%q: want host:port", c.SMTPAddr))
+		}
+	}
+	return errs
+}
+
 // Production reports whether the process runs in production.
 func (c Config) Production() bool { return c.Env == "production" }
 
@@ -240,7 +291,11 @@ func (c Config) String() string {
 		}
 		media = fmt.Sprintf("s3:%s://%s/%s region=%q s3_access_key=%s s3_secret_key=%s", scheme, c.S3Endpoint, c.S3Bucket, c.S3Region, mask(c.S3AccessKey), mask(c.S3SecretKey))
 	}
-	return fmt.Sprintf("env=%s port=%d base_url=%s db=%s db_max_conns=%d log_level=%s search=%s media=%s", c.Env, c.Port, c.BaseURL, db, c.DBMaxConns, c.LogLevel, searchBackend, media)
+	mail := "log"
+	if c.SMTPAddr != "" {
+		mail = fmt.Sprintf("smtp:%s user=%q password=%s", c.SMTPAddr, c.SMTPUsername, mask(c.SMTPPassword))
+	}
+	return fmt.Sprintf("env=%s port=%d base_url=%s db=%s db_max_conns=%d log_level=%s search=%s media=%s signing_key=%s mail=%s", c.Env, c.Port, c.BaseURL, db, c.DBMaxConns, c.LogLevel, searchBackend, media, mask(c.SecretKey), mail)
 }
 
 // mask shows only whether a secret is set.

@@ -23,6 +23,7 @@ var kindStatus = map[apperr.Kind]int{
 	apperr.Unauthorized: fiber.StatusUnauthorized,
 	apperr.Forbidden:    fiber.StatusForbidden,
 	apperr.Unavailable:  fiber.StatusServiceUnavailable,
+	apperr.TooMany:      fiber.StatusTooManyRequests,
 }
 
 // Problem is an RFC 9457 problem document.

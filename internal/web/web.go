@@ -5,6 +5,7 @@
 package web
 
 import (
+	"crypto/rand"
 	"log/slog"
 	"time"
 
@@ -28,8 +29,12 @@ type Deps struct {
 	// Search answers /api/v1/search and /api/v1/suggest; nil makes them
 	// 503.
 	Search search.Index
-	// Mount, if set, adds more routes (the storefront) after the API.
-	Mount func(app *fiber.App)
+	// Sessions loads the signed-in user and holds the CSRF key; nil means
+	// no accounts (every visitor anonymous) and a random CSRF key.
+	Sessions *Sessions
+	// Mount, if set, adds more routes (the storefront) after the API,
+	// each with its access rule.
+	Mount func(r *Router)
 	// HTMLError, if set, renders error pages in the site's style; message
 	// is safe to show (Vietnamese).
 	HTMLError func(c *fiber.Ctx, status int, message, requestID string) error
@@ -71,22 +76,33 @@ func New(d Deps) *fiber.App {
 		HSTSMaxAge:                hstsMaxAge(d.Config),
 	}))
 	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
+	sess := d.Sessions
+	if sess == nil {
+		sess = &Sessions{}
+	}
+	if len(sess.Key) == 0 {
+		sess.Key = make([]byte, 32)
+		_, _ = rand.Read(sess.Key)
+	}
+	app.Use(sess.loadSession)
+	app.Use(sess.checkCSRF)
 
 	h := &handler{catalog: d.Catalog, pool: d.Pool, search: d.Search}
-	app.Get("/healthz", h.healthz)
-	app.Get("/readyz", h.readyz)
-	app.Get("/metrics", m.handler())
-	api := app.Group("/api/v1")
-	api.Get("/openapi.json", serveOpenAPI)
-	api.Get("/products", h.listProducts)
-	api.Get("/products/:slug", h.showProduct)
-	api.Get("/producers/:slug", h.showProducer)
-	api.Get("/provinces", h.listProvinces)
-	api.Get("/groups", h.listGroups)
-	api.Get("/search", h.searchProducts)
-	api.Get("/suggest", h.suggest)
+	r := NewRouter(app)
+	r.Get("/healthz", Public, h.healthz)
+	r.Get("/readyz", Public, h.readyz)
+	r.Get("/metrics", Public, m.handler())
+	const api = "/api/v1"
+	r.Get(api+"/openapi.json", Public, serveOpenAPI)
+	r.Get(api+"/products", Public, h.listProducts)
+	r.Get(api+"/products/:slug", Public, h.showProduct)
+	r.Get(api+"/producers/:slug", Public, h.showProducer)
+	r.Get(api+"/provinces", Public, h.listProvinces)
+	r.Get(api+"/groups", Public, h.listGroups)
+	r.Get(api+"/search", Public, h.searchProducts)
+	r.Get(api+"/suggest", Public, h.suggest)
 	if d.Mount != nil {
-		d.Mount(app)
+		d.Mount(r)
 	}
 	return app
 }

@@ -71,8 +71,8 @@ func newServer(t *testing.T) *testServer {
 	if _, err := searchsync.Reindex(context.Background(), pool, catalog.New(pool, nil), pgsearch.New(pool)); err != nil {
 		t.Fatal(err)
 	}
-	app := web.New(web.Deps{Config: cfg, Log: log, Pool: counted, Catalog: catalog.New(counted, nil), Search: pgsearch.New(counted), Mount: func(app *fiber.App) {
-		app.Get("/test/panic", func(c *fiber.Ctx) error { panic("boom: SQLSTATE 42P01 at /root/secret.go") })
+	app := web.New(web.Deps{Config: cfg, Log: log, Pool: counted, Catalog: catalog.New(counted, nil), Search: pgsearch.New(counted), Mount: func(r *web.Router) {
+		r.Get("/test/panic", web.Public, func(c *fiber.Ctx) error { panic("boom: SQLSTATE 42P01 at /root/secret.go") })
 	}})
 	return &testServer{app: app, stmts: stmts, logs: logs}
 }

@@ -1,0 +1,167 @@
+package app_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"strconv"
+	"testing"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/ocopvn/ocop/internal/catalog"
+	"github.com/ocopvn/ocop/internal/catalog/catalogtest"
+	"github.com/ocopvn/ocop/internal/config"
+	"github.com/ocopvn/ocop/internal/web"
+)
+
+// roles of the matrix, in column order.
+var roles = []string{"anon", "shopper", "producerA", "producerB", "staff01", "admin"}
+
+// matrix is the expected status of every route that is not public, for
+// each role (SECURITY.md Z-01). A route registered with a rule other than
+// web.Public and missing here fails the test, as does a route without a
+// rule at all.
+var matrix = map[string]map[string]int{
+	"GET /tai-khoan": {"anon": 303, "shopper": 200, "producerA": 200, "producerB": 200, "staff01": 200, "admin": 200},
+	"GET /quan-tri":  {"anon": 303, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 200, "admin": 200},
+}
+
+func routesWithoutRule(app *fiber.App) []string {
+	rules := web.Rules(app)
+	var out []string
+	for _, r := range app.GetRoutes(true) {
+		if _, ok := rules[r.Method+" "+r.Path]; !ok {
+			out = append(out, r.Method+" "+r.Path)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+type principals struct {
+	cookie     map[string]string // role -> session token
+	producerA  int64
+	producerB  int64
+	fixtureErr error
+}
+
+// signInRoles creates one user per role and signs each in.
+func signInRoles(t *testing.T, s *site) principals {
+	t.Helper()
+	ctx := context.Background()
+	f := catalogtest.Fixture{T: t, Pool: s.pool}
+	p := principals{cookie: map[string]string{}}
+	p.producerA = f.Producer("HTX Chè A", "19")
+	p.producerB = f.Producer("HTX Mắm B", "91")
+	for _, role := range roles[1:] {
+		id := role + "@example.vn"
+		u := s.user(id, role, "mat khau dung")
+		var err error
+		switch role {
+		case "producerA":
+			err = s.a.Accounts.AddProducerMember(ctx, u.ID, p.producerA, "owner")
+		case "producerB":
+			err = s.a.Accounts.AddProducerMember(ctx, u.ID, p.producerB, "staff")
+		case "staff01":
+			err = s.a.Accounts.AddStaffProvince(ctx, u.ID, "01")
+		case "admin":
+			_, err = s.pool.Exec(ctx, `UPDATE app_user SET is_admin = true WHERE id = $1`, u.ID)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok, _, err := s.a.Accounts.SignIn(ctx, id, "mat khau dung", "10.0.0."+strconv.Itoa(len(p.cookie)+1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.cookie[role] = tok
+	}
+	return p
+}
+
+func getAs(t *testing.T, app *fiber.App, token, path string) int {
+	t.Helper()
+	return getAsCookie(t, app, "sid", token, path)
+}
+
+func getAsCookie(t *testing.T, app *fiber.App, name, token, path string) int {
+	t.Helper()
+	req := httptest.NewRequest("GET", path, nil)
+	req.Header.Set("Accept", "text/html")
+	if token != "" {
+		req.AddCookie(&http.Cookie{Name: name, Value: token})
+	}
+	resp, err := app.Test(req, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode
+}
+
+func TestRouteRoleMatrix(t *testing.T) {
+	s := newSite(t)
+	if missing := routesWithoutRule(s.a.HTTP); len(missing) > 0 {
+		t.Fatalf("routes without an access rule (register them through web.Router): %v", missing)
+	}
+	rules := web.Rules(s.a.HTTP)
+	for route, rule := range rules {
+		if rule == web.Public {
+			continue
+		}
+		if _, ok := matrix[route]; !ok && route[:4] != "HEAD" {
+			t.Errorf("route %s (%s) has no row in the route × role matrix", route, rule)
+		}
+	}
+	p := signInRoles(t, s)
+	for route, want := range matrix {
+		if rules[route] == 0 {
+			t.Errorf("matrix row %s: no such route", route)
+			continue
+		}
+		for _, role := range roles {
+			if got := getAs(t, s.a.HTTP, p.cookie[role], route[len("GET "):]); got != want[role] {
+				t.Errorf("%s as %s: %d, want %d", route, role, got, want[role])
+			}
+		}
+	}
+}
+
+// TestProducerAndProvinceRules checks the scoped rules on routes made for
+// the test: a member of another producer gets 404, staff of another
+// province 403.
+func TestProducerAndProvinceRules(t *testing.T) {
+	s := newSite(t)
+	p := signInRoles(t, s)
+	cfg, _ := config.Load(func(k string) string { return map[string]string{"DATABASE_URL": "postgres://x@y/z"}[k] })
+	app := web.New(web.Deps{Config: cfg, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Pool: s.pool, Catalog: catalog.New(s.pool, nil),
+		Sessions: &web.Sessions{Accounts: s.a.Accounts},
+		Mount: func(r *web.Router) {
+			ok := func(c *fiber.Ctx) error { return c.SendString("ok") }
+			r.Get("/quan-ly/:producer/san-pham", web.ProducerMember, ok)
+			r.Get("/quan-tri/tinh/:province", web.Staff, ok)
+			r.Get("/quan-tri/he-thong", web.Admin, ok)
+		}})
+	a, b := strconv.FormatInt(p.producerA, 10), strconv.FormatInt(p.producerB, 10)
+	tests := []struct {
+		path string
+		want map[string]int
+	}{
+		{"/quan-ly/" + a + "/san-pham", map[string]int{"anon": 303, "shopper": 404, "producerA": 200, "producerB": 404, "staff01": 404, "admin": 200}},
+		{"/quan-ly/" + b + "/san-pham", map[string]int{"anon": 303, "shopper": 404, "producerA": 404, "producerB": 200, "staff01": 404, "admin": 200}},
+		{"/quan-ly/abc/san-pham", map[string]int{"anon": 303, "shopper": 404, "producerA": 404, "producerB": 404, "staff01": 404, "admin": 404}},
+		{"/quan-tri/tinh/01", map[string]int{"anon": 303, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 200, "admin": 200}},
+		{"/quan-tri/tinh/79", map[string]int{"anon": 303, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 403, "admin": 200}},
+		{"/quan-tri/he-thong", map[string]int{"anon": 303, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 403, "admin": 200}},
+	}
+	for _, tt := range tests {
+		for _, role := range roles {
+			if got := getAs(t, app, p.cookie[role], tt.path); got != tt.want[role] {
+				t.Errorf("%s as %s: %d, want %d", tt.path, role, got, tt.want[role])
+			}
+		}
+	}
+}

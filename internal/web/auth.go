@@ -1,0 +1,354 @@
+package web
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/ocopvn/ocop/internal/account"
+	"github.com/ocopvn/ocop/internal/apperr"
+)
+
+// Access is who may use a route. Every route is registered through a
+// Router with one; the authorize handler in front of it enforces it, and
+// the route × role test fails for a route without one (SECURITY.md Z-01).
+type Access int
+
+// Access levels.
+const (
+	// Public: anyone.
+	Public Access = iota + 1
+	// SignedIn: any signed-in user.
+	SignedIn
+	// ProducerMember: a member (owner or staff) of the producer whose id
+	// is the route's :producer parameter, or an admin; others get 404.
+	ProducerMember
+	// Staff: trade-department staff (of the :province parameter's
+	// province when the route has one) or an admin.
+	Staff
+	// Admin: admins only.
+	Admin
+)
+
+func (a Access) String() string {
+	return [...]string{"unset", "public", "signed-in", "producer-member", "staff", "admin"}[a]
+}
+
+// Router registers routes with their access rule.
+type Router struct {
+	app   *fiber.App
+	mu    sync.Mutex
+	rules map[string]Access // "METHOD path"
+}
+
+var routers sync.Map // *fiber.App -> *Router
+
+// Rules returns the access rule of every route registered on app through
+// a Router, keyed "METHOD path".
+func Rules(app *fiber.App) map[string]Access {
+	r, ok := routers.Load(app)
+	if !ok {
+		return nil
+	}
+	rt := r.(*Router)
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	out := make(map[string]Access, len(rt.rules))
+	for k, v := range rt.rules {
+		out[k] = v
+	}
+	return out
+}
+
+// NewRouter returns the router of app.
+func NewRouter(app *fiber.App) *Router {
+	r := &Router{app: app, rules: map[string]Access{}}
+	routers.Store(app, r)
+	return r
+}
+
+// App is the Fiber app, for tests.
+func (r *Router) App() *fiber.App { return r.app }
+
+// Get registers a GET (and HEAD) route. A GET handler must not change
+// state (SECURITY.md W-01).
+func (r *Router) Get(path string, a Access, h ...fiber.Handler) { r.add(fiber.MethodGet, path, a, h) }
+
+// Post registers a POST route; the CSRF middleware checks it.
+func (r *Router) Post(path string, a Access, h ...fiber.Handler) { r.add(fiber.MethodPost, path, a, h) }
+
+func (r *Router) add(method, path string, a Access, h []fiber.Handler) {
+	if a < Public || a > Admin {
+		panic("web: route " + method + " " + path + " without an access rule")
+	}
+	r.mu.Lock()
+	r.rules[method+" "+path] = a
+	if method == fiber.MethodGet {
+		r.rules[fiber.MethodHead+" "+path] = a
+	}
+	r.mu.Unlock()
+	r.app.Add(method, path, append([]fiber.Handler{authorize(a)}, h...)...)
+}
+
+var (
+	errSignInNeeded = apperr.E(apperr.Unauthorized, "Vui lòng đăng nhập để tiếp tục.", "sign-in required")
+	errForbidden    = apperr.E(apperr.Forbidden, "Bạn không có quyền vào trang này.", "forbidden")
+	errNotFound     = apperr.E(apperr.NotFound, "Không tìm thấy trang bạn cần.", "not found")
+	errCSRF         = apperr.E(apperr.Forbidden, "Biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang và thử lại.", "CSRF check failed")
+)
+
+// authorize enforces a. An anonymous visitor of a page for signed-in users
+// is sent to the sign-in page.
+func authorize(a Access) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if a == Public {
+			return c.Next()
+		}
+		p := CurrentUser(c)
+		if p == nil {
+			if c.Method() == fiber.MethodGet && acceptsHTML(c) && !strings.HasPrefix(c.Path(), "/api/") {
+				return c.Redirect("/dang-nhap?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
+			}
+			return errSignInNeeded
+		}
+		switch a {
+		case SignedIn:
+		case ProducerMember:
+			id, err := strconv.ParseInt(c.Params("producer"), 10, 64)
+			if err != nil || (p.MemberOf(id) == "" && !p.IsAdmin()) {
+				return errNotFound // another producer's things do not exist for you
+			}
+		case Staff:
+			if p.IsAdmin() {
+				break
+			}
+			if prov := c.Params("province"); prov != "" {
+				if !p.ServesProvince(prov) {
+					return errForbidden
+				}
+			} else if !p.IsStaff() {
+				return errForbidden
+			}
+		case Admin:
+			if !p.IsAdmin() {
+				return errForbidden
+			}
+		default:
+			return errForbidden
+		}
+		return c.Next()
+	}
+}
+
+const (
+	principalKey    = "principal"
+	sessionTokenKey = "session_token"
+)
+
+// Sessions carries what the session and CSRF middleware need.
+type Sessions struct {
+	Accounts *account.Service
+	Secure   bool   // cookies get Secure and the __Host- prefix
+	Key      []byte // HMAC key of CSRF tokens
+}
+
+// CookieName is the session cookie's name.
+func (s *Sessions) CookieName() string {
+	if s.Secure {
+		return "__Host-sid"
+	}
+	return "sid"
+}
+
+func (s *Sessions) csrfCookieName() string {
+	if s.Secure {
+		return "__Host-csrf"
+	}
+	return "csrf"
+}
+
+const sessionsKey = "sessions"
+
+// CurrentUser returns the signed-in user of c, or nil.
+func CurrentUser(c *fiber.Ctx) *account.Principal {
+	p, _ := c.Locals(principalKey).(*account.Principal)
+	return p
+}
+
+// SessionToken returns the session token of c, or "".
+func SessionToken(c *fiber.Ctx) string {
+	t, _ := c.Locals(sessionTokenKey).(string)
+	return t
+}
+
+func sessionsOf(c *fiber.Ctx) *Sessions {
+	s, _ := c.Locals(sessionsKey).(*Sessions)
+	return s
+}
+
+// loadSession makes the session cookie's user the request's principal. A
+// cookie the store does not know is dropped: ids come only from the
+// server (CVE-2024-38513).
+func (s *Sessions) loadSession(c *fiber.Ctx) error {
+	c.Locals(sessionsKey, s)
+	if s.Accounts == nil {
+		return c.Next()
+	}
+	if tok := c.Cookies(s.CookieName()); tok != "" {
+		p, err := s.Accounts.Session(c.UserContext(), tok)
+		switch {
+		case err == nil:
+			c.Locals(principalKey, p)
+			c.Locals(sessionTokenKey, tok)
+		case apperr.KindOf(err) == apperr.Unauthorized:
+			s.setCookie(c, s.CookieName(), "", -1)
+		default:
+			return err
+		}
+	}
+	return c.Next()
+}
+
+func (s *Sessions) setCookie(c *fiber.Ctx, name, value string, maxAge int) {
+	ck := &fiber.Cookie{Name: name, Value: value, Path: "/", HTTPOnly: true, Secure: s.Secure, SameSite: fiber.CookieSameSiteLaxMode, MaxAge: maxAge}
+	if maxAge < 0 {
+		ck.Expires = time.Unix(1, 0)
+	}
+	c.Cookie(ck)
+}
+
+// StartSession sets the cookie of a new session token (after sign-in) and
+// makes p the request's principal.
+func StartSession(c *fiber.Ctx, token string, p *account.Principal) {
+	s := sessionsOf(c)
+	// the cookie lasts the absolute lifetime; the server enforces both
+	// that and the idle timeout
+	s.setCookie(c, s.CookieName(), token, int(p.Lifetime().Absolute.Seconds()))
+	c.Locals(principalKey, p)
+	c.Locals(sessionTokenKey, token)
+}
+
+// EndSession clears the session cookie.
+func EndSession(c *fiber.Ctx) {
+	s := sessionsOf(c)
+	s.setCookie(c, s.CookieName(), "", -1)
+	c.Locals(principalKey, nil)
+	c.Locals(sessionTokenKey, "")
+}
+
+// CSRFField is the form field of the CSRF token.
+const CSRFField = "_csrf"
+
+// CSRFToken returns the CSRF token for forms on c's page: an HMAC of the
+// session token when signed in (a synchronizer token tied to the
+// session), otherwise of a random cookie set here (signed double submit).
+func CSRFToken(c *fiber.Ctx) string {
+	s := sessionsOf(c)
+	if s == nil {
+		return ""
+	}
+	if tok := SessionToken(c); tok != "" {
+		return s.mac("s:" + tok)
+	}
+	v := c.Cookies(s.csrfCookieName())
+	if len(v) != 43 {
+		var b [32]byte
+		_, _ = rand.Read(b[:])
+		v = base64.RawURLEncoding.EncodeToString(b[:])
+		s.setCookie(c, s.csrfCookieName(), v, 0)
+		c.Request().Header.SetCookie(s.csrfCookieName(), v) // later calls in this request agree
+	}
+	return s.mac("a:" + v)
+}
+
+func (s *Sessions) mac(binding string) string {
+	m := hmac.New(sha256.New, s.Key)
+	m.Write([]byte(binding))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// checkCSRF guards every request that is not GET, HEAD or OPTIONS: the
+// Origin (or, without it, the Referer) must be this host, and the form's
+// _csrf field (or the X-CSRF-Token header) must be the token of this
+// session or pre-session.
+func (s *Sessions) checkCSRF(c *fiber.Ctx) error {
+	switch c.Method() {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions, fiber.MethodTrace:
+		return c.Next()
+	}
+	if !sameHost(c) {
+		return errCSRF
+	}
+	got := c.FormValue(CSRFField)
+	if got == "" {
+		got = c.Get("X-CSRF-Token")
+	}
+	var want string
+	if tok := SessionToken(c); tok != "" {
+		want = s.mac("s:" + tok)
+	} else if v := c.Cookies(s.csrfCookieName()); len(v) == 43 {
+		want = s.mac("a:" + v)
+	}
+	if got == "" || want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+		return errCSRF
+	}
+	return c.Next()
+}
+
+// sameHost checks Origin, else Referer, against the request's host (which
+// is spoof-proof: X-Forwarded-Host counts only from trusted proxies). Over
+// HTTPS one of them must be present, as browsers send them; the
+// Referrer-Policy keeps the origin in same-site Referers.
+func sameHost(c *fiber.Ctx) bool {
+	src := c.Get(fiber.HeaderOrigin)
+	if src == "" || src == "null" {
+		src = c.Get(fiber.HeaderReferer)
+	}
+	if src == "" {
+		return c.Protocol() != "https"
+	}
+	u, err := url.Parse(src)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	if c.Protocol() == "https" && u.Scheme != "https" {
+		return false
+	}
+	return strings.EqualFold(u.Host, c.Hostname())
+}
+
+// SafeRedirect returns next if it is a path on this site, else "/": it
+// must start with one "/" followed by anything but "/" or "\", hold no
+// control characters and, decoded, still not start with "//" or "/\"
+// (SECURITY.md W-04).
+func SafeRedirect(next string) string {
+	if next == "" || len(next) > 2048 || next[0] != '/' {
+		return "/"
+	}
+	for _, r := range next {
+		if r < 0x20 || r == 0x7f || r == '\\' {
+			return "/"
+		}
+	}
+	if len(next) > 1 && (next[1] == '/' || next[1] == '\\') {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.Opaque != "" || u.User != nil {
+		return "/"
+	}
+	dec, err := url.PathUnescape(u.EscapedPath())
+	if err != nil || strings.HasPrefix(dec, "//") || strings.HasPrefix(dec, "/\\") || strings.ContainsRune(dec, '\\') {
+		return "/"
+	}
+	return next
+}
