@@ -18,6 +18,7 @@ fi
 
 export DATABASE_URL=$(deploy/dev/postgres.sh db ocop_bench)
 export PORT=$port OCOP_ENV=production OCOP_LOG_LEVEL=warn
+export OCOP_SECRET_KEY=${OCOP_SECRET_KEY:-$(head -c 32 /dev/urandom | base64)}
 bin/ocop migrate up >/dev/null
 echo "bench: seeding $products products (idempotent; the first run takes a while)" >&2
 bin/ocop seed -products "$products" >&2

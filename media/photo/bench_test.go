@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/media"
 	"github.com/ocopvn/ocop/media/photo"
 )
@@ -24,6 +25,11 @@ type discardStore struct{ media.Store }
 func (discardStore) Put(_ context.Context, _ string, r io.Reader, _ int64, _ string) error {
 	_, err := io.Copy(io.Discard, r)
 	return err
+}
+
+// Open finds nothing, so every variant is encoded and "stored".
+func (discardStore) Open(context.Context, string) (io.ReadCloser, error) {
+	return nil, apperr.E(apperr.NotFound, "Không có ảnh.", "not found")
 }
 
 // photoLike is a w×h image with smooth areas and fine detail, closer to a
