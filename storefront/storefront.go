@@ -201,13 +201,23 @@ func (h *Handler) renderCard(d cardData) (template.HTML, error) {
 // render executes page into a buffer first, so a template failure becomes
 // a clean 500 instead of half a page.
 func (h *Handler) render(c *fiber.Ctx, page string, data any) error {
-	var buf bytes.Buffer
-	if err := h.pages[page].Execute(&buf, data); err != nil {
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		buf.Reset()
+		renderBuffers.Put(buf)
+	}()
+	if err := h.pages[page].Execute(buf, data); err != nil {
 		return fmt.Errorf("render %s: %w", page, err)
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return c.Send(buf.Bytes())
+	// SetBody copies into the response's own buffer, so ours can be reused
+	c.Response().SetBody(buf.Bytes())
+	return nil
 }
+
+// renderBuffers recycles page buffers: pages are 10–30 KB, and growing a
+// fresh buffer for each was a large part of a page's allocations.
+var renderBuffers = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 32<<10)) }}
 
 func (h *Handler) static(c *fiber.Ctx) error {
 	a, ok := h.assets[c.Params("name")]
