@@ -42,6 +42,13 @@ func serve(t *testing.T) string {
 	}
 	mux.HandleFunc("/{$}", page(goodPage))
 	mux.HandleFunc("/bad", page(badPage))
+	// a 404 page with its own icon link, so the browser asks for no
+	// /favicon.ico (whose 404 could land after the test's assertion)
+	mux.HandleFunc("/nowhere", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte(`<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Không có</title><link rel="icon" href="data:,"></head><body><main><h1>Không tìm thấy</h1></main></body></html>`))
+	})
 	ts := httptest.NewServer(mux)
 	t.Cleanup(ts.Close)
 	return ts.URL
