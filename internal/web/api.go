@@ -15,9 +15,10 @@ import (
 )
 
 type handler struct {
-	catalog *catalog.Service
-	pool    *pgxpool.Pool
-	search  search.Index
+	catalog     *catalog.Service
+	pool        *pgxpool.Pool
+	search      search.Index
+	suggestions *suggestCache
 }
 
 func (h *handler) healthz(c *fiber.Ctx) error {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strings"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
@@ -110,9 +111,19 @@ func (h *handler) suggest(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	items, err := h.search.Suggest(c.UserContext(), text)
+	ctx := c.UserContext()
+	// answers are cached per catalog version (see suggestCache)
+	view, err := h.catalog.View(ctx)
 	if err != nil {
 		return err
+	}
+	key := strings.Join(search.Words(text), " ")
+	items, ok := h.suggestions.get(view.Version(), key)
+	if !ok {
+		if items, err = h.search.Suggest(ctx, text); err != nil {
+			return err
+		}
+		h.suggestions.put(view.Version(), key, items)
 	}
 	return c.JSON(fiber.Map{"items": items, "total": len(items)})
 }

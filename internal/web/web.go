@@ -87,7 +87,7 @@ func New(d Deps) *fiber.App {
 	app.Use(sess.loadSession)
 	app.Use(sess.checkCSRF)
 
-	h := &handler{catalog: d.Catalog, pool: d.Pool, search: d.Search}
+	h := &handler{catalog: d.Catalog, pool: d.Pool, search: d.Search, suggestions: newSuggestCache(nil)}
 	r := NewRouter(app)
 	r.Get("/healthz", Public, h.healthz)
 	r.Get("/readyz", Public, h.readyz)
