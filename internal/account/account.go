@@ -82,6 +82,8 @@ type Service struct {
 	limits  Limits
 	hashing chan struct{} // bounds concurrent argon2 work
 	dummy   string        // hash checked for unknown accounts
+	// verify is VerifyPassword; a test counts the checks through it
+	verify func(phc, pw string) (ok, rehash bool)
 }
 
 // Options configure New; zero values take defaults.
@@ -116,6 +118,7 @@ func New(pool *pgxpool.Pool, o Options) *Service {
 	}
 	s.hashing = make(chan struct{}, 2*runtime.NumCPU())
 	s.dummy, _ = HashPassword("dummy password for unknown accounts")
+	s.verify = VerifyPassword
 	return s
 }
 
