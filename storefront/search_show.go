@@ -43,7 +43,7 @@ func (h *Handler) showSearch(c *fiber.Ctx) error {
 			return err
 		}
 	} else {
-		q, err := h.catalog.SearchQuery(ctx, text, f)
+		q, err := v.SearchQuery(text, f)
 		if err != nil {
 			return err
 		}
@@ -53,10 +53,7 @@ func (h *Handler) showSearch(c *fiber.Ctx) error {
 			return err
 		}
 		p.Degraded = res.Degraded
-		items, err := h.catalog.SearchItems(ctx, res.Hits)
-		if err != nil {
-			return err
-		}
+		items := v.SearchItems(res.Hits)
 		page = catalog.Page{Total: res.Total, Page: q.Page, PerPage: q.PerPage, Facets: searchFacets(res.Facets)}
 		for _, it := range items {
 			page.Items = append(page.Items, it.ListItem)

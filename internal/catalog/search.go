@@ -58,11 +58,8 @@ func (s *Service) AllSearchDocuments(ctx context.Context) (_ []search.Document, 
 // sort (the list sorts or "relevance", the default) and page. It returns an
 // apperr.Invalid error naming a bad value. The producer filter is not part
 // of search.
-func (s *Service) SearchQuery(ctx context.Context, text string, f Filter) (search.Query, error) {
-	ref, err := s.Reference(ctx)
-	if err != nil {
-		return search.Query{}, err
-	}
+func (v *View) SearchQuery(text string, f Filter) (search.Query, error) {
+	ref := v.Reference()
 	sort := f.Sort
 	switch sort {
 	case "", search.SortRelevance, search.SortNewest, search.SortPriceAsc, search.SortPriceDesc, search.SortStar:
@@ -72,7 +69,7 @@ func (s *Service) SearchQuery(ctx context.Context, text string, f Filter) (searc
 	if sort == search.SortRelevance {
 		f.Sort = ""
 	}
-	f, err = ref.Normalize(f)
+	f, err := ref.Normalize(f)
 	if err != nil {
 		return search.Query{}, err
 	}
@@ -87,30 +84,18 @@ func (s *Service) SearchQuery(ctx context.Context, text string, f Filter) (searc
 // SearchItems returns the list items of hits, in order, with each hit's
 // highlights. A hit that is no longer public (the index lags the catalog by
 // the outbox's delay) is left out.
-func (s *Service) SearchItems(ctx context.Context, hits []search.Hit) ([]SearchItem, error) {
-	snap, err := s.snapshot(ctx)
-	if err != nil {
-		return nil, err
-	}
-	want := make(map[int64]int, len(hits))
-	for i, h := range hits {
-		if id, err := strconv.ParseInt(h.ID, 10, 64); err == nil {
-			want[id] = i
-		}
-	}
-	found := make([]*ListItem, len(hits))
-	for _, it := range snap.newest {
-		if i, ok := want[it.ID]; ok {
-			found[i] = it
-		}
-	}
+func (v *View) SearchItems(hits []search.Hit) []SearchItem {
 	out := make([]SearchItem, 0, len(hits))
-	for i, it := range found {
-		if it != nil {
-			out = append(out, SearchItem{ListItem: it, Highlight: hits[i].Highlight})
+	for _, h := range hits {
+		id, err := strconv.ParseInt(h.ID, 10, 64)
+		if err != nil {
+			continue
+		}
+		if it, ok := v.snap.byID[id]; ok {
+			out = append(out, SearchItem{ListItem: it, Highlight: h.Highlight})
 		}
 	}
-	return out, nil
+	return out
 }
 
 // SearchItem is a list item found by a search.

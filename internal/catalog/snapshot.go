@@ -102,6 +102,7 @@ type snapshot struct {
 	newest  []*ListItem // certified_on desc, created_at desc, id desc
 	price   []*ListItem // price asc, id asc
 	star    []*ListItem // star desc, then newest
+	byID    map[int64]*ListItem
 	// counts of public products per province code and per group code (any level)
 	provinceCount map[string]int
 	groupCount    map[string]int
@@ -207,6 +208,10 @@ func buildSnapshot(ctx context.Context, q postgres.Querier, version int64, day s
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
+	}
+	s.byID = make(map[int64]*ListItem, len(s.newest))
+	for _, it := range s.newest {
+		s.byID[it.ID] = it
 	}
 	s.price = slices.Clone(s.newest)
 	s.star = slices.Clone(s.newest)

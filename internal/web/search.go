@@ -56,19 +56,20 @@ func (h *handler) searchProducts(c *fiber.Ctx) error {
 	if h.search == nil {
 		return h.searchUnavailable()
 	}
-	text, err := searchText(c)
+	f, err := productFilter(c) // checks q too
 	if err != nil {
 		return err
 	}
-	f, err := productFilter(c)
-	if err != nil {
-		return err
-	}
+	text := f.Query
 	if f.Producer != "" {
 		return badParam("producer", "Tìm kiếm không lọc theo cửa hàng.", "search does not filter by producer; use /api/v1/producers/{slug}")
 	}
 	ctx := c.UserContext()
-	q, err := h.catalog.SearchQuery(ctx, text, f)
+	view, err := h.catalog.View(ctx)
+	if err != nil {
+		return err
+	}
+	q, err := view.SearchQuery(text, f)
 	if err != nil {
 		return err
 	}
@@ -76,10 +77,7 @@ func (h *handler) searchProducts(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	items, err := h.catalog.SearchItems(ctx, res.Hits)
-	if err != nil {
-		return err
-	}
+	items := view.SearchItems(res.Hits)
 	out := searchResponse{Total: res.Total, Page: q.Page, PerPage: q.PerPage, Hits: make([]searchHit, len(items)), Facets: map[string]map[string]int{}}
 	for i, it := range items {
 		out.Hits[i] = searchHit{Slug: it.Slug, Name: it.Name, Producer: it.Producer, Province: it.Province,
