@@ -126,6 +126,18 @@ var messages = map[string]string{
 	"console.none":            "Bạn chưa được phân công tỉnh, thành phố nào.",
 }
 
+func init() {
+	// each feature keeps its strings in its own file
+	for _, m := range []map[string]string{consoleMessages, backofficeMessages, photoMessages} {
+		for k, v := range m {
+			if _, dup := messages[k]; dup {
+				panic("storefront: UI string " + k + " defined twice")
+			}
+			messages[k] = v
+		}
+	}
+}
+
 // T returns the message of key, or the key itself when it has none (so a
 // missing string shows in tests rather than as blank text).
 func T(key string) string {

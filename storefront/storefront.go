@@ -26,9 +26,13 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/ocopvn/ocop/internal/account"
+	"github.com/ocopvn/ocop/internal/backoffice"
 	"github.com/ocopvn/ocop/internal/catalog"
+	"github.com/ocopvn/ocop/internal/photos"
+	"github.com/ocopvn/ocop/internal/producer"
 	"github.com/ocopvn/ocop/internal/vntext"
 	"github.com/ocopvn/ocop/internal/web"
+	"github.com/ocopvn/ocop/media"
 	"github.com/ocopvn/ocop/search"
 )
 
@@ -50,6 +54,13 @@ type Handler struct {
 	cards    atomic.Pointer[cardCache]
 	// Accounts, when set, adds sign-up, sign-in and the account pages.
 	Accounts *account.Service
+	// Producers, Backoffice and Photos, when set with Accounts, add the
+	// onboarding pages and staff console, the producer back-office and
+	// photo management; Media serves photos from the local disk backend.
+	Producers  *producer.Service
+	Backoffice *backoffice.Service
+	Photos     *photos.Service
+	Media      media.Store
 }
 
 // cardCache holds rendered product cards of one catalog version: a card
@@ -127,7 +138,8 @@ func New(c *catalog.Service, idx search.Index, baseURL string) (*Handler, error)
 		"paras":   paragraphs,
 		"options": options,
 	}
-	for _, page := range pageNames {
+	all := append(append(append(append([]string{}, pageNames...), consolePages...), backofficePages...), photoPages...)
+	for _, page := range all {
 		t, err := parseTemplates(template.New("").Funcs(funcs), "layout.html", "partials.html", page+".html")
 		if err != nil {
 			return nil, fmt.Errorf("storefront template %s: %w", page, err)
@@ -156,6 +168,15 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Get("/tim-kiem", web.Public, h.showSearch)
 	if h.Accounts != nil {
 		h.accountRoutes(r)
+		if h.Producers != nil {
+			h.consoleRoutes(r)
+		}
+		if h.Backoffice != nil {
+			h.backofficeRoutes(r)
+		}
+		if h.Photos != nil {
+			h.photoRoutes(r)
+		}
 	}
 }
 

@@ -17,11 +17,16 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ocopvn/ocop/internal/account"
+	"github.com/ocopvn/ocop/internal/backoffice"
 	"github.com/ocopvn/ocop/internal/catalog"
 	"github.com/ocopvn/ocop/internal/config"
+	"github.com/ocopvn/ocop/internal/photos"
 	"github.com/ocopvn/ocop/internal/postgres"
+	"github.com/ocopvn/ocop/internal/producer"
 	"github.com/ocopvn/ocop/internal/searchsync"
 	"github.com/ocopvn/ocop/internal/web"
+	"github.com/ocopvn/ocop/media"
+	"github.com/ocopvn/ocop/media/photo"
 	"github.com/ocopvn/ocop/search"
 	"github.com/ocopvn/ocop/search/meili"
 	"github.com/ocopvn/ocop/search/pgsearch"
@@ -36,7 +41,13 @@ type App struct {
 	Catalog  *catalog.Service
 	Accounts *account.Service
 	Search   search.Index
-	HTTP     *fiber.App
+	Media    media.Store
+	// Producers, Backoffice and Photos are the onboarding and staff
+	// console, the producer back-office and photo management.
+	Producers  *producer.Service
+	Backoffice *backoffice.Service
+	Photos     *photos.Service
+	HTTP       *fiber.App
 
 	meili *meili.Index // nil unless MEILI_URL is set
 }
@@ -75,6 +86,14 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	}
 	a.Accounts = NewAccounts(cfg, pool, log)
 	sf.Accounts = a.Accounts
+	if a.Media, err = OpenMedia(ctx, cfg, log); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	a.Producers = producer.New(pool, a.Media, nil)
+	a.Backoffice = backoffice.New(pool, nil)
+	a.Photos = photos.New(pool, a.Media, photo.New(a.Media, photo.Options{}), nil)
+	sf.Producers, sf.Backoffice, sf.Photos, sf.Media = a.Producers, a.Backoffice, a.Photos, a.Media
 	sess := &web.Sessions{Accounts: a.Accounts, Secure: cfg.Production(), Key: []byte(cfg.SecretKey)}
 	a.HTTP = web.New(web.Deps{Config: cfg, Log: log, Pool: pool, Catalog: a.Catalog, Search: a.Search, Sessions: sess, Mount: sf.Routes, HTMLError: sf.ErrorPage})
 	return a, nil

@@ -13,8 +13,7 @@ import (
 // OpenMedia returns the photo store cfg chooses: MinIO/S3 when
 // OCOP_S3_ENDPOINT is set (the bucket is created if missing; an unreachable
 // server is an apperr.Unavailable error), otherwise files under
-// OCOP_MEDIA_DIR served at /media. Not wired into New yet: no route serves
-// or accepts photos.
+// OCOP_MEDIA_DIR served at /media.
 func OpenMedia(ctx context.Context, cfg config.Config, log *slog.Logger) (media.Store, error) {
 	if cfg.S3Endpoint == "" {
 		log.Info("media: using local disk", "dir", cfg.MediaDir)

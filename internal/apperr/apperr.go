@@ -22,6 +22,8 @@ const (
 	Unavailable
 	// TooMany is a request refused by rate limiting (429).
 	TooMany
+	// TooLarge is a request body over the limit (413).
+	TooLarge
 )
 
 func (k Kind) String() string {
@@ -40,6 +42,8 @@ func (k Kind) String() string {
 		return "unavailable"
 	case TooMany:
 		return "too_many"
+	case TooLarge:
+		return "too_large"
 	}
 	return "internal"
 }

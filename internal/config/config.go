@@ -27,6 +27,7 @@ type Config struct {
 	RequestTimeout   time.Duration
 	ShutdownTimeout  time.Duration
 	BodyLimit        int
+	UploadLimit      int // largest body of an upload route (photos, documents)
 	// MeiliURL, when set, makes Meilisearch the search backend (with
 	// PostgreSQL as its fallback); empty means PostgreSQL only.
 	MeiliURL    string
@@ -124,6 +125,7 @@ func Load(getenv func(string) string) (Config, error) {
 		RequestTimeout:   duration("OCOP_REQUEST_TIMEOUT", "10s"),
 		ShutdownTimeout:  duration("OCOP_SHUTDOWN_TIMEOUT", "20s"),
 		BodyLimit:        integer("OCOP_BODY_LIMIT", "1048576", 1024, 1<<30),
+		UploadLimit:      integer("OCOP_UPLOAD_LIMIT", "67108864", 1024, 1<<30),
 		MeiliURL:         strings.TrimRight(get("MEILI_URL", ""), "/"),
 		MeiliAPIKey:      get("MEILI_API_KEY", ""),
 		MeiliIndex:       get("MEILI_INDEX", "products"),

@@ -1,11 +1,14 @@
 package web
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -13,9 +16,12 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ocopvn/ocop/internal/account"
 	"github.com/ocopvn/ocop/internal/apperr"
+	"github.com/ocopvn/ocop/internal/audit"
 )
 
 // Access is who may use a route. Every route is registered through a
@@ -30,24 +36,67 @@ const (
 	// SignedIn: any signed-in user.
 	SignedIn
 	// ProducerMember: a member (owner or staff) of the producer whose id
-	// is the route's :producer parameter, or an admin; others get 404.
+	// is the route's :producer parameter, an admin, or trade-department
+	// staff of the producer's province when the producer is a household
+	// (managed on its behalf, every change audited); others get 404.
 	ProducerMember
 	// Staff: trade-department staff (of the :province parameter's
 	// province when the route has one) or an admin.
 	Staff
+	// StaffOfProducer: trade-department staff of the province of the
+	// producer whose id is the route's :producer parameter, or an admin.
+	// Other signed-in users get 403, an unknown producer 404.
+	StaffOfProducer
 	// Admin: admins only.
 	Admin
 )
 
 func (a Access) String() string {
-	return [...]string{"unset", "public", "signed-in", "producer-member", "staff", "admin"}[a]
+	return [...]string{"unset", "public", "signed-in", "producer-member", "staff", "staff-of-producer", "admin"}[a]
 }
+
+// Acting is how the request's user acts on the route's producer, set by
+// the ProducerMember and StaffOfProducer rules: audit.AsMember,
+// audit.AsStaff or audit.AsAdmin.
+func Acting(c *fiber.Ctx) string {
+	s, _ := c.Locals(actingKey).(string)
+	return s
+}
+
+// RouteProducer is the route's :producer once a rule has checked it.
+func RouteProducer(c *fiber.Ctx) *ProducerScope {
+	s, _ := c.Locals(producerKey).(*ProducerScope)
+	return s
+}
+
+// ProducerScope is what the access rules know of a producer.
+type ProducerScope struct {
+	ID       int64
+	Province string
+	Type     string
+	Status   string
+}
+
+// OnBehalfTypes are the producer types trade-department staff may manage
+// on the producer's behalf: households and small establishments, which
+// often have nobody to run a storefront.
+var OnBehalfTypes = map[string]bool{"ho_kinh_doanh": true, "co_so_san_xuat": true}
+
+const (
+	actingKey   = "acting"
+	producerKey = "route_producer"
+)
 
 // Router registers routes with their access rule.
 type Router struct {
 	app   *fiber.App
 	mu    sync.Mutex
 	rules map[string]Access // "METHOD path"
+	// producer looks up a producer for the ProducerMember and
+	// StaffOfProducer rules
+	producer func(ctx context.Context, id int64) (*ProducerScope, error)
+	// bodyLimit is the largest body of a route that is not an upload
+	bodyLimit int
 }
 
 var routers sync.Map // *fiber.App -> *Router
@@ -69,7 +118,8 @@ func Rules(app *fiber.App) map[string]Access {
 	return out
 }
 
-// NewRouter returns the router of app.
+// NewRouter returns the router of app. New gives its router a producer
+// lookup and the body limit.
 func NewRouter(app *fiber.App) *Router {
 	r := &Router{app: app, rules: map[string]Access{}}
 	routers.Store(app, r)
@@ -83,8 +133,18 @@ func (r *Router) App() *fiber.App { return r.app }
 // state (SECURITY.md W-01).
 func (r *Router) Get(path string, a Access, h ...fiber.Handler) { r.add(fiber.MethodGet, path, a, h) }
 
-// Post registers a POST route; the CSRF middleware checks it.
-func (r *Router) Post(path string, a Access, h ...fiber.Handler) { r.add(fiber.MethodPost, path, a, h) }
+// Post registers a POST route; the CSRF middleware checks it. Its body
+// may not exceed the ordinary limit (OCOP_BODY_LIMIT).
+func (r *Router) Post(path string, a Access, h ...fiber.Handler) {
+	r.add(fiber.MethodPost, path, a, append([]fiber.Handler{limitBody(r.bodyLimit)}, h...))
+}
+
+// Upload registers a POST route that takes files: its body may be as
+// large as OCOP_UPLOAD_LIMIT. The body is streamed, so the handler reads
+// it (c.MultipartForm) only after the access rule passed.
+func (r *Router) Upload(path string, a Access, h ...fiber.Handler) {
+	r.add(fiber.MethodPost, path, a, h)
+}
 
 func (r *Router) add(method, path string, a Access, h []fiber.Handler) {
 	if a < Public || a > Admin {
@@ -96,7 +156,24 @@ func (r *Router) add(method, path string, a Access, h []fiber.Handler) {
 		r.rules[fiber.MethodHead+" "+path] = a
 	}
 	r.mu.Unlock()
-	r.app.Add(method, path, append([]fiber.Handler{authorize(a)}, h...)...)
+	r.app.Add(method, path, append([]fiber.Handler{r.authorize(a)}, h...)...)
+}
+
+var errTooLarge = apperr.E(apperr.TooLarge, "Dữ liệu gửi lên quá lớn.", "request body too large")
+
+// limitBody refuses a body over max before it is read: the declared
+// Content-Length must fit, and a body of unknown length is refused.
+func limitBody(max int) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if max <= 0 {
+			return c.Next()
+		}
+		n := c.Request().Header.ContentLength()
+		if n > max || n == -1 {
+			return errTooLarge
+		}
+		return c.Next()
+	}
 }
 
 var (
@@ -108,7 +185,7 @@ var (
 
 // authorize enforces a. An anonymous visitor of a page for signed-in users
 // is sent to the sign-in page.
-func authorize(a Access) fiber.Handler {
+func (r *Router) authorize(a Access) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		if a == Public {
 			return c.Next()
@@ -123,10 +200,50 @@ func authorize(a Access) fiber.Handler {
 		switch a {
 		case SignedIn:
 		case ProducerMember:
+			// another producer's things do not exist for you
 			id, err := strconv.ParseInt(c.Params("producer"), 10, 64)
-			if err != nil || (p.MemberOf(id) == "" && !p.IsAdmin()) {
-				return errNotFound // another producer's things do not exist for you
+			if err != nil || id <= 0 {
+				return errNotFound
 			}
+			acting := audit.AsMember
+			if p.MemberOf(id) == "" {
+				if !p.IsAdmin() && !p.IsStaff() {
+					return errNotFound
+				}
+				ps, err := r.lookupProducer(c, id)
+				if err != nil {
+					return err
+				}
+				switch {
+				case p.IsAdmin():
+					acting = audit.AsAdmin
+				case p.ServesProvince(ps.Province) && OnBehalfTypes[ps.Type]:
+					acting = audit.AsStaff
+				default:
+					return errNotFound
+				}
+			}
+			c.Locals(actingKey, acting)
+		case StaffOfProducer:
+			if !p.IsAdmin() && !p.IsStaff() {
+				return errForbidden
+			}
+			id, err := strconv.ParseInt(c.Params("producer"), 10, 64)
+			if err != nil || id <= 0 {
+				return errNotFound
+			}
+			ps, err := r.lookupProducer(c, id)
+			if err != nil {
+				return err
+			}
+			acting := audit.AsAdmin
+			if !p.IsAdmin() {
+				if !p.ServesProvince(ps.Province) {
+					return errForbidden
+				}
+				acting = audit.AsStaff
+			}
+			c.Locals(actingKey, acting)
 		case Staff:
 			if p.IsAdmin() {
 				break
@@ -146,6 +263,42 @@ func authorize(a Access) fiber.Handler {
 			return errForbidden
 		}
 		return c.Next()
+	}
+}
+
+// lookupProducer returns the producer id names and keeps it in the
+// request's locals; an unknown producer is errNotFound.
+func (r *Router) lookupProducer(c *fiber.Ctx, id int64) (*ProducerScope, error) {
+	if r.producer == nil {
+		return nil, errNotFound
+	}
+	ps, err := r.producer(c.UserContext(), id)
+	if err != nil {
+		return nil, err
+	}
+	if ps == nil {
+		return nil, errNotFound
+	}
+	c.Locals(producerKey, ps)
+	return ps, nil
+}
+
+// producerLookup reads a producer's scope from the database.
+func producerLookup(pool *pgxpool.Pool) func(ctx context.Context, id int64) (*ProducerScope, error) {
+	return func(ctx context.Context, id int64) (*ProducerScope, error) {
+		if pool == nil {
+			return nil, nil
+		}
+		ps := &ProducerScope{ID: id}
+		err := pool.QueryRow(ctx, `SELECT province_code, producer_type, status FROM producer WHERE id = $1`, id).
+			Scan(&ps.Province, &ps.Type, &ps.Status)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("producer scope: %w", err)
+		}
+		return ps, nil
 	}
 }
 

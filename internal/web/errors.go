@@ -24,6 +24,7 @@ var kindStatus = map[apperr.Kind]int{
 	apperr.Forbidden:    fiber.StatusForbidden,
 	apperr.Unavailable:  fiber.StatusServiceUnavailable,
 	apperr.TooMany:      fiber.StatusTooManyRequests,
+	apperr.TooLarge:     fiber.StatusRequestEntityTooLarge,
 }
 
 // Problem is an RFC 9457 problem document.

@@ -52,11 +52,15 @@ func New(d Deps) *fiber.App {
 	reg := prometheus.NewRegistry()
 	m := newMetrics(reg, d.Pool)
 	app := fiber.New(fiber.Config{
-		AppName:                 "ocop",
-		ReadTimeout:             ReadTimeout,
-		WriteTimeout:            WriteTimeout,
-		IdleTimeout:             IdleTimeout,
-		BodyLimit:               d.Config.BodyLimit,
+		AppName:      "ocop",
+		ReadTimeout:  ReadTimeout,
+		WriteTimeout: WriteTimeout,
+		IdleTimeout:  IdleTimeout,
+		// upload routes take up to UploadLimit; every other POST is held
+		// to BodyLimit by its Content-Length before the body is read
+		// (Router.Post), which streaming makes possible
+		BodyLimit:               max(d.Config.UploadLimit, d.Config.BodyLimit),
+		StreamRequestBody:       true,
 		Immutable:               true, // ctx strings may outlive a handler (SECURITY.md F-03)
 		DisableStartupMessage:   true,
 		EnableTrustedProxyCheck: true, // X-Forwarded-* only from OCOP_TRUSTED_PROXIES
@@ -89,6 +93,8 @@ func New(d Deps) *fiber.App {
 
 	h := &handler{catalog: d.Catalog, pool: d.Pool, search: d.Search, suggestions: newSuggestCache(nil)}
 	r := NewRouter(app)
+	r.producer = producerLookup(d.Pool)
+	r.bodyLimit = d.Config.BodyLimit
 	r.Get("/healthz", Public, h.healthz)
 	r.Get("/readyz", Public, h.readyz)
 	r.Get("/metrics", Public, m.handler())
