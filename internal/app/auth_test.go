@@ -22,6 +22,8 @@ import (
 	"github.com/ocopvn/ocop/internal/app"
 	"github.com/ocopvn/ocop/internal/config"
 	"github.com/ocopvn/ocop/internal/postgres/pgtest"
+	"github.com/ocopvn/ocop/media/mediatest"
+	"github.com/ocopvn/ocop/media/miniomedia"
 )
 
 // site is the whole app on a fresh database.
@@ -53,7 +55,8 @@ func (s *syncBuffer) String() string {
 func newSite(t *testing.T, env ...string) *site {
 	t.Helper()
 	pool, dbURL := pgtest.NewDBURL(t)
-	vars := map[string]string{"DATABASE_URL": dbURL, "OCOP_BASE_URL": "https://ocop.example"}
+	// photos and documents in a temp dir unless env names MinIO (newSiteMinIO)
+	vars := map[string]string{"DATABASE_URL": dbURL, "OCOP_BASE_URL": "https://ocop.example", "OCOP_MEDIA_DIR": t.TempDir()}
 	for i := 0; i+1 < len(env); i += 2 {
 		vars[env[i]] = env[i+1]
 	}
@@ -68,6 +71,18 @@ func newSite(t *testing.T, env ...string) *site {
 	}
 	t.Cleanup(a.Pool.Close)
 	return &site{t: t, a: a, pool: pool, cfg: cfg, logs: logs}
+}
+
+// newSiteMinIO is newSite with photos and documents in a fresh bucket of
+// the test MinIO server (skipped, or failed under OCOP_TEST_REQUIRE_DB=1,
+// when none runs). The bucket is returned so a test can list what is left.
+func newSiteMinIO(t *testing.T, env ...string) (*site, *miniomedia.Store) {
+	t.Helper()
+	store := mediatest.NewMinIO(t) // creates the bucket and removes it afterwards
+	o := mediatest.MinIOOptions(t)
+	env = append(env, "OCOP_S3_ENDPOINT", o.Endpoint, "OCOP_S3_ACCESS_KEY", o.AccessKey,
+		"OCOP_S3_SECRET_KEY", o.SecretKey, "OCOP_S3_BUCKET", store.Bucket())
+	return newSite(t, env...), store
 }
 
 // client is a browser: it keeps cookies and sends a same-site Origin.
