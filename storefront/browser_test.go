@@ -31,8 +31,9 @@ func startApp(t *testing.T, fill func(catalogtest.Fixture)) string {
 		t.Fatal(err)
 	}
 	base := "http://" + ln.Addr().String()
+	media := t.TempDir()
 	cfg, err := config.Load(func(k string) string {
-		return map[string]string{"DATABASE_URL": dbURL, "OCOP_BASE_URL": base, "OCOP_SHUTDOWN_TIMEOUT": "5s"}[k]
+		return map[string]string{"DATABASE_URL": dbURL, "OCOP_BASE_URL": base, "OCOP_SHUTDOWN_TIMEOUT": "5s", "OCOP_MEDIA_DIR": media}[k]
 	})
 	if err != nil {
 		t.Fatal(err)

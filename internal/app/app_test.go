@@ -21,7 +21,7 @@ import (
 func TestGracefulShutdown(t *testing.T) {
 	_, url := pgtest.NewDBURL(t)
 	cfg, err := config.Load(func(k string) string {
-		return map[string]string{"DATABASE_URL": url, "OCOP_SHUTDOWN_TIMEOUT": "10s"}[k]
+		return map[string]string{"DATABASE_URL": url, "OCOP_SHUTDOWN_TIMEOUT": "10s", "OCOP_MEDIA_DIR": t.TempDir()}[k]
 	})
 	if err != nil {
 		t.Fatal(err)

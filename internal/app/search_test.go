@@ -37,9 +37,13 @@ func TestServeSearchWithMeilisearchDown(t *testing.T) {
 
 func serveAndWatch(t *testing.T, env map[string]string) {
 	pool, url := pgtest.NewDBURL(t)
+	media := t.TempDir()
 	cfg, err := config.Load(func(k string) string {
-		if k == "DATABASE_URL" {
+		switch k {
+		case "DATABASE_URL":
 			return url
+		case "OCOP_MEDIA_DIR":
+			return media
 		}
 		return env[k]
 	})
