@@ -97,6 +97,10 @@ type Router struct {
 	producer func(ctx context.Context, id int64) (*ProducerScope, error)
 	// bodyLimit is the largest body of a route that is not an upload
 	bodyLimit int
+	uploads   [][]string // path patterns of upload routes, split at "/"
+	// uploadLimit is the largest body of an upload route. The server's
+	// BodyLimit does not cut a streamed body short, so guardBody checks it.
+	uploadLimit int
 }
 
 var routers sync.Map // *fiber.App -> *Router
@@ -135,14 +139,17 @@ func (r *Router) Get(path string, a Access, h ...fiber.Handler) { r.add(fiber.Me
 
 // Post registers a POST route; the CSRF middleware checks it. Its body
 // may not exceed the ordinary limit (OCOP_BODY_LIMIT).
-func (r *Router) Post(path string, a Access, h ...fiber.Handler) {
-	r.add(fiber.MethodPost, path, a, append([]fiber.Handler{limitBody(r.bodyLimit)}, h...))
-}
+func (r *Router) Post(path string, a Access, h ...fiber.Handler) { r.add(fiber.MethodPost, path, a, h) }
 
 // Upload registers a POST route that takes files: its body may be as
-// large as OCOP_UPLOAD_LIMIT. The body is streamed, so the handler reads
-// it (c.MultipartForm) only after the access rule passed.
+// large as OCOP_UPLOAD_LIMIT, and only a signed-in user's is read.
 func (r *Router) Upload(path string, a Access, h ...fiber.Handler) {
+	if a == Public {
+		panic("web: upload route " + path + " must not be public")
+	}
+	r.mu.Lock()
+	r.uploads = append(r.uploads, strings.Split(strings.Trim(path, "/"), "/"))
+	r.mu.Unlock()
 	r.add(fiber.MethodPost, path, a, h)
 }
 
@@ -161,19 +168,50 @@ func (r *Router) add(method, path string, a Access, h []fiber.Handler) {
 
 var errTooLarge = apperr.E(apperr.TooLarge, "Dữ liệu gửi lên quá lớn.", "request body too large")
 
-// limitBody refuses a body over max before it is read: the declared
-// Content-Length must fit, and a body of unknown length is refused.
-func limitBody(max int) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		if max <= 0 {
-			return c.Next()
-		}
-		n := c.Request().Header.ContentLength()
-		if n > max || n == -1 {
-			return errTooLarge
-		}
+// guardBody runs before anything reads a body (the CSRF check does; the
+// server streams bodies and does not pre-read multipart forms): a request
+// to an upload route needs a signed-in user and may declare up to the
+// upload limit, any other up to the ordinary limit; a body of unknown
+// length (chunked) is refused. A refused body is left unread and the
+// connection closed after the answer.
+func (r *Router) guardBody(c *fiber.Ctx) error {
+	switch c.Method() {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
 		return c.Next()
 	}
+	limit := r.bodyLimit
+	if r.isUpload(c.Path()) {
+		if CurrentUser(c) == nil {
+			c.Context().SetConnectionClose()
+			return errSignInNeeded
+		}
+		limit = r.uploadLimit
+	}
+	if n := c.Request().Header.ContentLength(); limit > 0 && (n > limit || n == -1) {
+		c.Context().SetConnectionClose()
+		return errTooLarge
+	}
+	return c.Next()
+}
+
+// isUpload reports whether path matches an upload route's pattern.
+func (r *Router) isUpload(path string) bool {
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	r.mu.Lock()
+	defer r.mu.Unlock()
+next:
+	for _, pat := range r.uploads {
+		if len(pat) != len(segs) {
+			continue
+		}
+		for i, p := range pat {
+			if !strings.HasPrefix(p, ":") && p != segs[i] {
+				continue next
+			}
+		}
+		return true
+	}
+	return false
 }
 
 var (

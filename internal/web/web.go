@@ -58,16 +58,19 @@ func New(d Deps) *fiber.App {
 		IdleTimeout:  IdleTimeout,
 		// upload routes take up to UploadLimit; every other POST is held
 		// to BodyLimit by its Content-Length before the body is read
-		// (Router.Post), which streaming makes possible
-		BodyLimit:               max(d.Config.UploadLimit, d.Config.BodyLimit),
-		StreamRequestBody:       true,
-		Immutable:               true, // ctx strings may outlive a handler (SECURITY.md F-03)
-		DisableStartupMessage:   true,
-		EnableTrustedProxyCheck: true, // X-Forwarded-* only from OCOP_TRUSTED_PROXIES
-		TrustedProxies:          d.Config.TrustedProxies,
-		ProxyHeader:             proxyHeader(d.Config),
-		ErrorHandler:            errorHandler(d.Log, d.HTMLError),
-		ReduceMemoryUsage:       false,
+		// (Router.guardBody), which streaming makes possible
+		BodyLimit:         max(d.Config.UploadLimit, d.Config.BodyLimit),
+		StreamRequestBody: true,
+		// fasthttp would otherwise read a whole multipart body before
+		// any handler runs; it is read when a handler asks for it
+		DisablePreParseMultipartForm: true,
+		Immutable:                    true, // ctx strings may outlive a handler (SECURITY.md F-03)
+		DisableStartupMessage:        true,
+		EnableTrustedProxyCheck:      true, // X-Forwarded-* only from OCOP_TRUSTED_PROXIES
+		TrustedProxies:               d.Config.TrustedProxies,
+		ProxyHeader:                  proxyHeader(d.Config),
+		ErrorHandler:                 errorHandler(d.Log, d.HTMLError),
+		ReduceMemoryUsage:            false,
 	})
 	app.Use(recoverer(d.Log)) // last resort, should the middleware below panic
 	app.Use(requestContext(d.Config.RequestTimeout))
@@ -88,13 +91,14 @@ func New(d Deps) *fiber.App {
 		sess.Key = make([]byte, 32)
 		_, _ = rand.Read(sess.Key)
 	}
+	r := NewRouter(app)
+	r.producer = producerLookup(d.Pool)
+	r.bodyLimit, r.uploadLimit = d.Config.BodyLimit, max(d.Config.UploadLimit, d.Config.BodyLimit)
 	app.Use(sess.loadSession)
+	app.Use(r.guardBody) // before the CSRF check reads a body
 	app.Use(sess.checkCSRF)
 
 	h := &handler{catalog: d.Catalog, pool: d.Pool, search: d.Search, suggestions: newSuggestCache(nil)}
-	r := NewRouter(app)
-	r.producer = producerLookup(d.Pool)
-	r.bodyLimit = d.Config.BodyLimit
 	r.Get("/healthz", Public, h.healthz)
 	r.Get("/readyz", Public, h.readyz)
 	r.Get("/metrics", Public, m.handler())

@@ -334,7 +334,9 @@ func TestServerTimeouts(t *testing.T) {
 	}
 	s := newServer(t)
 	cfg := s.app.Config()
-	if cfg.ReadTimeout != web.ReadTimeout || cfg.WriteTimeout != web.WriteTimeout || cfg.IdleTimeout != web.IdleTimeout || cfg.BodyLimit != 1<<20 || !cfg.EnableTrustedProxyCheck || !cfg.Immutable {
+	if cfg.ReadTimeout != web.ReadTimeout || cfg.WriteTimeout != web.WriteTimeout || cfg.IdleTimeout != web.IdleTimeout || cfg.BodyLimit != 64<<20 || !cfg.StreamRequestBody || !cfg.DisablePreParseMultipartForm || !cfg.EnableTrustedProxyCheck || !cfg.Immutable {
 		t.Errorf("fiber config not hardened: %+v", cfg)
 	}
+	// forms are held to the 1 MiB OCOP_BODY_LIMIT by Router.guardBody
+	// (TestBodyLimits); BodyLimit is the upload limit
 }
