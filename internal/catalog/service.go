@@ -211,11 +211,12 @@ func AppendItemsJSON(buf *bytes.Buffer, items []*ListItem) {
 }
 
 const productQuery = `
-SELECT p.slug, p.name, p.description, p.description_html, p.unit, p.price_vnd, p.price_is_demo, p.stock > 0, p.group_code,
+SELECT p.slug, p.name, p.description, pd.description_html, p.unit, p.price_vnd, p.price_is_demo, p.stock > 0, p.group_code,
        pr.slug, pr.name, pr.producer_type, pr.province_code,
        cm.code, cm.full_name,
        c.star, c.score::float8, c.decision_no, c.decision_date, c.issuing_level, c.issuing_authority, c.valid_from, c.valid_until
 FROM public_product p
+JOIN product pd ON pd.id = p.id -- the view's p.* predates description_html
 JOIN producer pr ON pr.id = p.producer_id
 JOIN certificate c ON c.id = p.certificate_id
 LEFT JOIN commune cm ON cm.code = pr.commune_code
