@@ -162,6 +162,9 @@ func TestBackofficeCreateEditPublish(t *testing.T) {
 		!strings.Contains(page.body, "Sản phẩm chưa có chứng nhận OCOP còn hiệu lực nên được lưu ở trạng thái bản nháp") {
 		t.Errorf("edit page after a refused publish lacks the notice or the reason")
 	}
+	if !strings.Contains(page.body, ">Chè ngon.\nHái tay.</textarea>") {
+		t.Error("plain paragraphs are not edited as plain text")
+	}
 	if !strings.Contains(page.body, base+"/san-pham/"+strconv.FormatInt(id, 10)+"/anh") {
 		t.Error("edit page lacks the photos link")
 	}
@@ -435,5 +438,28 @@ func TestBackofficeStartPage(t *testing.T) {
 	r = c.do("GET", "/quan-ly", nil)
 	if r.status != 200 || !strings.Contains(r.body, "/quan-ly/"+strconv.FormatInt(p.producerA, 10)) || !strings.Contains(r.body, "/quan-ly/"+strconv.FormatInt(p.producerB, 10)) {
 		t.Errorf("two storefronts: %d", r.status)
+	}
+}
+
+func TestBackofficeSuspendedProducer(t *testing.T) {
+	s := newSite(t)
+	p := signInRoles(t, s)
+	a := as(s, p, "producerA")
+	base := "/quan-ly/" + strconv.FormatInt(p.producerA, 10)
+	f := catalogtest.Fixture{T: t, Pool: s.pool}
+	id := f.Product(p.producerA, catalogtest.Product{Name: "Chè đang bán", Group: "I.3.c", Price: 1000, Star: 4})
+	f.Exec(`UPDATE producer SET status = 'suspended', suspended_reason = 'Hồ sơ cần bổ sung', suspended_at = now() WHERE id = $1`, p.producerA)
+	r := a.do("GET", base, nil)
+	if r.status != 200 || !strings.Contains(r.body, "Gian hàng đang bị tạm ngưng") || !strings.Contains(r.body, "Hồ sơ cần bổ sung") {
+		t.Errorf("dashboard of a suspended producer: %d, banner or reason missing", r.status)
+	}
+	// saving its published product keeps it off sale, with the reason
+	r = saveProduct(t, a, base+"/san-pham/"+strconv.FormatInt(id, 10), "name", "Chè đang bán", "status", "published")
+	if !strings.Contains(r.location, "nhap=producer_suspended") || readProduct(t, s, id).status != "draft" {
+		t.Errorf("publish while suspended: %q, status %s", r.location, readProduct(t, s, id).status)
+	}
+	page := a.do("GET", r.location, nil)
+	if !strings.Contains(page.body, "Gian hàng đang bị tạm ngưng nên sản phẩm được lưu ở trạng thái bản nháp") {
+		t.Error("the edit page does not say why")
 	}
 }

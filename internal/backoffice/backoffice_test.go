@@ -309,6 +309,21 @@ func TestDashboardAndList(t *testing.T) {
 	if l.Total != 1 || l.Items[0].Status != "draft" {
 		t.Errorf("status filter: %+v", l)
 	}
+	for i := range backoffice.PerPage {
+		in := validInput()
+		in.Name = "Trà " + string(rune('a'+i))
+		if _, err := e.svc.CreateProduct(ctx, e.member, e.producer, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l, _ = e.svc.Products(ctx, e.producer, backoffice.ListFilter{Page: 2})
+	if l.Total != 3+backoffice.PerPage || len(l.Items) != 3 || l.LastPage != 2 {
+		t.Errorf("page 2: total %d, %d items, last page %d", l.Total, len(l.Items), l.LastPage)
+	}
+	l, _ = e.svc.Products(ctx, e.producer, backoffice.ListFilter{Page: 9})
+	if l.Total != 3+backoffice.PerPage || len(l.Items) != 0 {
+		t.Errorf("past the end: %+v", l)
+	}
 	l, _ = e.svc.Products(ctx, e.producer, backoffice.ListFilter{Q: "%' OR 1=1 --"})
 	if l.Total != 0 {
 		t.Errorf("metacharacters matched %d", l.Total)

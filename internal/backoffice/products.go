@@ -68,8 +68,10 @@ func (p *Product) Version() string { return strconv.FormatInt(p.UpdatedAt.UnixMi
 
 // Input is the edit form filled with the product.
 func (p *Product) Input() ProductInput {
+	// plain paragraphs are shown as the text they came from; only real
+	// formatting shows as HTML
 	desc := p.DescriptionHTML
-	if desc == "" {
+	if h, _ := SanitizeRich(p.Description); desc == "" || h == desc {
 		desc = p.Description
 	}
 	return ProductInput{Name: p.Name, Group: p.Group, Description: desc, Unit: p.Unit,
