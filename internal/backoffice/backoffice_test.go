@@ -233,6 +233,29 @@ func TestPublishRefused(t *testing.T) {
 	if res := publish(expired); res.Status != "draft" || res.Refused != backoffice.RefusedNoCertificate {
 		t.Errorf("expired certificate: %+v", res)
 	}
+	// a product staff suspended keeps its status; other fields save
+	held := create("Chè bị tạm ngưng")
+	e.f.Exec(`UPDATE product SET status = 'suspended' WHERE id = $1`, held)
+	p, _ := e.svc.Product(ctx, e.producer, held)
+	in := p.Input()
+	in.Price = "99000"
+	if res, err := e.svc.UpdateProduct(ctx, e.member, e.producer, held, in); err != nil || res.Status != "suspended" || res.Refused != "" {
+		t.Errorf("suspended product, same status: %+v %v", res, err)
+	}
+	if res := publish(held); res.Status != "suspended" || res.Refused != backoffice.RefusedProductSuspended {
+		t.Errorf("suspended product published: %+v", res)
+	}
+	if p, _ := e.svc.Product(ctx, e.producer, held); p.PriceVND != 99000 || p.Status != "suspended" {
+		t.Errorf("suspended product: %+v", p)
+	}
+	// nobody suspends their own product through the form
+	p, _ = e.svc.Product(ctx, e.producer, expired)
+	in = p.Input()
+	in.Status = "suspended"
+	var fe backoffice.FieldErrors
+	if _, err := e.svc.UpdateProduct(ctx, e.member, e.producer, expired, in); !errors.As(err, &fe) || fe["status"] == "" {
+		t.Errorf("status suspended chosen: %v", err)
+	}
 	ok := create("Chè còn hạn")
 	e.certify(ok, time.Now().AddDate(0, -2, 0))
 	e.f.Exec(`UPDATE producer SET status = 'suspended', suspended_reason = 'Kiểm tra', suspended_at = now() WHERE id = $1`, e.producer)

@@ -99,8 +99,10 @@ func (in ProductInput) validate() (productValues, FieldErrors) {
 	if v.stock, msg = parseStock(in.Stock); msg != "" {
 		fe["stock"] = msg
 	}
-	if _, ok := StatusNames[v.status]; !ok || v.status == StatusSuspended {
-		fe["status"] = "Vui lòng chọn trạng thái: Bản nháp, Đang bán hoặc Ngừng bán."
+	// "suspended" comes back from the form of a product staff suspended;
+	// the services refuse it otherwise
+	if _, ok := StatusNames[v.status]; !ok {
+		fe["status"] = errStatusChoice
 	}
 	if len(fe) > 0 {
 		return v, fe

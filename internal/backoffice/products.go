@@ -123,6 +123,9 @@ func (s *Service) CreateProduct(ctx context.Context, a Actor, producerID int64, 
 	if err != nil {
 		return res, err
 	}
+	if v.status == StatusSuspended {
+		fe = withField(fe, "status", errStatusChoice)
+	}
 	if fe, err = checkProduct(ctx, tx, producerID, 0, v, fe); err != nil || fe != nil {
 		return res, cmpErr(fe, err)
 	}
@@ -187,6 +190,9 @@ func (s *Service) UpdateProduct(ctx context.Context, a Actor, producerID, id int
 	}
 	if verr != nil || version != updated.UnixMicro() {
 		return res, ErrStale
+	}
+	if v.status == StatusSuspended && old.status != StatusSuspended {
+		fe = withField(fe, "status", errStatusChoice)
 	}
 	if fe, err = checkProduct(ctx, tx, producerID, id, v, fe); err != nil || fe != nil {
 		return res, cmpErr(fe, err)
@@ -303,6 +309,19 @@ func checkProduct(ctx context.Context, tx pgx.Tx, producerID, id int64, v produc
 		return nil, nil
 	}
 	return fe, nil
+}
+
+const errStatusChoice = "Vui lòng chọn trạng thái: Bản nháp, Đang bán hoặc Ngừng bán."
+
+// withField adds a message to fe (which may be nil).
+func withField(fe FieldErrors, field, msg string) FieldErrors {
+	if fe == nil {
+		fe = FieldErrors{}
+	}
+	if _, ok := fe[field]; !ok {
+		fe[field] = msg
+	}
+	return fe
 }
 
 func cmpErr(fe FieldErrors, err error) error {
