@@ -76,5 +76,7 @@ var backofficeMessages = map[string]string{
 	"bo.save_profile":        "Lưu thông tin",
 	"bo.profile_saved":       "Đã lưu thông tin gian hàng.",
 	"bo.logo_link":           "Logo và ảnh bìa của gian hàng",
+	"bo.cert_none":           "Sản phẩm chưa có chứng nhận OCOP. Cán bộ Sở Công Thương ghi nhận chứng nhận sau khi sản phẩm được đánh giá.",
+	"bo.cert_not_valid":      "không còn hiệu lực hoặc gian hàng đang tạm ngưng",
 	"bo.zalo":                "Zalo",
 }

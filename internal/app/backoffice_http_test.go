@@ -176,6 +176,9 @@ func TestBackofficeCreateEditPublish(t *testing.T) {
 	catalogtest.Fixture{T: t, Pool: s.pool}.Exec(`INSERT INTO certificate (product_id, star, decision_no, decision_date, issuing_level, issuing_authority, valid_from, valid_until)
 		VALUES ($1::bigint, 4, '12/QĐ-UBND', current_date - 30, 'province', 'UBND tỉnh Thái Nguyên', current_date - 30, (current_date - 30 + interval '36 months' - interval '1 day')::date)`, id)
 	path := base + "/san-pham/" + strconv.FormatInt(id, 10)
+	if page := a.do("GET", path, nil); !strings.Contains(page.body, "12/QĐ-UBND") {
+		t.Error("edit page lacks the certificate")
+	}
 	r = saveProduct(t, a, path, "status", "published", "price", "150,000", "stock", "7")
 	if r.status != 303 || strings.Contains(r.location, "nhap=") {
 		t.Fatalf("publish: %d %q", r.status, r.location)

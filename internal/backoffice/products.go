@@ -61,6 +61,10 @@ type Product struct {
 	// CanPublish: the product has an active, unexpired certificate and
 	// the producer is active.
 	CanPublish bool
+	// the active certificate, if any (Star 0: none)
+	Star       int
+	DecisionNo string
+	ValidUntil time.Time
 }
 
 // Version is the optimistic-concurrency token of the edit form.
@@ -98,10 +102,13 @@ func (s *Service) Product(ctx context.Context, producerID, id int64) (_ *Product
 	p := &Product{}
 	err = s.pool.QueryRow(ctx, `
 		SELECT p.id, p.name, p.slug, p.group_code, p.description_html, p.description, p.unit, p.price_vnd, p.stock, p.status, p.updated_at,
-		       pr.status = 'active' AND EXISTS (SELECT 1 FROM certificate c WHERE c.product_id = p.id AND c.status = 'active' AND c.valid_until >= `+vnToday+`)
+		       coalesce(pr.status = 'active' AND c.valid_until >= `+vnToday+`, false),
+		       coalesce(c.star, 0), coalesce(c.decision_no, ''), coalesce(c.valid_until, '0001-01-01')
 		FROM product p JOIN producer pr ON pr.id = p.producer_id
+		LEFT JOIN certificate c ON c.product_id = p.id AND c.status = 'active'
 		WHERE p.id = $1 AND p.producer_id = $2`, id, producerID).Scan(
-		&p.ID, &p.Name, &p.Slug, &p.Group, &p.DescriptionHTML, &p.Description, &p.Unit, &p.PriceVND, &p.Stock, &p.Status, &p.UpdatedAt, &p.CanPublish)
+		&p.ID, &p.Name, &p.Slug, &p.Group, &p.DescriptionHTML, &p.Description, &p.Unit, &p.PriceVND, &p.Stock, &p.Status, &p.UpdatedAt, &p.CanPublish,
+		&p.Star, &p.DecisionNo, &p.ValidUntil)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrProductNotFound
 	}
