@@ -137,6 +137,7 @@ func New(c *catalog.Service, idx search.Index, baseURL string) (*Handler, error)
 		"tone":    groupTone,
 		"paras":   paragraphs,
 		"options": options,
+		"rich":    backoffice.TrustedHTML,
 	}
 	all := append(append(append(append([]string{}, pageNames...), consolePages...), backofficePages...), photoPages...)
 	for _, page := range all {

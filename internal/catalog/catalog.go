@@ -173,6 +173,10 @@ type Product struct {
 	GroupPath   []CodeRef    `json:"group_path"`
 	Certificate Certificate  `json:"certificate"`
 	Images      []Image      `json:"images"`
+
+	// DescriptionHTML is the sanitised rich-text description, for the
+	// page (the API keeps the plain Description)
+	DescriptionHTML string `json:"-"`
 }
 
 // Producer is a producer's public storefront profile.
@@ -189,6 +193,11 @@ type Producer struct {
 	Email     string   `json:"email,omitempty"`
 	Website   string   `json:"website,omitempty"`
 	CreatedAt string   `json:"member_since"`
+
+	// DisplayName is the storefront's chosen name ("" = Name); Zalo a
+	// contact
+	DisplayName string `json:"display_name,omitempty"`
+	Zalo        string `json:"zalo,omitempty"`
 }
 
 // ProducerTypeNames names each producer type in Vietnamese.

@@ -211,11 +211,12 @@ func AppendItemsJSON(buf *bytes.Buffer, items []*ListItem) {
 }
 
 const productQuery = `
-SELECT p.slug, p.name, p.description, p.unit, p.price_vnd, p.price_is_demo, p.stock > 0, p.group_code,
+SELECT p.slug, p.name, p.description, pd.description_html, p.unit, p.price_vnd, p.price_is_demo, p.stock > 0, p.group_code,
        pr.slug, pr.name, pr.producer_type, pr.province_code,
        cm.code, cm.full_name,
        c.star, c.score::float8, c.decision_no, c.decision_date, c.issuing_level, c.issuing_authority, c.valid_from, c.valid_until
 FROM public_product p
+JOIN product pd ON pd.id = p.id -- the view's p.* predates description_html
 JOIN producer pr ON pr.id = p.producer_id
 JOIN certificate c ON c.id = p.certificate_id
 LEFT JOIN commune cm ON cm.code = pr.commune_code
@@ -234,7 +235,7 @@ func (s *Service) Product(ctx context.Context, slug string) (_ *Product, err err
 	var communeCode, communeName *string
 	var decided, from, until time.Time
 	err = s.pool.QueryRow(ctx, productQuery, slug).Scan(
-		&p.Slug, &p.Name, &p.Description, &p.Unit, &p.PriceVND, &p.PriceIsDemo, &p.InStock, &groupCode,
+		&p.Slug, &p.Name, &p.Description, &p.DescriptionHTML, &p.Unit, &p.PriceVND, &p.PriceIsDemo, &p.InStock, &groupCode,
 		&p.Producer.Slug, &p.Producer.Name, &p.Producer.Type, &provinceCode,
 		&communeCode, &communeName,
 		&p.Certificate.Star, &p.Certificate.Score, &p.Certificate.DecisionNo, &decided,
@@ -265,7 +266,7 @@ func (s *Service) Product(ctx context.Context, slug string) (_ *Product, err err
 const producerQuery = `
 SELECT pr.slug, pr.name, pr.producer_type, pr.story, pr.province_code, pr.street_line, pr.address_as_issued,
        coalesce(pr.phone_e164, ''), coalesce(pr.email, ''), coalesce(pr.website, ''), pr.created_at,
-       cm.code, cm.full_name
+       cm.code, cm.full_name, pr.display_name, pr.zalo
 FROM producer pr
 LEFT JOIN commune cm ON cm.code = pr.commune_code
 WHERE pr.slug = $1 AND pr.status = 'active'`
@@ -282,7 +283,7 @@ func (s *Service) Producer(ctx context.Context, slug string) (_ *Producer, err e
 	var communeCode, communeName *string
 	var created time.Time
 	err = s.pool.QueryRow(ctx, producerQuery, slug).Scan(&p.Slug, &p.Name, &p.Type, &p.Story, &provinceCode,
-		&street, &asIssued, &p.Phone, &p.Email, &p.Website, &created, &communeCode, &communeName)
+		&street, &asIssued, &p.Phone, &p.Email, &p.Website, &created, &communeCode, &communeName, &p.DisplayName, &p.Zalo)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrProducerNotFound
 	}
