@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"strconv"
 	"strings"
@@ -179,17 +180,23 @@ func (r *Router) guardBody(c *fiber.Ctx) error {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
 		return c.Next()
 	}
-	limit := r.bodyLimit
-	if r.isUpload(c.Path()) {
-		if CurrentUser(c) == nil {
-			c.Context().SetConnectionClose()
-			return errSignInNeeded
-		}
+	limit, upload := r.bodyLimit, r.isUpload(c.Path())
+	if upload {
 		limit = r.uploadLimit
 	}
-	if n := c.Request().Header.ContentLength(); limit > 0 && (n > limit || n == -1) {
+	n := c.Request().Header.ContentLength()
+	if limit > 0 && (n > limit || n == -1) {
 		c.Context().SetConnectionClose()
 		return errTooLarge
+	}
+	if upload && CurrentUser(c) == nil {
+		// not parsed, only drained, so the browser gets the answer (the
+		// session may have ended while the form was open) rather than a
+		// reset connection
+		if s := c.Context().RequestBodyStream(); s != nil && n > 0 {
+			_, _ = io.CopyN(io.Discard, s, int64(n))
+		}
+		return r.authorize(SignedIn)(c)
 	}
 	return c.Next()
 }
