@@ -4,6 +4,7 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"strconv"
 	"strings"
 )
 
@@ -58,4 +59,41 @@ func SizeOf(r io.Reader) int64 {
 		}
 	}
 	return -1
+}
+
+// Variant is one stored size of an image, as rows keep it in JSON
+// (product_photo.variants, producer.logo_variants, ...).
+type Variant struct {
+	Key    string `json:"key"`
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
+	Type   string `json:"type"`
+}
+
+// SrcSet is the srcset attribute of variants: "<url> <width>w, ...",
+// smallest first.
+func SrcSet(vs []Variant) string {
+	var b strings.Builder
+	for i, v := range vs {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(URLPrefix)
+		b.WriteString(v.Key)
+		b.WriteByte(' ')
+		b.WriteString(strconv.Itoa(v.Width))
+		b.WriteByte('w')
+	}
+	return b.String()
+}
+
+// Pick returns the smallest variant at least width px wide, or the
+// largest; vs must not be empty and is ordered smallest first.
+func Pick(vs []Variant, width int) Variant {
+	for _, v := range vs {
+		if v.Width >= width {
+			return v
+		}
+	}
+	return vs[len(vs)-1]
 }

@@ -62,12 +62,7 @@ type Actor struct {
 }
 
 // Variant is one stored size of a photo (the JSON of product_photo.variants).
-type Variant struct {
-	Key    string `json:"key"`
-	Width  int    `json:"width"`
-	Height int    `json:"height"`
-	Type   string `json:"type"`
-}
+type Variant = media.Variant
 
 // Photo is one product photo.
 type Photo struct {
