@@ -234,9 +234,10 @@ func TestPhotoUploadServedWithHeadersAndSrcset(t *testing.T) {
 			t.Fatalf("GET /media/%s: %d", k, resp.StatusCode)
 		}
 		for h, want := range map[string]string{
-			"Content-Type":           "image/jpeg",
-			"Cache-Control":          "public, max-age=31536000, immutable",
-			"X-Content-Type-Options": "nosniff",
+			"Content-Type":            "image/jpeg",
+			"Cache-Control":           "public, max-age=31536000, immutable",
+			"X-Content-Type-Options":  "nosniff",
+			"Content-Security-Policy": "default-src 'none'; sandbox",
 		} {
 			if got := resp.Header.Get(h); got != want {
 				t.Errorf("%s: %s = %q, want %q", k, h, got, want)

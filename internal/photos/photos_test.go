@@ -12,6 +12,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/audit"
 	"github.com/ocopvn/ocop/internal/catalog/catalogtest"
 	"github.com/ocopvn/ocop/internal/photos"
@@ -19,6 +20,7 @@ import (
 	"github.com/ocopvn/ocop/internal/postgres/pgtest"
 	"github.com/ocopvn/ocop/media"
 	"github.com/ocopvn/ocop/media/mediatest"
+	"github.com/ocopvn/ocop/media/miniomedia"
 	"github.com/ocopvn/ocop/media/photo"
 )
 
@@ -376,3 +378,19 @@ func TestSweepDeletesOnlyOldOrphans(t *testing.T) {
 }
 
 func bytesReader(s string) *strings.Reader { return strings.NewReader(s) }
+
+func TestStoreDownIsUnavailableAndWritesNoRow(t *testing.T) {
+	f := newFixture(t, nil)
+	dead, err := miniomedia.NewUnchecked(miniomedia.Options{Endpoint: "127.0.0.1:1", AccessKey: "x", SecretKey: "xxxxxxxx", Bucket: "dead", MaxRetries: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := photos.New(f.pool, dead, photo.New(dead, photo.Options{}), nil)
+	_, err = svc.Upload(context.Background(), f.actor, f.producer, f.product, photostest.JPEG(t, 400, 300, 1))
+	if apperr.KindOf(err) != apperr.Unavailable {
+		t.Fatalf("store down: %v, want Unavailable", err)
+	}
+	if n := f.count(`SELECT count(*) FROM product_photo`); n != 0 {
+		t.Fatalf("%d rows written while the store was down", n)
+	}
+}
