@@ -1,6 +1,7 @@
 package storefront
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -8,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
@@ -218,12 +220,23 @@ func userMessage(err error) string {
 	return ""
 }
 
+// UploadTimeout bounds an upload request's work instead of the ordinary
+// request deadline: ten 12-megapixel photos take a few seconds each when
+// other uploads hold the decode slots.
+const UploadTimeout = 2 * time.Minute
+
+// uploadContext is the context of an upload's work.
+func uploadContext(c *fiber.Ctx) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(c.UserContext()), UploadTimeout)
+}
+
 func (h *Handler) uploadPhotos(c *fiber.Ctx) error {
 	producerID, productID, err := scope(c)
 	if err != nil {
 		return err
 	}
-	ctx := c.UserContext()
+	ctx, cancel := uploadContext(c)
+	defer cancel()
 	// the product must be this producer's before the body is read
 	if _, err := h.Photos.Product(ctx, producerID, productID); err != nil {
 		return err
@@ -452,7 +465,9 @@ func (h *Handler) saveShopImage(c *fiber.Ctx, kind string) error {
 	} else {
 		data, err := readUpload(files[0])
 		if err == nil {
-			err = h.Photos.SetProducerImage(c.UserContext(), actor(c), producerID, kind, data)
+			ctx, cancel := uploadContext(c)
+			err = h.Photos.SetProducerImage(ctx, actor(c), producerID, kind, data)
+			cancel()
 		}
 		if err != nil {
 			if msg = userMessage(err); msg == "" {

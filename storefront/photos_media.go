@@ -25,24 +25,26 @@ func (h *Handler) serveMedia(c *fiber.Ctx) error {
 	}
 	sum := sha256.Sum256([]byte(key))
 	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
+	c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	c.Set(fiber.HeaderETag, etag)
+	// an image needs no script, styles or frames of its own (SECURITY.md W-06)
+	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; sandbox")
+	// the key names the bytes: a client holding this ETag has them
+	if c.Get(fiber.HeaderIfNoneMatch) == etag {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
 	rc, err := h.Media.Open(c.UserContext(), key)
 	if err != nil {
+		c.Response().Header.Del(fiber.HeaderCacheControl)
+		c.Response().Header.Del(fiber.HeaderETag)
 		if apperr.KindOf(err) == apperr.Invalid {
 			return errMediaNotFound
 		}
 		return err
 	}
 	c.Set(fiber.HeaderContentType, ctype)
-	c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
-	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
-	c.Set(fiber.HeaderETag, etag)
 	c.Set(fiber.HeaderContentDisposition, "inline")
-	// an image needs no script, styles or frames of its own (SECURITY.md W-06)
-	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; sandbox")
-	if c.Get(fiber.HeaderIfNoneMatch) == etag {
-		rc.Close()
-		return c.SendStatus(fiber.StatusNotModified)
-	}
 	size := media.SizeOf(rc)
 	if c.Method() == fiber.MethodHead {
 		rc.Close()
