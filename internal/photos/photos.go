@@ -7,9 +7,11 @@
 // Objects are stored before the row that refers to them (SECURITY.md
 // D-06); when the row is not written, the objects of that upload are
 // deleted again unless a committed row refers to the same keys (the same
-// photo uploaded before). Uploads to one product or producer run one at a
-// time in this process, so that check cannot race with another upload of
-// the same photo; the periodic sweep catches anything left by a crash.
+// photo uploaded before). Uploads and deletions of one product's photos
+// (or one producer's images) run one at a time in this process, so that
+// check cannot race with another upload or a deletion of the same photo;
+// the periodic sweep catches anything left by a crash. (Several app
+// processes would need the lock in the database instead.)
 package photos
 
 import (
@@ -340,6 +342,9 @@ func renumber(ctx context.Context, tx pgx.Tx, ids []int64) error {
 // another row are kept). Errors: ErrPhotoNotFound.
 func (s *Service) Delete(ctx context.Context, a Actor, producerID, productID, photoID int64) (err error) {
 	defer apperr.Wrap(&err, "photos.Delete(%d, %d, %d)", producerID, productID, photoID)
+	// an upload of the same photo in flight must not see its objects go
+	unlock := s.lock("product:" + strconv.FormatInt(productID, 10))
+	defer unlock()
 	var vs []Variant
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		ids, err := s.lockPhotos(ctx, tx, producerID, productID)
@@ -378,6 +383,8 @@ func (s *Service) Delete(ctx context.Context, a Actor, producerID, productID, ph
 // ErrProductNotFound, ErrCertified.
 func (s *Service) DeleteProduct(ctx context.Context, a Actor, producerID, productID int64) (err error) {
 	defer apperr.Wrap(&err, "photos.DeleteProduct(%d, %d)", producerID, productID)
+	unlock := s.lock("product:" + strconv.FormatInt(productID, 10))
+	defer unlock()
 	var keys []string
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var name string

@@ -101,6 +101,8 @@ func (s *Service) RemoveProducerImage(ctx context.Context, a Actor, producerID i
 	if !ok {
 		return ErrKind
 	}
+	unlock := s.lock("producer:" + strconv.FormatInt(producerID, 10))
+	defer unlock()
 	var old []Variant
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `SELECT `+varCol+` FROM producer WHERE id = $1 FOR UPDATE`, producerID).Scan(&old)
