@@ -55,6 +55,8 @@ var photoMessages = map[string]string{
 	"photos.product_delete_help": "Chỉ xoá được sản phẩm chưa từng được chứng nhận OCOP. Sản phẩm và toàn bộ ảnh sẽ bị xoá hẳn.",
 	"photos.product_deleted":     "Đã xoá sản phẩm.",
 	"photos.shop_title":          "Logo và ảnh bìa cửa hàng",
+	"photos.shop_intro":          "Logo và ảnh bìa hiện trên trang cửa hàng của bạn. Nhận ảnh JPEG, PNG hoặc WebP, tối đa 15 MB.",
+	"photos.back_office":         "Về trang quản lý",
 	"photos.logo":                "Logo",
 	"photos.banner":              "Ảnh bìa",
 	"photos.logo_hint":           "Nên dùng ảnh vuông.",
