@@ -59,8 +59,8 @@ func routeProducerID(c *fiber.Ctx) int64 {
 }
 
 // actor is the request's user as the audit log records them.
-func actor(c *fiber.Ctx) backoffice.Actor {
-	return backoffice.Actor{UserID: web.CurrentUser(c).User.ID, ActingAs: web.Acting(c)}
+func actor(c *fiber.Ctx) audit.Actor {
+	return audit.Actor{UserID: web.CurrentUser(c).User.ID, ActingAs: web.Acting(c)}
 }
 
 func (h *Handler) backofficeBase(c *fiber.Ctx, title string) BasePage {

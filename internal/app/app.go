@@ -169,6 +169,13 @@ func (a *App) background(ctx context.Context) (wait func()) {
 		defer wg.Done()
 		searchsync.RunExpiry(ctx, a.Pool, a.Log, time.Minute, nil)
 	}()
+	// the orphan sweeper: a minute after start, then hourly, deletes
+	// photo, logo and banner objects no row refers to (never private/)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		a.runSweeper(ctx, time.Minute, time.Hour)
+	}()
 	if a.meili != nil {
 		wg.Add(1)
 		go func() {
@@ -188,6 +195,31 @@ func (a *App) background(ctx context.Context) (wait func()) {
 		}()
 	}
 	return wg.Wait
+}
+
+// SweepMinAge is the youngest unreferenced object the sweeper deletes:
+// an upload stores its objects before its row commits (SECURITY.md D-06).
+const SweepMinAge = 24 * time.Hour
+
+// runSweeper runs the photos' orphan sweep after first, then every
+// interval, until ctx is done.
+func (a *App) runSweeper(ctx context.Context, first, interval time.Duration) {
+	t := time.NewTimer(first)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		deleted, err := a.Photos.Sweep(ctx, SweepMinAge)
+		if err != nil && ctx.Err() == nil {
+			a.Log.Warn("media sweep", "err", err, "deleted", len(deleted))
+		} else if len(deleted) > 0 {
+			a.Log.Info("media sweep", "deleted", len(deleted))
+		}
+		t.Reset(interval)
+	}
 }
 
 // Serve answers requests on ln, and runs the search sync worker and the

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"log/slog"
+	"strings"
 
 	"github.com/ocopvn/ocop/internal/config"
 	"github.com/ocopvn/ocop/media"
@@ -17,7 +18,7 @@ import (
 func OpenMedia(ctx context.Context, cfg config.Config, log *slog.Logger) (media.Store, error) {
 	if cfg.S3Endpoint == "" {
 		log.Info("media: using local disk", "dir", cfg.MediaDir)
-		return diskmedia.New(cfg.MediaDir, "/media")
+		return diskmedia.New(cfg.MediaDir, strings.TrimSuffix(media.URLPrefix, "/"))
 	}
 	log.Info("media: using MinIO/S3", "endpoint", cfg.S3Endpoint, "bucket", cfg.S3Bucket, "ssl", cfg.S3UseSSL)
 	return miniomedia.New(ctx, miniomedia.Options{
@@ -27,5 +28,8 @@ func OpenMedia(ctx context.Context, cfg config.Config, log *slog.Logger) (media.
 		Bucket:    cfg.S3Bucket,
 		Region:    cfg.S3Region,
 		UseSSL:    cfg.S3UseSSL,
+		// the app serves every object (internal/app /media/*): the bucket
+		// stays private and the pages' CSP stays 'self'
+		PublicURL: strings.TrimSuffix(media.URLPrefix, "/"),
 	})
 }

@@ -23,6 +23,13 @@ const (
 	AsSystem = "system" // a job
 )
 
+// Actor is who makes a change and how they act (As*); the feature
+// services take it from the web layer (web.Acting).
+type Actor struct {
+	UserID   int64
+	ActingAs string
+}
+
 // Entry is one change.
 type Entry struct {
 	ActorID    int64  // 0 for the system

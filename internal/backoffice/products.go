@@ -17,10 +17,7 @@ import (
 
 // Actor is who makes a change and how they act on the producer
 // (audit.AsMember, AsStaff, AsAdmin).
-type Actor struct {
-	UserID   int64
-	ActingAs string
-}
+type Actor = audit.Actor
 
 // Errors callers branch on.
 var (

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ocopvn/ocop/internal/apperr"
+	"github.com/ocopvn/ocop/media"
 )
 
 // Vietnam is the time zone in which certificate validity dates are read.
@@ -64,18 +65,20 @@ type CodeRef struct {
 
 // ListItem is a product as lists show it.
 type ListItem struct {
-	ID          int64     `json:"-"`
-	Slug        string    `json:"slug"`
-	Name        string    `json:"name"`
-	Producer    Ref       `json:"producer"`
-	Province    CodeRef   `json:"province"`
-	Group       CodeRef   `json:"group"`
-	Star        int       `json:"star"`
-	PriceVND    int64     `json:"price_vnd"`
-	PriceIsDemo bool      `json:"price_is_demo"`
-	Unit        string    `json:"unit"`
-	InStock     bool      `json:"in_stock"`
-	ImageURL    *string   `json:"image_url"`
+	ID          int64   `json:"-"`
+	Slug        string  `json:"slug"`
+	Name        string  `json:"name"`
+	Producer    Ref     `json:"producer"`
+	Province    CodeRef `json:"province"`
+	Group       CodeRef `json:"group"`
+	Star        int     `json:"star"`
+	PriceVND    int64   `json:"price_vnd"`
+	PriceIsDemo bool    `json:"price_is_demo"`
+	Unit        string  `json:"unit"`
+	InStock     bool    `json:"in_stock"`
+	ImageURL    *string `json:"image_url"`
+	// Photo is the first photo (nil without photos), for cards.
+	Photo       *Image    `json:"-"`
 	CertifiedOn string    `json:"certified_on"` // yyyy-mm-dd
 	CreatedAt   time.Time `json:"-"`
 
@@ -143,10 +146,25 @@ type Certificate struct {
 	ValidUntil       string   `json:"valid_until"`
 }
 
-// Image is a product photo.
+// Image is a product photo or a producer's logo or banner: URL is the
+// variant about 800 px wide, SrcSet every variant, Width and Height those
+// of URL's variant (for the img element's aspect ratio).
 type Image struct {
-	URL string `json:"url"`
-	Alt string `json:"alt"`
+	URL    string `json:"url"`
+	Alt    string `json:"alt"`
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
+	SrcSet string `json:"-"`
+}
+
+// NewImage is the image of variants (smallest first; not empty), with alt
+// text, or fallback when alt is empty.
+func NewImage(vs []media.Variant, alt, fallback string) Image {
+	if alt == "" {
+		alt = fallback
+	}
+	v := media.Pick(vs, 800)
+	return Image{URL: media.URLPrefix + v.Key, Alt: alt, Width: v.Width, Height: v.Height, SrcSet: media.SrcSet(vs)}
 }
 
 // ProducerCard is the producer as a product page shows it.
@@ -193,6 +211,8 @@ type Producer struct {
 	Email     string   `json:"email,omitempty"`
 	Website   string   `json:"website,omitempty"`
 	CreatedAt string   `json:"member_since"`
+	Logo      *Image   `json:"logo"`
+	Banner    *Image   `json:"banner"`
 
 	// DisplayName is the storefront's chosen name ("" = Name); Zalo a
 	// contact

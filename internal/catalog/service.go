@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/ocopvn/ocop/internal/apperr"
+	"github.com/ocopvn/ocop/media"
 )
 
 // Service answers catalog reads. It is safe for concurrent use.
@@ -260,13 +261,30 @@ func (s *Service) Product(ctx context.Context, slug string) (_ *Product, err err
 	for _, g := range ref.Path(groupCode) {
 		p.GroupPath = append(p.GroupPath, CodeRef{Code: g.Code, Name: g.Name})
 	}
+	rows, err := s.pool.Query(ctx, `
+		SELECT ph.alt, ph.variants FROM product_photo ph JOIN product pd ON pd.id = ph.product_id
+		WHERE pd.slug = $1 ORDER BY ph.position`, slug)
+	if err != nil {
+		return nil, err
+	}
+	var alt string
+	var vs []media.Variant
+	_, err = pgx.ForEachRow(rows, []any{&alt, &vs}, func() error {
+		if len(vs) > 0 {
+			p.Images = append(p.Images, NewImage(vs, alt, p.Name))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 
 const producerQuery = `
 SELECT pr.slug, pr.name, pr.producer_type, pr.story, pr.province_code, pr.street_line, pr.address_as_issued,
        coalesce(pr.phone_e164, ''), coalesce(pr.email, ''), coalesce(pr.website, ''), pr.created_at,
-       cm.code, cm.full_name, pr.display_name, pr.zalo
+       cm.code, cm.full_name, pr.display_name, pr.zalo, pr.logo_variants, pr.banner_variants
 FROM producer pr
 LEFT JOIN commune cm ON cm.code = pr.commune_code
 WHERE pr.slug = $1 AND pr.status = 'active'`
@@ -282,8 +300,9 @@ func (s *Service) Producer(ctx context.Context, slug string) (_ *Producer, err e
 	var provinceCode, street, asIssued string
 	var communeCode, communeName *string
 	var created time.Time
+	var logo, banner []media.Variant
 	err = s.pool.QueryRow(ctx, producerQuery, slug).Scan(&p.Slug, &p.Name, &p.Type, &p.Story, &provinceCode,
-		&street, &asIssued, &p.Phone, &p.Email, &p.Website, &created, &communeCode, &communeName, &p.DisplayName, &p.Zalo)
+		&street, &asIssued, &p.Phone, &p.Email, &p.Website, &created, &communeCode, &communeName, &p.DisplayName, &p.Zalo, &logo, &banner)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrProducerNotFound
 	}
@@ -292,6 +311,14 @@ func (s *Service) Producer(ctx context.Context, slug string) (_ *Producer, err e
 	}
 	p.TypeName = ProducerTypeNames[p.Type]
 	p.CreatedAt = created.In(Vietnam).Format(time.DateOnly)
+	if len(logo) > 0 {
+		img := NewImage(logo, "Logo "+p.Name, "")
+		p.Logo = &img
+	}
+	if len(banner) > 0 {
+		img := NewImage(banner, "Ảnh bìa "+p.Name, "")
+		p.Banner = &img
+	}
 	pv, _ := ref.Province(provinceCode)
 	if pv != nil {
 		p.Province = CodeRef{Code: pv.Code, Name: pv.Name}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/ocopvn/ocop/internal/postgres"
 	"github.com/ocopvn/ocop/internal/vntext"
+	"github.com/ocopvn/ocop/media"
 )
 
 // Reference is the reference data lists need: provinces and the group tree.
@@ -159,9 +160,12 @@ func (s *snapshot) cachedList(f Filter) Page {
 const snapshotQuery = `
 SELECT p.id, p.slug, p.name, p.price_vnd, p.price_is_demo, p.unit, p.stock > 0,
        p.group_code, p.star, p.certified_on, p.created_at,
-       pr.slug, pr.name, pr.province_code
+       pr.slug, pr.name, pr.province_code, ph.alt, ph.variants
 FROM public_product p
-JOIN producer pr ON pr.id = p.producer_id`
+JOIN producer pr ON pr.id = p.producer_id
+LEFT JOIN LATERAL (
+  SELECT alt, variants FROM product_photo WHERE product_id = p.id ORDER BY position LIMIT 1
+) ph ON true`
 
 func buildSnapshot(ctx context.Context, q postgres.Querier, version int64, day string) (*snapshot, error) {
 	ref, err := loadReference(ctx, q)
@@ -178,9 +182,16 @@ func buildSnapshot(ctx context.Context, q postgres.Querier, version int64, day s
 		it := &ListItem{}
 		var groupCode, provinceCode string
 		var certified time.Time
+		var alt *string
+		var photo []media.Variant
 		if err := rows.Scan(&it.ID, &it.Slug, &it.Name, &it.PriceVND, &it.PriceIsDemo, &it.Unit, &it.InStock,
-			&groupCode, &it.Star, &certified, &it.CreatedAt, &it.Producer.Slug, &it.Producer.Name, &provinceCode); err != nil {
+			&groupCode, &it.Star, &certified, &it.CreatedAt, &it.Producer.Slug, &it.Producer.Name, &provinceCode,
+			&alt, &photo); err != nil {
 			return nil, err
+		}
+		if len(photo) > 0 {
+			img := NewImage(photo, deref(alt), it.Name)
+			it.Photo, it.ImageURL = &img, &img.URL
 		}
 		it.producerSlug = it.Producer.Slug
 		it.CertifiedOn = certified.Format(time.DateOnly)
@@ -229,6 +240,13 @@ func buildSnapshot(ctx context.Context, q postgres.Querier, version int64, day s
 		return newer(a, b)
 	})
 	return s, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 // newer orders the most recently certified first (the date string is

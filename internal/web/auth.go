@@ -165,6 +165,10 @@ func (r *Router) add(method, path string, a Access, h []fiber.Handler) {
 	}
 	r.mu.Unlock()
 	r.app.Add(method, path, append([]fiber.Handler{r.authorize(a)}, h...)...)
+	if method == fiber.MethodGet {
+		// app.Add, unlike app.Get, does not add HEAD
+		r.app.Add(fiber.MethodHead, path, append([]fiber.Handler{r.authorize(a)}, h...)...)
+	}
 }
 
 var errTooLarge = apperr.E(apperr.TooLarge, "Dữ liệu gửi lên quá lớn.", "request body too large")

@@ -165,12 +165,22 @@ func (s *Store) Open(ctx context.Context, key string) (_ io.ReadCloser, err erro
 	}
 	// GetObject is lazy: Stat makes the request, so a missing object or a
 	// dead server is reported here rather than on the first Read.
-	if _, err := obj.Stat(); err != nil {
+	info, err := obj.Stat()
+	if err != nil {
 		obj.Close()
 		return nil, s.mapErr(err, key)
 	}
-	return obj, nil
+	return &object{Object: obj, size: info.Size}, nil
 }
+
+// object is an opened object that knows its size (media.Sized).
+type object struct {
+	*minio.Object
+	size int64
+}
+
+// Size implements media.Sized.
+func (o *object) Size() int64 { return o.size }
 
 // Delete implements media.Store.
 func (s *Store) Delete(ctx context.Context, key string) (err error) {

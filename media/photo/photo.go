@@ -43,6 +43,7 @@ import (
 	"image/png"
 	"io"
 	"strconv"
+	"strings"
 	"sync/atomic"
 
 	"github.com/disintegration/imaging"
@@ -135,9 +136,18 @@ func (p *Processor) Process(ctx context.Context, productID int64, r io.Reader) (
 // ProcessBytes is Process on an upload already in memory (Fiber buffers
 // request bodies), without a second copy. data is not modified or kept.
 func (p *Processor) ProcessBytes(ctx context.Context, productID int64, data []byte) (_ []Variant, err error) {
-	defer apperr.Wrap(&err, "photo.Process(product %d)", productID)
 	if productID <= 0 {
-		return nil, fmt.Errorf("bad product id %d", productID)
+		return nil, fmt.Errorf("photo.Process: bad product id %d", productID)
+	}
+	return p.ProcessUnder(ctx, "products/"+strconv.FormatInt(productID, 10)+"/", data)
+}
+
+// ProcessUnder is ProcessBytes storing the variants under prefix (which
+// must end in "/"), e.g. "producers/7/logo/" for a producer's logo.
+func (p *Processor) ProcessUnder(ctx context.Context, prefix string, data []byte) (_ []Variant, err error) {
+	defer apperr.Wrap(&err, "photo.Process(%s)", prefix)
+	if !strings.HasSuffix(prefix, "/") || !media.ValidPrefix(prefix) {
+		return nil, fmt.Errorf("bad key prefix %q", prefix)
 	}
 	img, err := p.decode(ctx, data)
 	if err != nil {
@@ -148,7 +158,6 @@ func (p *Processor) ProcessBytes(ctx context.Context, productID int64, data []by
 	if err != nil {
 		return nil, err
 	}
-	prefix := "products/" + strconv.FormatInt(productID, 10) + "/"
 	var stored []string
 	for i := range variants {
 		sum := sha256.Sum256(blobs[i])

@@ -1,0 +1,130 @@
+package photos
+
+import (
+	"context"
+	"errors"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ocopvn/ocop/internal/apperr"
+	"github.com/ocopvn/ocop/internal/audit"
+)
+
+// Kinds of producer image.
+const (
+	Logo   = "logo"
+	Banner = "banner"
+)
+
+// ProducerImages are a producer's logo and banner variants (empty when
+// none).
+type ProducerImages struct {
+	Logo   []Variant
+	Banner []Variant
+}
+
+var errProducerNotFound = apperr.E(apperr.NotFound, "Không tìm thấy cửa hàng.", "producer not found")
+
+// ProducerImages returns the producer's logo and banner.
+func (s *Service) ProducerImages(ctx context.Context, producerID int64) (_ *ProducerImages, err error) {
+	defer apperr.Wrap(&err, "photos.ProducerImages(%d)", producerID)
+	im := &ProducerImages{}
+	err = s.pool.QueryRow(ctx, `SELECT logo_variants, banner_variants FROM producer WHERE id = $1`, producerID).Scan(&im.Logo, &im.Banner)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, errProducerNotFound
+	}
+	return im, err
+}
+
+// columns returns the key and variants columns of kind (a constant, never
+// user text, so it may be put into SQL).
+func columns(kind string) (key, variants string, ok bool) {
+	switch kind {
+	case Logo:
+		return "logo_key", "logo_variants", true
+	case Banner:
+		return "banner_key", "banner_variants", true
+	}
+	return "", "", false
+}
+
+// SetProducerImage stores data as the producer's logo or banner (kind)
+// under producers/<id>/<kind>/ and, after the commit, deletes the old
+// image's objects. Errors: ErrKind, the pipeline's refusals, Unavailable.
+func (s *Service) SetProducerImage(ctx context.Context, a Actor, producerID int64, kind string, data []byte) (err error) {
+	defer apperr.Wrap(&err, "photos.SetProducerImage(%d, %s)", producerID, kind)
+	keyCol, varCol, ok := columns(kind)
+	if !ok {
+		return ErrKind
+	}
+	if _, err := s.ProducerImages(ctx, producerID); err != nil {
+		return err
+	}
+	unlock := s.lock("producer:" + strconv.FormatInt(producerID, 10))
+	defer unlock()
+	pvs, err := s.proc.ProcessUnder(ctx, "producers/"+strconv.FormatInt(producerID, 10)+"/"+kind+"/", data)
+	if err != nil {
+		return err
+	}
+	vs := toVariants(pvs)
+	var old []Variant
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `SELECT `+varCol+` FROM producer WHERE id = $1 FOR UPDATE`, producerID).Scan(&old)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return errProducerNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE producer SET `+keyCol+` = $2, `+varCol+` = $3 WHERE id = $1`,
+			producerID, vs[len(vs)-1].Key, vs); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: a.UserID, ActingAs: a.ActingAs, ProducerID: producerID,
+			Entity: "producer", EntityID: producerID, Action: "set_" + kind,
+			Detail: map[string]any{"keys": keysOf(vs), "old_keys": keysOf(old)}})
+	})
+	if err != nil {
+		s.deleteUnreferenced(context.WithoutCancel(ctx), keysOf(vs))
+		return err
+	}
+	s.deleteUnreferenced(context.WithoutCancel(ctx), keysOf(old))
+	return nil
+}
+
+// RemoveProducerImage removes the producer's logo or banner and then its
+// objects. Removing an absent image is not an error.
+func (s *Service) RemoveProducerImage(ctx context.Context, a Actor, producerID int64, kind string) (err error) {
+	defer apperr.Wrap(&err, "photos.RemoveProducerImage(%d, %s)", producerID, kind)
+	keyCol, varCol, ok := columns(kind)
+	if !ok {
+		return ErrKind
+	}
+	unlock := s.lock("producer:" + strconv.FormatInt(producerID, 10))
+	defer unlock()
+	var old []Variant
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `SELECT `+varCol+` FROM producer WHERE id = $1 FOR UPDATE`, producerID).Scan(&old)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return errProducerNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if len(old) == 0 {
+			return nil
+		}
+		if _, err := tx.Exec(ctx, `UPDATE producer SET `+keyCol+` = NULL, `+varCol+` = '[]' WHERE id = $1`, producerID); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: a.UserID, ActingAs: a.ActingAs, ProducerID: producerID,
+			Entity: "producer", EntityID: producerID, Action: "remove_" + kind,
+			Detail: map[string]any{"old_keys": keysOf(old)}})
+	})
+	if err != nil {
+		return err
+	}
+	s.deleteUnreferenced(context.WithoutCancel(ctx), keysOf(old))
+	return nil
+}
