@@ -398,7 +398,7 @@ func (s *Service) Submit(ctx context.Context, userID int64, f ApplicationForm, u
 
 const applicationCols = `a.id, a.user_id, u.display_name, coalesce(u.email, ''), coalesce(u.phone, ''), a.legal_name, a.producer_type,
 	coalesce(a.tax_code, ''), a.registration_no, a.representative, a.province_code, coalesce(a.commune_code, ''), a.street_line,
-	a.phone_e164, a.zalo, coalesce(c.name, ''), pr.name, a.status, a.review_note, coalesce(r.display_name, ''), a.reviewed_at,
+	a.phone_e164, a.zalo, coalesce(c.full_name, ''), pr.name, a.status, a.review_note, coalesce(r.display_name, ''), a.reviewed_at,
 	coalesce(a.producer_id, 0), a.created_at, a.updated_at`
 
 const applicationFrom = `FROM producer_application a
