@@ -242,15 +242,16 @@ func (s *Service) Reject(ctx context.Context, actor Actor, id int64, note string
 func (s *Service) decide(ctx context.Context, actor Actor, id int64, note, status, action string) (err error) {
 	defer apperr.Wrap(&err, "producer.decide(%d, %s)", id, status)
 	note = vntext.CleanText(note)
-	switch {
-	case note == "":
-		return FieldErrors{"note": "Vui lòng ghi rõ lý do hoặc những gì cần bổ sung, để người nộp hồ sơ biết phải làm gì."}
-	case utf8.RuneCountInString(note) > 4000:
-		return FieldErrors{"note": "Ghi chú dài quá 4000 ký tự."}
-	}
 	return postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		// access first: another province's application does not exist
 		if _, err := lockApplication(ctx, tx, actor, id); err != nil {
 			return err
+		}
+		switch {
+		case note == "":
+			return FieldErrors{"note": "Vui lòng ghi rõ lý do hoặc những gì cần bổ sung, để người nộp hồ sơ biết phải làm gì."}
+		case utf8.RuneCountInString(note) > 4000:
+			return FieldErrors{"note": "Ghi chú dài quá 4000 ký tự."}
 		}
 		if _, err := tx.Exec(ctx, `UPDATE producer_application SET status = $2, review_note = $3, reviewed_by = $4,
 			reviewed_at = $5, updated_at = $5 WHERE id = $1`, id, status, note, actor.UserID, s.now()); err != nil {
