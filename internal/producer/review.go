@@ -172,11 +172,15 @@ func (s *Service) Approve(ctx context.Context, actor Actor, id int64) (producerI
 			commune = &a.Commune
 		}
 		err = tx.QueryRow(ctx, `INSERT INTO producer (name, name_fold, producer_type, tax_code, province_code, commune_code, street_line,
-			slug, phone_e164, registration_no, representative, zalo, display_name, status)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $1, 'active') RETURNING id`,
+			slug, phone_e164, registration_no, representative, zalo, status)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'active') RETURNING id`,
 			name, fold, a.ProducerType, tax, a.Province, commune, a.StreetLine, slug, a.PhoneE164, a.RegistrationNo, a.Representative, a.Zalo).Scan(&producerID)
 		if postgres.IsUniqueViolation(err, "producer_province_name_key") {
 			return ErrDuplicateName
+		}
+		if postgres.IsUniqueViolation(err, "producer_slug_key") {
+			// another approval took the slug meanwhile
+			return apperr.E(apperr.Conflict, "Hệ thống đang bận, hồ sơ chưa được duyệt. Vui lòng bấm duyệt lại.", "slug taken concurrently")
 		}
 		if err != nil {
 			return err
