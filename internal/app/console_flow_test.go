@@ -158,7 +158,7 @@ func TestApplyApproveMakesOwner(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := producerRow{"Hợp tác xã Chè Phú Đô", "hop tac xa che phu do", "htx", "4601234567", "19", "05800", "Xóm Tân Phú",
-		"hop-tac-xa-che-phu-do-2", "+84912345678", "17G8000123", "Nguyễn Thị Lan", "0912345678", "active"}
+		"hop-tac-xa-che-phu-do-2", "+84912345678", "17G8000123", "Nguyễn Thị Lan", "+84912345678", "active"}
 	if diff := cmp.Diff(want, p); diff != "" {
 		t.Errorf("producer (-want +got):\n%s", diff)
 	}

@@ -91,9 +91,9 @@ var (
 	provRE    = regexp.MustCompile(`^[0-9]{2}$`)
 )
 
-// NormalizePhone returns a Vietnamese phone number (mobile or landline,
-// written 0912 345 678, +84 912.345.678, (0219) 3 862 555, 84…) in
-// E.164, or ok false.
+// NormalizePhone returns a Vietnamese phone number (a mobile, 0 and 9
+// digits, or a landline, 0 and 10 digits starting 2; written 0912 345 678,
+// +84 912.345.678, (0219) 3 862 555, 84…) in E.164, or ok false.
 func NormalizePhone(s string) (string, bool) {
 	var d strings.Builder
 	for i, r := range strings.TrimSpace(s) {
@@ -115,7 +115,12 @@ func NormalizePhone(s string) (string, bool) {
 	default:
 		return "", false
 	}
-	if n[0] == '0' {
+	// mobile: 9 digits after the 0, starting 3, 5, 7, 8 or 9; landline:
+	// 10 digits starting 2 (area code 02x or 02xx)
+	switch {
+	case len(n) == 9 && strings.ContainsRune("35789", rune(n[0])):
+	case len(n) == 10 && n[0] == '2':
+	default:
 		return "", false
 	}
 	return "+84" + n, true
@@ -148,6 +153,9 @@ func (s *Service) checkForm(ctx context.Context, q postgres.Querier, f *Applicat
 	f.Representative = text(fe, "representative", f.Representative, true, 200, "tên người đại diện")
 	f.StreetLine = text(fe, "street_line", f.StreetLine, false, 300, "địa chỉ (thôn, số nhà)")
 	f.Zalo = text(fe, "zalo", f.Zalo, false, 50, "số Zalo")
+	if z, ok := NormalizePhone(f.Zalo); ok {
+		f.Zalo = z // Zalo goes with a mobile number
+	}
 	f.ProducerType = strings.TrimSpace(f.ProducerType)
 	if !valid(Types, f.ProducerType) {
 		fe["producer_type"] = "Vui lòng chọn loại hình chủ thể."
