@@ -281,17 +281,32 @@ func (h *Handler) applicationDocument(c *fiber.Ctx) error {
 
 type applicationsPage struct {
 	BasePage
-	Queue    *producer.Queue
-	Status   string
-	Statuses []string
+	Queue      *producer.Queue
+	Status     string
+	Statuses   []string
+	Page, Last int
+	PrevURL    string
+	NextURL    string
 }
+
+const applicationsPerPage = 50
 
 func (h *Handler) listApplications(c *fiber.Ctx) error {
 	p := applicationsPage{BasePage: h.consoleBase(c, T("console.applications")), Status: c.Query("trang-thai"), Statuses: producer.Statuses}
+	p.Page, _ = strconv.Atoi(c.Query("trang"))
+	p.Page = min(max(p.Page, 1), 10000)
 	var err error
-	p.Queue, err = h.Producers.Applications(c.UserContext(), actor(c), producer.QueueFilter{Status: p.Status})
+	p.Queue, err = h.Producers.Applications(c.UserContext(), actor(c),
+		producer.QueueFilter{Status: p.Status, Limit: applicationsPerPage, Offset: (p.Page - 1) * applicationsPerPage})
 	if err != nil {
 		return err
+	}
+	p.Last = max(1, (p.Queue.Total+applicationsPerPage-1)/applicationsPerPage)
+	if p.Page > 1 {
+		p.PrevURL = withQuery("/quan-tri/ho-so", url.Values{"trang-thai": {p.Status}, "trang": {strconv.Itoa(p.Page - 1)}})
+	}
+	if p.Page < p.Last {
+		p.NextURL = withQuery("/quan-tri/ho-so", url.Values{"trang-thai": {p.Status}, "trang": {strconv.Itoa(p.Page + 1)}})
 	}
 	return h.render(c, "console_applications", p)
 }

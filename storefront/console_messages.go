@@ -26,6 +26,7 @@ var consoleMessages = map[string]string{
 	"apply.representative":  "Người đại diện",
 	"apply.province":        "Tỉnh, thành phố",
 	"apply.pick_province":   "Chọn tỉnh để hiện danh sách xã",
+	"apply.pick_label":      "Bước 1 (không bắt buộc): chọn tỉnh để hiện danh sách xã, phường",
 	"apply.commune":         "Xã, phường",
 	"apply.commune_hint":    "Gõ tên xã hoặc chọn trong danh sách.",
 	"apply.commune_first":   "Chọn tỉnh trước, bấm “Chọn tỉnh để hiện danh sách xã”, hoặc gõ mã xã (5 chữ số).",
