@@ -46,9 +46,9 @@ func (h *Handler) consoleRoutes(r *web.Router) {
 	r.Post("/quan-tri/can-bo", web.Admin, h.saveStaffRole)
 }
 
-// actor is the request's user as the producer service sees them; acting
+// consoleActor is the request's user as the producer service sees them; acting
 // is web.Acting(c) on producer routes, else derived from the roles.
-func actor(c *fiber.Ctx) producer.Actor {
+func consoleActor(c *fiber.Ctx) producer.Actor {
 	me := web.CurrentUser(c)
 	return producer.Actor{UserID: me.User.ID, Admin: me.IsAdmin(), Provinces: me.Provinces, ActingAs: web.Acting(c)}
 }
@@ -91,7 +91,7 @@ func (h *Handler) showConsole(c *fiber.Ctx) error {
 			p.Provinces = append(p.Provinces, code)
 		}
 	}
-	if p.Counts, err = h.Producers.ConsoleCounts(c.UserContext(), actor(c)); err != nil {
+	if p.Counts, err = h.Producers.ConsoleCounts(c.UserContext(), consoleActor(c)); err != nil {
 		return err
 	}
 	return h.render(c, "console", p)
@@ -270,7 +270,7 @@ func (h *Handler) applicationDocument(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, err := h.Producers.ApplicationDocument(c.UserContext(), actor(c), appID, id)
+	d, err := h.Producers.ApplicationDocument(c.UserContext(), consoleActor(c), appID, id)
 	if err != nil {
 		return err
 	}
@@ -296,7 +296,7 @@ func (h *Handler) listApplications(c *fiber.Ctx) error {
 	p.Page, _ = strconv.Atoi(c.Query("trang"))
 	p.Page = min(max(p.Page, 1), 10000)
 	var err error
-	p.Queue, err = h.Producers.Applications(c.UserContext(), actor(c),
+	p.Queue, err = h.Producers.Applications(c.UserContext(), consoleActor(c),
 		producer.QueueFilter{Status: p.Status, Limit: applicationsPerPage, Offset: (p.Page - 1) * applicationsPerPage})
 	if err != nil {
 		return err
@@ -328,7 +328,7 @@ func (h *Handler) applicationPage(c *fiber.Ctx) (applicationPage, error) {
 	if err != nil {
 		return p, err
 	}
-	a, hist, err := h.Producers.Application(c.UserContext(), actor(c), id)
+	a, hist, err := h.Producers.Application(c.UserContext(), consoleActor(c), id)
 	if err != nil {
 		return p, err
 	}
@@ -381,7 +381,7 @@ func (h *Handler) approveApplication(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	_, err = h.Producers.Approve(c.UserContext(), actor(c), id)
+	_, err = h.Producers.Approve(c.UserContext(), consoleActor(c), id)
 	return h.decided(c, err, "approved", "approve")
 }
 
@@ -390,7 +390,7 @@ func (h *Handler) requestChanges(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.decided(c, h.Producers.RequestChanges(c.UserContext(), actor(c), id, c.FormValue("note")), "changes_requested", "changes")
+	return h.decided(c, h.Producers.RequestChanges(c.UserContext(), consoleActor(c), id, c.FormValue("note")), "changes_requested", "changes")
 }
 
 func (h *Handler) rejectApplication(c *fiber.Ctx) error {
@@ -398,7 +398,7 @@ func (h *Handler) rejectApplication(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.decided(c, h.Producers.Reject(c.UserContext(), actor(c), id, c.FormValue("note")), "rejected", "reject")
+	return h.decided(c, h.Producers.Reject(c.UserContext(), consoleActor(c), id, c.FormValue("note")), "rejected", "reject")
 }
 
 // ---- producers (/quan-tri/chu-the)
@@ -423,7 +423,7 @@ func (h *Handler) listProducers(c *fiber.Ctx) error {
 	}
 	p.Query = "" // the site search box stays empty
 	var err error
-	p.Items, p.Total, err = h.Producers.Producers(c.UserContext(), actor(c),
+	p.Items, p.Total, err = h.Producers.Producers(c.UserContext(), consoleActor(c),
 		producer.ProducerFilter{Query: p.Q, Status: p.Status, Page: p.Page, Limit: producersPerPage})
 	if err != nil {
 		return err
@@ -458,7 +458,7 @@ func (h *Handler) producerConsolePage(c *fiber.Ctx) (producerConsolePage, error)
 	if err != nil {
 		return p, err
 	}
-	if p.P, err = h.Producers.ProducerDetail(c.UserContext(), actor(c), id); err != nil {
+	if p.P, err = h.Producers.ProducerDetail(c.UserContext(), consoleActor(c), id); err != nil {
 		return p, err
 	}
 	p.OnBehalf = web.OnBehalfTypes[p.P.Type]
@@ -509,7 +509,7 @@ func (h *Handler) suspendProducer(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.producerChanged(c, h.Producers.Suspend(c.UserContext(), actor(c), id, c.FormValue("reason")), "suspended")
+	return h.producerChanged(c, h.Producers.Suspend(c.UserContext(), consoleActor(c), id, c.FormValue("reason")), "suspended")
 }
 
 func (h *Handler) reinstateProducer(c *fiber.Ctx) error {
@@ -517,7 +517,7 @@ func (h *Handler) reinstateProducer(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.producerChanged(c, h.Producers.Reinstate(c.UserContext(), actor(c), id), "reinstated")
+	return h.producerChanged(c, h.Producers.Reinstate(c.UserContext(), consoleActor(c), id), "reinstated")
 }
 
 // ---- certificates
@@ -547,7 +547,7 @@ func (h *Handler) certificatePage(c *fiber.Ctx) (certificatePage, error) {
 		return p, err
 	}
 	p.ProducerID = pid
-	if p.Product, p.Certs, err = h.Producers.ProductOf(c.UserContext(), actor(c), pid, prod); err != nil {
+	if p.Product, p.Certs, err = h.Producers.ProductOf(c.UserContext(), consoleActor(c), pid, prod); err != nil {
 		return p, err
 	}
 	if p.Provinces, err = h.Producers.Provinces(c.UserContext()); err != nil {
@@ -578,7 +578,7 @@ func (h *Handler) saveCertificate(c *fiber.Ctx) error {
 	f := producer.CertificateForm{DecisionNo: c.FormValue("decision_no"), DecisionDate: c.FormValue("decision_date"), Star: c.FormValue("star"),
 		Score: c.FormValue("score"), IssuingLevel: c.FormValue("issuing_level"), IssuingAuthority: c.FormValue("issuing_authority"),
 		IssuingProvince: c.FormValue("issuing_province")}
-	_, err = h.Producers.RecordCertificate(c.UserContext(), actor(c), p.ProducerID, p.Product.ID, f)
+	_, err = h.Producers.RecordCertificate(c.UserContext(), consoleActor(c), p.ProducerID, p.Product.ID, f)
 	if err == nil {
 		return c.Redirect(c.Path()+"?xong=1", fiber.StatusSeeOther)
 	}
@@ -653,7 +653,7 @@ func (h *Handler) showAuditLog(c *fiber.Ctx) error {
 	p := auditPage{BasePage: h.consoleBase(c, T("console.audit"))}
 	p.ProducerID, _ = strconv.ParseInt(c.Query("chu-the"), 10, 64)
 	before, _ := strconv.ParseInt(c.Query("truoc"), 10, 64)
-	a := actor(c)
+	a := consoleActor(c)
 	var provinces []string
 	if !a.Admin {
 		provinces = append([]string{}, a.Provinces...)
@@ -713,7 +713,7 @@ func (h *Handler) showStaffRoles(c *fiber.Ctx) error {
 func (h *Handler) saveStaffRole(c *fiber.Ctx) error {
 	grant := c.FormValue("action") != "revoke"
 	ident, prov := c.FormValue("identifier"), c.FormValue("province")
-	_, err := h.Producers.SetStaffProvince(c.UserContext(), actor(c), ident, prov, grant)
+	_, err := h.Producers.SetStaffProvince(c.UserContext(), consoleActor(c), ident, prov, grant)
 	if err == nil {
 		done := "granted"
 		if !grant {
