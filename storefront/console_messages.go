@@ -5,6 +5,8 @@ package storefront
 // console.none are in i18n.go).
 var consoleMessages = map[string]string{
 	"apply.title":           "Mở gian hàng OCOP",
+	"apply.open_store":      "Bạn làm sản phẩm OCOP? Mở gian hàng",
+	"apply.manage_store":    "Quản lý gian hàng của tôi",
 	"apply.intro":           "Điền thông tin chủ thể và gửi kèm giấy tờ. Cán bộ Sở Công Thương của tỉnh sẽ xem xét và trả lời bạn trên trang này.",
 	"apply.fix_fields":      "Vui lòng sửa các ô được đánh dấu bên dưới.",
 	"apply.sent":            "Đã gửi hồ sơ. Cán bộ của tỉnh sẽ xem xét và trả lời trên trang này.",

@@ -34,6 +34,7 @@ func TestApplyApproveMakesOwner(t *testing.T) {
 	// a producer elsewhere already has the slug the name gives
 	catalogtest.Fixture{T: t, Pool: s.pool}.Producer("Hợp tác xã Chè Phú Đô", "91")
 	app, uid := applicant(t, s, "lan@example.vn")
+	contains(t, app.do("GET", "/tai-khoan", nil).body, `href="/mo-cua-hang"`)
 	r := app.do("GET", "/mo-cua-hang", nil)
 	if r.status != 200 {
 		t.Fatalf("GET /mo-cua-hang: %d", r.status)
@@ -183,6 +184,7 @@ func TestApplyApproveMakesOwner(t *testing.T) {
 	// the applicant, with the same session, sees the back-office link
 	r = app.do("GET", "/mo-cua-hang", nil)
 	contains(t, r.body, "/quan-ly/"+strconv.FormatInt(pid, 10))
+	contains(t, app.do("GET", "/tai-khoan", nil).body, `href="/quan-ly/`+strconv.FormatInt(pid, 10)+`"`)
 	// a stale second click
 	r = staff19.post(appPath+"/duyet", "/tai-khoan")
 	if r.status != 409 || !strings.Contains(r.body, "đã được xử lý") {
