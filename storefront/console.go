@@ -29,6 +29,7 @@ func (h *Handler) consoleRoutes(r *web.Router) {
 	r.Get("/mo-cua-hang", web.SignedIn, h.showApply)
 	r.Upload("/mo-cua-hang", web.SignedIn, h.saveApply)
 	r.Get("/mo-cua-hang/tai-lieu/:document", web.SignedIn, h.myDocument)
+	r.Get("/mo-cua-hang/xa", web.SignedIn, h.listCommunes)
 	r.Get("/quan-tri/ho-so", web.Staff, h.listApplications)
 	r.Get("/quan-tri/ho-so/:application", web.Staff, h.showApplication)
 	r.Get("/quan-tri/ho-so/:application/tai-lieu/:document", web.Staff, h.applicationDocument)
@@ -209,6 +210,24 @@ func (h *Handler) saveApply(c *fiber.Ctx) error {
 		return err
 	}
 	return h.render(c, "apply", p)
+}
+
+// listCommunes answers the communes of the province ?tinh= as JSON, for
+// the apply form's list (console.js).
+func (h *Handler) listCommunes(c *fiber.Ctx) error {
+	prov := c.Query("tinh")
+	out := []fiber.Map{}
+	if len(prov) == 2 && prov[0] >= '0' && prov[0] <= '9' && prov[1] >= '0' && prov[1] <= '9' {
+		cs, err := h.Producers.Communes(c.UserContext(), prov)
+		if err != nil {
+			return err
+		}
+		for _, x := range cs {
+			out = append(out, fiber.Map{"code": x.Code, "name": x.Name})
+		}
+	}
+	c.Set(fiber.HeaderCacheControl, "private, max-age=3600")
+	return c.JSON(out)
 }
 
 // sendDocument streams a private document as an attachment.

@@ -61,6 +61,9 @@ func TestBrowserConsole(t *testing.T) {
 		}
 	}
 	p.AssertNoSeriousA11y()
+	// choosing the province fills the commune list (console.js)
+	eval("province", `const s = document.querySelector('#province'); s.value = '19'; s.dispatchEvent(new Event('change'))`)
+	waitFor(t, p, `document.querySelector('#commune-list option[value="05800 Xã Phú Đô"]') !== null`)
 	eval("complete", `document.querySelector('#producer_type').value = 'htx';
 		document.querySelector('#tax_code').value = '4601234567';
 		document.querySelector('#representative').value = 'Nguyễn Thị Lan';

@@ -313,8 +313,16 @@ func TestApplyValidation(t *testing.T) {
 			contains(t, r.body, `id="`+tt.field+`-error"`, `aria-describedby="`, `value="17G8000123"`)
 		})
 	}
+	// the commune list of a province, for the form's script
+	r := app.do("GET", "/mo-cua-hang/xa?tinh=19", nil)
+	if r.status != 200 || !strings.Contains(r.body, `{"code":"05800","name":"Xã Phú Đô"}`) || strings.Contains(r.body, "Ba Đình") {
+		t.Errorf("communes of 19: %d %s", r.status, r.body)
+	}
+	if r := app.do("GET", "/mo-cua-hang/xa?tinh=x'", nil); r.status != 200 || r.body != "[]" {
+		t.Errorf("communes of a bad code: %d %s", r.status, r.body)
+	}
 	// optional tax code for a household, landline phone, commune by "code name"
-	r := app.upload("/mo-cua-hang", "/mo-cua-hang", with(goodApplication(), "producer_type", "ho_kinh_doanh", "tax_code", "",
+	r = app.upload("/mo-cua-hang", "/mo-cua-hang", with(goodApplication(), "producer_type", "ho_kinh_doanh", "tax_code", "",
 		"phone", "(0208) 3 855 123", "commune", "05801 Xã Tân Cương"), nil)
 	if r.status != 303 {
 		t.Fatalf("household: %d\n%s", r.status, r.body)
