@@ -165,7 +165,8 @@ func VNTime(t time.Time) string { return t.In(vnZone).Format("02/01/2006 15:04")
 // TypeLabel is the label of the application's producer type.
 func (a *Application) TypeLabel() string { return TypeLabel(a.ProducerType) }
 
-// Submitted is when the application was last submitted, in Vietnam's time.
+// Submitted is when the application was last submitted (decisions set
+// reviewed_at, not updated_at), in Vietnam's time.
 func (a *Application) Submitted() string { return VNTime(a.UpdatedAt) }
 
 // Reviewed is when it was decided, or "".

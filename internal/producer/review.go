@@ -190,7 +190,7 @@ func (s *Service) Approve(ctx context.Context, actor Actor, id int64) (producerI
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE producer_application SET status = 'approved', producer_id = $2, reviewed_by = $3,
-			reviewed_at = $4, updated_at = $4 WHERE id = $1`, id, producerID, actor.UserID, s.now()); err != nil {
+			reviewed_at = $4 WHERE id = $1`, id, producerID, actor.UserID, s.now()); err != nil {
 			return err
 		}
 		if err := audit.Record(ctx, tx, audit.Entry{ActorID: actor.UserID, ActingAs: actor.acting(), ProducerID: producerID,
@@ -258,7 +258,7 @@ func (s *Service) decide(ctx context.Context, actor Actor, id int64, note, statu
 			return FieldErrors{"note": "Ghi chú dài quá 4000 ký tự."}
 		}
 		if _, err := tx.Exec(ctx, `UPDATE producer_application SET status = $2, review_note = $3, reviewed_by = $4,
-			reviewed_at = $5, updated_at = $5 WHERE id = $1`, id, status, note, actor.UserID, s.now()); err != nil {
+			reviewed_at = $5 WHERE id = $1`, id, status, note, actor.UserID, s.now()); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: actor.UserID, ActingAs: actor.acting(), Entity: "application", EntityID: id,
