@@ -640,6 +640,8 @@ func auditLines(rows []audit.Row) []auditLine {
 			v := r.Detail[k]
 			var s string
 			switch x := v.(type) {
+			case nil:
+				continue
 			case string:
 				s = x
 			case float64:

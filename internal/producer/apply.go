@@ -381,7 +381,7 @@ func (s *Service) Submit(ctx context.Context, userID int64, f ApplicationForm, u
 			}
 		}
 	}()
-	var names []string
+	names := []string{}
 	for _, d := range docs {
 		key := fmt.Sprintf("private/applications/%d/%s.%s", id, randomHex(), d.ext)
 		if err = s.store.Put(ctx, key, d.File, d.Size, d.contentType); err != nil {
