@@ -655,6 +655,9 @@ func auditLines(rows []audit.Row) []auditLine {
 			default:
 				s = fmt.Sprint(x)
 			}
+			if s == "" {
+				continue
+			}
 			l.Details = append(l.Details, lookup("console.detail.", k)+": "+s)
 		}
 		out[i] = l
