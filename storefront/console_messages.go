@@ -143,6 +143,11 @@ var consoleMessages = map[string]string{
 	"console.status.expired":           "Hết hạn",
 	"console.status.revoked":           "Đã thu hồi",
 
+	"console.cert_status.active":     "Còn hiệu lực",
+	"console.cert_status.superseded": "Đã thay thế",
+	"console.cert_status.expired":    "Hết hạn",
+	"console.cert_status.revoked":    "Đã thu hồi",
+
 	"console.done.approved":          "Đã duyệt hồ sơ và mở gian hàng.",
 	"console.done.changes_requested": "Đã gửi yêu cầu bổ sung cho người nộp.",
 	"console.done.rejected":          "Đã từ chối hồ sơ.",
