@@ -11,7 +11,7 @@ import (
 )
 
 // accountRoutes mounts sign-up, sign-in, sign-out, password reset, the
-// account page and the staff console's start page.
+// account page. The staff console is in console.go.
 func (h *Handler) accountRoutes(r *web.Router) {
 	r.Get("/dang-ky", web.Public, h.showSignUp)
 	r.Post("/dang-ky", web.Public, h.saveSignUp)
@@ -23,7 +23,6 @@ func (h *Handler) accountRoutes(r *web.Router) {
 	r.Get("/dat-lai-mat-khau", web.Public, h.showReset)
 	r.Post("/dat-lai-mat-khau", web.Public, h.saveReset)
 	r.Get("/tai-khoan", web.SignedIn, h.showAccount)
-	r.Get("/quan-tri", web.Staff, h.showConsole)
 }
 
 // SignUpForm is the sign-up form.
@@ -74,11 +73,6 @@ type accountPage struct {
 	BasePage
 	Roles   []string
 	Message string
-}
-
-type consolePage struct {
-	BasePage
-	Provinces []string
 }
 
 func (h *Handler) authBase(c *fiber.Ctx, titleKey string) BasePage {
@@ -230,24 +224,6 @@ func (h *Handler) showAccount(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	return h.render(c, "account", p)
-}
-
-func (h *Handler) showConsole(c *fiber.Ctx) error {
-	me := web.CurrentUser(c)
-	p := consolePage{BasePage: h.authBase(c, "console.title")}
-	ref, err := h.catalog.Reference(c.UserContext())
-	if err != nil {
-		return err
-	}
-	for _, code := range me.Provinces {
-		if pr, ok := ref.Province(code); ok {
-			p.Provinces = append(p.Provinces, pr.Name)
-		} else {
-			p.Provinces = append(p.Provinces, code)
-		}
-	}
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return h.render(c, "console", p)
 }
 
 func roleNames(p *account.Principal) []string {

@@ -41,7 +41,7 @@ func main() {
 	}
 }
 
-var errUsage = errors.New("usage: ocop serve | migrate up|down|status | seed [-products N] | import [-skip-invalid] FILE | geo import FILE | reindex | create-admin EMAIL < password")
+var errUsage = errors.New("usage: ocop serve | migrate up|down|status | seed [-products N] | import [-skip-invalid] FILE | geo import FILE | reindex | create-admin EMAIL < password | grant-staff EMAIL|PHONE PROVINCE_CODE...")
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -80,6 +80,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return errUsage
 		}
 		return createAdminCmd(ctx, cfg, log, args[1], stdout)
+	case "grant-staff":
+		if len(args) < 3 {
+			return errUsage
+		}
+		return grantStaffCmd(ctx, cfg, args[1], args[2:], stdout)
 	case "geo":
 		if len(args) != 3 || args[1] != "import" {
 			return errUsage

@@ -36,6 +36,10 @@ const (
 // ((from + interval '36 months' - interval '1 day')::date), which clamps
 // 29 February to 28 February before subtracting the day. Go's
 // AddDate(0, 36, -1) would give 28 February there instead of the 27th.
+// ValidUntil is validUntil for the staff console, which records single
+// certificates the same way.
+func ValidUntil(from time.Time) time.Time { return validUntil(from) }
+
 func validUntil(from time.Time) time.Time {
 	y, m, d := from.Date()
 	y += 3

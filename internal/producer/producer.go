@@ -7,10 +7,14 @@
 package producer
 
 import (
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/ocopvn/ocop/internal/apperr"
+	"github.com/ocopvn/ocop/internal/audit"
 	"github.com/ocopvn/ocop/media"
 )
 
@@ -28,3 +32,173 @@ func New(pool *pgxpool.Pool, store media.Store, now func() time.Time) *Service {
 	}
 	return &Service{pool: pool, store: store, now: now}
 }
+
+// vnZone is Vietnam's time zone: "today" for decision dates.
+var vnZone = time.FixedZone("ICT", 7*60*60)
+
+// today is the current date in Vietnam, at midnight UTC.
+func (s *Service) today() time.Time {
+	y, m, d := s.now().In(vnZone).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// Actor is who makes a change from the console: the user, whether they
+// are an admin, and the provinces they serve as staff.
+type Actor struct {
+	UserID    int64
+	Admin     bool
+	Provinces []string
+	// ActingAs is the audit's acting_as; empty means admin or staff
+	// according to Admin.
+	ActingAs string
+}
+
+// Serves reports whether the actor may act on things of the province.
+func (a Actor) Serves(province string) bool {
+	if a.Admin {
+		return true
+	}
+	for _, p := range a.Provinces {
+		if p == province {
+			return true
+		}
+	}
+	return false
+}
+
+// scope is the province filter of lists: nil (everything) for an admin.
+func (a Actor) scope() []string {
+	if a.Admin {
+		return nil
+	}
+	if a.Provinces == nil {
+		return []string{}
+	}
+	return a.Provinces
+}
+
+func (a Actor) acting() string {
+	if a.ActingAs != "" {
+		return a.ActingAs
+	}
+	if a.Admin {
+		return audit.AsAdmin
+	}
+	return audit.AsStaff
+}
+
+// FieldErrors are a form's messages by field name (Vietnamese). As an
+// error, its kind is Invalid.
+type FieldErrors map[string]string
+
+func (f FieldErrors) Error() string {
+	keys := make([]string, 0, len(f))
+	for k := range f {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return "invalid fields: " + strings.Join(keys, ", ")
+}
+
+// Option is a code and its Vietnamese label.
+type Option struct {
+	Code, Label string
+}
+
+// Types are the producer types (loại hình chủ thể).
+var Types = []Option{
+	{"htx", "Hợp tác xã"},
+	{"lien_hiep_htx", "Liên hiệp hợp tác xã"},
+	{"to_hop_tac", "Tổ hợp tác"},
+	{"doanh_nghiep", "Doanh nghiệp"},
+	{"ho_kinh_doanh", "Hộ kinh doanh"},
+	{"co_so_san_xuat", "Cơ sở sản xuất"},
+}
+
+// Levels are the issuing levels of a certificate.
+var Levels = []Option{
+	{"district", "Cấp huyện"},
+	{"province", "Cấp tỉnh"},
+	{"central", "Cấp trung ương"},
+}
+
+// TypeLabel returns the label of a producer type code.
+func TypeLabel(code string) string { return label(Types, code) }
+
+// LevelLabel returns the label of an issuing level code.
+func LevelLabel(code string) string { return label(Levels, code) }
+
+func label(opts []Option, code string) string {
+	for _, o := range opts {
+		if o.Code == code {
+			return o.Label
+		}
+	}
+	return code
+}
+
+func valid(opts []Option, code string) bool {
+	for _, o := range opts {
+		if o.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// taxOptional are the types that may have no tax code.
+var taxOptional = map[string]bool{"ho_kinh_doanh": true, "co_so_san_xuat": true}
+
+var (
+	errNotFound = apperr.E(apperr.NotFound, "Không tìm thấy trang bạn cần.", "not found")
+)
+
+// Today is the current date in Vietnam (for forms' date limits).
+func (s *Service) Today() time.Time { return s.today() }
+
+// Pool is the service's database, for the audit log's reader.
+func (s *Service) Pool() *pgxpool.Pool { return s.pool }
+
+// VNTime formats t as Vietnam's local date and time (dd/mm/yyyy hh:mm).
+func VNTime(t time.Time) string { return t.In(vnZone).Format("02/01/2006 15:04") }
+
+// TypeLabel is the label of the application's producer type.
+func (a *Application) TypeLabel() string { return TypeLabel(a.ProducerType) }
+
+// Submitted is when the application was last submitted (decisions set
+// reviewed_at, not updated_at), in Vietnam's time.
+func (a *Application) Submitted() string { return VNTime(a.UpdatedAt) }
+
+// Reviewed is when it was decided, or "".
+func (a *Application) Reviewed() string {
+	if a.ReviewedAt == nil {
+		return ""
+	}
+	return VNTime(*a.ReviewedAt)
+}
+
+// TypeLabel is the label of the producer's type.
+func (p *Producer) TypeLabel() string { return TypeLabel(p.Type) }
+
+// Suspended is when the producer was suspended, or "".
+func (p *Producer) Suspended() string {
+	if p.SuspendedAt == nil {
+		return ""
+	}
+	return VNTime(*p.SuspendedAt)
+}
+
+// LevelLabel is the label of the certificate's issuing level.
+func (c Certificate) LevelLabel() string { return LevelLabel(c.IssuingLevel) }
+
+// DateVN formats a date as dd/mm/yyyy.
+func DateVN(t time.Time) string { return t.Format("02/01/2006") }
+
+// Decided is the decision date as dd/mm/yyyy.
+func (c Certificate) Decided() string { return DateVN(c.DecisionDate) }
+
+// Until is the last valid day as dd/mm/yyyy.
+func (c Certificate) Until() string { return DateVN(c.ValidUntil) }
+
+// SizeKB is the document's size in kB, rounded up.
+func (d Document) SizeKB() int64 { return (d.Size + 1023) / 1024 }

@@ -1,0 +1,147 @@
+package app_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ocopvn/ocop/internal/catalog/catalogtest"
+)
+
+// TestRecordCertificate: validity is 36 months − 1 day (a 29/02 decision
+// too), the score must reach the star's floor, the date may not be in the
+// future, a new certificate supersedes the active one, the product must
+// belong to the route's producer, and staff of another province are
+// refused.
+func TestRecordCertificate(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	f := catalogtest.Fixture{T: t, Pool: s.pool}
+	pid := f.Producer("HTX Chè Phú Đô", "19")
+	prod := f.Product(pid, catalogtest.Product{Name: "Chè Phú Đô", Group: "I.5.a", Price: 200000, Star: 3, Decided: time.Date(2023, 1, 10, 0, 0, 0, 0, time.UTC)})
+	otherProducer := f.Producer("HTX Khác", "19")
+	foreign := f.Product(otherProducer, catalogtest.Product{Name: "Sản phẩm khác", Group: "I.5.a", Price: 1000, Star: 3})
+	staff, sid := staffClient(t, s, "s19@example.vn", "19")
+	base := "/quan-tri/chu-the/" + strconv.FormatInt(pid, 10) + "/san-pham/"
+	path := base + strconv.FormatInt(prod, 10) + "/chung-nhan"
+	r := staff.do("GET", path, nil)
+	if r.status != 200 {
+		t.Fatalf("GET: %d", r.status)
+	}
+	contains(t, r.body, "Ghi nhận chứng nhận", `name="decision_no"`, `type="date"`, `<option value="19" selected>`)
+	good := []string{"decision_no", "1234/QĐ-UBND", "decision_date", "2024-02-29", "star", "4", "score", "75,5",
+		"issuing_level", "province", "issuing_authority", "UBND tỉnh Thái Nguyên", "issuing_province", "19"}
+	set := func(kv ...string) []string {
+		out := append([]string{}, good...)
+		for i := 0; i+1 < len(kv); i += 2 {
+			for j := 0; j+1 < len(out); j += 2 {
+				if out[j] == kv[i] {
+					out[j+1] = kv[i+1]
+				}
+			}
+		}
+		return out
+	}
+	tomorrow := time.Now().In(time.FixedZone("ICT", 7*3600)).AddDate(0, 0, 2).Format(time.DateOnly)
+	bad := []struct {
+		name, field string
+		form        []string
+	}{
+		{"score below the floor", "score", set("score", "65")},
+		{"score over 100", "score", set("score", "101")},
+		{"future date", "decision_date", set("decision_date", tomorrow)},
+		{"bad date", "decision_date", set("decision_date", "29/02/2024")},
+		{"star 2", "star", set("star", "2")},
+		{"no decision number", "decision_no", set("decision_no", " ")},
+		{"bad level", "issuing_level", set("issuing_level", "commune")},
+	}
+	for _, tt := range bad {
+		r := staff.post(path, path, tt.form...)
+		if r.status != 422 || !strings.Contains(r.body, `id="`+tt.field+`-error"`) {
+			t.Errorf("%s: %d", tt.name, r.status)
+		}
+	}
+	if n := s.count(`SELECT count(*) FROM certificate WHERE product_id = $1`, prod); n != 1 {
+		t.Fatalf("refused forms stored certificates: %d", n)
+	}
+	// another producer's product through this producer's URL; another province's staff
+	if r := staff.post(base+strconv.FormatInt(foreign, 10)+"/chung-nhan", "/tai-khoan", good...); r.status != 404 {
+		t.Errorf("foreign product: %d", r.status)
+	}
+	if r := staff.do("GET", base+strconv.FormatInt(foreign, 10)+"/chung-nhan", nil); r.status != 404 {
+		t.Errorf("foreign product page: %d", r.status)
+	}
+	staff01, _ := staffClient(t, s, "s01@example.vn", "01")
+	if r := staff01.post(path, "/tai-khoan", good...); r.status != 403 {
+		t.Errorf("staff01: %d", r.status)
+	}
+	if n := s.count(`SELECT count(*) FROM certificate`); n != 2 {
+		t.Fatalf("certificates after refusals: %d", n)
+	}
+
+	if r := staff.post(path, path, good...); r.status != 303 {
+		t.Fatalf("record: %d\n%s", r.status, r.body)
+	}
+	var from, until, status string
+	var star int
+	var score string
+	if err := s.pool.QueryRow(ctx, `SELECT valid_from::text, valid_until::text, status, star, score::text FROM certificate
+		WHERE product_id = $1 AND decision_no = '1234/QĐ-UBND'`, prod).Scan(&from, &until, &status, &star, &score); err != nil {
+		t.Fatal(err)
+	}
+	if from != "2024-02-29" || until != "2027-02-27" || status != "active" || star != 4 || score != "75.50" {
+		t.Errorf("certificate: %s %s %s %d %s", from, until, status, star, score)
+	}
+	if n := s.count(`SELECT count(*) FROM certificate WHERE product_id = $1 AND status = 'superseded'`, prod); n != 1 {
+		t.Errorf("superseded: %d", n)
+	}
+	if n := s.count(`SELECT count(*) FROM audit_log WHERE actor_id = $1 AND acting_as = 'staff' AND producer_id = $2 AND entity = 'certificate' AND action = 'record'`, sid, pid); n != 1 {
+		t.Errorf("audit: %d", n)
+	}
+	r = staff.do("GET", path+"?xong=1", nil)
+	contains(t, r.body, "Đã ghi nhận chứng nhận", "1234/QĐ-UBND", "27/02/2027", "Đã thay thế")
+	// the same decision number again
+	if r := staff.post(path, path, good...); r.status != 422 || !strings.Contains(r.body, `id="decision_no-error"`) {
+		t.Errorf("duplicate decision: %d", r.status)
+	}
+	// a recent one (no score) on an ordinary day
+	if r := staff.post(path, path, set("decision_no", "99/QĐ-UBND", "decision_date", "2025-07-20", "score", "", "star", "5")...); r.status != 303 {
+		t.Fatalf("second record: %d", r.status)
+	}
+	if n := s.count(`SELECT count(*) FROM certificate WHERE product_id = $1 AND status = 'active' AND valid_until = '2028-07-19' AND score IS NULL`, prod); n != 1 {
+		t.Error("second certificate")
+	}
+}
+
+// TestStaffRoles: an admin grants and revokes a province by email or
+// phone (audited); staff cannot.
+func TestStaffRoles(t *testing.T) {
+	s := newSite(t)
+	admin, adminID := staffClient(t, s, "admin@example.vn")
+	u := s.user("0912000111", "Cán bộ mới", "mat khau dung")
+	if r := admin.post("/quan-tri/can-bo", "/quan-tri/can-bo", "identifier", "không có", "province", "19", "action", "grant"); r.status != 422 || !strings.Contains(r.body, `id="identifier-error"`) {
+		t.Errorf("bad identifier: %d", r.status)
+	}
+	if r := admin.post("/quan-tri/can-bo", "/quan-tri/can-bo", "identifier", "0912 000 111", "province", "19", "action", "grant"); r.status != 303 {
+		t.Fatalf("grant: %d", r.status)
+	}
+	if n := s.count(`SELECT count(*) FROM staff_province WHERE user_id = $1 AND province_code = '19'`, u.ID); n != 1 {
+		t.Error("not granted")
+	}
+	contains(t, admin.do("GET", "/quan-tri/can-bo", nil).body, "Cán bộ mới")
+	if r := admin.post("/quan-tri/can-bo", "/quan-tri/can-bo", "identifier", "+84912000111", "province", "19", "action", "revoke"); r.status != 303 {
+		t.Fatalf("revoke: %d", r.status)
+	}
+	if n := s.count(`SELECT count(*) FROM staff_province WHERE user_id = $1`, u.ID); n != 0 {
+		t.Error("not revoked")
+	}
+	if n := s.count(`SELECT count(*) FROM audit_log WHERE actor_id = $1 AND acting_as = 'admin' AND entity = 'staff_province' AND entity_id = $2`, adminID, u.ID); n != 2 {
+		t.Errorf("audit entries: %d", n)
+	}
+	staff, _ := staffClient(t, s, "s19@example.vn", "19")
+	if r := staff.post("/quan-tri/can-bo", "/tai-khoan", "identifier", "0912000111", "province", "19"); r.status != 403 {
+		t.Errorf("staff grants: %d", r.status)
+	}
+}

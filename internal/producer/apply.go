@@ -1,0 +1,516 @@
+package producer
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gabriel-vasile/mimetype"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ocopvn/ocop/internal/apperr"
+	"github.com/ocopvn/ocop/internal/audit"
+	"github.com/ocopvn/ocop/internal/postgres"
+	"github.com/ocopvn/ocop/internal/vntext"
+)
+
+// Document limits.
+const (
+	MaxDocuments    = 5
+	MaxDocumentSize = 10 << 20
+)
+
+// docTypes are the document types accepted (by content), with the key's
+// extension.
+var docTypes = map[string]string{"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+
+// ApplicationForm is what an applicant submits.
+type ApplicationForm struct {
+	LegalName      string
+	ProducerType   string
+	TaxCode        string
+	RegistrationNo string
+	Representative string
+	Province       string
+	Commune        string // a commune code, or its name within the province
+	StreetLine     string
+	Phone          string
+	Zalo           string
+}
+
+// Upload is one uploaded document. File is read from its start.
+type Upload struct {
+	Name string
+	Size int64
+	File io.ReadSeeker
+}
+
+// Application is a stored application.
+type Application struct {
+	ID             int64
+	UserID         int64
+	ApplicantName  string
+	ApplicantEmail string
+	ApplicantPhone string
+	ApplicationForm
+	CommuneName  string
+	ProvinceName string
+	PhoneE164    string
+	Status       string
+	ReviewNote   string
+	ReviewedBy   string
+	ReviewedAt   *time.Time
+	ProducerID   int64
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	Documents    []Document
+}
+
+// Document is an application's document.
+type Document struct {
+	ID            int64
+	ApplicationID int64
+	Key           string
+	FileName      string
+	ContentType   string
+	Size          int64
+	CreatedAt     time.Time
+}
+
+var (
+	taxCodeRE = regexp.MustCompile(`^[0-9]{10}(-[0-9]{3})?$`)
+	codeRE    = regexp.MustCompile(`^[0-9]{5}$`)
+	provRE    = regexp.MustCompile(`^[0-9]{2}$`)
+)
+
+// NormalizePhone returns a Vietnamese phone number (a mobile, 0 and 9
+// digits, or a landline, 0 and 10 digits starting 2; written 0912 345 678,
+// +84 912.345.678, (0219) 3 862 555, 84…) in E.164, or ok false.
+func NormalizePhone(s string) (string, bool) {
+	var d strings.Builder
+	for i, r := range strings.TrimSpace(s) {
+		switch {
+		case r >= '0' && r <= '9':
+			d.WriteRune(r)
+		case r == '+' && i == 0:
+		case r == ' ' || r == '.' || r == '-' || r == '(' || r == ')':
+		default:
+			return "", false
+		}
+	}
+	n := d.String()
+	switch {
+	case strings.HasPrefix(n, "84") && (len(n) == 11 || len(n) == 12):
+		n = n[2:]
+	case strings.HasPrefix(n, "0") && (len(n) == 10 || len(n) == 11):
+		n = n[1:]
+	default:
+		return "", false
+	}
+	// mobile: 9 digits after the 0, starting 3, 5, 7, 8 or 9; landline:
+	// 10 digits starting 2 (area code 02x or 02xx)
+	switch {
+	case len(n) == 9 && strings.ContainsRune("35789", rune(n[0])):
+	case len(n) == 10 && n[0] == '2':
+	default:
+		return "", false
+	}
+	return "+84" + n, true
+}
+
+// text cleans a one-line field and checks its length.
+func text(fe FieldErrors, field, v string, required bool, max int, label string) string {
+	v = vntext.NFC(v)
+	switch {
+	case v == "" && required:
+		fe[field] = "Vui lòng nhập " + label + "."
+	case utf8.RuneCountInString(v) > max:
+		fe[field] = fmt.Sprintf("%s dài quá %d ký tự.", upperFirst(label), max)
+	}
+	return v
+}
+
+func upperFirst(s string) string {
+	for i, r := range s {
+		return strings.ToUpper(string(r)) + s[i+utf8.RuneLen(r):]
+	}
+	return s
+}
+
+// checkForm cleans f in place and returns its field errors.
+func (s *Service) checkForm(ctx context.Context, q postgres.Querier, f *ApplicationForm) (FieldErrors, string, error) {
+	fe := FieldErrors{}
+	f.LegalName = text(fe, "legal_name", f.LegalName, true, 300, "tên chủ thể theo giấy đăng ký")
+	f.RegistrationNo = text(fe, "registration_no", f.RegistrationNo, false, 50, "số đăng ký kinh doanh")
+	f.Representative = text(fe, "representative", f.Representative, true, 200, "tên người đại diện")
+	f.StreetLine = text(fe, "street_line", f.StreetLine, false, 300, "địa chỉ (thôn, số nhà)")
+	f.Zalo = text(fe, "zalo", f.Zalo, false, 50, "số Zalo")
+	if z, ok := NormalizePhone(f.Zalo); ok {
+		f.Zalo = z // Zalo goes with a mobile number
+	}
+	f.ProducerType = strings.TrimSpace(f.ProducerType)
+	if !valid(Types, f.ProducerType) {
+		fe["producer_type"] = "Vui lòng chọn loại hình chủ thể."
+	}
+	f.TaxCode = strings.Join(strings.Fields(f.TaxCode), "")
+	switch {
+	case f.TaxCode == "" && !taxOptional[f.ProducerType] && fe["producer_type"] == "":
+		fe["tax_code"] = "Vui lòng nhập mã số thuế (hộ kinh doanh và cơ sở sản xuất có thể để trống)."
+	case f.TaxCode != "" && !taxCodeRE.MatchString(f.TaxCode):
+		fe["tax_code"] = "Mã số thuế gồm 10 chữ số, hoặc 10 chữ số, dấu gạch ngang và 3 chữ số (ví dụ 0101234567-001)."
+	}
+	phone := ""
+	f.Phone = strings.TrimSpace(f.Phone)
+	if f.Phone == "" {
+		fe["phone"] = "Vui lòng nhập số điện thoại."
+	} else if p, ok := NormalizePhone(f.Phone); ok {
+		phone = p
+	} else {
+		fe["phone"] = "Số điện thoại chưa đúng. Ví dụ: 0912 345 678 hoặc 0219 3862 555."
+	}
+	f.Province = strings.TrimSpace(f.Province)
+	f.Commune = vntext.NFC(f.Commune)
+	var provOK bool
+	if provRE.MatchString(f.Province) {
+		if err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM province WHERE code = $1)`, f.Province).Scan(&provOK); err != nil {
+			return nil, "", err
+		}
+	}
+	if !provOK {
+		fe["province"] = "Vui lòng chọn tỉnh, thành phố."
+		return fe, phone, nil
+	}
+	code, err := s.resolveCommune(ctx, q, f.Province, f.Commune)
+	if err != nil {
+		return nil, "", err
+	}
+	switch {
+	case code == "" && f.Commune == "":
+		var any bool
+		if err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM commune WHERE province_code = $1)`, f.Province).Scan(&any); err != nil {
+			return nil, "", err
+		}
+		if any {
+			fe["commune"] = "Vui lòng chọn xã, phường."
+		}
+	case code == "":
+		fe["commune"] = "Không tìm thấy xã, phường này trong tỉnh đã chọn. Hãy chọn trong danh sách."
+	default:
+		f.Commune = code
+	}
+	return fe, phone, nil
+}
+
+// resolveCommune finds a commune of the province by code or by name
+// (folded, with or without "xã"/"phường"); "" when none or ambiguous.
+func (s *Service) resolveCommune(ctx context.Context, q postgres.Querier, province, v string) (string, error) {
+	if v == "" {
+		return "", nil
+	}
+	if c, _, ok := strings.Cut(v, " "); ok && codeRE.MatchString(c) {
+		v = c // "01234 – Xã A" from the list
+	}
+	var codes []string
+	rows, err := q.Query(ctx, `SELECT code FROM commune WHERE province_code = $1 AND (code = $2 OR name_fold = $3 OR $3 = ANY (ARRAY[
+		'xa ' || name_fold, 'phuong ' || name_fold, 'dac khu ' || name_fold])) LIMIT 2`, province, v, vntext.Fold(v))
+	if err != nil {
+		return "", err
+	}
+	codes, err = pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil || len(codes) != 1 {
+		return "", err
+	}
+	return codes[0], nil
+}
+
+// checkedDoc is a document that passed the checks.
+type checkedDoc struct {
+	Upload
+	contentType, ext, name string
+}
+
+// checkDocuments checks uploads by content and size; existing is the
+// number the application has already.
+func checkDocuments(ups []Upload, existing int) ([]checkedDoc, string) {
+	if existing+len(ups) > MaxDocuments {
+		return nil, fmt.Sprintf("Mỗi hồ sơ có tối đa %d tài liệu (đã có %d, gửi thêm %d).", MaxDocuments, existing, len(ups))
+	}
+	var out []checkedDoc
+	for _, u := range ups {
+		name := cleanFileName(u.Name)
+		if u.Size <= 0 {
+			return nil, fmt.Sprintf("Tệp “%s” trống (0 byte). Hãy chọn lại tệp.", name)
+		}
+		if u.Size > MaxDocumentSize {
+			return nil, fmt.Sprintf("Tệp “%s” lớn hơn 10 MB. Hãy chụp hoặc quét lại với dung lượng nhỏ hơn.", name)
+		}
+		if _, err := u.File.Seek(0, io.SeekStart); err != nil {
+			return nil, "Không đọc được tệp “" + name + "”."
+		}
+		mt, err := mimetype.DetectReader(u.File)
+		if err != nil {
+			return nil, "Không đọc được tệp “" + name + "”."
+		}
+		ct := mt.String()
+		if i := strings.IndexByte(ct, ';'); i >= 0 {
+			ct = ct[:i]
+		}
+		ext, ok := docTypes[ct]
+		if !ok {
+			return nil, fmt.Sprintf("Tệp “%s” không phải PDF, JPEG hay PNG. Chỉ nhận giấy tờ dạng PDF hoặc ảnh chụp JPEG, PNG.", name)
+		}
+		if _, err := u.File.Seek(0, io.SeekStart); err != nil {
+			return nil, "Không đọc được tệp “" + name + "”."
+		}
+		if strings.TrimSuffix(name, path.Ext(name)) == "" {
+			name = "tai-lieu"
+		}
+		out = append(out, checkedDoc{Upload: u, contentType: ct, ext: ext, name: name})
+	}
+	return out, ""
+}
+
+// cleanFileName keeps a display name: the base name, NFC, no controls,
+// at most 200 runes. It is never used in a key.
+func cleanFileName(n string) string {
+	n = strings.ReplaceAll(n, "\\", "/")
+	n = path.Base(n)
+	n = vntext.NFC(strings.NewReplacer("\"", "", "/", "").Replace(n))
+	if n == "" || n == "." {
+		n = "tai-lieu"
+	}
+	return vntext.Truncate(n, 200)
+}
+
+func randomHex() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+var (
+	// ErrApplicationOpen is a new application while one awaits review.
+	ErrApplicationOpen = apperr.E(apperr.Conflict, "Hồ sơ của bạn đang chờ cán bộ xem xét. Bạn chưa cần gửi lại.", "an application is already waiting for review")
+	// ErrAlreadyApproved is an application from a user whose application was approved.
+	ErrAlreadyApproved = apperr.E(apperr.Conflict, "Hồ sơ của bạn đã được duyệt; gian hàng đã mở.", "the application was approved already")
+)
+
+// Submit files an application for the user (or resubmits the one whose
+// changes were requested) with its documents. Invalid input is
+// FieldErrors and changes nothing; objects stored before a failure are
+// deleted.
+func (s *Service) Submit(ctx context.Context, userID int64, f ApplicationForm, ups []Upload) (id int64, err error) {
+	defer apperr.Wrap(&err, "producer.Submit(user %d)", userID)
+	fe, phone, err := s.checkForm(ctx, s.pool, &f)
+	if err != nil {
+		return 0, err
+	}
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // after Commit it is a no-op
+	var status string
+	existing := 0
+	err = tx.QueryRow(ctx, `SELECT id, status FROM producer_application WHERE user_id = $1 ORDER BY id DESC LIMIT 1 FOR UPDATE`, userID).Scan(&id, &status)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		id, status = 0, ""
+	case err != nil:
+		return 0, err
+	case status == "submitted":
+		return 0, ErrApplicationOpen
+	case status == "approved":
+		return 0, ErrAlreadyApproved
+	case status == "rejected":
+		id = 0
+	case status == "changes_requested":
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM application_document WHERE application_id = $1`, id).Scan(&existing); err != nil {
+			return 0, err
+		}
+	}
+	docs, msg := checkDocuments(ups, existing)
+	if msg != "" {
+		fe["documents"] = msg
+	}
+	if len(fe) > 0 {
+		return 0, fe
+	}
+	var tax *string
+	if f.TaxCode != "" {
+		tax = &f.TaxCode
+	}
+	var commune *string
+	if f.Commune != "" {
+		commune = &f.Commune
+	}
+	action := "submit"
+	if id == 0 {
+		err = tx.QueryRow(ctx, `INSERT INTO producer_application (user_id, legal_name, producer_type, tax_code, registration_no,
+			representative, province_code, commune_code, street_line, phone_e164, zalo)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+			userID, f.LegalName, f.ProducerType, tax, f.RegistrationNo, f.Representative, f.Province, commune, f.StreetLine, phone, f.Zalo).Scan(&id)
+	} else {
+		action = "resubmit"
+		_, err = tx.Exec(ctx, `UPDATE producer_application SET legal_name = $2, producer_type = $3, tax_code = $4, registration_no = $5,
+			representative = $6, province_code = $7, commune_code = $8, street_line = $9, phone_e164 = $10, zalo = $11,
+			status = 'submitted', updated_at = now() WHERE id = $1`,
+			id, f.LegalName, f.ProducerType, tax, f.RegistrationNo, f.Representative, f.Province, commune, f.StreetLine, phone, f.Zalo)
+	}
+	if err != nil {
+		if postgres.IsUniqueViolation(err, "producer_application_one_open") {
+			return 0, ErrApplicationOpen
+		}
+		return 0, err
+	}
+	var stored []string
+	defer func() {
+		if err != nil {
+			// nothing left behind: the rows roll back, the objects go
+			dctx := context.WithoutCancel(ctx)
+			for _, k := range stored {
+				_ = s.store.Delete(dctx, k)
+			}
+		}
+	}()
+	names := []string{}
+	for _, d := range docs {
+		key := fmt.Sprintf("private/applications/%d/%s.%s", id, randomHex(), d.ext)
+		if err = s.store.Put(ctx, key, d.File, d.Size, d.contentType); err != nil {
+			return 0, err
+		}
+		stored = append(stored, key)
+		if _, err = tx.Exec(ctx, `INSERT INTO application_document (application_id, object_key, file_name, content_type, size_bytes)
+			VALUES ($1, $2, $3, $4, $5)`, id, key, d.name, d.contentType, d.Size); err != nil {
+			return 0, err
+		}
+		names = append(names, d.name)
+	}
+	if err = audit.Record(ctx, tx, audit.Entry{ActorID: userID, ActingAs: audit.AsUser, Entity: "application", EntityID: id, Action: action,
+		Detail: map[string]any{"legal_name": f.LegalName, "province": f.Province, "documents": names}}); err != nil {
+		return 0, err
+	}
+	if err = tx.Commit(ctx); err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+const applicationCols = `a.id, a.user_id, u.display_name, coalesce(u.email, ''), coalesce(u.phone, ''), a.legal_name, a.producer_type,
+	coalesce(a.tax_code, ''), a.registration_no, a.representative, a.province_code, coalesce(a.commune_code, ''), a.street_line,
+	a.phone_e164, a.zalo, coalesce(c.full_name, ''), pr.name, a.status, a.review_note, coalesce(r.display_name, ''), a.reviewed_at,
+	coalesce(a.producer_id, 0), a.created_at, a.updated_at`
+
+const applicationFrom = `FROM producer_application a
+	JOIN app_user u ON u.id = a.user_id
+	JOIN province pr ON pr.code = a.province_code
+	LEFT JOIN commune c ON c.code = a.commune_code
+	LEFT JOIN app_user r ON r.id = a.reviewed_by`
+
+func scanApplication(r pgx.Row) (*Application, error) {
+	a := &Application{}
+	err := r.Scan(&a.ID, &a.UserID, &a.ApplicantName, &a.ApplicantEmail, &a.ApplicantPhone, &a.LegalName, &a.ProducerType,
+		&a.TaxCode, &a.RegistrationNo, &a.Representative, &a.Province, &a.Commune, &a.StreetLine,
+		&a.PhoneE164, &a.Zalo, &a.CommuneName, &a.ProvinceName, &a.Status, &a.ReviewNote, &a.ReviewedBy, &a.ReviewedAt,
+		&a.ProducerID, &a.CreatedAt, &a.UpdatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, errNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	a.Phone = a.PhoneE164
+	return a, nil
+}
+
+func (s *Service) documents(ctx context.Context, q postgres.Querier, appID int64) ([]Document, error) {
+	rows, err := q.Query(ctx, `SELECT id, application_id, object_key, file_name, content_type, size_bytes, created_at
+		FROM application_document WHERE application_id = $1 ORDER BY id`, appID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Document, error) {
+		var d Document
+		err := r.Scan(&d.ID, &d.ApplicationID, &d.Key, &d.FileName, &d.ContentType, &d.Size, &d.CreatedAt)
+		return d, err
+	})
+}
+
+// MyApplication returns the user's latest application with its
+// documents, or NotFound.
+func (s *Service) MyApplication(ctx context.Context, userID int64) (a *Application, err error) {
+	defer apperr.Wrap(&err, "producer.MyApplication(%d)", userID)
+	a, err = scanApplication(s.pool.QueryRow(ctx, `SELECT `+applicationCols+` `+applicationFrom+`
+		WHERE a.user_id = $1 ORDER BY a.id DESC LIMIT 1`, userID))
+	if err != nil {
+		return nil, err
+	}
+	a.Documents, err = s.documents(ctx, s.pool, a.ID)
+	return a, err
+}
+
+// MyDocument returns a document of one of the user's applications, or
+// NotFound.
+func (s *Service) MyDocument(ctx context.Context, userID, docID int64) (*Document, error) {
+	return s.document(ctx, `SELECT d.id, d.application_id, d.object_key, d.file_name, d.content_type, d.size_bytes, d.created_at
+		FROM application_document d JOIN producer_application a ON a.id = d.application_id
+		WHERE d.id = $1 AND a.user_id = $2`, docID, userID)
+}
+
+// ApplicationDocument returns a document of an application of a province
+// the actor serves, or NotFound.
+func (s *Service) ApplicationDocument(ctx context.Context, actor Actor, appID, docID int64) (*Document, error) {
+	d, err := s.document(ctx, `SELECT d.id, d.application_id, d.object_key, d.file_name, d.content_type, d.size_bytes, d.created_at
+		FROM application_document d JOIN producer_application a ON a.id = d.application_id
+		WHERE d.id = $1 AND a.id = $2 AND ($3::text[] IS NULL OR a.province_code = ANY ($3))`, docID, appID, actor.scope())
+	return d, err
+}
+
+func (s *Service) document(ctx context.Context, sql string, args ...any) (*Document, error) {
+	var d Document
+	err := s.pool.QueryRow(ctx, sql, args...).Scan(&d.ID, &d.ApplicationID, &d.Key, &d.FileName, &d.ContentType, &d.Size, &d.CreatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, errNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("producer: document %v: %w", args[0], err)
+	}
+	return &d, nil
+}
+
+// OpenDocument returns the document's content; the caller closes it.
+func (s *Service) OpenDocument(ctx context.Context, d *Document) (io.ReadCloser, error) {
+	return s.store.Open(ctx, d.Key)
+}
+
+// Commune is a commune of a province, for the form's list.
+type Commune struct{ Code, Name string }
+
+// Communes returns the communes of a province, by name.
+func (s *Service) Communes(ctx context.Context, province string) ([]Commune, error) {
+	rows, err := s.pool.Query(ctx, `SELECT code, full_name FROM commune WHERE province_code = $1 ORDER BY name_fold`, province)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[Commune])
+}
+
+// Province is a province code and name.
+type Province struct{ Code, Name string }
+
+// Provinces returns every province, by name.
+func (s *Service) Provinces(ctx context.Context) ([]Province, error) {
+	rows, err := s.pool.Query(ctx, `SELECT code, name FROM province ORDER BY name_fold`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[Province])
+}

@@ -1,0 +1,210 @@
+package producer_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/ocopvn/ocop/internal/apperr"
+	"github.com/ocopvn/ocop/internal/catalog/catalogtest"
+	"github.com/ocopvn/ocop/internal/postgres/pgtest"
+	"github.com/ocopvn/ocop/internal/producer"
+	"github.com/ocopvn/ocop/media"
+	"github.com/ocopvn/ocop/media/diskmedia"
+)
+
+var pdf = []byte("%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+func TestNormalizePhone(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"0912 345 678", "+84912345678"},
+		{"+84 912.345.678", "+84912345678"},
+		{"84912345678", "+84912345678"},
+		{"(0219) 3 862 555", "+842193862555"},
+		{"0912-345-678", "+84912345678"},
+		{"024 3936 4792", "+842439364792"},
+		{"0112345678", ""},  // no such mobile prefix
+		{"03912345678", ""}, // 11 digits but not a landline
+		{"0212345678", ""},  // a landline needs 10 digits after the 0
+		{"12345", ""},
+		{"0012345678", ""},
+		{"09123456789012", ""},
+		{"0912abc678", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		got, ok := producer.NormalizePhone(tt.in)
+		if got != tt.want || ok != (tt.want != "") {
+			t.Errorf("NormalizePhone(%q) = %q, %v; want %q", tt.in, got, ok, tt.want)
+		}
+	}
+}
+
+type fixture struct {
+	pool  *pgxpool.Pool
+	store media.Store
+	svc   *producer.Service
+	user  int64
+}
+
+func newFixture(t *testing.T, store media.Store) fixture {
+	t.Helper()
+	pool := pgtest.NewDB(t)
+	if store == nil {
+		d, err := diskmedia.New(t.TempDir(), "/media")
+		if err != nil {
+			t.Fatal(err)
+		}
+		store = d
+	}
+	f := fixture{pool: pool, store: store, svc: producer.New(pool, store, func() time.Time { return time.Date(2025, 6, 1, 3, 0, 0, 0, time.UTC) })}
+	if err := pool.QueryRow(context.Background(), `INSERT INTO app_user (email, display_name, password_hash) VALUES ('a@example.vn', 'A', 'x') RETURNING id`).Scan(&f.user); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func form() producer.ApplicationForm {
+	return producer.ApplicationForm{LegalName: "HTX Chè Phú Đô", ProducerType: "htx", TaxCode: "4601234567", Representative: "Lan",
+		Province: "19", Phone: "0912345678"}
+}
+
+// TestWrongProvinceActorIsRefused: the service itself refuses staff of
+// another province (SECURITY.md Z-05), whatever the routes do.
+func TestWrongProvinceActorIsRefused(t *testing.T) {
+	f := newFixture(t, nil)
+	ctx := context.Background()
+	appID, err := f.svc.Submit(ctx, f.user, form(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fx := catalogtest.Fixture{T: t, Pool: f.pool}
+	pid := fx.Producer("HTX Khác", "19")
+	prod := fx.Product(pid, catalogtest.Product{Name: "Chè", Group: "I.5.a", Price: 1, Star: 3})
+	wrong := producer.Actor{UserID: f.user, Provinces: []string{"01"}}
+	cert := producer.CertificateForm{DecisionNo: "1/QĐ", DecisionDate: "2025-01-02", Star: "3", IssuingLevel: "province", IssuingAuthority: "UBND"}
+	checks := map[string]error{}
+	_, checks["approve"] = f.svc.Approve(ctx, wrong, appID)
+	checks["reject"] = f.svc.Reject(ctx, wrong, appID, "x")
+	checks["changes"] = f.svc.RequestChanges(ctx, wrong, appID, "x")
+	checks["suspend"] = f.svc.Suspend(ctx, wrong, pid, "x")
+	checks["reinstate"] = f.svc.Reinstate(ctx, wrong, pid)
+	_, checks["certificate"] = f.svc.RecordCertificate(ctx, wrong, pid, prod, cert)
+	_, _, checks["application"] = f.svc.Application(ctx, wrong, appID)
+	_, checks["producer"] = f.svc.ProducerDetail(ctx, wrong, pid)
+	_, checks["staff"] = f.svc.SetStaffProvince(ctx, wrong, "a@example.vn", "19", true)
+	for name, err := range checks {
+		if k := apperr.KindOf(err); k != apperr.NotFound && k != apperr.Forbidden {
+			t.Errorf("%s: %v, want NotFound or Forbidden", name, err)
+		}
+	}
+	var n int
+	_ = f.pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM producer WHERE status <> 'active') + (SELECT count(*) FROM certificate WHERE decision_no = '1/QĐ')
+		+ (SELECT count(*) FROM producer_application WHERE status <> 'submitted') + (SELECT count(*) FROM audit_log WHERE acting_as <> 'user')`).Scan(&n)
+	if n != 0 {
+		t.Errorf("%d changes by the wrong province", n)
+	}
+	right := producer.Actor{UserID: f.user, Provinces: []string{"19"}}
+	if _, err := f.svc.RecordCertificate(ctx, right, pid, prod, cert); err != nil {
+		t.Errorf("right province: %v", err)
+	}
+}
+
+// failingStore fails the Put of the second object.
+type failingStore struct {
+	media.Store
+	puts int
+}
+
+func (s *failingStore) Put(ctx context.Context, key string, r io.Reader, size int64, ct string) error {
+	s.puts++
+	if s.puts == 2 {
+		return media.ErrUnavailable(errors.New("down"))
+	}
+	return s.Store.Put(ctx, key, r, size, ct)
+}
+
+// TestSubmitLeavesNothingBehind: a failure after objects were stored (the
+// store failing mid-way, or the database refusing the row) deletes them
+// and rolls the rows back.
+func TestSubmitLeavesNothingBehind(t *testing.T) {
+	ctx := context.Background()
+	t.Run("store fails", func(t *testing.T) {
+		disk, err := diskmedia.New(t.TempDir(), "/media")
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := newFixture(t, &failingStore{Store: disk})
+		ups := []producer.Upload{{Name: "a.pdf", Size: int64(len(pdf)), File: bytes.NewReader(pdf)}, {Name: "b.pdf", Size: int64(len(pdf)), File: bytes.NewReader(pdf)}}
+		if _, err := f.svc.Submit(ctx, f.user, form(), ups); apperr.KindOf(err) != apperr.Unavailable {
+			t.Fatalf("Submit: %v", err)
+		}
+		assertEmpty(t, f)
+	})
+	t.Run("database refuses", func(t *testing.T) {
+		f := newFixture(t, nil)
+		// the document row cannot be written, after its object was
+		if _, err := f.pool.Exec(ctx, `ALTER TABLE application_document ADD CONSTRAINT test_refuse CHECK (size_bytes < 0) NOT VALID`); err != nil {
+			t.Fatal(err)
+		}
+		ups := []producer.Upload{{Name: "a.pdf", Size: int64(len(pdf)), File: bytes.NewReader(pdf)}}
+		if _, err := f.svc.Submit(ctx, f.user, form(), ups); err == nil {
+			t.Fatal("Submit succeeded")
+		}
+		assertEmpty(t, f)
+	})
+}
+
+func assertEmpty(t *testing.T, f fixture) {
+	t.Helper()
+	objs, err := f.store.List(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	_ = f.pool.QueryRow(context.Background(), `SELECT (SELECT count(*) FROM producer_application) + (SELECT count(*) FROM application_document)`).Scan(&n)
+	if len(objs) != 0 || n != 0 {
+		t.Errorf("left behind: %d objects %v, %d rows", len(objs), objs, n)
+	}
+}
+
+// TestCertificateValidity: 36 months − 1 day, the importer's way (a
+// decision on 29/02 ends on 27/02); the date is not in the future in
+// Vietnam's time.
+func TestCertificateValidity(t *testing.T) {
+	f := newFixture(t, nil)
+	ctx := context.Background()
+	fx := catalogtest.Fixture{T: t, Pool: f.pool}
+	pid := fx.Producer("HTX A", "19")
+	prod := fx.Product(pid, catalogtest.Product{Name: "Chè", Group: "I.5.a", Price: 1, Star: 3})
+	admin := producer.Actor{UserID: f.user, Admin: true}
+	for _, tt := range []struct{ date, until string }{{"2024-02-29", "2027-02-27"}, {"2023-03-31", "2026-03-30"}, {"2025-06-01", "2028-05-31"}} {
+		id, err := f.svc.RecordCertificate(ctx, admin, pid, prod, producer.CertificateForm{DecisionNo: tt.date, DecisionDate: tt.date, Star: "5", Score: "90",
+			IssuingLevel: "central", IssuingAuthority: "Bộ NN"})
+		if err != nil {
+			t.Fatalf("%s: %v", tt.date, err)
+		}
+		var until string
+		_ = f.pool.QueryRow(ctx, `SELECT valid_until::text FROM certificate WHERE id = $1`, id).Scan(&until)
+		if until != tt.until {
+			t.Errorf("%s: valid until %s, want %s", tt.date, until, tt.until)
+		}
+	}
+	// 2025-06-01 10:00 in Vietnam: the 2nd is tomorrow
+	_, err := f.svc.RecordCertificate(ctx, admin, pid, prod, producer.CertificateForm{DecisionNo: "x", DecisionDate: "2025-06-02", Star: "3",
+		IssuingLevel: "central", IssuingAuthority: "Bộ NN"})
+	var fe producer.FieldErrors
+	if !errors.As(err, &fe) || fe["decision_date"] == "" {
+		t.Errorf("future date: %v", err)
+	}
+	var active int
+	_ = f.pool.QueryRow(ctx, `SELECT count(*) FROM certificate WHERE product_id = $1 AND status = 'active'`, prod).Scan(&active)
+	if active != 1 {
+		t.Errorf("%d active certificates", active)
+	}
+}

@@ -1,0 +1,29 @@
+// Apply form (/mo-cua-hang): when the province changes, fill the commune
+// list with that province's communes. Without JavaScript the page offers
+// the same list through its "choose province" form.
+(function () {
+  var prov = document.getElementById('province');
+  var commune = document.getElementById('commune');
+  if (!prov || !commune || !window.fetch) return;
+  prov.addEventListener('change', function () {
+    var code = prov.value;
+    var list = document.getElementById('commune-list');
+    if (!list) {
+      list = document.createElement('datalist');
+      list.id = 'commune-list';
+      commune.parentNode.insertBefore(list, commune.nextSibling);
+    }
+    list.textContent = '';
+    if (!/^[0-9]{2}$/.test(code)) return;
+    fetch('/mo-cua-hang/xa?tinh=' + code, { headers: { Accept: 'application/json' }, credentials: 'same-origin' })
+      .then(function (r) { return r.ok ? r.json() : []; })
+      .then(function (items) {
+        items.forEach(function (c) {
+          var o = document.createElement('option');
+          o.value = c.code + ' ' + c.name;
+          list.appendChild(o);
+        });
+      })
+      .catch(function () {});
+  });
+})();
