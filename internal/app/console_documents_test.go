@@ -36,7 +36,7 @@ func TestApplicationDocumentsMinIO(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := app.upload("/mo-cua-hang", "/mo-cua-hang", goodApplication(), tt.files)
+			r := app.uploadDocs("/mo-cua-hang", "/mo-cua-hang", goodApplication(), tt.files)
 			if r.status != 422 || !strings.Contains(r.body, `id="documents-error"`) || !strings.Contains(r.body, tt.msg) {
 				t.Fatalf("status %d, want 422 with %q next to documents", r.status, tt.msg)
 			}
@@ -48,7 +48,7 @@ func TestApplicationDocumentsMinIO(t *testing.T) {
 			}
 		})
 	}
-	r := app.upload("/mo-cua-hang", "/mo-cua-hang", goodApplication(), []filePart{{name: "gcn.pdf", data: pdfDoc}, {name: "anh.jpg", data: pngDoc, ct: "image/jpeg"}})
+	r := app.uploadDocs("/mo-cua-hang", "/mo-cua-hang", goodApplication(), []filePart{{name: "gcn.pdf", data: pdfDoc}, {name: "anh.jpg", data: pngDoc, ct: "image/jpeg"}})
 	if r.status != 303 {
 		t.Fatalf("good documents: %d", r.status)
 	}

@@ -43,7 +43,7 @@ func TestApplyApproveMakesOwner(t *testing.T) {
 
 	// NFD input is stored NFC; the commune may be given by name
 	form := with(goodApplication(), "legal_name", "Ho\u031b\u0323p ta\u0301c xa\u0303 Che\u0300 Phu\u0301 \u0110o\u0302", "commune", "xã phú đô")
-	r = app.upload("/mo-cua-hang", "/mo-cua-hang", form, []filePart{{name: "giấy đăng ký.pdf", data: pdfDoc}, {name: "anh.png", data: pngDoc, ct: "image/png"}})
+	r = app.uploadDocs("/mo-cua-hang", "/mo-cua-hang", form, []filePart{{name: "giấy đăng ký.pdf", data: pdfDoc}, {name: "anh.png", data: pngDoc, ct: "image/png"}})
 	if r.status != 303 || r.location != "/mo-cua-hang?da-gui=1" {
 		t.Fatalf("apply: %d %s\n%s", r.status, r.location, r.body)
 	}
@@ -75,7 +75,7 @@ func TestApplyApproveMakesOwner(t *testing.T) {
 	if strings.Contains(r.body, `name="legal_name"`) {
 		t.Error("form shown while the application waits")
 	}
-	if r = app.upload("/mo-cua-hang", "/tai-khoan", goodApplication(), nil); r.status != 409 {
+	if r = app.uploadDocs("/mo-cua-hang", "/tai-khoan", goodApplication(), nil); r.status != 409 {
 		t.Errorf("second application: %d", r.status)
 	}
 
@@ -208,7 +208,7 @@ func TestRequestChangesResubmitReject(t *testing.T) {
 	s := newSite(t)
 	communes(t, s)
 	app, uid := applicant(t, s, "0987654321")
-	if r := app.upload("/mo-cua-hang", "/mo-cua-hang", goodApplication(), []filePart{{name: "gcn.pdf", data: pdfDoc}}); r.status != 303 {
+	if r := app.uploadDocs("/mo-cua-hang", "/mo-cua-hang", goodApplication(), []filePart{{name: "gcn.pdf", data: pdfDoc}}); r.status != 303 {
 		t.Fatalf("apply: %d", r.status)
 	}
 	appID, _ := latestApplication(t, s, uid)
@@ -233,7 +233,7 @@ func TestRequestChangesResubmitReject(t *testing.T) {
 		t.Errorf("reject while changes are requested: %d", r.status)
 	}
 	// resubmit: same application, one more document
-	if r := app.upload("/mo-cua-hang", "/mo-cua-hang", with(goodApplication(), "registration_no", "17G8000999"), []filePart{{name: "gcn-ro.png", data: pngDoc}}); r.status != 303 {
+	if r := app.uploadDocs("/mo-cua-hang", "/mo-cua-hang", with(goodApplication(), "registration_no", "17G8000999"), []filePart{{name: "gcn-ro.png", data: pngDoc}}); r.status != 303 {
 		t.Fatalf("resubmit: %d\n%s", r.status, r.body)
 	}
 	id2, st := latestApplication(t, s, uid)
@@ -249,7 +249,7 @@ func TestRequestChangesResubmitReject(t *testing.T) {
 		t.Error("a producer was created")
 	}
 	// a new application after a rejection
-	if r := app.upload("/mo-cua-hang", "/mo-cua-hang", goodApplication(), nil); r.status != 303 {
+	if r := app.uploadDocs("/mo-cua-hang", "/mo-cua-hang", goodApplication(), nil); r.status != 303 {
 		t.Fatalf("new application: %d", r.status)
 	}
 	if id3, st := latestApplication(t, s, uid); id3 == appID || st != "submitted" {
@@ -264,7 +264,7 @@ func TestApproveDuplicateName(t *testing.T) {
 	communes(t, s)
 	catalogtest.Fixture{T: t, Pool: s.pool}.Producer("HỢP TÁC XÃ CHÈ PHÚ ĐÔ", "19")
 	app, uid := applicant(t, s, "dup@example.vn")
-	if r := app.upload("/mo-cua-hang", "/mo-cua-hang", goodApplication(), nil); r.status != 303 {
+	if r := app.uploadDocs("/mo-cua-hang", "/mo-cua-hang", goodApplication(), nil); r.status != 303 {
 		t.Fatalf("apply: %d", r.status)
 	}
 	appID, _ := latestApplication(t, s, uid)
@@ -306,7 +306,7 @@ func TestApplyValidation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := app.upload("/mo-cua-hang", "/mo-cua-hang", tt.form, nil)
+			r := app.uploadDocs("/mo-cua-hang", "/mo-cua-hang", tt.form, nil)
 			if r.status != 422 {
 				t.Fatalf("status %d", r.status)
 			}
@@ -322,7 +322,7 @@ func TestApplyValidation(t *testing.T) {
 		t.Errorf("communes of a bad code: %d %s", r.status, r.body)
 	}
 	// optional tax code for a household, landline phone, commune by "code name"
-	r = app.upload("/mo-cua-hang", "/mo-cua-hang", with(goodApplication(), "producer_type", "ho_kinh_doanh", "tax_code", "",
+	r = app.uploadDocs("/mo-cua-hang", "/mo-cua-hang", with(goodApplication(), "producer_type", "ho_kinh_doanh", "tax_code", "",
 		"phone", "(0208) 3 855 123", "commune", "05801 Xã Tân Cương"), nil)
 	if r.status != 303 {
 		t.Fatalf("household: %d\n%s", r.status, r.body)

@@ -21,9 +21,9 @@ type filePart struct {
 	ct   string // the part's declared Content-Type (the server must not trust it)
 }
 
-// upload posts a multipart form (fields in order, then the documents)
+// uploadDocs posts a multipart form (fields, then the documents)
 // with the CSRF token of tokenPage.
-func (c *client) upload(path, tokenPage string, fields map[string]string, files []filePart) response {
+func (c *client) uploadDocs(path, tokenPage string, fields map[string]string, files []filePart) response {
 	c.s.t.Helper()
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
