@@ -30,7 +30,7 @@ run: build
 	bin/ocop migrate up; \
 	if [ -f "$(ADMIN_UNITS)" ]; then bin/ocop geo import "$(ADMIN_UNITS)"; \
 	else echo "communes not loaded: $(ADMIN_UNITS) not found (set ADMIN_UNITS=...)"; fi; \
-	bin/ocop seed; \
+	bin/ocop seed -demo-accounts; \
 	exec bin/ocop serve
 
 migrate: build

@@ -17,6 +17,7 @@ import (
 func seedCmd(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	n := fs.Int("products", seed.DefaultProducts, "number of demo products")
+	accounts := fs.Bool("demo-accounts", false, "also create demo accounts for every role (development only)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -30,6 +31,9 @@ func seedCmd(ctx context.Context, cfg config.Config, args []string, stdout io.Wr
 		return err
 	}
 	fmt.Fprintf(stdout, "demo catalog: %s; revoked %d\n", res.Import, res.Revoked)
+	if *accounts {
+		return seedDemoAccounts(ctx, pool, cfg.Production(), stdout)
+	}
 	return nil
 }
 

@@ -1,0 +1,57 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/ocopvn/ocop/internal/account"
+	"github.com/ocopvn/ocop/internal/postgres/pgtest"
+)
+
+// TestSeedDemoAccounts: every role gets an account that signs in with the
+// demo password; the owner runs the seeded household; a second run changes
+// nothing; production refuses.
+func TestSeedDemoAccounts(t *testing.T) {
+	pool, url := pgtest.NewDBURL(t)
+	ctx := context.Background()
+	for range 2 {
+		var out, errb bytes.Buffer
+		if err := run(ctx, []string{"seed", "-products", "60", "-demo-accounts"}, func(k string) string {
+			return map[string]string{"DATABASE_URL": url}[k]
+		}, &out, &errb); err != nil {
+			t.Fatalf("seed -demo-accounts: %v\n%s", err, errb.String())
+		}
+		if !strings.Contains(out.String(), "canbo.daklak@ocop.test") || !strings.Contains(out.String(), "/quan-ly/") {
+			t.Fatalf("output lacks the accounts: %s", out.String())
+		}
+	}
+	acc := account.New(pool, account.Options{})
+	want := map[string]func(p *account.Principal) bool{
+		"quantri@ocop.test":      func(p *account.Principal) bool { return p.IsAdmin() && !p.IsStaff() },
+		"canbo.daklak@ocop.test": func(p *account.Principal) bool { return p.ServesProvince("66") && len(p.Provinces) == 1 },
+		"yensao.banme@ocop.test": func(p *account.Principal) bool { return len(p.Producers) == 1 && p.Producers[0].Role == "owner" },
+		"nguoimua@ocop.test":     func(p *account.Principal) bool { return !p.IsAdmin() && !p.IsStaff() && len(p.Producers) == 0 },
+	}
+	for id, ok := range want {
+		_, p, err := acc.SignIn(ctx, id, DemoPassword, "10.1.1.1")
+		if err != nil {
+			t.Fatalf("%s: %v", id, err)
+		}
+		if !ok(p) {
+			t.Errorf("%s has the wrong roles: %+v", id, p)
+		}
+	}
+	var n int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM app_user`).Scan(&n); err != nil || n != len(want) {
+		t.Errorf("%d accounts after two runs (%v), want %d", n, err, len(want))
+	}
+	var out, errb bytes.Buffer
+	err := run(ctx, []string{"seed", "-products", "60", "-demo-accounts"}, func(k string) string {
+		return map[string]string{"DATABASE_URL": url, "OCOP_ENV": "production", "OCOP_SECRET_KEY": strings.Repeat("k", 40)}[k]
+	}, &out, &errb)
+	if err == nil || !strings.Contains(err.Error(), "development only") {
+		t.Errorf("production: %v, want a refusal", err)
+	}
+}
