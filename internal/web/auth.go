@@ -19,6 +19,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/valyala/fasthttp"
 
 	"github.com/ocopvn/ocop/internal/account"
 	"github.com/ocopvn/ocop/internal/apperr"
@@ -84,6 +85,7 @@ type ProducerScope struct {
 var OnBehalfTypes = map[string]bool{"ho_kinh_doanh": true, "co_so_san_xuat": true}
 
 const (
+	uploadKey   = "upload_route"
 	actingKey   = "acting"
 	producerKey = "route_producer"
 )
@@ -99,6 +101,7 @@ type Router struct {
 	// bodyLimit is the largest body of a route that is not an upload
 	bodyLimit int
 	uploads   [][]string // path patterns of upload routes, split at "/"
+	sess      *Sessions
 	// uploadLimit is the largest body of an upload route. The server's
 	// BodyLimit does not cut a streamed body short, so guardBody checks it.
 	uploadLimit int
@@ -143,7 +146,9 @@ func (r *Router) Get(path string, a Access, h ...fiber.Handler) { r.add(fiber.Me
 func (r *Router) Post(path string, a Access, h ...fiber.Handler) { r.add(fiber.MethodPost, path, a, h) }
 
 // Upload registers a POST route that takes files: its body may be as
-// large as OCOP_UPLOAD_LIMIT, and only a signed-in user's is read.
+// large as OCOP_UPLOAD_LIMIT and take UploadReadTimeout to arrive, and it
+// is read (for the CSRF token, then by h) only once the user passed the
+// route's access rule.
 func (r *Router) Upload(path string, a Access, h ...fiber.Handler) {
 	if a == Public {
 		panic("web: upload route " + path + " must not be public")
@@ -151,7 +156,29 @@ func (r *Router) Upload(path string, a Access, h ...fiber.Handler) {
 	r.mu.Lock()
 	r.uploads = append(r.uploads, strings.Split(strings.Trim(path, "/"), "/"))
 	r.mu.Unlock()
-	r.add(fiber.MethodPost, path, a, h)
+	r.add(fiber.MethodPost, path, a, append([]fiber.Handler{r.sess.checkUploadCSRF}, h...))
+}
+
+// UploadReadTimeout is how long an upload's body may take to arrive: a
+// few photos over a slow rural connection take minutes, where every other
+// request has ReadTimeout.
+const UploadReadTimeout = 5 * time.Minute
+
+// UploadDeadline is the deadline of an upload request's work once its
+// body is in (every other request has OCOP_REQUEST_TIMEOUT).
+const UploadDeadline = 3 * time.Minute
+
+// readConfig gives upload requests their longer read timeout; fasthttp
+// calls it once a request's header is in.
+func (r *Router) readConfig(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+	if !h.IsPost() {
+		return fasthttp.RequestConfig{}
+	}
+	path, _, _ := strings.Cut(string(h.RequestURI()), "?")
+	if r.isUpload(path) {
+		return fasthttp.RequestConfig{ReadTimeout: UploadReadTimeout}
+	}
+	return fasthttp.RequestConfig{}
 }
 
 func (r *Router) add(method, path string, a Access, h []fiber.Handler) {
@@ -187,22 +214,36 @@ func (r *Router) guardBody(c *fiber.Ctx) error {
 	limit, upload := r.bodyLimit, r.isUpload(c.Path())
 	if upload {
 		limit = r.uploadLimit
+		c.Locals(uploadKey, true)
 	}
 	n := c.Request().Header.ContentLength()
 	if limit > 0 && (n > limit || n == -1) {
 		c.Context().SetConnectionClose()
 		return errTooLarge
 	}
-	if upload && CurrentUser(c) == nil {
-		// not parsed, only drained, so the browser gets the answer (the
-		// session may have ended while the form was open) rather than a
-		// reset connection
-		if s := c.Context().RequestBodyStream(); s != nil && n > 0 {
-			_, _ = io.CopyN(io.Discard, s, int64(n))
-		}
-		return r.authorize(SignedIn)(c)
+	if !upload {
+		return c.Next()
 	}
-	return c.Next()
+	// the whole upload (reading, decoding, storing several photos, waiting
+	// its turn behind other uploads to the same product) gets a longer
+	// deadline than OCOP_REQUEST_TIMEOUT
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.UserContext()), UploadDeadline)
+	defer cancel()
+	c.SetUserContext(ctx)
+	var err error
+	if CurrentUser(c) == nil {
+		err = r.authorize(SignedIn)(c)
+	} else {
+		err = c.Next()
+	}
+	// a body left unread (no session, the route's rule refused, the
+	// handler failed early) is drained, not parsed, so the browser gets
+	// the answer (the session may have ended while the form was open)
+	// rather than a reset connection
+	if s := c.Context().RequestBodyStream(); s != nil && n > 0 {
+		_, _ = io.CopyN(io.Discard, s, int64(n))
+	}
+	return err
 }
 
 // isUpload reports whether path matches an upload route's pattern.
@@ -487,6 +528,33 @@ func (s *Sessions) checkCSRF(c *fiber.Ctx) error {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions, fiber.MethodTrace:
 		return c.Next()
 	}
+	if c.Locals(uploadKey) != nil {
+		// an upload's body is read only after its route's access rule:
+		// Router.Upload checks the token there (checkUploadCSRF)
+		return c.Next()
+	}
+	return s.verifyCSRF(c)
+}
+
+// checkUploadCSRF is checkCSRF for an upload route, after its access rule.
+// A multipart body that cannot be read (a connection lost mid-upload, a
+// malformed form) is reported as such, not as an expired form.
+func (s *Sessions) checkUploadCSRF(c *fiber.Ctx) error {
+	if !sameHost(c) {
+		return errCSRF
+	}
+	if strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEMultipartForm) {
+		if _, err := c.MultipartForm(); err != nil {
+			return errUploadBroken
+		}
+	}
+	return s.verifyCSRF(c)
+}
+
+var errUploadBroken = apperr.E(apperr.Invalid, "Tải lên bị gián đoạn hoặc tệp gửi lên bị hỏng. Vui lòng chọn lại tệp và thử lại.", "the multipart body could not be read")
+
+// verifyCSRF compares the form's (or header's) token with this session's.
+func (s *Sessions) verifyCSRF(c *fiber.Ctx) error {
 	if !sameHost(c) {
 		return errCSRF
 	}

@@ -50,6 +50,10 @@ func TestBodyLimits(t *testing.T) {
 		Mount: func(r *web.Router) {
 			r.Get("/t/token", web.SignedIn, func(c *fiber.Ctx) error { return c.SendString(web.CSRFToken(c)) })
 			r.Post("/t/form", web.Public, func(c *fiber.Ctx) error { read.Store(int64(len(c.Body()))); return c.SendString("ok") })
+			r.Upload("/t/admin-up", web.Admin, func(c *fiber.Ctx) error {
+				read.Store(1)
+				return c.SendString("admin")
+			})
 			r.Upload("/t/up/:id", web.SignedIn, func(c *fiber.Ctx) error {
 				f, err := c.FormFile("file")
 				if err != nil {
@@ -126,6 +130,24 @@ func TestBodyLimits(t *testing.T) {
 	if st, got := do(req, true); st != http.StatusOK || got != strconv.Itoa(3<<20) {
 		t.Errorf("signed-in 3 MB upload: %d %q, want 200 and the whole file", st, got)
 	}
+	// a signed-in user without the route's role gets 403 before the body
+	// is read: a malformed body would otherwise be a 400
+	broken := "--x\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n" + csrf + "\r\n--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.jpg\"\r\n\r\nunterminated"
+	read.Store(0)
+	req = httptest.NewRequest("POST", "/t/admin-up", strings.NewReader(broken))
+	req.Header.Set("Content-Type", "multipart/form-data; boundary=x")
+	if st, _ := do(req, true); st != http.StatusForbidden || read.Load() != 0 {
+		t.Errorf("upload to an admin route as a shopper: %d, want 403 before reading", st)
+	}
+	// with the role, a body that cannot be read is reported as such, not
+	// as an expired form
+	req = httptest.NewRequest("POST", "/t/up/1", strings.NewReader(broken))
+	req.Header.Set("Content-Type", "multipart/form-data; boundary=x")
+	req.Header.Set("Accept", "application/json")
+	if st, body := do(req, true); st != http.StatusBadRequest || !strings.Contains(body, "gián đoạn") {
+		t.Errorf("broken multipart body: %d %s, want 400 saying the upload broke off", st, body)
+	}
+
 	// over the upload limit: 413 and the connection closed unread; the
 	// client may see the reset before the answer
 	body, ct = multipartBody(5 << 20)

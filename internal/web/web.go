@@ -94,6 +94,8 @@ func New(d Deps) *fiber.App {
 	r := NewRouter(app)
 	r.producer = producerLookup(d.Pool)
 	r.bodyLimit, r.uploadLimit = d.Config.BodyLimit, max(d.Config.UploadLimit, d.Config.BodyLimit)
+	r.sess = sess
+	app.Server().HeaderReceived = r.readConfig
 	app.Use(sess.loadSession)
 	app.Use(r.guardBody) // before the CSRF check reads a body
 	app.Use(sess.checkCSRF)
