@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	xhtml "golang.org/x/net/html"
+
 	"github.com/ocopvn/ocop/internal/sanitize"
 )
 
@@ -35,6 +37,42 @@ func TestHighlight(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzHighlight: what Highlight accepts is text with only bare <mark>
+// elements, and its text is the text given.
+func FuzzHighlight(f *testing.F) {
+	f.Add("<mark>Nước</mark> mắm", "Nước mắm")
+	f.Add("Giỏ &lt;b&gt;<mark>mây</mark>&lt;/b&gt; &amp; &#34;cói&#34;", `Giỏ <b>mây</b> & "cói"`)
+	f.Add("<mark>a</mark><script>", "a<script>")
+	f.Add("&lt<mark>b</mark>", "<b")
+	f.Fuzz(func(t *testing.T, highlight, text string) {
+		h := string(sanitize.Highlight(highlight, text))
+		if h == "" {
+			return
+		}
+		var got strings.Builder
+		z := xhtml.NewTokenizer(strings.NewReader(h))
+		for {
+			tt := z.Next()
+			if tt == xhtml.ErrorToken {
+				break
+			}
+			switch tt {
+			case xhtml.TextToken:
+				got.Write(z.Text())
+			case xhtml.StartTagToken, xhtml.EndTagToken:
+				if name, attr := z.TagName(); string(name) != "mark" || attr {
+					t.Fatalf("Highlight(%q, %q) = %q: has %q", highlight, text, h, z.Raw())
+				}
+			default:
+				t.Fatalf("Highlight(%q, %q) = %q: has %q", highlight, text, h, z.Raw())
+			}
+		}
+		if got.String() != text {
+			t.Fatalf("Highlight(%q, %q) = %q: its text is %q", highlight, text, h, got.String())
+		}
+	})
 }
 
 type facet struct {
