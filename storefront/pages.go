@@ -7,6 +7,7 @@ import (
 
 	"github.com/ocopvn/ocop/internal/account"
 	"github.com/ocopvn/ocop/internal/catalog"
+	"github.com/ocopvn/ocop/internal/sanitize"
 	"github.com/ocopvn/ocop/internal/web"
 )
 
@@ -102,6 +103,11 @@ type facetOption struct {
 	Level    int
 	Selected bool
 	URL      string
+}
+
+// option is o as one <option> of a select list.
+func (o *facetOption) option() sanitize.Option {
+	return sanitize.Option{Value: o.Value, Label: o.Label, Count: o.Count, Level: o.Level, Selected: o.Selected}
 }
 
 type pageLink struct {

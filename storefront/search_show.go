@@ -1,15 +1,14 @@
 package storefront
 
 import (
-	"html"
 	"html/template"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/ocopvn/ocop/internal/catalog"
+	"github.com/ocopvn/ocop/internal/sanitize"
 	"github.com/ocopvn/ocop/search"
 )
 
@@ -57,7 +56,7 @@ func (h *Handler) showSearch(c *fiber.Ctx) error {
 		page = catalog.Page{Total: res.Total, Page: q.Page, PerPage: q.PerPage, Facets: searchFacets(res.Facets)}
 		for _, it := range items {
 			page.Items = append(page.Items, it.ListItem)
-			card, err := h.renderCard(cardData{ListItem: it.ListItem, NameHTML: markedName(it.Highlight["name"], it.Name)})
+			card, err := h.renderCard(cardData{ListItem: it.ListItem, NameHTML: sanitize.Highlight(it.Highlight["name"], it.Name)})
 			if err != nil {
 				return err
 			}
@@ -71,23 +70,6 @@ func (h *Handler) showSearch(c *fiber.Ctx) error {
 	}
 	p.List = h.layoutListing(v, "/tim-kiem", f, notices, "search", page, cards)
 	return h.render(c, "search", p)
-}
-
-// markedName returns the highlighted name when it is exactly the escaped
-// name with <mark> tags added, and nil otherwise (then the card shows the
-// plain name): a backend's highlight is never trusted as HTML.
-func markedName(highlight, name string) template.HTML {
-	if highlight == "" {
-		return ""
-	}
-	plain := strings.NewReplacer("<mark>", "", "</mark>", "").Replace(highlight)
-	if plain != html.EscapeString(name) && html.UnescapeString(plain) != name {
-		return ""
-	}
-	if strings.ContainsAny(plain, "<>") {
-		return ""
-	}
-	return template.HTML(highlight) //nolint:gosec // checked above: escaped text plus <mark>
 }
 
 // searchFacets converts search facet counts to the catalog's shape.

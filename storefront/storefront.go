@@ -30,6 +30,7 @@ import (
 	"github.com/ocopvn/ocop/internal/catalog"
 	"github.com/ocopvn/ocop/internal/photos"
 	"github.com/ocopvn/ocop/internal/producer"
+	"github.com/ocopvn/ocop/internal/sanitize"
 	"github.com/ocopvn/ocop/internal/vntext"
 	"github.com/ocopvn/ocop/internal/web"
 	"github.com/ocopvn/ocop/media"
@@ -137,7 +138,7 @@ func New(c *catalog.Service, idx search.Index, baseURL string) (*Handler, error)
 		"tone":    groupTone,
 		"paras":   paragraphs,
 		"options": options,
-		"rich":    backoffice.TrustedHTML,
+		"rich":    sanitize.RichHTML,
 	}
 	all := append(append(append(append([]string{}, pageNames...), consolePages...), backofficePages...), photoPages...)
 	for _, page := range all {
@@ -213,11 +214,11 @@ type cardData struct {
 }
 
 func (h *Handler) renderCard(d cardData) (template.HTML, error) {
-	var buf bytes.Buffer
-	if err := h.cardTpl.ExecuteTemplate(&buf, "card", d); err != nil {
+	card, err := sanitize.ExecuteTemplate(h.cardTpl, "card", d)
+	if err != nil {
 		return "", fmt.Errorf("render card: %w", err)
 	}
-	return template.HTML(buf.String()), nil //nolint:gosec // html/template output
+	return card, nil
 }
 
 // render executes page into a buffer first, so a template failure becomes
@@ -306,27 +307,8 @@ func paragraphs(s string) []string {
 	return out
 }
 
-// options renders facet values as <option> elements. Lists of 30–40
-// options are the bulk of a catalog page, and writing them here with
-// explicit escaping costs a fraction of the template's reflective calls.
-func options(opts []facetOption) template.HTML {
-	var b strings.Builder
-	for _, o := range opts {
-		b.WriteString(`<option value="`)
-		b.WriteString(template.HTMLEscapeString(o.Value))
-		b.WriteByte('"')
-		if o.Selected {
-			b.WriteString(" selected")
-		}
-		b.WriteByte('>')
-		b.WriteString(strings.Repeat("– ", max(o.Level-1, 0)))
-		b.WriteString(template.HTMLEscapeString(o.Label))
-		b.WriteString(" (")
-		b.WriteString(strconv.Itoa(o.Count))
-		b.WriteString(")</option>")
-	}
-	return template.HTML(b.String()) //nolint:gosec // every value escaped above
-}
+// options renders facet values as <option> elements (sanitize.Options).
+func options(opts []facetOption) template.HTML { return sanitize.Options(opts, (*facetOption).option) }
 
 // withQuery returns path with the query values q (empty values dropped).
 func withQuery(p string, q url.Values) string {

@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/ocopvn/ocop/internal/sanitize"
 	"github.com/ocopvn/ocop/internal/vntext"
 )
 
@@ -84,7 +85,7 @@ func (in ProductInput) validate() (productValues, FieldErrors) {
 	if runes(in.Description) > maxRichInput {
 		fe["description"] = fmt.Sprintf("Mô tả dài tối đa %d ký tự.", maxRichInput)
 	} else {
-		v.descHTML, v.desc = SanitizeRich(in.Description)
+		v.descHTML, v.desc = sanitize.Rich(in.Description)
 		if len(v.descHTML) > maxRichHTML || runes(v.desc) > maxRichInput {
 			fe["description"] = "Mô tả quá dài, vui lòng rút gọn."
 		}

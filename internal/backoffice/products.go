@@ -12,6 +12,7 @@ import (
 
 	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/audit"
+	"github.com/ocopvn/ocop/internal/sanitize"
 	"github.com/ocopvn/ocop/internal/vntext"
 )
 
@@ -72,7 +73,7 @@ func (p *Product) Input() ProductInput {
 	// plain paragraphs are shown as the text they came from; only real
 	// formatting shows as HTML
 	desc := p.DescriptionHTML
-	if h, _ := SanitizeRich(p.Description); desc == "" || h == desc {
+	if h, _ := sanitize.Rich(p.Description); desc == "" || h == desc {
 		desc = p.Description
 	}
 	return ProductInput{Name: p.Name, Group: p.Group, Description: desc, Unit: p.Unit,

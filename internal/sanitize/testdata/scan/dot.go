@@ -1,0 +1,8 @@
+package bad
+
+import . "html/template"
+
+func dot(s string) HTML {
+	_ = HTMLEscapeString(s)
+	return HTML(s) // flag: dot import
+}
