@@ -77,7 +77,7 @@ func TestPagesCSP(t *testing.T) {
 		"/tim-kiem?q=che", "/khong-co", "/test/panic"} {
 		status, body, h := s.get(path)
 		csp := h["Content-Security-Policy"]
-		for _, d := range []string{"default-src 'self'", "object-src 'none'", "frame-ancestors 'none'", "base-uri "} {
+		for _, d := range []string{"default-src 'self'", "object-src 'none'", "frame-ancestors 'none'", "base-uri 'none'"} {
 			if !strings.Contains(csp, d) {
 				t.Errorf("%s (%d): CSP %q lacks %q", path, status, csp, d)
 			}

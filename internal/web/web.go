@@ -79,7 +79,7 @@ func New(d Deps) *fiber.App {
 	app.Use(helmet.New(helmet.Config{
 		ReferrerPolicy:            "strict-origin-when-cross-origin", // CSRF checks need a same-host Referer
 		CrossOriginEmbedderPolicy: "unsafe-none",
-		ContentSecurityPolicy:     "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
+		ContentSecurityPolicy:     "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
 		HSTSMaxAge:                hstsMaxAge(d.Config),
 	}))
 	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
