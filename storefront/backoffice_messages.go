@@ -71,6 +71,7 @@ var backofficeMessages = map[string]string{
 	"bo.p_zalo":              "Zalo",
 	"bo.p_zalo_hint":         "Số điện thoại hoặc tên Zalo để khách liên hệ.",
 	"bo.p_email":             "Email",
+	"bo.p_public_hint":       "Hiện công khai cho người mua trên trang cửa hàng.",
 	"bo.p_website":           "Trang web",
 	"bo.p_website_hint":      "Bắt đầu bằng https://",
 	"bo.save_profile":        "Lưu thông tin",

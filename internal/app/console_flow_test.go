@@ -153,15 +153,29 @@ func TestApplyApproveMakesOwner(t *testing.T) {
 	var p producerRow
 	var pid int64
 	err := s.pool.QueryRow(ctx, `SELECT id, name, name_fold, producer_type, tax_code, province_code, commune_code, street_line, slug,
-		phone_e164, registration_no, representative, zalo, status FROM producer WHERE province_code = '19'`).
+		coalesce(phone_e164, ''), registration_no, representative, zalo, status FROM producer WHERE province_code = '19'`).
 		Scan(&pid, &p.Name, &p.Fold, &p.Type, &p.Tax, &p.Province, &p.Commune, &p.Street, &p.Slug, &p.Phone, &p.Reg, &p.Rep, &p.Zalo, &p.Status)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := producerRow{"Hợp tác xã Chè Phú Đô", "hop tac xa che phu do", "htx", "4601234567", "19", "05800", "Xóm Tân Phú",
-		"hop-tac-xa-che-phu-do-2", "+84912345678", "17G8000123", "Nguyễn Thị Lan", "+84912345678", "active"}
+		"hop-tac-xa-che-phu-do-2", "", "17G8000123", "Nguyễn Thị Lan", "", "active"}
 	if diff := cmp.Diff(want, p); diff != "" {
 		t.Errorf("producer (-want +got):\n%s", diff)
+	}
+	// the applicant's phone and Zalo stay private: not on the public
+	// page nor in the API (the address is, as on the certificate)
+	for _, path := range []string{"/cua-hang/" + p.Slug, "/api/v1/producers/" + p.Slug} {
+		r := s.client().do("GET", path, nil)
+		if r.status != 200 {
+			t.Fatalf("%s: %d", path, r.status)
+		}
+		for _, phone := range []string{"912345678", "912 345 678", "0912", "tel:"} {
+			if strings.Contains(r.body, phone) {
+				t.Errorf("%s shows the applicant's phone (%q)", path, phone)
+			}
+		}
+		contains(t, r.body, "Xóm Tân Phú")
 	}
 	if n := s.count(`SELECT count(*) FROM producer_member WHERE user_id = $1 AND producer_id = $2 AND role = 'owner'`, uid, pid); n != 1 {
 		t.Error("applicant is not the owner")

@@ -171,10 +171,13 @@ func (s *Service) Approve(ctx context.Context, actor Actor, id int64) (producerI
 		if a.Commune != "" {
 			commune = &a.Commune
 		}
+		// The applicant's phone and Zalo stay on the application, for
+		// staff: the producer row is public (storefront, API), and the
+		// owner chooses what to publish on the profile form.
 		err = tx.QueryRow(ctx, `INSERT INTO producer (name, name_fold, producer_type, tax_code, province_code, commune_code, street_line,
-			slug, phone_e164, registration_no, representative, zalo, status)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'active') RETURNING id`,
-			name, fold, a.ProducerType, tax, a.Province, commune, a.StreetLine, slug, a.PhoneE164, a.RegistrationNo, a.Representative, a.Zalo).Scan(&producerID)
+			slug, registration_no, representative, status)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'active') RETURNING id`,
+			name, fold, a.ProducerType, tax, a.Province, commune, a.StreetLine, slug, a.RegistrationNo, a.Representative).Scan(&producerID)
 		if postgres.IsUniqueViolation(err, "producer_province_name_key") {
 			return ErrDuplicateName
 		}
