@@ -150,6 +150,9 @@ func (s *Service) RecordCertificate(ctx context.Context, actor Actor, producerID
 		if err != nil {
 			return err
 		}
+		if err := refuseMember(ctx, tx, actor, producerID); err != nil {
+			return err
+		}
 		var superseded []int64
 		rows, err := tx.Query(ctx, `UPDATE certificate SET status = 'superseded', updated_at = now()
 			WHERE product_id = $1 AND status = 'active' RETURNING id`, productID)

@@ -208,3 +208,62 @@ func TestCertificateValidity(t *testing.T) {
 		t.Errorf("%d active certificates", active)
 	}
 }
+
+// TestOfficerCannotDecideOwnCase: an officer of the province may not
+// decide an application they submitted, nor certify, suspend or
+// reinstate a producer they are a member of (SECURITY.md Z-05); another
+// officer may.
+func TestOfficerCannotDecideOwnCase(t *testing.T) {
+	f := newFixture(t, nil)
+	ctx := context.Background()
+	officer := producer.Actor{UserID: f.user, Provinces: []string{"19"}}
+	admin := producer.Actor{UserID: f.user, Admin: true}
+	appID, err := f.svc.Submit(ctx, f.user, form(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fx := catalogtest.Fixture{T: t, Pool: f.pool}
+	pid := fx.Producer("HTX Của Cán Bộ", "19")
+	prod := fx.Product(pid, catalogtest.Product{Name: "Chè", Group: "I.5.a", Price: 1, Star: 3})
+	fx.Exec(`INSERT INTO producer_member (user_id, producer_id, role) VALUES ($1, $2, 'owner')`, f.user, pid)
+	cert := producer.CertificateForm{DecisionNo: "1/QĐ", DecisionDate: "2025-01-02", Star: "3", IssuingLevel: "province", IssuingAuthority: "UBND"}
+	for _, actor := range []producer.Actor{officer, admin} {
+		checks := map[string]error{}
+		_, checks["approve"] = f.svc.Approve(ctx, actor, appID)
+		checks["reject"] = f.svc.Reject(ctx, actor, appID, "x")
+		checks["changes"] = f.svc.RequestChanges(ctx, actor, appID, "x")
+		checks["suspend"] = f.svc.Suspend(ctx, actor, pid, "x")
+		_, checks["certificate"] = f.svc.RecordCertificate(ctx, actor, pid, prod, cert)
+		for name, err := range checks {
+			if !errors.Is(err, producer.ErrOwnCase) || apperr.KindOf(err) != apperr.Conflict {
+				t.Errorf("admin %v, %s: %v, want ErrOwnCase", actor.Admin, name, err)
+			}
+		}
+	}
+	var n int
+	_ = f.pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM producer WHERE status <> 'active') + (SELECT count(*) FROM certificate WHERE decision_no = '1/QĐ')
+		+ (SELECT count(*) FROM producer_application WHERE status <> 'submitted') + (SELECT count(*) FROM audit_log WHERE acting_as <> 'user')`).Scan(&n)
+	if n != 0 {
+		t.Errorf("%d changes by the officer on their own case", n)
+	}
+	// reinstating their own suspended producer is refused too
+	fx.Exec(`UPDATE producer SET status = 'suspended', suspended_reason = 'x', suspended_at = now() WHERE id = $1`, pid)
+	if err := f.svc.Reinstate(ctx, officer, pid); !errors.Is(err, producer.ErrOwnCase) {
+		t.Errorf("reinstate: %v", err)
+	}
+	// another officer of the province may do all of it
+	var other int64
+	if err := f.pool.QueryRow(ctx, `INSERT INTO app_user (email, display_name, password_hash) VALUES ('b@example.vn', 'B', 'x') RETURNING id`).Scan(&other); err != nil {
+		t.Fatal(err)
+	}
+	colleague := producer.Actor{UserID: other, Provinces: []string{"19"}}
+	if err := f.svc.Reinstate(ctx, colleague, pid); err != nil {
+		t.Errorf("colleague reinstate: %v", err)
+	}
+	if _, err := f.svc.RecordCertificate(ctx, colleague, pid, prod, cert); err != nil {
+		t.Errorf("colleague certificate: %v", err)
+	}
+	if _, err := f.svc.Approve(ctx, colleague, appID); err != nil {
+		t.Errorf("colleague approve: %v", err)
+	}
+}

@@ -110,6 +110,9 @@ func (s *Service) Application(ctx context.Context, actor Actor, id int64) (a *Ap
 var (
 	// ErrDecided is a decision on an application that is no longer waiting.
 	ErrDecided = apperr.E(apperr.Conflict, "Hồ sơ này đã được xử lý (có thể do bạn bấm hai lần hoặc cán bộ khác đã xử lý). Hãy tải lại trang để xem trạng thái mới.", "the application is not waiting for a decision")
+	// ErrOwnCase is an officer's decision on their own application, or a
+	// change to a producer they are a member of (SECURITY.md Z-05).
+	ErrOwnCase = apperr.E(apperr.Conflict, "Hồ sơ này cần cán bộ khác xử lý: bạn không thể tự duyệt hồ sơ của mình hoặc xử lý chủ thể mà bạn là thành viên.", "the actor's own application or producer")
 	// ErrDuplicateName is an approval when the province has a producer of that name.
 	ErrDuplicateName = apperr.E(apperr.Conflict, "Tỉnh này đã có một chủ thể cùng tên. Hãy kiểm tra lại: có thể chủ thể đã được tạo (ví dụ khi nhập danh sách OCOP). Hồ sơ chưa được duyệt.", "a producer of that name exists in the province")
 )
@@ -134,6 +137,9 @@ func lockApplication(ctx context.Context, tx pgx.Tx, actor Actor, id int64) (*Ap
 	}
 	if commune != nil {
 		a.Commune = *commune
+	}
+	if a.UserID == actor.UserID {
+		return nil, ErrOwnCase
 	}
 	if a.Status != "submitted" {
 		return nil, ErrDecided
