@@ -535,16 +535,17 @@ func (h *Handler) reinstateProducer(c *fiber.Ctx) error {
 
 type certificatePage struct {
 	BasePage
-	ProducerID int64
-	Product    *producer.Product
-	Certs      []producer.Certificate
-	Form       producer.CertificateForm
-	Errors     producer.FieldErrors
-	Message    string
-	Done       bool
-	Levels     []producer.Option
-	Provinces  []producer.Province
-	Today      string
+	ProducerID  int64
+	Product     *producer.Product
+	Certs       []producer.Certificate
+	Form        producer.CertificateForm
+	Errors      producer.FieldErrors
+	Message     string
+	Done        bool
+	DoneHistory bool
+	Levels      []producer.Option
+	Provinces   []producer.Province
+	Today       string
 }
 
 func (h *Handler) certificatePage(c *fiber.Ctx) (certificatePage, error) {
@@ -574,6 +575,7 @@ func (h *Handler) showCertificate(c *fiber.Ctx) error {
 		return err
 	}
 	p.Done = c.Query("xong") == "1"
+	p.DoneHistory = c.Query("xong") == "lich-su"
 	if rp := web.RouteProducer(c); rp != nil {
 		p.Form.IssuingProvince = rp.Province
 	}
@@ -589,9 +591,13 @@ func (h *Handler) saveCertificate(c *fiber.Ctx) error {
 	f := producer.CertificateForm{DecisionNo: c.FormValue("decision_no"), DecisionDate: c.FormValue("decision_date"), Star: c.FormValue("star"),
 		Score: c.FormValue("score"), IssuingLevel: c.FormValue("issuing_level"), IssuingAuthority: c.FormValue("issuing_authority"),
 		IssuingProvince: c.FormValue("issuing_province")}
-	_, err = h.Producers.RecordCertificate(c.UserContext(), consoleActor(c), p.ProducerID, p.Product.ID, f)
+	_, status, err := h.Producers.RecordCertificate(c.UserContext(), consoleActor(c), p.ProducerID, p.Product.ID, f)
 	if err == nil {
-		return c.Redirect(c.Path()+"?xong=1", fiber.StatusSeeOther)
+		done := "1"
+		if status != "active" {
+			done = "lich-su" // older than the active certificate: kept as history
+		}
+		return c.Redirect(c.Path()+"?xong="+done, fiber.StatusSeeOther)
 	}
 	var fe producer.FieldErrors
 	if !errors.As(err, &fe) {

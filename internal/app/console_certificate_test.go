@@ -113,6 +113,18 @@ func TestRecordCertificate(t *testing.T) {
 	if n := s.count(`SELECT count(*) FROM certificate WHERE product_id = $1 AND status = 'active' AND valid_until = '2028-07-19' AND score IS NULL`, prod); n != 1 {
 		t.Error("second certificate")
 	}
+	// backfilling an older decision keeps the active certificate and says so
+	r = staff.post(path, path, set("decision_no", "50/QĐ-UBND", "decision_date", "2024-12-01")...)
+	if r.status != 303 || r.location != path+"?xong=lich-su" {
+		t.Fatalf("backfill: %d %s", r.status, r.location)
+	}
+	if n := s.count(`SELECT count(*) FROM certificate WHERE product_id = $1 AND status = 'active' AND decision_no = '99/QĐ-UBND'`, prod); n != 1 {
+		t.Error("the backfilled certificate replaced the active one")
+	}
+	if n := s.count(`SELECT count(*) FROM certificate WHERE product_id = $1 AND status = 'superseded' AND decision_no = '50/QĐ-UBND'`, prod); n != 1 {
+		t.Error("the backfilled certificate is not kept as history")
+	}
+	contains(t, staff.do("GET", r.location, nil).body, "vào lịch sử", "không thay thế")
 }
 
 // TestStaffRoles: an admin grants and revokes a province by email or

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ocopvn/ocop/internal/apperr"
@@ -94,7 +95,7 @@ func TestWrongProvinceActorIsRefused(t *testing.T) {
 	checks["changes"] = f.svc.RequestChanges(ctx, wrong, appID, "x")
 	checks["suspend"] = f.svc.Suspend(ctx, wrong, pid, "x")
 	checks["reinstate"] = f.svc.Reinstate(ctx, wrong, pid)
-	_, checks["certificate"] = f.svc.RecordCertificate(ctx, wrong, pid, prod, cert)
+	_, _, checks["certificate"] = f.svc.RecordCertificate(ctx, wrong, pid, prod, cert)
 	_, _, checks["application"] = f.svc.Application(ctx, wrong, appID)
 	_, checks["producer"] = f.svc.ProducerDetail(ctx, wrong, pid)
 	_, checks["staff"] = f.svc.SetStaffProvince(ctx, wrong, "a@example.vn", "19", true)
@@ -110,7 +111,7 @@ func TestWrongProvinceActorIsRefused(t *testing.T) {
 		t.Errorf("%d changes by the wrong province", n)
 	}
 	right := producer.Actor{UserID: f.user, Provinces: []string{"19"}}
-	if _, err := f.svc.RecordCertificate(ctx, right, pid, prod, cert); err != nil {
+	if _, _, err := f.svc.RecordCertificate(ctx, right, pid, prod, cert); err != nil {
 		t.Errorf("right province: %v", err)
 	}
 }
@@ -184,7 +185,7 @@ func TestCertificateValidity(t *testing.T) {
 	prod := fx.Product(pid, catalogtest.Product{Name: "Chè", Group: "I.5.a", Price: 1, Star: 3})
 	admin := producer.Actor{UserID: f.user, Admin: true}
 	for _, tt := range []struct{ date, until string }{{"2024-02-29", "2027-02-27"}, {"2023-03-31", "2026-03-30"}, {"2025-06-01", "2028-05-31"}} {
-		id, err := f.svc.RecordCertificate(ctx, admin, pid, prod, producer.CertificateForm{DecisionNo: tt.date, DecisionDate: tt.date, Star: "5", Score: "90",
+		id, _, err := f.svc.RecordCertificate(ctx, admin, pid, prod, producer.CertificateForm{DecisionNo: tt.date, DecisionDate: tt.date, Star: "5", Score: "90",
 			IssuingLevel: "central", IssuingAuthority: "Bộ NN"})
 		if err != nil {
 			t.Fatalf("%s: %v", tt.date, err)
@@ -196,7 +197,7 @@ func TestCertificateValidity(t *testing.T) {
 		}
 	}
 	// 2025-06-01 10:00 in Vietnam: the 2nd is tomorrow
-	_, err := f.svc.RecordCertificate(ctx, admin, pid, prod, producer.CertificateForm{DecisionNo: "x", DecisionDate: "2025-06-02", Star: "3",
+	_, _, err := f.svc.RecordCertificate(ctx, admin, pid, prod, producer.CertificateForm{DecisionNo: "x", DecisionDate: "2025-06-02", Star: "3",
 		IssuingLevel: "central", IssuingAuthority: "Bộ NN"})
 	var fe producer.FieldErrors
 	if !errors.As(err, &fe) || fe["decision_date"] == "" {
@@ -233,7 +234,7 @@ func TestOfficerCannotDecideOwnCase(t *testing.T) {
 		checks["reject"] = f.svc.Reject(ctx, actor, appID, "x")
 		checks["changes"] = f.svc.RequestChanges(ctx, actor, appID, "x")
 		checks["suspend"] = f.svc.Suspend(ctx, actor, pid, "x")
-		_, checks["certificate"] = f.svc.RecordCertificate(ctx, actor, pid, prod, cert)
+		_, _, checks["certificate"] = f.svc.RecordCertificate(ctx, actor, pid, prod, cert)
 		for name, err := range checks {
 			if !errors.Is(err, producer.ErrOwnCase) || apperr.KindOf(err) != apperr.Conflict {
 				t.Errorf("admin %v, %s: %v, want ErrOwnCase", actor.Admin, name, err)
@@ -260,10 +261,73 @@ func TestOfficerCannotDecideOwnCase(t *testing.T) {
 	if err := f.svc.Reinstate(ctx, colleague, pid); err != nil {
 		t.Errorf("colleague reinstate: %v", err)
 	}
-	if _, err := f.svc.RecordCertificate(ctx, colleague, pid, prod, cert); err != nil {
+	if _, _, err := f.svc.RecordCertificate(ctx, colleague, pid, prod, cert); err != nil {
 		t.Errorf("colleague certificate: %v", err)
 	}
 	if _, err := f.svc.Approve(ctx, colleague, appID); err != nil {
 		t.Errorf("colleague approve: %v", err)
+	}
+}
+
+// TestBackfilledCertificateKeepsTheActiveOne: a certificate decided
+// before the active one is stored as history (superseded while still
+// valid, expired past its validity) and the active one stays; one
+// decided on or after it replaces it.
+func TestBackfilledCertificateKeepsTheActiveOne(t *testing.T) {
+	f := newFixture(t, nil) // today: 2025-06-01
+	ctx := context.Background()
+	fx := catalogtest.Fixture{T: t, Pool: f.pool}
+	pid := fx.Producer("HTX A", "19")
+	prod := fx.Product(pid, catalogtest.Product{Name: "Chè", Group: "I.5.a", Price: 1, Star: 3})
+	fx.Exec(`DELETE FROM certificate WHERE product_id = $1`, prod) // start with none
+	admin := producer.Actor{UserID: f.user, Admin: true}
+	record := func(no, date string) string {
+		t.Helper()
+		_, status, err := f.svc.RecordCertificate(ctx, admin, pid, prod, producer.CertificateForm{DecisionNo: no, DecisionDate: date, Star: "4",
+			IssuingLevel: "province", IssuingAuthority: "UBND"})
+		if err != nil {
+			t.Fatalf("%s: %v", no, err)
+		}
+		return status
+	}
+	statuses := func() map[string]string {
+		rows, err := f.pool.Query(ctx, `SELECT decision_no, status FROM certificate WHERE product_id = $1`, prod)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		var no, st string
+		for rows.Next() {
+			if err := rows.Scan(&no, &st); err != nil {
+				t.Fatal(err)
+			}
+			out[no] = st
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		no, date, want string
+		all            map[string]string
+	}{
+		{"A", "2024-05-01", "active", map[string]string{"A": "active"}},
+		// older, still valid until 2026-01-09
+		{"B", "2023-01-10", "superseded", map[string]string{"A": "active", "B": "superseded"}},
+		// older, valid until 2024-05-31: past
+		{"C", "2021-06-01", "expired", map[string]string{"A": "active", "B": "superseded", "C": "expired"}},
+		// the same day as the active one: replaces it
+		{"D", "2024-05-01", "active", map[string]string{"A": "superseded", "B": "superseded", "C": "expired", "D": "active"}},
+		{"E", "2025-01-02", "active", map[string]string{"A": "superseded", "B": "superseded", "C": "expired", "D": "superseded", "E": "active"}},
+	} {
+		if got := record(tt.no, tt.date); got != tt.want {
+			t.Errorf("%s: status %s, want %s", tt.no, got, tt.want)
+		}
+		if diff := cmp.Diff(tt.all, statuses()); diff != "" {
+			t.Errorf("after %s (-want +got):\n%s", tt.no, diff)
+		}
+	}
+	var superseded int
+	_ = f.pool.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE entity = 'certificate' AND detail ? 'superseded'`).Scan(&superseded)
+	if superseded != 2 {
+		t.Errorf("%d audit entries supersede a certificate, want 2 (D and E)", superseded)
 	}
 }
