@@ -26,7 +26,8 @@ func latestApplication(t *testing.T, s *site, userID int64) (id int64, status st
 // TestApplyApproveMakesOwner: a signed-up user applies with a document;
 // staff of the province sees it in the queue and approves it; the
 // producer is created with the application's values, the applicant owns
-// it and sees the back-office link; a second approval is refused.
+// it, is signed out by the role change (S-02) and, signed in again, sees
+// the back-office link; a second approval is refused.
 func TestApplyApproveMakesOwner(t *testing.T) {
 	s := newSite(t)
 	communes(t, s)
@@ -195,7 +196,22 @@ func TestApplyApproveMakesOwner(t *testing.T) {
 	if n := s.count(`SELECT count(*) FROM audit_log WHERE actor_id = $1 AND acting_as = 'user' AND entity = 'application' AND action = 'submit'`, uid); n != 1 {
 		t.Errorf("audit entries of the submission: %d", n)
 	}
-	// the applicant, with the same session, sees the back-office link
+	// the role change ended the applicant's session (S-02): the old
+	// cookie is signed out and sent to sign in, which works; signed in
+	// again, they see the back-office link
+	if n := s.count(`SELECT count(*) FROM user_session WHERE user_id = $1`, uid); n != 0 {
+		t.Errorf("%d sessions of the applicant after approval", n)
+	}
+	r = app.do("GET", "/mo-cua-hang", nil)
+	if r.status != 303 || !strings.HasPrefix(r.location, "/dang-nhap") {
+		t.Fatalf("old session after approval: %d %s", r.status, r.location)
+	}
+	if r := app.do("GET", r.location, nil); r.status != 200 || !strings.Contains(r.body, `name="password"`) {
+		t.Fatalf("sign-in page after approval: %d", r.status)
+	}
+	if r := app.signIn("lan@example.vn", "mat khau dung"); r.status != 303 {
+		t.Fatalf("sign in again: %d", r.status)
+	}
 	r = app.do("GET", "/mo-cua-hang", nil)
 	contains(t, r.body, "/quan-ly/"+strconv.FormatInt(pid, 10))
 	contains(t, app.do("GET", "/tai-khoan", nil).body, `href="/quan-ly/`+strconv.FormatInt(pid, 10)+`"`)

@@ -148,8 +148,8 @@ func lockApplication(ctx context.Context, tx pgx.Tx, actor Actor, id int64) (*Ap
 }
 
 // Approve creates the producer of a waiting application, makes the
-// applicant its owner and marks the application approved, in one
-// transaction. It returns the producer's id.
+// applicant its owner, ends the applicant's sessions and marks the
+// application approved, in one transaction. It returns the producer's id.
 func (s *Service) Approve(ctx context.Context, actor Actor, id int64) (producerID int64, err error) {
 	defer apperr.Wrap(&err, "producer.Approve(%d)", id)
 	err = postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
@@ -196,6 +196,11 @@ func (s *Service) Approve(ctx context.Context, actor Actor, id int64) (producerI
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO producer_member (user_id, producer_id, role) VALUES ($1, $2, 'owner')
 			ON CONFLICT (user_id, producer_id) DO UPDATE SET role = 'owner'`, a.UserID, producerID); err != nil {
+			return err
+		}
+		// a role change ends the applicant's sessions: they sign in
+		// again with the new role (SECURITY.md S-02)
+		if _, err := tx.Exec(ctx, `DELETE FROM user_session WHERE user_id = $1`, a.UserID); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE producer_application SET status = 'approved', producer_id = $2, reviewed_by = $3,
