@@ -5,10 +5,12 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ocopvn/ocop/internal/apperr"
@@ -329,5 +331,32 @@ func TestBackfilledCertificateKeepsTheActiveOne(t *testing.T) {
 	_ = f.pool.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE entity = 'certificate' AND detail ? 'superseded'`).Scan(&superseded)
 	if superseded != 2 {
 		t.Errorf("%d audit entries supersede a certificate, want 2 (D and E)", superseded)
+	}
+}
+
+// TestApplicationHistoryUsesIndex: the history of an application reads
+// audit_log through the (entity, entity_id, id) index, not a scan of
+// the whole log.
+func TestApplicationHistoryUsesIndex(t *testing.T) {
+	f := newFixture(t, nil)
+	ctx := context.Background()
+	tx, err := f.pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = tx.Rollback(ctx) }()
+	if _, err := tx.Exec(ctx, `SET LOCAL enable_seqscan = off`); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := tx.Query(ctx, `EXPLAIN SELECT l.id FROM audit_log l WHERE l.entity = 'application' AND l.entity_id = 1 ORDER BY l.id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := strings.Join(plan, "\n"); !strings.Contains(s, "audit_log_entity") {
+		t.Errorf("plan does not use audit_log_entity:\n%s", s)
 	}
 }
