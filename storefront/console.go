@@ -2,11 +2,9 @@ package storefront
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -609,59 +607,6 @@ func (h *Handler) saveCertificate(c *fiber.Ctx) error {
 }
 
 // ---- audit log (/quan-tri/nhat-ky)
-
-// auditLine is an audit entry in words.
-type auditLine struct {
-	audit.Row
-	Acting, Entity, Action string
-	Details                []string
-}
-
-func lookup(prefix, code string) string {
-	if m, ok := messages[prefix+code]; ok {
-		return m
-	}
-	return code
-}
-
-func auditLines(rows []audit.Row) []auditLine {
-	out := make([]auditLine, len(rows))
-	for i, r := range rows {
-		l := auditLine{Row: r, Acting: lookup("console.acting.", r.ActingAs), Entity: lookup("console.entity.", r.Entity),
-			Action: lookup("console.action.", r.Action)}
-		keys := make([]string, 0, len(r.Detail))
-		for k := range r.Detail {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			v := r.Detail[k]
-			var s string
-			switch x := v.(type) {
-			case nil:
-				continue
-			case string:
-				s = x
-			case float64:
-				s = strconv.FormatFloat(x, 'f', -1, 64)
-			case []any:
-				parts := make([]string, len(x))
-				for j, e := range x {
-					parts[j] = fmt.Sprint(e)
-				}
-				s = strings.Join(parts, ", ")
-			default:
-				s = fmt.Sprint(x)
-			}
-			if s == "" {
-				continue
-			}
-			l.Details = append(l.Details, lookup("console.detail.", k)+": "+s)
-		}
-		out[i] = l
-	}
-	return out
-}
 
 type auditPage struct {
 	BasePage
