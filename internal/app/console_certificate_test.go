@@ -142,7 +142,16 @@ func TestStaffRoles(t *testing.T) {
 	if n := s.count(`SELECT count(*) FROM staff_province WHERE user_id = $1 AND province_code = '19'`, u.ID); n != 1 {
 		t.Error("not granted")
 	}
-	contains(t, admin.do("GET", "/quan-tri/can-bo", nil).body, "Cán bộ mới")
+	// the list separates email and phone and names the provinces
+	if _, err := s.pool.Exec(context.Background(), `UPDATE app_user SET email = 'moi@example.vn' WHERE id = $1`, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	var provName string
+	if err := s.pool.QueryRow(context.Background(), `SELECT name FROM province WHERE code = '19'`).Scan(&provName); err != nil {
+		t.Fatal(err)
+	}
+	r := admin.do("GET", "/quan-tri/can-bo", nil)
+	contains(t, r.body, "Cán bộ mới", "moi@example.vn · &#43;84912000111", ": "+provName+"</span>")
 	if r := admin.post("/quan-tri/can-bo", "/quan-tri/can-bo", "identifier", "+84912000111", "province", "19", "action", "revoke"); r.status != 303 {
 		t.Fatalf("revoke: %d", r.status)
 	}
