@@ -27,6 +27,7 @@ func (h *Handler) consoleRoutes(r *web.Router) {
 	r.Get("/mo-cua-hang", web.SignedIn, h.showApply)
 	r.Upload("/mo-cua-hang", web.SignedIn, h.saveApply)
 	r.Get("/mo-cua-hang/tai-lieu/:document", web.SignedIn, h.myDocument)
+	r.Post("/mo-cua-hang/tai-lieu/:document/xoa", web.SignedIn, h.deleteMyDocument)
 	r.Get("/mo-cua-hang/xa", web.SignedIn, h.listCommunes)
 	r.Get("/quan-tri/ho-so", web.Staff, h.listApplications)
 	r.Get("/quan-tri/ho-so/:application", web.Staff, h.showApplication)
@@ -102,6 +103,10 @@ type applyPage struct {
 	Provinces []producer.Province
 	Communes  []producer.Commune
 	MaxDocs   int
+	// FilesSent: the refused form had files, which the browser does not
+	// keep; the page asks to choose them again.
+	FilesSent bool
+	Deleted   bool
 }
 
 func (h *Handler) applyPage(c *fiber.Ctx) (applyPage, error) {
@@ -119,6 +124,9 @@ func (h *Handler) applyPage(c *fiber.Ctx) (applyPage, error) {
 	case a.Status == "changes_requested":
 		p.ShowForm = true
 		p.Form = a.ApplicationForm
+		if a.CommuneName != "" {
+			p.Form.Commune = a.CommuneName // the list offers names
+		}
 	}
 	if p.Provinces, err = h.Producers.Provinces(c.UserContext()); err != nil {
 		return p, err
@@ -144,6 +152,7 @@ func (h *Handler) showApply(c *fiber.Ctx) error {
 		p.Form.Province = prov
 	}
 	p.Sent = c.Query("da-gui") == "1"
+	p.Deleted = c.Query("da-xoa") == "1"
 	if err := h.fillCommunes(c, &p); err != nil {
 		return err
 	}
@@ -189,6 +198,7 @@ func (h *Handler) saveApply(c *fiber.Ctx) error {
 	switch {
 	case errors.As(err, &fe):
 		p.Errors, p.Message, p.Form, p.ShowForm = fe, T("apply.fix_fields"), f, true
+		p.FilesSent = len(ups) > 0
 		c.Status(fiber.StatusUnprocessableEntity)
 	case apperr.KindOf(err) == apperr.Conflict:
 		p.Message = apperr.As(err).Message
@@ -268,6 +278,19 @@ func (h *Handler) myDocument(c *fiber.Ctx) error {
 		return err
 	}
 	return h.sendDocument(c, d)
+}
+
+// deleteMyDocument deletes a document of the user's application while
+// changes are requested, so a full set can be replaced.
+func (h *Handler) deleteMyDocument(c *fiber.Ctx) error {
+	id, err := idParam(c, "document")
+	if err != nil {
+		return err
+	}
+	if err := h.Producers.DeleteDocument(c.UserContext(), web.CurrentUser(c).User.ID, id); err != nil {
+		return err
+	}
+	return c.Redirect("/mo-cua-hang?da-xoa=1", fiber.StatusSeeOther)
 }
 
 func (h *Handler) applicationDocument(c *fiber.Ctx) error {

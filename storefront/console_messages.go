@@ -39,6 +39,10 @@ var consoleMessages = map[string]string{
 	"apply.documents":       "Giấy tờ (giấy đăng ký kinh doanh…)",
 	"apply.documents_hint":  "Tệp PDF hoặc ảnh chụp JPEG, PNG; mỗi tệp tối đa 10 MB, tối đa 5 tệp.",
 	"apply.your_documents":  "Giấy tờ đã gửi",
+	"apply.documents_again": "Vui lòng chọn lại tệp: vì hồ sơ chưa gửi được, trình duyệt không giữ các tệp bạn đã chọn.",
+	"apply.doc_delete":      "Xoá",
+	"apply.doc_delete_hint": "Bạn có thể xoá giấy tờ cũ để gửi bản thay thế (tối đa 5 tệp cho mỗi hồ sơ).",
+	"apply.doc_deleted":     "Đã xoá tệp. Hãy chọn tệp thay thế rồi bấm “Gửi hồ sơ”.",
 	"apply.submit":          "Gửi hồ sơ",
 
 	"console.start":              "Bắt đầu",
@@ -190,6 +194,7 @@ var consoleMessages = map[string]string{
 	"console.action.set_banner":      "đổi ảnh bìa",
 	"console.action.remove_logo":     "gỡ logo",
 	"console.action.remove_banner":   "gỡ ảnh bìa",
+	"console.action.delete_document": "xoá giấy tờ",
 
 	"console.detail.note":            "Ghi chú",
 	"console.detail.reason":          "Lý do",
@@ -228,6 +233,7 @@ var consoleMessages = map[string]string{
 	"console.detail.zalo":            "Zalo",
 	"console.detail.email":           "Email",
 	"console.detail.website":         "Trang web",
+	"console.detail.document":        "Tệp",
 
 	"console.detail_changed": "đã sửa",
 	"console.detail_empty":   "(trống)",

@@ -360,3 +360,60 @@ func TestApplicationHistoryUsesIndex(t *testing.T) {
 		t.Errorf("plan does not use audit_log_entity:\n%s", s)
 	}
 }
+
+// blockingStore holds each Put until release is closed.
+type blockingStore struct {
+	media.Store
+	putting chan struct{}
+	release chan struct{}
+}
+
+func (s *blockingStore) Put(ctx context.Context, key string, r io.Reader, size int64, ct string) error {
+	s.putting <- struct{}{}
+	<-s.release
+	return s.Store.Put(ctx, key, r, size, ct)
+}
+
+// TestSubmitLocksNothingWhileUploading: a resubmission stores its
+// documents before its transaction, so the application row is not
+// locked (a reviewer's page or decision does not wait) during uploads.
+func TestSubmitLocksNothingWhileUploading(t *testing.T) {
+	disk, err := diskmedia.New(t.TempDir(), "/media")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bs := &blockingStore{Store: disk, putting: make(chan struct{}, 1), release: make(chan struct{})}
+	f := newFixture(t, bs)
+	ctx := context.Background()
+	appID, err := f.svc.Submit(ctx, f.user, form(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.pool.Exec(ctx, `UPDATE producer_application SET status = 'changes_requested' WHERE id = $1`, appID); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := f.svc.Submit(ctx, f.user, form(), []producer.Upload{{Name: "a.pdf", Size: int64(len(pdf)), File: bytes.NewReader(pdf)}})
+		done <- err
+	}()
+	<-bs.putting
+	tx, err := f.pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, lockErr := tx.Exec(ctx, `SELECT 1 FROM producer_application WHERE id = $1 FOR UPDATE NOWAIT`, appID)
+	_ = tx.Rollback(ctx)
+	close(bs.release)
+	if lockErr != nil {
+		t.Errorf("the application is locked during the upload: %v", lockErr)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("Submit: %v", err)
+	}
+	var n int
+	_ = f.pool.QueryRow(ctx, `SELECT count(*) FROM application_document WHERE application_id = $1`, appID).Scan(&n)
+	if n != 1 {
+		t.Errorf("%d documents", n)
+	}
+}
