@@ -35,6 +35,7 @@ func (h *Handler) consoleRoutes(r *web.Router) {
 	r.Post("/quan-tri/ho-so/:application/duyet", web.Staff, h.approveApplication)
 	r.Post("/quan-tri/ho-so/:application/yeu-cau-bo-sung", web.Staff, h.requestChanges)
 	r.Post("/quan-tri/ho-so/:application/tu-choi", web.Staff, h.rejectApplication)
+	r.Post("/quan-tri/ho-so/:application/gan-chu-the", web.Staff, h.linkExisting)
 	r.Get("/quan-tri/chu-the", web.Staff, h.listProducers)
 	r.Get("/quan-tri/chu-the/:producer", web.StaffOfProducer, h.showProducerConsole)
 	r.Post("/quan-tri/chu-the/:producer/tam-ngung", web.StaffOfProducer, h.suspendProducer)
@@ -352,6 +353,10 @@ type applicationPage struct {
 	Done    string
 	Note    string
 	Form    string // the form the note belongs to
+	// Candidates are producers of the province with the applicant's
+	// name, to link instead of creating one.
+	Candidates []producer.Candidate
+	Existing   string // the link form's input
 }
 
 func (h *Handler) applicationPage(c *fiber.Ctx) (applicationPage, error) {
@@ -365,6 +370,11 @@ func (h *Handler) applicationPage(c *fiber.Ctx) (applicationPage, error) {
 		return p, err
 	}
 	p.App, p.History = a, auditLines(hist)
+	if a.Status == "submitted" {
+		if p.Candidates, err = h.Producers.Candidates(c.UserContext(), consoleActor(c), id); err != nil {
+			return p, err
+		}
+	}
 	return p, nil
 }
 
@@ -398,7 +408,7 @@ func (h *Handler) decided(c *fiber.Ctx, err error, done, form string) error {
 	if perr != nil {
 		return perr
 	}
-	p.Errors, p.Form, p.Note = fe, form, c.FormValue("note")
+	p.Errors, p.Form, p.Note, p.Existing = fe, form, c.FormValue("note"), c.FormValue("existing")
 	if fe == nil {
 		p.Message = apperr.As(err).Message
 	} else {
@@ -415,6 +425,17 @@ func (h *Handler) approveApplication(c *fiber.Ctx) error {
 	}
 	_, err = h.Producers.Approve(c.UserContext(), consoleActor(c), id)
 	return h.decided(c, err, "approved", "approve")
+}
+
+// linkExisting approves an application by making the applicant the
+// owner of a producer that exists in the province already.
+func (h *Handler) linkExisting(c *fiber.Ctx) error {
+	id, err := idParam(c, "application")
+	if err != nil {
+		return err
+	}
+	_, err = h.Producers.LinkExisting(c.UserContext(), consoleActor(c), id, c.FormValue("existing"))
+	return h.decided(c, err, "linked", "link")
 }
 
 func (h *Handler) requestChanges(c *fiber.Ctx) error {

@@ -369,3 +369,89 @@ func TestApplyValidation(t *testing.T) {
 		t.Error("invalid applications were stored")
 	}
 }
+
+// TestLinkExistingProducer: when the applicant's producer exists already
+// in the province (imported), the officer links the application to it:
+// the applicant becomes its owner (signed out, S-02), the application is
+// approved with that producer, audited; no producer is created. A
+// producer with an owner, one of another province, and the officer's own
+// application are refused.
+func TestLinkExistingProducer(t *testing.T) {
+	s := newSite(t)
+	communes(t, s)
+	fx := catalogtest.Fixture{T: t, Pool: s.pool}
+	pid := fx.Producer("HỢP TÁC XÃ CHÈ PHÚ ĐÔ", "19")
+	owned := fx.Producer("HTX Có Chủ", "19")
+	elsewhere := fx.Producer("HTX Chè Nơi Khác", "01")
+	var elsewhereSlug string
+	if err := s.pool.QueryRow(context.Background(), `SELECT slug FROM producer WHERE id = $1`, elsewhere).Scan(&elsewhereSlug); err != nil {
+		t.Fatal(err)
+	}
+	app, uid := applicant(t, s, "link@example.vn")
+	if r := app.uploadDocs("/mo-cua-hang", "/mo-cua-hang", goodApplication(), nil); r.status != 303 {
+		t.Fatalf("apply: %d", r.status)
+	}
+	appID, _ := latestApplication(t, s, uid)
+	appPath := "/quan-tri/ho-so/" + strconv.FormatInt(appID, 10)
+	staff, staffID := staffClient(t, s, "link19@example.vn", "19")
+	r := staff.do("GET", appPath, nil)
+	contains(t, r.body, "Gắn với chủ thể đã có", `name="existing" value="`+strconv.FormatInt(pid, 10)+`"`, "HỢP TÁC XÃ CHÈ PHÚ ĐÔ")
+	// refusals: nothing chosen, another province's producer, a producer with an owner
+	if r := staff.post(appPath+"/gan-chu-the", "/tai-khoan", "existing", ""); r.status != 422 || !strings.Contains(r.body, `id="existing-error"`) {
+		t.Errorf("nothing chosen: %d", r.status)
+	}
+	if r := staff.post(appPath+"/gan-chu-the", "/tai-khoan", "existing", elsewhereSlug); r.status != 422 {
+		t.Errorf("another province's producer: %d", r.status)
+	}
+	other := s.user("owner@example.vn", "Chủ cũ", "mat khau dung")
+	fx.Exec(`INSERT INTO producer_member (user_id, producer_id, role) VALUES ($1, $2, 'owner')`, other.ID, owned)
+	if r := staff.post(appPath+"/gan-chu-the", "/tai-khoan", "existing", strconv.FormatInt(owned, 10)); r.status != 409 || !strings.Contains(r.body, "đã có chủ sở hữu") {
+		t.Errorf("producer with an owner: %d", r.status)
+	}
+	if _, st := latestApplication(t, s, uid); st != "submitted" || s.count(`SELECT count(*) FROM producer_member WHERE user_id = $1`, uid) != 0 {
+		t.Fatal("a refused link changed something")
+	}
+	// by slug, as a pasted address
+	var slug string
+	if err := s.pool.QueryRow(context.Background(), `SELECT slug FROM producer WHERE id = $1`, pid).Scan(&slug); err != nil {
+		t.Fatal(err)
+	}
+	r = staff.post(appPath+"/gan-chu-the", "/tai-khoan", "existing", " /cua-hang/"+slug+" ")
+	if r.status != 303 || r.location != appPath+"?xong=linked" {
+		t.Fatalf("link: %d %s\n%s", r.status, r.location, r.body)
+	}
+	var status string
+	var linked, reviewer int64
+	if err := s.pool.QueryRow(context.Background(), `SELECT status, producer_id, reviewed_by FROM producer_application WHERE id = $1`, appID).
+		Scan(&status, &linked, &reviewer); err != nil {
+		t.Fatal(err)
+	}
+	if status != "approved" || linked != pid || reviewer != staffID {
+		t.Errorf("application after the link: %s %d %d", status, linked, reviewer)
+	}
+	if s.count(`SELECT count(*) FROM producer_member WHERE user_id = $1 AND producer_id = $2 AND role = 'owner'`, uid, pid) != 1 {
+		t.Error("the applicant is not the owner")
+	}
+	if n := s.count(`SELECT count(*) FROM producer`); n != 3 {
+		t.Errorf("%d producers, want 3 (none created)", n)
+	}
+	if n := s.count(`SELECT count(*) FROM user_session WHERE user_id = $1`, uid); n != 0 {
+		t.Errorf("%d sessions of the applicant after the link", n)
+	}
+	if n := s.count(`SELECT count(*) FROM audit_log WHERE actor_id = $1 AND producer_id = $2 AND
+		((entity = 'application' AND action = 'link_existing') OR (entity = 'producer' AND action = 'add_owner'))`, staffID, pid); n != 2 {
+		t.Errorf("audit entries of the link: %d", n)
+	}
+	contains(t, staff.do("GET", r.location, nil).body, "Đã gắn người nộp hồ sơ", "gắn với chủ thể đã có")
+	// an officer's own application
+	self, selfID := staffClient(t, s, "self19@example.vn", "19")
+	if r := self.uploadDocs("/mo-cua-hang", "/mo-cua-hang", with(goodApplication(), "legal_name", "HTX Có Chủ"), nil); r.status != 303 {
+		t.Fatalf("officer applies: %d", r.status)
+	}
+	selfApp, _ := latestApplication(t, s, selfID)
+	fx.Exec(`DELETE FROM producer_member WHERE producer_id = $1`, owned)
+	if r := self.post("/quan-tri/ho-so/"+strconv.FormatInt(selfApp, 10)+"/gan-chu-the", "/tai-khoan", "existing", strconv.FormatInt(owned, 10)); r.status != 409 ||
+		!strings.Contains(r.body, "cần cán bộ khác xử lý") {
+		t.Errorf("own application: %d", r.status)
+	}
+}

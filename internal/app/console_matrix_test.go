@@ -32,6 +32,7 @@ func init() {
 		"POST /quan-tri/ho-so/:application/duyet":                       staffPost(404, 0, 0),
 		"POST /quan-tri/ho-so/:application/yeu-cau-bo-sung":             staffPost(404, 422, 422),
 		"POST /quan-tri/ho-so/:application/tu-choi":                     staffPost(404, 422, 422),
+		"POST /quan-tri/ho-so/:application/gan-chu-the":                 staffPost(404, 422, 422),
 		"GET /quan-tri/chu-the":                                         staffOnly(200, 200, 200),
 		"GET /quan-tri/chu-the/:producer":                               staffOnly(403, 200, 200),
 		"POST /quan-tri/chu-the/:producer/tam-ngung":                    staffPost(403, 422, 422),

@@ -114,7 +114,7 @@ var (
 	// change to a producer they are a member of (SECURITY.md Z-05).
 	ErrOwnCase = apperr.E(apperr.Conflict, "Hồ sơ này cần cán bộ khác xử lý: bạn không thể tự duyệt hồ sơ của mình hoặc xử lý chủ thể mà bạn là thành viên.", "the actor's own application or producer")
 	// ErrDuplicateName is an approval when the province has a producer of that name.
-	ErrDuplicateName = apperr.E(apperr.Conflict, "Tỉnh này đã có một chủ thể cùng tên. Hãy kiểm tra lại: có thể chủ thể đã được tạo (ví dụ khi nhập danh sách OCOP). Hồ sơ chưa được duyệt.", "a producer of that name exists in the province")
+	ErrDuplicateName = apperr.E(apperr.Conflict, "Tỉnh này đã có một chủ thể cùng tên. Hãy kiểm tra lại: có thể chủ thể đã được tạo (ví dụ khi nhập danh sách OCOP): khi đó hãy dùng “Gắn với chủ thể đã có”. Hồ sơ chưa được duyệt.", "a producer of that name exists in the province")
 )
 
 // lockApplication locks a waiting application of a province the actor
