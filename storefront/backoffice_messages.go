@@ -59,6 +59,7 @@ var backofficeMessages = map[string]string{
 	"bo.f_status_hint":       "Chỉ bán được khi sản phẩm có chứng nhận OCOP còn hiệu lực; nếu chưa có, sản phẩm được lưu ở trạng thái bản nháp.",
 	"bo.save_product":        "Lưu sản phẩm",
 	"bo.saved":               "Đã lưu sản phẩm.",
+	"bo.product_deleted":     "Đã xoá sản phẩm.",
 	"bo.fix_fields":          "Chưa lưu được. Vui lòng sửa các ô được đánh dấu bên dưới.",
 	"bo.photos_link":         "Quản lý ảnh sản phẩm",
 	"bo.view_product":        "Xem trang sản phẩm",

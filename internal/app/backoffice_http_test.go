@@ -494,3 +494,18 @@ func TestFormsSpeakPlainly(t *testing.T) {
 	}
 	contains(t, app.do("GET", "/mo-cua-hang?tinh=19", nil).body, `<option value="Xã Phú Đô">`)
 }
+
+// TestBackofficeDeletedNotice: the product list says "Đã xoá sản phẩm."
+// after a deletion (the photos page redirects to ?ok=xoa), and only then.
+func TestBackofficeDeletedNotice(t *testing.T) {
+	s := newSite(t)
+	p := signInRoles(t, s)
+	base := "/quan-ly/" + strconv.FormatInt(p.producerA, 10) + "/san-pham"
+	c := as(s, p, "producerA")
+	if r := c.do("GET", base+"?ok=xoa", nil); r.status != 200 || !strings.Contains(r.body, "Đã xoá sản phẩm.") {
+		t.Errorf("?ok=xoa: %d", r.status)
+	}
+	if r := c.do("GET", base, nil); strings.Contains(r.body, "Đã xoá sản phẩm.") {
+		t.Error("the notice shows without ?ok=xoa")
+	}
+}
