@@ -19,7 +19,7 @@ func TestEveryAuditTermHasALabel(t *testing.T) {
 	var (
 		entityRE  = regexp.MustCompile(`Entity:\s*"([a-z_]+)"`)
 		actionRE  = regexp.MustCompile(`Action:\s*"([a-z_]+)"(\s*\+\s*kind)?`)
-		actionVar = regexp.MustCompile(`\baction\s*:?=\s*"([a-z_]+)"`)
+		actionVar = regexp.MustCompile(`\baction\s*:?=\s*"([a-z_]+)"|\.decide\([^)]*"([a-z_]+)"\)`)
 		mapRE     = regexp.MustCompile(`map\[string\]any\{([^}]*)\}`)
 		mapKeyRE  = regexp.MustCompile(`"([a-z_]+)":`)
 		detailRE  = regexp.MustCompile(`\b(?:detail|changes|out)\["([a-z_]+)"\]|\badd\("([a-z_]+)"`)
@@ -53,7 +53,7 @@ func TestEveryAuditTermHasALabel(t *testing.T) {
 				}
 			}
 			for _, m := range actionVar.FindAllStringSubmatch(src, -1) {
-				want["console.action."+m[1]] = true
+				want["console.action."+m[1]+m[2]] = true
 			}
 			for _, m := range mapRE.FindAllStringSubmatch(src, -1) {
 				for _, k := range mapKeyRE.FindAllStringSubmatch(m[1], -1) {

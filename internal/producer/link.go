@@ -85,6 +85,9 @@ func (s *Service) LinkExisting(ctx context.Context, actor Actor, appID int64, re
 		if err != nil {
 			return err
 		}
+		if err := refuseMember(ctx, tx, actor, producerID); err != nil {
+			return err
+		}
 		var owned bool
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM producer_member WHERE producer_id = $1 AND role = 'owner')`, producerID).Scan(&owned); err != nil {
 			return err

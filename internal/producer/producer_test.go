@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -268,6 +269,18 @@ func TestOfficerCannotDecideOwnCase(t *testing.T) {
 	}
 	if _, err := f.svc.Approve(ctx, colleague, appID); err != nil {
 		t.Errorf("colleague approve: %v", err)
+	}
+	// linking someone else's application to the officer's own producer
+	var third int64
+	if err := f.pool.QueryRow(ctx, `INSERT INTO app_user (email, display_name, password_hash) VALUES ('c@example.vn', 'C', 'x') RETURNING id`).Scan(&third); err != nil {
+		t.Fatal(err)
+	}
+	app3, err := f.svc.Submit(ctx, third, form(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.LinkExisting(ctx, officer, app3, strconv.FormatInt(pid, 10)); !errors.Is(err, producer.ErrOwnCase) {
+		t.Errorf("link to own producer: %v", err)
 	}
 }
 
