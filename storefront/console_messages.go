@@ -157,6 +157,7 @@ var consoleMessages = map[string]string{
 	"console.done.changes_requested": "Đã gửi yêu cầu bổ sung cho người nộp.",
 	"console.done.rejected":          "Đã từ chối hồ sơ.",
 	"console.done.linked":            "Đã gắn người nộp hồ sơ với chủ thể có sẵn và duyệt hồ sơ.",
+	"console.own_application":        "Đây là hồ sơ của chính bạn: hồ sơ này cần cán bộ khác xử lý.",
 	"console.link_title":             "Gắn với chủ thể đã có",
 	"console.link_hint":              "Nếu chủ thể đã có trên hệ thống (ví dụ nhập từ danh sách OCOP), hãy gắn người nộp hồ sơ làm chủ sở hữu thay vì tạo chủ thể mới.",
 	"console.link_candidates":        "Chủ thể cùng tên trong tỉnh",

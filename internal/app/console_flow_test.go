@@ -449,6 +449,11 @@ func TestLinkExistingProducer(t *testing.T) {
 		t.Fatalf("officer applies: %d", r.status)
 	}
 	selfApp, _ := latestApplication(t, s, selfID)
+	r = self.do("GET", "/quan-tri/ho-so/"+strconv.FormatInt(selfApp, 10), nil)
+	contains(t, r.body, "cần cán bộ khác xử lý")
+	if strings.Contains(r.body, "/duyet") {
+		t.Error("the officer's own application offers the decision forms")
+	}
 	fx.Exec(`DELETE FROM producer_member WHERE producer_id = $1`, owned)
 	if r := self.post("/quan-tri/ho-so/"+strconv.FormatInt(selfApp, 10)+"/gan-chu-the", "/tai-khoan", "existing", strconv.FormatInt(owned, 10)); r.status != 409 ||
 		!strings.Contains(r.body, "cần cán bộ khác xử lý") {
