@@ -155,6 +155,7 @@ type boProductsPage struct {
 	Prev, Next  string
 	Filtered    bool
 	StatusNames map[string]string
+	Notice      string // after a deletion (?ok=xoa from the photos page)
 }
 
 func (h *Handler) listBackofficeProducts(c *fiber.Ctx) error {
@@ -176,6 +177,9 @@ func (h *Handler) listBackofficeProducts(c *fiber.Ctx) error {
 	p := boProductsPage{BasePage: h.backofficeBase(c, T("bo.products")), Nav: nav, Q: f.Q, Statuses: statusOptions(f.Status, true), List: l,
 		Filtered: f.Q != "" || f.Status != "", StatusNames: backoffice.StatusNames}
 	p.Query = "" // the site search box is not this search
+	if c.Query("ok") == "xoa" {
+		p.Notice = T("bo.product_deleted")
+	}
 	link := func(page int) string {
 		return withQuery(nav.Base+"/san-pham", url.Values{"q": {f.Q}, "status": {f.Status}, "page": {strconv.Itoa(page)}})
 	}

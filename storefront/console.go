@@ -2,11 +2,9 @@ package storefront
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -29,6 +27,7 @@ func (h *Handler) consoleRoutes(r *web.Router) {
 	r.Get("/mo-cua-hang", web.SignedIn, h.showApply)
 	r.Upload("/mo-cua-hang", web.SignedIn, h.saveApply)
 	r.Get("/mo-cua-hang/tai-lieu/:document", web.SignedIn, h.myDocument)
+	r.Post("/mo-cua-hang/tai-lieu/:document/xoa", web.SignedIn, h.deleteMyDocument)
 	r.Get("/mo-cua-hang/xa", web.SignedIn, h.listCommunes)
 	r.Get("/quan-tri/ho-so", web.Staff, h.listApplications)
 	r.Get("/quan-tri/ho-so/:application", web.Staff, h.showApplication)
@@ -36,6 +35,7 @@ func (h *Handler) consoleRoutes(r *web.Router) {
 	r.Post("/quan-tri/ho-so/:application/duyet", web.Staff, h.approveApplication)
 	r.Post("/quan-tri/ho-so/:application/yeu-cau-bo-sung", web.Staff, h.requestChanges)
 	r.Post("/quan-tri/ho-so/:application/tu-choi", web.Staff, h.rejectApplication)
+	r.Post("/quan-tri/ho-so/:application/gan-chu-the", web.Staff, h.linkExisting)
 	r.Get("/quan-tri/chu-the", web.Staff, h.listProducers)
 	r.Get("/quan-tri/chu-the/:producer", web.StaffOfProducer, h.showProducerConsole)
 	r.Post("/quan-tri/chu-the/:producer/tam-ngung", web.StaffOfProducer, h.suspendProducer)
@@ -104,6 +104,10 @@ type applyPage struct {
 	Provinces []producer.Province
 	Communes  []producer.Commune
 	MaxDocs   int
+	// FilesSent: the refused form had files, which the browser does not
+	// keep; the page asks to choose them again.
+	FilesSent bool
+	Deleted   bool
 }
 
 func (h *Handler) applyPage(c *fiber.Ctx) (applyPage, error) {
@@ -121,6 +125,9 @@ func (h *Handler) applyPage(c *fiber.Ctx) (applyPage, error) {
 	case a.Status == "changes_requested":
 		p.ShowForm = true
 		p.Form = a.ApplicationForm
+		if a.CommuneName != "" {
+			p.Form.Commune = a.CommuneName // the list offers names
+		}
 	}
 	if p.Provinces, err = h.Producers.Provinces(c.UserContext()); err != nil {
 		return p, err
@@ -146,6 +153,7 @@ func (h *Handler) showApply(c *fiber.Ctx) error {
 		p.Form.Province = prov
 	}
 	p.Sent = c.Query("da-gui") == "1"
+	p.Deleted = c.Query("da-xoa") == "1"
 	if err := h.fillCommunes(c, &p); err != nil {
 		return err
 	}
@@ -191,6 +199,7 @@ func (h *Handler) saveApply(c *fiber.Ctx) error {
 	switch {
 	case errors.As(err, &fe):
 		p.Errors, p.Message, p.Form, p.ShowForm = fe, T("apply.fix_fields"), f, true
+		p.FilesSent = len(ups) > 0
 		c.Status(fiber.StatusUnprocessableEntity)
 	case apperr.KindOf(err) == apperr.Conflict:
 		p.Message = apperr.As(err).Message
@@ -272,6 +281,19 @@ func (h *Handler) myDocument(c *fiber.Ctx) error {
 	return h.sendDocument(c, d)
 }
 
+// deleteMyDocument deletes a document of the user's application while
+// changes are requested, so a full set can be replaced.
+func (h *Handler) deleteMyDocument(c *fiber.Ctx) error {
+	id, err := idParam(c, "document")
+	if err != nil {
+		return err
+	}
+	if err := h.Producers.DeleteDocument(c.UserContext(), web.CurrentUser(c).User.ID, id); err != nil {
+		return err
+	}
+	return c.Redirect("/mo-cua-hang?da-xoa=1", fiber.StatusSeeOther)
+}
+
 func (h *Handler) applicationDocument(c *fiber.Ctx) error {
 	appID, err := idParam(c, "application")
 	if err != nil {
@@ -331,6 +353,10 @@ type applicationPage struct {
 	Done    string
 	Note    string
 	Form    string // the form the note belongs to
+	// Candidates are producers of the province with the applicant's
+	// name, to link instead of creating one.
+	Candidates []producer.Candidate
+	Existing   string // the link form's input
 }
 
 func (h *Handler) applicationPage(c *fiber.Ctx) (applicationPage, error) {
@@ -344,6 +370,11 @@ func (h *Handler) applicationPage(c *fiber.Ctx) (applicationPage, error) {
 		return p, err
 	}
 	p.App, p.History = a, auditLines(hist)
+	if a.Status == "submitted" {
+		if p.Candidates, err = h.Producers.Candidates(c.UserContext(), consoleActor(c), id); err != nil {
+			return p, err
+		}
+	}
 	return p, nil
 }
 
@@ -377,7 +408,7 @@ func (h *Handler) decided(c *fiber.Ctx, err error, done, form string) error {
 	if perr != nil {
 		return perr
 	}
-	p.Errors, p.Form, p.Note = fe, form, c.FormValue("note")
+	p.Errors, p.Form, p.Note, p.Existing = fe, form, c.FormValue("note"), c.FormValue("existing")
 	if fe == nil {
 		p.Message = apperr.As(err).Message
 	} else {
@@ -394,6 +425,17 @@ func (h *Handler) approveApplication(c *fiber.Ctx) error {
 	}
 	_, err = h.Producers.Approve(c.UserContext(), consoleActor(c), id)
 	return h.decided(c, err, "approved", "approve")
+}
+
+// linkExisting approves an application by making the applicant the
+// owner of a producer that exists in the province already.
+func (h *Handler) linkExisting(c *fiber.Ctx) error {
+	id, err := idParam(c, "application")
+	if err != nil {
+		return err
+	}
+	_, err = h.Producers.LinkExisting(c.UserContext(), consoleActor(c), id, c.FormValue("existing"))
+	return h.decided(c, err, "linked", "link")
 }
 
 func (h *Handler) requestChanges(c *fiber.Ctx) error {
@@ -535,16 +577,17 @@ func (h *Handler) reinstateProducer(c *fiber.Ctx) error {
 
 type certificatePage struct {
 	BasePage
-	ProducerID int64
-	Product    *producer.Product
-	Certs      []producer.Certificate
-	Form       producer.CertificateForm
-	Errors     producer.FieldErrors
-	Message    string
-	Done       bool
-	Levels     []producer.Option
-	Provinces  []producer.Province
-	Today      string
+	ProducerID  int64
+	Product     *producer.Product
+	Certs       []producer.Certificate
+	Form        producer.CertificateForm
+	Errors      producer.FieldErrors
+	Message     string
+	Done        bool
+	DoneHistory bool
+	Levels      []producer.Option
+	Provinces   []producer.Province
+	Today       string
 }
 
 func (h *Handler) certificatePage(c *fiber.Ctx) (certificatePage, error) {
@@ -574,6 +617,7 @@ func (h *Handler) showCertificate(c *fiber.Ctx) error {
 		return err
 	}
 	p.Done = c.Query("xong") == "1"
+	p.DoneHistory = c.Query("xong") == "lich-su"
 	if rp := web.RouteProducer(c); rp != nil {
 		p.Form.IssuingProvince = rp.Province
 	}
@@ -589,9 +633,13 @@ func (h *Handler) saveCertificate(c *fiber.Ctx) error {
 	f := producer.CertificateForm{DecisionNo: c.FormValue("decision_no"), DecisionDate: c.FormValue("decision_date"), Star: c.FormValue("star"),
 		Score: c.FormValue("score"), IssuingLevel: c.FormValue("issuing_level"), IssuingAuthority: c.FormValue("issuing_authority"),
 		IssuingProvince: c.FormValue("issuing_province")}
-	_, err = h.Producers.RecordCertificate(c.UserContext(), consoleActor(c), p.ProducerID, p.Product.ID, f)
+	_, status, err := h.Producers.RecordCertificate(c.UserContext(), consoleActor(c), p.ProducerID, p.Product.ID, f)
 	if err == nil {
-		return c.Redirect(c.Path()+"?xong=1", fiber.StatusSeeOther)
+		done := "1"
+		if status != "active" {
+			done = "lich-su" // older than the active certificate: kept as history
+		}
+		return c.Redirect(c.Path()+"?xong="+done, fiber.StatusSeeOther)
 	}
 	var fe producer.FieldErrors
 	if !errors.As(err, &fe) {
@@ -603,59 +651,6 @@ func (h *Handler) saveCertificate(c *fiber.Ctx) error {
 }
 
 // ---- audit log (/quan-tri/nhat-ky)
-
-// auditLine is an audit entry in words.
-type auditLine struct {
-	audit.Row
-	Acting, Entity, Action string
-	Details                []string
-}
-
-func lookup(prefix, code string) string {
-	if m, ok := messages[prefix+code]; ok {
-		return m
-	}
-	return code
-}
-
-func auditLines(rows []audit.Row) []auditLine {
-	out := make([]auditLine, len(rows))
-	for i, r := range rows {
-		l := auditLine{Row: r, Acting: lookup("console.acting.", r.ActingAs), Entity: lookup("console.entity.", r.Entity),
-			Action: lookup("console.action.", r.Action)}
-		keys := make([]string, 0, len(r.Detail))
-		for k := range r.Detail {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			v := r.Detail[k]
-			var s string
-			switch x := v.(type) {
-			case nil:
-				continue
-			case string:
-				s = x
-			case float64:
-				s = strconv.FormatFloat(x, 'f', -1, 64)
-			case []any:
-				parts := make([]string, len(x))
-				for j, e := range x {
-					parts[j] = fmt.Sprint(e)
-				}
-				s = strings.Join(parts, ", ")
-			default:
-				s = fmt.Sprint(x)
-			}
-			if s == "" {
-				continue
-			}
-			l.Details = append(l.Details, lookup("console.detail.", k)+": "+s)
-		}
-		out[i] = l
-	}
-	return out
-}
 
 type auditPage struct {
 	BasePage

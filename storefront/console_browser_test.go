@@ -46,6 +46,8 @@ func TestBrowserConsole(t *testing.T) {
 	signIn("lan@example.vn")
 	p.Goto("apply", base+"/mo-cua-hang")
 	p.AssertText("h1", "Mở gian hàng OCOP")
+	// one visible province select (the no-JavaScript picker is hidden)
+	waitFor(t, p, `[...document.querySelectorAll('main select')].filter(s => s.offsetParent !== null && /tỉnh/i.test(s.labels[0].textContent)).length === 1`)
 	p.AssertNoProblems()
 	p.AssertNoSeriousA11y()
 
@@ -63,12 +65,12 @@ func TestBrowserConsole(t *testing.T) {
 	p.AssertNoSeriousA11y()
 	// choosing the province fills the commune list (console.js)
 	eval("province", `const s = document.querySelector('#province'); s.value = '19'; s.dispatchEvent(new Event('change'))`)
-	waitFor(t, p, `document.querySelector('#commune-list option[value="05800 Xã Phú Đô"]') !== null`)
+	waitFor(t, p, `document.querySelector('#commune-list option[value="Xã Phú Đô"]') !== null`)
 	eval("complete", `document.querySelector('#producer_type').value = 'htx';
 		document.querySelector('#tax_code').value = '4601234567';
 		document.querySelector('#representative').value = 'Nguyễn Thị Lan';
 		document.querySelector('#province').value = '19';
-		document.querySelector('#commune').value = '05800';
+		document.querySelector('#commune').value = 'Xã Phú Đô';
 		document.querySelector('#phone').value = '0912 345 678'`)
 	p.ClickLink("submit", `main form[enctype] button[type=submit]`)
 	p.AssertText("main", "Đã gửi hồ sơ", "Chờ duyệt")

@@ -453,7 +453,7 @@ func TestBackofficeSuspendedProducer(t *testing.T) {
 	id := f.Product(p.producerA, catalogtest.Product{Name: "Chè đang bán", Group: "I.3.c", Price: 1000, Star: 4})
 	f.Exec(`UPDATE producer SET status = 'suspended', suspended_reason = 'Hồ sơ cần bổ sung', suspended_at = now() WHERE id = $1`, p.producerA)
 	r := a.do("GET", base, nil)
-	if r.status != 200 || !strings.Contains(r.body, "Gian hàng đang bị tạm ngưng") || !strings.Contains(r.body, "Hồ sơ cần bổ sung") {
+	if r.status != 200 || !strings.Contains(r.body, "Gian hàng đang bị tạm ngừng") || !strings.Contains(r.body, "Hồ sơ cần bổ sung") {
 		t.Errorf("dashboard of a suspended producer: %d, banner or reason missing", r.status)
 	}
 	// saving its published product keeps it off sale, with the reason
@@ -462,7 +462,50 @@ func TestBackofficeSuspendedProducer(t *testing.T) {
 		t.Errorf("publish while suspended: %q, status %s", r.location, readProduct(t, s, id).status)
 	}
 	page := a.do("GET", r.location, nil)
-	if !strings.Contains(page.body, "Gian hàng đang bị tạm ngưng nên sản phẩm được lưu ở trạng thái bản nháp") {
+	if !strings.Contains(page.body, "Gian hàng đang bị tạm ngừng nên sản phẩm được lưu ở trạng thái bản nháp") {
 		t.Error("the edit page does not say why")
+	}
+}
+
+// TestFormsSpeakPlainly: the product form's description hint names no
+// HTML tags; the apply form lists communes by name, never asks for a
+// commune code, and keeps the applicant's commune as its name.
+func TestFormsSpeakPlainly(t *testing.T) {
+	s := newSite(t)
+	communes(t, s)
+	p := signInRoles(t, s)
+	r := as(s, p, "producerA").do("GET", "/quan-ly/"+strconv.FormatInt(p.producerA, 10)+"/san-pham/moi", nil)
+	if r.status != 200 {
+		t.Fatalf("product form: %d", r.status)
+	}
+	contains(t, r.body, "chữ đậm")
+	if strings.Contains(r.body, "&lt;b&gt;") || strings.Contains(r.body, "thẻ") {
+		t.Error("the description hint lists HTML tags")
+	}
+	app, _ := applicant(t, s, "plain@example.vn")
+	for _, path := range []string{"/mo-cua-hang", "/mo-cua-hang?tinh=19"} {
+		r := app.do("GET", path, nil)
+		if strings.Contains(r.body, "5 chữ số") || strings.Contains(r.body, "mã xã") {
+			t.Errorf("%s asks for a commune code", path)
+		}
+		if strings.Count(r.body, `name="province"`) != 1 {
+			t.Errorf("%s: %d province fields in the application form", path, strings.Count(r.body, `name="province"`))
+		}
+	}
+	contains(t, app.do("GET", "/mo-cua-hang?tinh=19", nil).body, `<option value="Xã Phú Đô">`)
+}
+
+// TestBackofficeDeletedNotice: the product list says "Đã xoá sản phẩm."
+// after a deletion (the photos page redirects to ?ok=xoa), and only then.
+func TestBackofficeDeletedNotice(t *testing.T) {
+	s := newSite(t)
+	p := signInRoles(t, s)
+	base := "/quan-ly/" + strconv.FormatInt(p.producerA, 10) + "/san-pham"
+	c := as(s, p, "producerA")
+	if r := c.do("GET", base+"?ok=xoa", nil); r.status != 200 || !strings.Contains(r.body, "Đã xoá sản phẩm.") {
+		t.Errorf("?ok=xoa: %d", r.status)
+	}
+	if r := c.do("GET", base, nil); strings.Contains(r.body, "Đã xoá sản phẩm.") {
+		t.Error("the notice shows without ?ok=xoa")
 	}
 }

@@ -113,6 +113,18 @@ func TestRecordCertificate(t *testing.T) {
 	if n := s.count(`SELECT count(*) FROM certificate WHERE product_id = $1 AND status = 'active' AND valid_until = '2028-07-19' AND score IS NULL`, prod); n != 1 {
 		t.Error("second certificate")
 	}
+	// backfilling an older decision keeps the active certificate and says so
+	r = staff.post(path, path, set("decision_no", "50/QĐ-UBND", "decision_date", "2024-12-01")...)
+	if r.status != 303 || r.location != path+"?xong=lich-su" {
+		t.Fatalf("backfill: %d %s", r.status, r.location)
+	}
+	if n := s.count(`SELECT count(*) FROM certificate WHERE product_id = $1 AND status = 'active' AND decision_no = '99/QĐ-UBND'`, prod); n != 1 {
+		t.Error("the backfilled certificate replaced the active one")
+	}
+	if n := s.count(`SELECT count(*) FROM certificate WHERE product_id = $1 AND status = 'superseded' AND decision_no = '50/QĐ-UBND'`, prod); n != 1 {
+		t.Error("the backfilled certificate is not kept as history")
+	}
+	contains(t, staff.do("GET", r.location, nil).body, "vào lịch sử", "không thay thế")
 }
 
 // TestStaffRoles: an admin grants and revokes a province by email or
@@ -130,7 +142,16 @@ func TestStaffRoles(t *testing.T) {
 	if n := s.count(`SELECT count(*) FROM staff_province WHERE user_id = $1 AND province_code = '19'`, u.ID); n != 1 {
 		t.Error("not granted")
 	}
-	contains(t, admin.do("GET", "/quan-tri/can-bo", nil).body, "Cán bộ mới")
+	// the list separates email and phone and names the provinces
+	if _, err := s.pool.Exec(context.Background(), `UPDATE app_user SET email = 'moi@example.vn' WHERE id = $1`, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	var provName string
+	if err := s.pool.QueryRow(context.Background(), `SELECT name FROM province WHERE code = '19'`).Scan(&provName); err != nil {
+		t.Fatal(err)
+	}
+	r := admin.do("GET", "/quan-tri/can-bo", nil)
+	contains(t, r.body, "Cán bộ mới", "moi@example.vn · &#43;84912000111", ": "+provName+"</span>")
 	if r := admin.post("/quan-tri/can-bo", "/quan-tri/can-bo", "identifier", "+84912000111", "province", "19", "action", "revoke"); r.status != 303 {
 		t.Fatalf("revoke: %d", r.status)
 	}

@@ -26,7 +26,8 @@ func latestApplication(t *testing.T, s *site, userID int64) (id int64, status st
 // TestApplyApproveMakesOwner: a signed-up user applies with a document;
 // staff of the province sees it in the queue and approves it; the
 // producer is created with the application's values, the applicant owns
-// it and sees the back-office link; a second approval is refused.
+// it, is signed out by the role change (S-02) and, signed in again, sees
+// the back-office link; a second approval is refused.
 func TestApplyApproveMakesOwner(t *testing.T) {
 	s := newSite(t)
 	communes(t, s)
@@ -153,15 +154,29 @@ func TestApplyApproveMakesOwner(t *testing.T) {
 	var p producerRow
 	var pid int64
 	err := s.pool.QueryRow(ctx, `SELECT id, name, name_fold, producer_type, tax_code, province_code, commune_code, street_line, slug,
-		phone_e164, registration_no, representative, zalo, status FROM producer WHERE province_code = '19'`).
+		coalesce(phone_e164, ''), registration_no, representative, zalo, status FROM producer WHERE province_code = '19'`).
 		Scan(&pid, &p.Name, &p.Fold, &p.Type, &p.Tax, &p.Province, &p.Commune, &p.Street, &p.Slug, &p.Phone, &p.Reg, &p.Rep, &p.Zalo, &p.Status)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := producerRow{"Hợp tác xã Chè Phú Đô", "hop tac xa che phu do", "htx", "4601234567", "19", "05800", "Xóm Tân Phú",
-		"hop-tac-xa-che-phu-do-2", "+84912345678", "17G8000123", "Nguyễn Thị Lan", "+84912345678", "active"}
+		"hop-tac-xa-che-phu-do-2", "", "17G8000123", "Nguyễn Thị Lan", "", "active"}
 	if diff := cmp.Diff(want, p); diff != "" {
 		t.Errorf("producer (-want +got):\n%s", diff)
+	}
+	// the applicant's phone and Zalo stay private: not on the public
+	// page nor in the API (the address is, as on the certificate)
+	for _, path := range []string{"/cua-hang/" + p.Slug, "/api/v1/producers/" + p.Slug} {
+		r := s.client().do("GET", path, nil)
+		if r.status != 200 {
+			t.Fatalf("%s: %d", path, r.status)
+		}
+		for _, phone := range []string{"912345678", "912 345 678", "0912", "tel:"} {
+			if strings.Contains(r.body, phone) {
+				t.Errorf("%s shows the applicant's phone (%q)", path, phone)
+			}
+		}
+		contains(t, r.body, "Xóm Tân Phú")
 	}
 	if n := s.count(`SELECT count(*) FROM producer_member WHERE user_id = $1 AND producer_id = $2 AND role = 'owner'`, uid, pid); n != 1 {
 		t.Error("applicant is not the owner")
@@ -181,7 +196,22 @@ func TestApplyApproveMakesOwner(t *testing.T) {
 	if n := s.count(`SELECT count(*) FROM audit_log WHERE actor_id = $1 AND acting_as = 'user' AND entity = 'application' AND action = 'submit'`, uid); n != 1 {
 		t.Errorf("audit entries of the submission: %d", n)
 	}
-	// the applicant, with the same session, sees the back-office link
+	// the role change ended the applicant's session (S-02): the old
+	// cookie is signed out and sent to sign in, which works; signed in
+	// again, they see the back-office link
+	if n := s.count(`SELECT count(*) FROM user_session WHERE user_id = $1`, uid); n != 0 {
+		t.Errorf("%d sessions of the applicant after approval", n)
+	}
+	r = app.do("GET", "/mo-cua-hang", nil)
+	if r.status != 303 || !strings.HasPrefix(r.location, "/dang-nhap") {
+		t.Fatalf("old session after approval: %d %s", r.status, r.location)
+	}
+	if r := app.do("GET", r.location, nil); r.status != 200 || !strings.Contains(r.body, `name="password"`) {
+		t.Fatalf("sign-in page after approval: %d", r.status)
+	}
+	if r := app.signIn("lan@example.vn", "mat khau dung"); r.status != 303 {
+		t.Fatalf("sign in again: %d", r.status)
+	}
 	r = app.do("GET", "/mo-cua-hang", nil)
 	contains(t, r.body, "/quan-ly/"+strconv.FormatInt(pid, 10))
 	contains(t, app.do("GET", "/tai-khoan", nil).body, `href="/quan-ly/`+strconv.FormatInt(pid, 10)+`"`)
@@ -337,5 +367,96 @@ func TestApplyValidation(t *testing.T) {
 	}
 	if s.count(`SELECT count(*) FROM producer_application`) != 1 {
 		t.Error("invalid applications were stored")
+	}
+}
+
+// TestLinkExistingProducer: when the applicant's producer exists already
+// in the province (imported), the officer links the application to it:
+// the applicant becomes its owner (signed out, S-02), the application is
+// approved with that producer, audited; no producer is created. A
+// producer with an owner, one of another province, and the officer's own
+// application are refused.
+func TestLinkExistingProducer(t *testing.T) {
+	s := newSite(t)
+	communes(t, s)
+	fx := catalogtest.Fixture{T: t, Pool: s.pool}
+	pid := fx.Producer("HỢP TÁC XÃ CHÈ PHÚ ĐÔ", "19")
+	owned := fx.Producer("HTX Có Chủ", "19")
+	elsewhere := fx.Producer("HTX Chè Nơi Khác", "01")
+	var elsewhereSlug string
+	if err := s.pool.QueryRow(context.Background(), `SELECT slug FROM producer WHERE id = $1`, elsewhere).Scan(&elsewhereSlug); err != nil {
+		t.Fatal(err)
+	}
+	app, uid := applicant(t, s, "link@example.vn")
+	if r := app.uploadDocs("/mo-cua-hang", "/mo-cua-hang", goodApplication(), nil); r.status != 303 {
+		t.Fatalf("apply: %d", r.status)
+	}
+	appID, _ := latestApplication(t, s, uid)
+	appPath := "/quan-tri/ho-so/" + strconv.FormatInt(appID, 10)
+	staff, staffID := staffClient(t, s, "link19@example.vn", "19")
+	r := staff.do("GET", appPath, nil)
+	contains(t, r.body, "Gắn với chủ thể đã có", `name="existing" value="`+strconv.FormatInt(pid, 10)+`"`, "HỢP TÁC XÃ CHÈ PHÚ ĐÔ")
+	// refusals: nothing chosen, another province's producer, a producer with an owner
+	if r := staff.post(appPath+"/gan-chu-the", "/tai-khoan", "existing", ""); r.status != 422 || !strings.Contains(r.body, `id="existing-error"`) {
+		t.Errorf("nothing chosen: %d", r.status)
+	}
+	if r := staff.post(appPath+"/gan-chu-the", "/tai-khoan", "existing", elsewhereSlug); r.status != 422 {
+		t.Errorf("another province's producer: %d", r.status)
+	}
+	other := s.user("owner@example.vn", "Chủ cũ", "mat khau dung")
+	fx.Exec(`INSERT INTO producer_member (user_id, producer_id, role) VALUES ($1, $2, 'owner')`, other.ID, owned)
+	if r := staff.post(appPath+"/gan-chu-the", "/tai-khoan", "existing", strconv.FormatInt(owned, 10)); r.status != 409 || !strings.Contains(r.body, "đã có chủ sở hữu") {
+		t.Errorf("producer with an owner: %d", r.status)
+	}
+	if _, st := latestApplication(t, s, uid); st != "submitted" || s.count(`SELECT count(*) FROM producer_member WHERE user_id = $1`, uid) != 0 {
+		t.Fatal("a refused link changed something")
+	}
+	// by slug, as a pasted address
+	var slug string
+	if err := s.pool.QueryRow(context.Background(), `SELECT slug FROM producer WHERE id = $1`, pid).Scan(&slug); err != nil {
+		t.Fatal(err)
+	}
+	r = staff.post(appPath+"/gan-chu-the", "/tai-khoan", "existing", " /cua-hang/"+slug+" ")
+	if r.status != 303 || r.location != appPath+"?xong=linked" {
+		t.Fatalf("link: %d %s\n%s", r.status, r.location, r.body)
+	}
+	var status string
+	var linked, reviewer int64
+	if err := s.pool.QueryRow(context.Background(), `SELECT status, producer_id, reviewed_by FROM producer_application WHERE id = $1`, appID).
+		Scan(&status, &linked, &reviewer); err != nil {
+		t.Fatal(err)
+	}
+	if status != "approved" || linked != pid || reviewer != staffID {
+		t.Errorf("application after the link: %s %d %d", status, linked, reviewer)
+	}
+	if s.count(`SELECT count(*) FROM producer_member WHERE user_id = $1 AND producer_id = $2 AND role = 'owner'`, uid, pid) != 1 {
+		t.Error("the applicant is not the owner")
+	}
+	if n := s.count(`SELECT count(*) FROM producer`); n != 3 {
+		t.Errorf("%d producers, want 3 (none created)", n)
+	}
+	if n := s.count(`SELECT count(*) FROM user_session WHERE user_id = $1`, uid); n != 0 {
+		t.Errorf("%d sessions of the applicant after the link", n)
+	}
+	if n := s.count(`SELECT count(*) FROM audit_log WHERE actor_id = $1 AND producer_id = $2 AND
+		((entity = 'application' AND action = 'link_existing') OR (entity = 'producer' AND action = 'add_owner'))`, staffID, pid); n != 2 {
+		t.Errorf("audit entries of the link: %d", n)
+	}
+	contains(t, staff.do("GET", r.location, nil).body, "Đã gắn người nộp hồ sơ", "gắn với chủ thể đã có")
+	// an officer's own application
+	self, selfID := staffClient(t, s, "self19@example.vn", "19")
+	if r := self.uploadDocs("/mo-cua-hang", "/mo-cua-hang", with(goodApplication(), "legal_name", "HTX Có Chủ"), nil); r.status != 303 {
+		t.Fatalf("officer applies: %d", r.status)
+	}
+	selfApp, _ := latestApplication(t, s, selfID)
+	r = self.do("GET", "/quan-tri/ho-so/"+strconv.FormatInt(selfApp, 10), nil)
+	contains(t, r.body, "cần cán bộ khác xử lý")
+	if strings.Contains(r.body, "/duyet") {
+		t.Error("the officer's own application offers the decision forms")
+	}
+	fx.Exec(`DELETE FROM producer_member WHERE producer_id = $1`, owned)
+	if r := self.post("/quan-tri/ho-so/"+strconv.FormatInt(selfApp, 10)+"/gan-chu-the", "/tai-khoan", "existing", strconv.FormatInt(owned, 10)); r.status != 409 ||
+		!strings.Contains(r.body, "cần cán bộ khác xử lý") {
+		t.Errorf("own application: %d", r.status)
 	}
 }

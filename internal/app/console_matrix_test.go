@@ -20,8 +20,10 @@ func init() {
 	addMatrix(map[string]map[string]int{
 		"GET /mo-cua-hang": {"anon": 303, "shopper": 200, "producerA": 200, "producerB": 200, "staff01": 200, "staff19": 200, "admin": 200},
 		// an empty form: invalid (the shopper's own application is waiting: 409)
-		"POST /mo-cua-hang":                                   {"anon": 401, "shopper": 409, "producerA": 422, "producerB": 422, "staff01": 422, "staff19": 422, "admin": 422},
-		"GET /mo-cua-hang/tai-lieu/:document":                 {"anon": 303, "shopper": 200, "producerA": 404, "producerB": 404, "staff01": 404, "staff19": 404, "admin": 404},
+		"POST /mo-cua-hang":                   {"anon": 401, "shopper": 409, "producerA": 422, "producerB": 422, "staff01": 422, "staff19": 422, "admin": 422},
+		"GET /mo-cua-hang/tai-lieu/:document": {"anon": 303, "shopper": 200, "producerA": 404, "producerB": 404, "staff01": 404, "staff19": 404, "admin": 404},
+		// the shopper's application is waiting, not open for changes: 409
+		"POST /mo-cua-hang/tai-lieu/:document/xoa":            {"anon": 401, "shopper": 409, "producerA": 404, "producerB": 404, "staff01": 404, "staff19": 404, "admin": 404},
 		"GET /mo-cua-hang/xa":                                 {"anon": 303, "shopper": 200, "producerA": 200, "producerB": 200, "staff01": 200, "staff19": 200, "admin": 200},
 		"GET /quan-tri/ho-so":                                 staffOnly(200, 200, 200),
 		"GET /quan-tri/ho-so/:application":                    staffOnly(404, 200, 200),
@@ -30,6 +32,7 @@ func init() {
 		"POST /quan-tri/ho-so/:application/duyet":                       staffPost(404, 0, 0),
 		"POST /quan-tri/ho-so/:application/yeu-cau-bo-sung":             staffPost(404, 422, 422),
 		"POST /quan-tri/ho-so/:application/tu-choi":                     staffPost(404, 422, 422),
+		"POST /quan-tri/ho-so/:application/gan-chu-the":                 staffPost(404, 422, 422),
 		"GET /quan-tri/chu-the":                                         staffOnly(200, 200, 200),
 		"GET /quan-tri/chu-the/:producer":                               staffOnly(403, 200, 200),
 		"POST /quan-tri/chu-the/:producer/tam-ngung":                    staffPost(403, 422, 422),

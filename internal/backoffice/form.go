@@ -35,7 +35,7 @@ var StatusNames = map[string]string{
 	StatusDraft:     "Bản nháp",
 	StatusPublished: "Đang bán",
 	StatusArchived:  "Ngừng bán",
-	StatusSuspended: "Bị tạm ngưng",
+	StatusSuspended: "Tạm ngừng (bị đình chỉ)",
 }
 
 // Limits of a product's fields.

@@ -39,8 +39,8 @@ const (
 // RefusedMessages explain each refusal next to the status field.
 var RefusedMessages = map[string]string{
 	RefusedNoCertificate:     "Sản phẩm chưa có chứng nhận OCOP còn hiệu lực nên được lưu ở trạng thái bản nháp. Khi cán bộ ghi nhận chứng nhận cho sản phẩm, bạn có thể chọn Đang bán.",
-	RefusedProducerSuspended: "Gian hàng đang bị tạm ngưng nên sản phẩm được lưu ở trạng thái bản nháp. Sản phẩm chỉ được bán khi gian hàng hoạt động trở lại.",
-	RefusedProductSuspended:  "Sản phẩm đang bị cán bộ tạm ngưng nên trạng thái không đổi. Các thông tin khác đã được lưu.",
+	RefusedProducerSuspended: "Gian hàng đang bị tạm ngừng nên sản phẩm được lưu ở trạng thái bản nháp. Sản phẩm chỉ được bán khi gian hàng hoạt động trở lại.",
+	RefusedProductSuspended:  "Sản phẩm đang bị cán bộ tạm ngừng nên trạng thái không đổi. Các thông tin khác đã được lưu.",
 }
 
 // Product is a producer's product as the back-office edits it.

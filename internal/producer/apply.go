@@ -303,39 +303,60 @@ var (
 	ErrAlreadyApproved = apperr.E(apperr.Conflict, "Hồ sơ của bạn đã được duyệt; gian hàng đã mở.", "the application was approved already")
 )
 
+// latestApplication returns the user's latest application's id and status
+// (0, "" when none) and its number of documents, locking the row with
+// FOR UPDATE when q is a transaction and lock is true.
+func latestApplication(ctx context.Context, q postgres.Querier, userID int64, lock bool) (id int64, status string, docs int, err error) {
+	sql := `SELECT id, status, (SELECT count(*) FROM application_document d WHERE d.application_id = a.id)
+		FROM producer_application a WHERE user_id = $1 ORDER BY id DESC LIMIT 1`
+	if lock {
+		sql += ` FOR UPDATE`
+	}
+	err = q.QueryRow(ctx, sql, userID).Scan(&id, &status, &docs)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, "", 0, nil
+	}
+	return id, status, docs, err
+}
+
+// openFor is the application a submission updates (0: a new one), or
+// the refusal of a submission while the latest application is in status.
+func openFor(id int64, status string) (int64, error) {
+	switch status {
+	case "submitted":
+		return 0, ErrApplicationOpen
+	case "approved":
+		return 0, ErrAlreadyApproved
+	case "changes_requested":
+		return id, nil
+	}
+	return 0, nil // none yet, or rejected: a new one
+}
+
+// ErrApplicationChanged is a submission that raced with another change
+// of the user's application (another tab, a decision meanwhile).
+var ErrApplicationChanged = apperr.E(apperr.Conflict, "Hồ sơ vừa thay đổi ở nơi khác nên chưa được gửi. Hãy tải lại trang rồi gửi lại.", "the application changed during the submission")
+
 // Submit files an application for the user (or resubmits the one whose
 // changes were requested) with its documents. Invalid input is
-// FieldErrors and changes nothing; objects stored before a failure are
-// deleted.
+// FieldErrors and changes nothing. The documents are stored before a
+// short transaction writes the rows (no lock is held while uploading);
+// if that transaction fails, the objects are deleted.
 func (s *Service) Submit(ctx context.Context, userID int64, f ApplicationForm, ups []Upload) (id int64, err error) {
 	defer apperr.Wrap(&err, "producer.Submit(user %d)", userID)
 	fe, phone, err := s.checkForm(ctx, s.pool, &f)
 	if err != nil {
 		return 0, err
 	}
-	tx, err := s.pool.Begin(ctx)
+	latest, status, existing, err := latestApplication(ctx, s.pool, userID, false)
 	if err != nil {
 		return 0, err
 	}
-	defer tx.Rollback(ctx) //nolint:errcheck // after Commit it is a no-op
-	var status string
-	existing := 0
-	err = tx.QueryRow(ctx, `SELECT id, status FROM producer_application WHERE user_id = $1 ORDER BY id DESC LIMIT 1 FOR UPDATE`, userID).Scan(&id, &status)
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
-		id, status = 0, ""
-	case err != nil:
+	if id, err = openFor(latest, status); err != nil {
 		return 0, err
-	case status == "submitted":
-		return 0, ErrApplicationOpen
-	case status == "approved":
-		return 0, ErrAlreadyApproved
-	case status == "rejected":
-		id = 0
-	case status == "changes_requested":
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM application_document WHERE application_id = $1`, id).Scan(&existing); err != nil {
-			return 0, err
-		}
+	}
+	if id == 0 {
+		existing = 0
 	}
 	docs, msg := checkDocuments(ups, existing)
 	if msg != "" {
@@ -344,64 +365,127 @@ func (s *Service) Submit(ctx context.Context, userID int64, f ApplicationForm, u
 	if len(fe) > 0 {
 		return 0, fe
 	}
-	var tax *string
-	if f.TaxCode != "" {
-		tax = &f.TaxCode
-	}
-	var commune *string
-	if f.Commune != "" {
-		commune = &f.Commune
-	}
-	action := "submit"
-	if id == 0 {
-		err = tx.QueryRow(ctx, `INSERT INTO producer_application (user_id, legal_name, producer_type, tax_code, registration_no,
-			representative, province_code, commune_code, street_line, phone_e164, zalo)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-			userID, f.LegalName, f.ProducerType, tax, f.RegistrationNo, f.Representative, f.Province, commune, f.StreetLine, phone, f.Zalo).Scan(&id)
-	} else {
-		action = "resubmit"
-		_, err = tx.Exec(ctx, `UPDATE producer_application SET legal_name = $2, producer_type = $3, tax_code = $4, registration_no = $5,
-			representative = $6, province_code = $7, commune_code = $8, street_line = $9, phone_e164 = $10, zalo = $11,
-			status = 'submitted', updated_at = now() WHERE id = $1`,
-			id, f.LegalName, f.ProducerType, tax, f.RegistrationNo, f.Representative, f.Province, commune, f.StreetLine, phone, f.Zalo)
-	}
-	if err != nil {
-		if postgres.IsUniqueViolation(err, "producer_application_one_open") {
-			return 0, ErrApplicationOpen
+	newApp := id == 0
+	if newApp {
+		// the id comes first: the documents' keys hold it
+		if err := s.pool.QueryRow(ctx, `SELECT nextval(pg_get_serial_sequence('producer_application', 'id'))`).Scan(&id); err != nil {
+			return 0, err
 		}
-		return 0, err
 	}
 	var stored []string
 	defer func() {
 		if err != nil {
-			// nothing left behind: the rows roll back, the objects go
+			// nothing left behind: the rows rolled back, the objects go
 			dctx := context.WithoutCancel(ctx)
 			for _, k := range stored {
 				_ = s.store.Delete(dctx, k)
 			}
 		}
 	}()
-	names := []string{}
-	for _, d := range docs {
-		key := fmt.Sprintf("private/applications/%d/%s.%s", id, randomHex(), d.ext)
-		if err = s.store.Put(ctx, key, d.File, d.Size, d.contentType); err != nil {
+	keys := make([]string, len(docs))
+	for i, d := range docs {
+		keys[i] = fmt.Sprintf("private/applications/%d/%s.%s", id, randomHex(), d.ext)
+		if err = s.store.Put(ctx, keys[i], d.File, d.Size, d.contentType); err != nil {
 			return 0, err
 		}
-		stored = append(stored, key)
-		if _, err = tx.Exec(ctx, `INSERT INTO application_document (application_id, object_key, file_name, content_type, size_bytes)
-			VALUES ($1, $2, $3, $4, $5)`, id, key, d.name, d.contentType, d.Size); err != nil {
-			return 0, err
+		stored = append(stored, keys[i])
+	}
+	var tax, commune *string
+	if f.TaxCode != "" {
+		tax = &f.TaxCode
+	}
+	if f.Commune != "" {
+		commune = &f.Commune
+	}
+	err = postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		// the latest application must be the one checked above
+		cur, curStatus, curDocs, err := latestApplication(ctx, tx, userID, true)
+		if err != nil {
+			return err
 		}
-		names = append(names, d.name)
-	}
-	if err = audit.Record(ctx, tx, audit.Entry{ActorID: userID, ActingAs: audit.AsUser, Entity: "application", EntityID: id, Action: action,
-		Detail: map[string]any{"legal_name": f.LegalName, "province": f.Province, "documents": names}}); err != nil {
-		return 0, err
-	}
-	if err = tx.Commit(ctx); err != nil {
+		want, err := openFor(cur, curStatus)
+		switch {
+		case err != nil:
+			return err
+		case newApp && want != 0, !newApp && want != id:
+			return ErrApplicationChanged
+		case !newApp && curDocs+len(docs) > MaxDocuments:
+			return FieldErrors{"documents": fmt.Sprintf("Mỗi hồ sơ có tối đa %d tài liệu (đã có %d, gửi thêm %d).", MaxDocuments, curDocs, len(docs))}
+		}
+		action := "submit"
+		if newApp {
+			_, err = tx.Exec(ctx, `INSERT INTO producer_application (id, user_id, legal_name, producer_type, tax_code, registration_no,
+				representative, province_code, commune_code, street_line, phone_e164, zalo)
+				OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+				id, userID, f.LegalName, f.ProducerType, tax, f.RegistrationNo, f.Representative, f.Province, commune, f.StreetLine, phone, f.Zalo)
+		} else {
+			action = "resubmit"
+			_, err = tx.Exec(ctx, `UPDATE producer_application SET legal_name = $2, producer_type = $3, tax_code = $4, registration_no = $5,
+				representative = $6, province_code = $7, commune_code = $8, street_line = $9, phone_e164 = $10, zalo = $11,
+				status = 'submitted', updated_at = now() WHERE id = $1`,
+				id, f.LegalName, f.ProducerType, tax, f.RegistrationNo, f.Representative, f.Province, commune, f.StreetLine, phone, f.Zalo)
+		}
+		if postgres.IsUniqueViolation(err, "producer_application_one_open") {
+			return ErrApplicationOpen
+		}
+		if err != nil {
+			return err
+		}
+		names := []string{}
+		for i, d := range docs {
+			if _, err := tx.Exec(ctx, `INSERT INTO application_document (application_id, object_key, file_name, content_type, size_bytes)
+				VALUES ($1, $2, $3, $4, $5)`, id, keys[i], d.name, d.contentType, d.Size); err != nil {
+				return err
+			}
+			names = append(names, d.name)
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: userID, ActingAs: audit.AsUser, Entity: "application", EntityID: id, Action: action,
+			Detail: map[string]any{"legal_name": f.LegalName, "province": f.Province, "documents": names}})
+	})
+	if err != nil {
 		return 0, err
 	}
 	return id, nil
+}
+
+// ErrNotEditable is a change to an application that is not waiting for
+// the applicant's changes.
+var ErrNotEditable = apperr.E(apperr.Conflict, "Chỉ xoá được giấy tờ khi cán bộ yêu cầu bổ sung hồ sơ.", "the application is not waiting for changes")
+
+// DeleteDocument deletes a document of the user's application whose
+// changes were requested (else NotFound, or Conflict when it is not
+// waiting for changes), audited; the object is deleted after the commit.
+func (s *Service) DeleteDocument(ctx context.Context, userID, docID int64) (err error) {
+	defer apperr.Wrap(&err, "producer.DeleteDocument(%d)", docID)
+	var key, name string
+	err = postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		var appID int64
+		var status string
+		err := tx.QueryRow(ctx, `SELECT a.id, a.status, d.object_key, d.file_name FROM application_document d
+			JOIN producer_application a ON a.id = d.application_id WHERE d.id = $1 AND a.user_id = $2 FOR UPDATE OF a`, docID, userID).
+			Scan(&appID, &status, &key, &name)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return errNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if status != "changes_requested" {
+			return ErrNotEditable
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM application_document WHERE id = $1`, docID); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: userID, ActingAs: audit.AsUser, Entity: "application", EntityID: appID,
+			Action: "delete_document", Detail: map[string]any{"document": name}})
+	})
+	if err != nil {
+		return err
+	}
+	// after the commit: a failure leaves an unreferenced object, never a
+	// row without its object
+	_ = s.store.Delete(context.WithoutCancel(ctx), key)
+	return nil
 }
 
 const applicationCols = `a.id, a.user_id, u.display_name, coalesce(u.email, ''), coalesce(u.phone, ''), a.legal_name, a.producer_type,

@@ -84,9 +84,12 @@ func (s *Service) ProductOf(ctx context.Context, actor Actor, producerID, produc
 }
 
 // RecordCertificate records a certificate for a product of the producer
-// (else NotFound); an active certificate of the product becomes
-// superseded in the same transaction. It returns the new certificate's id.
-func (s *Service) RecordCertificate(ctx context.Context, actor Actor, producerID, productID int64, f CertificateForm) (id int64, err error) {
+// (else NotFound). A certificate decided on or after the product's active
+// one replaces it (which becomes superseded, in the same transaction); an
+// older one, backfilled, is stored as history: superseded while still
+// within its validity, expired past it. It returns the new certificate's
+// id and status (active, superseded or expired).
+func (s *Service) RecordCertificate(ctx context.Context, actor Actor, producerID, productID int64, f CertificateForm) (id int64, status string, err error) {
 	defer apperr.Wrap(&err, "producer.RecordCertificate(%d, %d)", producerID, productID)
 	fe := FieldErrors{}
 	f.DecisionNo = text(fe, "decision_no", f.DecisionNo, true, 200, "số quyết định")
@@ -128,7 +131,7 @@ func (s *Service) RecordCertificate(ctx context.Context, actor Actor, producerID
 		var ok bool
 		if provRE.MatchString(f.IssuingProvince) {
 			if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM province WHERE code = $1)`, f.IssuingProvince).Scan(&ok); err != nil {
-				return 0, err
+				return 0, "", err
 			}
 		}
 		if !ok {
@@ -137,7 +140,7 @@ func (s *Service) RecordCertificate(ctx context.Context, actor Actor, producerID
 		issuingProv = &f.IssuingProvince
 	}
 	if len(fe) > 0 {
-		return 0, fe
+		return 0, "", fe
 	}
 	until := importer.ValidUntil(date)
 	err = postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
@@ -150,19 +153,34 @@ func (s *Service) RecordCertificate(ctx context.Context, actor Actor, producerID
 		if err != nil {
 			return err
 		}
-		var superseded []int64
-		rows, err := tx.Query(ctx, `UPDATE certificate SET status = 'superseded', updated_at = now()
-			WHERE product_id = $1 AND status = 'active' RETURNING id`, productID)
-		if err != nil {
+		if err := refuseMember(ctx, tx, actor, producerID); err != nil {
 			return err
 		}
-		if superseded, err = pgx.CollectRows(rows, pgx.RowTo[int64]); err != nil {
+		var activeID int64
+		var activeDate time.Time
+		err = tx.QueryRow(ctx, `SELECT id, decision_date FROM certificate WHERE product_id = $1 AND status = 'active'`, productID).
+			Scan(&activeID, &activeDate)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 			return err
+		}
+		status = "active"
+		switch {
+		case activeID != 0 && date.Before(activeDate) && until.Before(s.today()):
+			status = "expired"
+		case activeID != 0 && date.Before(activeDate):
+			status = "superseded"
+		}
+		var superseded []int64
+		if status == "active" && activeID != 0 {
+			if _, err := tx.Exec(ctx, `UPDATE certificate SET status = 'superseded', updated_at = now() WHERE id = $1`, activeID); err != nil {
+				return err
+			}
+			superseded = append(superseded, activeID)
 		}
 		err = tx.QueryRow(ctx, `INSERT INTO certificate (product_id, star, score, decision_no, decision_date, issuing_level, issuing_authority,
 			issuing_province_code, valid_from, valid_until, status)
-			VALUES ($1, $2, $3::numeric, $4, $5, $6, $7, $8, $5, $9, 'active') RETURNING id`,
-			productID, star, score, f.DecisionNo, date, f.IssuingLevel, f.IssuingAuthority, issuingProv, until).Scan(&id)
+			VALUES ($1, $2, $3::numeric, $4, $5, $6, $7, $8, $5, $9, $10) RETURNING id`,
+			productID, star, score, f.DecisionNo, date, f.IssuingLevel, f.IssuingAuthority, issuingProv, until, status).Scan(&id)
 		if postgres.IsUniqueViolation(err, "certificate_decision_product_key") {
 			return FieldErrors{"decision_no": "Sản phẩm này đã có chứng nhận theo quyết định số này."}
 		}
@@ -170,12 +188,15 @@ func (s *Service) RecordCertificate(ctx context.Context, actor Actor, producerID
 			return err
 		}
 		detail := map[string]any{"product_id": productID, "decision_no": f.DecisionNo, "decision_date": date.Format(time.DateOnly),
-			"star": star, "valid_until": until.Format(time.DateOnly), "issuing_level": f.IssuingLevel}
+			"star": star, "valid_until": until.Format(time.DateOnly), "issuing_level": f.IssuingLevel, "status": status}
 		if len(superseded) > 0 {
 			detail["superseded"] = superseded
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: actor.UserID, ActingAs: actor.acting(), ProducerID: producerID,
 			Entity: "certificate", EntityID: id, Action: "record", Detail: detail})
 	})
-	return id, err
+	if err != nil {
+		return 0, "", err
+	}
+	return id, status, nil
 }

@@ -188,6 +188,9 @@ func (s *Service) setStatus(ctx context.Context, actor Actor, id int64, status, 
 		if err != nil {
 			return err
 		}
+		if err := refuseMember(ctx, tx, actor, id); err != nil {
+			return err
+		}
 		action := "suspend"
 		switch {
 		case status == "suspended" && cur == "suspended":
@@ -212,4 +215,19 @@ func (s *Service) setStatus(ctx context.Context, actor Actor, id int64, status, 
 		return audit.Record(ctx, tx, audit.Entry{ActorID: actor.UserID, ActingAs: actor.acting(), ProducerID: id,
 			Entity: "producer", EntityID: id, Action: action, Detail: detail})
 	})
+}
+
+// refuseMember refuses an actor who is a member of the producer: an
+// officer does not suspend, reinstate or certify their own producer
+// (SECURITY.md Z-05).
+func refuseMember(ctx context.Context, q postgres.Querier, actor Actor, producerID int64) error {
+	var member bool
+	if err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM producer_member WHERE user_id = $1 AND producer_id = $2)`,
+		actor.UserID, producerID).Scan(&member); err != nil {
+		return err
+	}
+	if member {
+		return ErrOwnCase
+	}
+	return nil
 }

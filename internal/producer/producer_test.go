@@ -5,9 +5,13 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ocopvn/ocop/internal/apperr"
@@ -94,7 +98,7 @@ func TestWrongProvinceActorIsRefused(t *testing.T) {
 	checks["changes"] = f.svc.RequestChanges(ctx, wrong, appID, "x")
 	checks["suspend"] = f.svc.Suspend(ctx, wrong, pid, "x")
 	checks["reinstate"] = f.svc.Reinstate(ctx, wrong, pid)
-	_, checks["certificate"] = f.svc.RecordCertificate(ctx, wrong, pid, prod, cert)
+	_, _, checks["certificate"] = f.svc.RecordCertificate(ctx, wrong, pid, prod, cert)
 	_, _, checks["application"] = f.svc.Application(ctx, wrong, appID)
 	_, checks["producer"] = f.svc.ProducerDetail(ctx, wrong, pid)
 	_, checks["staff"] = f.svc.SetStaffProvince(ctx, wrong, "a@example.vn", "19", true)
@@ -110,7 +114,7 @@ func TestWrongProvinceActorIsRefused(t *testing.T) {
 		t.Errorf("%d changes by the wrong province", n)
 	}
 	right := producer.Actor{UserID: f.user, Provinces: []string{"19"}}
-	if _, err := f.svc.RecordCertificate(ctx, right, pid, prod, cert); err != nil {
+	if _, _, err := f.svc.RecordCertificate(ctx, right, pid, prod, cert); err != nil {
 		t.Errorf("right province: %v", err)
 	}
 }
@@ -184,7 +188,7 @@ func TestCertificateValidity(t *testing.T) {
 	prod := fx.Product(pid, catalogtest.Product{Name: "Chè", Group: "I.5.a", Price: 1, Star: 3})
 	admin := producer.Actor{UserID: f.user, Admin: true}
 	for _, tt := range []struct{ date, until string }{{"2024-02-29", "2027-02-27"}, {"2023-03-31", "2026-03-30"}, {"2025-06-01", "2028-05-31"}} {
-		id, err := f.svc.RecordCertificate(ctx, admin, pid, prod, producer.CertificateForm{DecisionNo: tt.date, DecisionDate: tt.date, Star: "5", Score: "90",
+		id, _, err := f.svc.RecordCertificate(ctx, admin, pid, prod, producer.CertificateForm{DecisionNo: tt.date, DecisionDate: tt.date, Star: "5", Score: "90",
 			IssuingLevel: "central", IssuingAuthority: "Bộ NN"})
 		if err != nil {
 			t.Fatalf("%s: %v", tt.date, err)
@@ -196,7 +200,7 @@ func TestCertificateValidity(t *testing.T) {
 		}
 	}
 	// 2025-06-01 10:00 in Vietnam: the 2nd is tomorrow
-	_, err := f.svc.RecordCertificate(ctx, admin, pid, prod, producer.CertificateForm{DecisionNo: "x", DecisionDate: "2025-06-02", Star: "3",
+	_, _, err := f.svc.RecordCertificate(ctx, admin, pid, prod, producer.CertificateForm{DecisionNo: "x", DecisionDate: "2025-06-02", Star: "3",
 		IssuingLevel: "central", IssuingAuthority: "Bộ NN"})
 	var fe producer.FieldErrors
 	if !errors.As(err, &fe) || fe["decision_date"] == "" {
@@ -206,5 +210,223 @@ func TestCertificateValidity(t *testing.T) {
 	_ = f.pool.QueryRow(ctx, `SELECT count(*) FROM certificate WHERE product_id = $1 AND status = 'active'`, prod).Scan(&active)
 	if active != 1 {
 		t.Errorf("%d active certificates", active)
+	}
+}
+
+// TestOfficerCannotDecideOwnCase: an officer of the province may not
+// decide an application they submitted, nor certify, suspend or
+// reinstate a producer they are a member of (SECURITY.md Z-05); another
+// officer may.
+func TestOfficerCannotDecideOwnCase(t *testing.T) {
+	f := newFixture(t, nil)
+	ctx := context.Background()
+	officer := producer.Actor{UserID: f.user, Provinces: []string{"19"}}
+	admin := producer.Actor{UserID: f.user, Admin: true}
+	appID, err := f.svc.Submit(ctx, f.user, form(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fx := catalogtest.Fixture{T: t, Pool: f.pool}
+	pid := fx.Producer("HTX Của Cán Bộ", "19")
+	prod := fx.Product(pid, catalogtest.Product{Name: "Chè", Group: "I.5.a", Price: 1, Star: 3})
+	fx.Exec(`INSERT INTO producer_member (user_id, producer_id, role) VALUES ($1, $2, 'owner')`, f.user, pid)
+	cert := producer.CertificateForm{DecisionNo: "1/QĐ", DecisionDate: "2025-01-02", Star: "3", IssuingLevel: "province", IssuingAuthority: "UBND"}
+	for _, actor := range []producer.Actor{officer, admin} {
+		checks := map[string]error{}
+		_, checks["approve"] = f.svc.Approve(ctx, actor, appID)
+		checks["reject"] = f.svc.Reject(ctx, actor, appID, "x")
+		checks["changes"] = f.svc.RequestChanges(ctx, actor, appID, "x")
+		checks["suspend"] = f.svc.Suspend(ctx, actor, pid, "x")
+		_, _, checks["certificate"] = f.svc.RecordCertificate(ctx, actor, pid, prod, cert)
+		for name, err := range checks {
+			if !errors.Is(err, producer.ErrOwnCase) || apperr.KindOf(err) != apperr.Conflict {
+				t.Errorf("admin %v, %s: %v, want ErrOwnCase", actor.Admin, name, err)
+			}
+		}
+	}
+	var n int
+	_ = f.pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM producer WHERE status <> 'active') + (SELECT count(*) FROM certificate WHERE decision_no = '1/QĐ')
+		+ (SELECT count(*) FROM producer_application WHERE status <> 'submitted') + (SELECT count(*) FROM audit_log WHERE acting_as <> 'user')`).Scan(&n)
+	if n != 0 {
+		t.Errorf("%d changes by the officer on their own case", n)
+	}
+	// reinstating their own suspended producer is refused too
+	fx.Exec(`UPDATE producer SET status = 'suspended', suspended_reason = 'x', suspended_at = now() WHERE id = $1`, pid)
+	if err := f.svc.Reinstate(ctx, officer, pid); !errors.Is(err, producer.ErrOwnCase) {
+		t.Errorf("reinstate: %v", err)
+	}
+	// another officer of the province may do all of it
+	var other int64
+	if err := f.pool.QueryRow(ctx, `INSERT INTO app_user (email, display_name, password_hash) VALUES ('b@example.vn', 'B', 'x') RETURNING id`).Scan(&other); err != nil {
+		t.Fatal(err)
+	}
+	colleague := producer.Actor{UserID: other, Provinces: []string{"19"}}
+	if err := f.svc.Reinstate(ctx, colleague, pid); err != nil {
+		t.Errorf("colleague reinstate: %v", err)
+	}
+	if _, _, err := f.svc.RecordCertificate(ctx, colleague, pid, prod, cert); err != nil {
+		t.Errorf("colleague certificate: %v", err)
+	}
+	if _, err := f.svc.Approve(ctx, colleague, appID); err != nil {
+		t.Errorf("colleague approve: %v", err)
+	}
+	// linking someone else's application to the officer's own producer
+	var third int64
+	if err := f.pool.QueryRow(ctx, `INSERT INTO app_user (email, display_name, password_hash) VALUES ('c@example.vn', 'C', 'x') RETURNING id`).Scan(&third); err != nil {
+		t.Fatal(err)
+	}
+	app3, err := f.svc.Submit(ctx, third, form(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.LinkExisting(ctx, officer, app3, strconv.FormatInt(pid, 10)); !errors.Is(err, producer.ErrOwnCase) {
+		t.Errorf("link to own producer: %v", err)
+	}
+}
+
+// TestBackfilledCertificateKeepsTheActiveOne: a certificate decided
+// before the active one is stored as history (superseded while still
+// valid, expired past its validity) and the active one stays; one
+// decided on or after it replaces it.
+func TestBackfilledCertificateKeepsTheActiveOne(t *testing.T) {
+	f := newFixture(t, nil) // today: 2025-06-01
+	ctx := context.Background()
+	fx := catalogtest.Fixture{T: t, Pool: f.pool}
+	pid := fx.Producer("HTX A", "19")
+	prod := fx.Product(pid, catalogtest.Product{Name: "Chè", Group: "I.5.a", Price: 1, Star: 3})
+	fx.Exec(`DELETE FROM certificate WHERE product_id = $1`, prod) // start with none
+	admin := producer.Actor{UserID: f.user, Admin: true}
+	record := func(no, date string) string {
+		t.Helper()
+		_, status, err := f.svc.RecordCertificate(ctx, admin, pid, prod, producer.CertificateForm{DecisionNo: no, DecisionDate: date, Star: "4",
+			IssuingLevel: "province", IssuingAuthority: "UBND"})
+		if err != nil {
+			t.Fatalf("%s: %v", no, err)
+		}
+		return status
+	}
+	statuses := func() map[string]string {
+		rows, err := f.pool.Query(ctx, `SELECT decision_no, status FROM certificate WHERE product_id = $1`, prod)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		var no, st string
+		for rows.Next() {
+			if err := rows.Scan(&no, &st); err != nil {
+				t.Fatal(err)
+			}
+			out[no] = st
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		no, date, want string
+		all            map[string]string
+	}{
+		{"A", "2024-05-01", "active", map[string]string{"A": "active"}},
+		// older, still valid until 2026-01-09
+		{"B", "2023-01-10", "superseded", map[string]string{"A": "active", "B": "superseded"}},
+		// older, valid until 2024-05-31: past
+		{"C", "2021-06-01", "expired", map[string]string{"A": "active", "B": "superseded", "C": "expired"}},
+		// the same day as the active one: replaces it
+		{"D", "2024-05-01", "active", map[string]string{"A": "superseded", "B": "superseded", "C": "expired", "D": "active"}},
+		{"E", "2025-01-02", "active", map[string]string{"A": "superseded", "B": "superseded", "C": "expired", "D": "superseded", "E": "active"}},
+	} {
+		if got := record(tt.no, tt.date); got != tt.want {
+			t.Errorf("%s: status %s, want %s", tt.no, got, tt.want)
+		}
+		if diff := cmp.Diff(tt.all, statuses()); diff != "" {
+			t.Errorf("after %s (-want +got):\n%s", tt.no, diff)
+		}
+	}
+	var superseded int
+	_ = f.pool.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE entity = 'certificate' AND detail ? 'superseded'`).Scan(&superseded)
+	if superseded != 2 {
+		t.Errorf("%d audit entries supersede a certificate, want 2 (D and E)", superseded)
+	}
+}
+
+// TestApplicationHistoryUsesIndex: the history of an application reads
+// audit_log through the (entity, entity_id, id) index, not a scan of
+// the whole log.
+func TestApplicationHistoryUsesIndex(t *testing.T) {
+	f := newFixture(t, nil)
+	ctx := context.Background()
+	tx, err := f.pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = tx.Rollback(ctx) }()
+	if _, err := tx.Exec(ctx, `SET LOCAL enable_seqscan = off`); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := tx.Query(ctx, `EXPLAIN SELECT l.id FROM audit_log l WHERE l.entity = 'application' AND l.entity_id = 1 ORDER BY l.id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := strings.Join(plan, "\n"); !strings.Contains(s, "audit_log_entity") {
+		t.Errorf("plan does not use audit_log_entity:\n%s", s)
+	}
+}
+
+// blockingStore holds each Put until release is closed.
+type blockingStore struct {
+	media.Store
+	putting chan struct{}
+	release chan struct{}
+}
+
+func (s *blockingStore) Put(ctx context.Context, key string, r io.Reader, size int64, ct string) error {
+	s.putting <- struct{}{}
+	<-s.release
+	return s.Store.Put(ctx, key, r, size, ct)
+}
+
+// TestSubmitLocksNothingWhileUploading: a resubmission stores its
+// documents before its transaction, so the application row is not
+// locked (a reviewer's page or decision does not wait) during uploads.
+func TestSubmitLocksNothingWhileUploading(t *testing.T) {
+	disk, err := diskmedia.New(t.TempDir(), "/media")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bs := &blockingStore{Store: disk, putting: make(chan struct{}, 1), release: make(chan struct{})}
+	f := newFixture(t, bs)
+	ctx := context.Background()
+	appID, err := f.svc.Submit(ctx, f.user, form(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.pool.Exec(ctx, `UPDATE producer_application SET status = 'changes_requested' WHERE id = $1`, appID); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := f.svc.Submit(ctx, f.user, form(), []producer.Upload{{Name: "a.pdf", Size: int64(len(pdf)), File: bytes.NewReader(pdf)}})
+		done <- err
+	}()
+	<-bs.putting
+	tx, err := f.pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, lockErr := tx.Exec(ctx, `SELECT 1 FROM producer_application WHERE id = $1 FOR UPDATE NOWAIT`, appID)
+	_ = tx.Rollback(ctx)
+	close(bs.release)
+	if lockErr != nil {
+		t.Errorf("the application is locked during the upload: %v", lockErr)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("Submit: %v", err)
+	}
+	var n int
+	_ = f.pool.QueryRow(ctx, `SELECT count(*) FROM application_document WHERE application_id = $1`, appID).Scan(&n)
+	if n != 1 {
+		t.Errorf("%d documents", n)
 	}
 }

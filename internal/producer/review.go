@@ -110,8 +110,11 @@ func (s *Service) Application(ctx context.Context, actor Actor, id int64) (a *Ap
 var (
 	// ErrDecided is a decision on an application that is no longer waiting.
 	ErrDecided = apperr.E(apperr.Conflict, "Hồ sơ này đã được xử lý (có thể do bạn bấm hai lần hoặc cán bộ khác đã xử lý). Hãy tải lại trang để xem trạng thái mới.", "the application is not waiting for a decision")
+	// ErrOwnCase is an officer's decision on their own application, or a
+	// change to a producer they are a member of (SECURITY.md Z-05).
+	ErrOwnCase = apperr.E(apperr.Conflict, "Hồ sơ này cần cán bộ khác xử lý: bạn không thể tự duyệt hồ sơ của mình hoặc xử lý chủ thể mà bạn là thành viên.", "the actor's own application or producer")
 	// ErrDuplicateName is an approval when the province has a producer of that name.
-	ErrDuplicateName = apperr.E(apperr.Conflict, "Tỉnh này đã có một chủ thể cùng tên. Hãy kiểm tra lại: có thể chủ thể đã được tạo (ví dụ khi nhập danh sách OCOP). Hồ sơ chưa được duyệt.", "a producer of that name exists in the province")
+	ErrDuplicateName = apperr.E(apperr.Conflict, "Tỉnh này đã có một chủ thể cùng tên. Hãy kiểm tra lại: có thể chủ thể đã được tạo (ví dụ khi nhập danh sách OCOP): khi đó hãy dùng “Gắn với chủ thể đã có”. Hồ sơ chưa được duyệt.", "a producer of that name exists in the province")
 )
 
 // lockApplication locks a waiting application of a province the actor
@@ -135,6 +138,9 @@ func lockApplication(ctx context.Context, tx pgx.Tx, actor Actor, id int64) (*Ap
 	if commune != nil {
 		a.Commune = *commune
 	}
+	if a.UserID == actor.UserID {
+		return nil, ErrOwnCase
+	}
 	if a.Status != "submitted" {
 		return nil, ErrDecided
 	}
@@ -142,8 +148,8 @@ func lockApplication(ctx context.Context, tx pgx.Tx, actor Actor, id int64) (*Ap
 }
 
 // Approve creates the producer of a waiting application, makes the
-// applicant its owner and marks the application approved, in one
-// transaction. It returns the producer's id.
+// applicant its owner, ends the applicant's sessions and marks the
+// application approved, in one transaction. It returns the producer's id.
 func (s *Service) Approve(ctx context.Context, actor Actor, id int64) (producerID int64, err error) {
 	defer apperr.Wrap(&err, "producer.Approve(%d)", id)
 	err = postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
@@ -171,10 +177,13 @@ func (s *Service) Approve(ctx context.Context, actor Actor, id int64) (producerI
 		if a.Commune != "" {
 			commune = &a.Commune
 		}
+		// The applicant's phone and Zalo stay on the application, for
+		// staff: the producer row is public (storefront, API), and the
+		// owner chooses what to publish on the profile form.
 		err = tx.QueryRow(ctx, `INSERT INTO producer (name, name_fold, producer_type, tax_code, province_code, commune_code, street_line,
-			slug, phone_e164, registration_no, representative, zalo, status)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'active') RETURNING id`,
-			name, fold, a.ProducerType, tax, a.Province, commune, a.StreetLine, slug, a.PhoneE164, a.RegistrationNo, a.Representative, a.Zalo).Scan(&producerID)
+			slug, registration_no, representative, status)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'active') RETURNING id`,
+			name, fold, a.ProducerType, tax, a.Province, commune, a.StreetLine, slug, a.RegistrationNo, a.Representative).Scan(&producerID)
 		if postgres.IsUniqueViolation(err, "producer_province_name_key") {
 			return ErrDuplicateName
 		}
@@ -187,6 +196,11 @@ func (s *Service) Approve(ctx context.Context, actor Actor, id int64) (producerI
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO producer_member (user_id, producer_id, role) VALUES ($1, $2, 'owner')
 			ON CONFLICT (user_id, producer_id) DO UPDATE SET role = 'owner'`, a.UserID, producerID); err != nil {
+			return err
+		}
+		// a role change ends the applicant's sessions: they sign in
+		// again with the new role (SECURITY.md S-02)
+		if _, err := tx.Exec(ctx, `DELETE FROM user_session WHERE user_id = $1`, a.UserID); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE producer_application SET status = 'approved', producer_id = $2, reviewed_by = $3,

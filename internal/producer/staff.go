@@ -18,15 +18,17 @@ type StaffUser struct {
 	Name      string
 	Email     string
 	Phone     string
-	Provinces []string
+	Provinces []string // names
 }
 
-// Staff lists users who serve at least one province.
+// Staff lists users who serve at least one province, with the names of
+// their provinces.
 func (s *Service) Staff(ctx context.Context) (out []StaffUser, err error) {
 	defer apperr.Wrap(&err, "producer.Staff")
 	rows, err := s.pool.Query(ctx, `SELECT u.id, u.display_name, coalesce(u.email, ''), coalesce(u.phone, ''),
-		array_agg(sp.province_code::text ORDER BY sp.province_code)
-		FROM staff_province sp JOIN app_user u ON u.id = sp.user_id GROUP BY u.id ORDER BY u.display_name, u.id`)
+		array_agg(pr.name ORDER BY pr.name)
+		FROM staff_province sp JOIN app_user u ON u.id = sp.user_id JOIN province pr ON pr.code = sp.province_code
+		GROUP BY u.id ORDER BY u.display_name, u.id`)
 	if err != nil {
 		return nil, err
 	}

@@ -1,10 +1,13 @@
 // Apply form (/mo-cua-hang): when the province changes, fill the commune
-// list with that province's communes. Without JavaScript the page offers
-// the same list through its "choose province" form.
+// list with that province's communes (by name). Without JavaScript the
+// page offers the same list through its "choose province" form, which
+// this script removes.
 (function () {
   var prov = document.getElementById('province');
   var commune = document.getElementById('commune');
   if (!prov || !commune || !window.fetch) return;
+  // one province select: the no-JavaScript "choose province" form goes away
+  document.querySelectorAll('[data-nojs]').forEach(function (el) { el.remove(); });
   prov.addEventListener('change', function () {
     var code = prov.value;
     var list = document.getElementById('commune-list');
@@ -20,7 +23,7 @@
       .then(function (items) {
         items.forEach(function (c) {
           var o = document.createElement('option');
-          o.value = c.code + ' ' + c.name;
+          o.value = c.name;
           list.appendChild(o);
         });
       })
