@@ -125,7 +125,16 @@ func TestBrowserOnboarding(t *testing.T) {
 	// with a photo
 	producer.Goto("photos", base+productURL+"/anh")
 	producer.AssertNoSeriousA11y()
+	// a file over 15 MB is refused on the phone, before sending
+	big := filepath.Join(dir, "anh-qua-lon.jpg")
+	if err := os.WriteFile(big, make([]byte, 16<<20), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	upload(t, producer, "[name=photos]", big)
+	waitFor(t, producer, `!document.querySelector('#photos-check').hidden`)
+	producer.AssertText("#photos-check", "15 MB")
 	upload(t, producer, "[name=photos]", photo)
+	waitFor(t, producer, `document.querySelector('#photos-check').hidden`)
 	clickButton(t, producer, "photo uploaded", "Tải ảnh lên")
 	waitFor(t, producer, `[...document.querySelectorAll('main img')].some(i => i.complete && i.naturalWidth > 0)`)
 	producer.AssertNoProblems()

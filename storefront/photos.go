@@ -29,6 +29,9 @@ var photoPages = []string{"photos", "photos_producer", "photos_notice"}
 var photoMessages = map[string]string{
 	"photos.title":               "Ảnh sản phẩm",
 	"photos.intro":               "Tối đa 10 ảnh. Ảnh đầu tiên là ảnh đại diện của sản phẩm. Nhận ảnh JPEG, PNG hoặc WebP, mỗi ảnh tối đa 15 MB.",
+	"photos.per_upload":          "Mỗi lần tải lên tối đa (MB)",
+	"photos.js_total":            "Các ảnh đã chọn nặng quá mức cho một lần tải. Hãy chọn ít ảnh hơn và tải làm nhiều lần.",
+	"photos.js_file":             "Có ảnh nặng hơn 15 MB. Hãy chọn ảnh nhỏ hơn (chụp ở chất lượng thấp hơn hoặc thu nhỏ ảnh).",
 	"photos.count":               "Số ảnh",
 	"photos.none":                "Sản phẩm chưa có ảnh nào.",
 	"photos.upload":              "Tải ảnh lên",
@@ -95,6 +98,7 @@ type FileError struct {
 
 type photosPage struct {
 	BasePage
+	Nav        *BackofficeNav // the back-office header, with its on-behalf and suspended notices
 	ProducerID int64
 	Product    *photos.Product
 	Photos     []photoRow
@@ -103,6 +107,10 @@ type photosPage struct {
 	Message    string
 	Refused    []FileError
 	Warning    string
+	// UploadMB is the most one upload may carry, in MB (the server's
+	// OCOP_UPLOAD_LIMIT less room for the form), for the page and the
+	// script's check before sending
+	UploadMB int64
 }
 
 type photoRow struct {
@@ -147,9 +155,12 @@ func (h *Handler) photosPage(c *fiber.Ctx, producerID, productID int64) (*photos
 	if err != nil {
 		return nil, err
 	}
-	p := &photosPage{BasePage: h.photosBase(c, "photos.title"), ProducerID: producerID, Product: prod,
+	p := &photosPage{BasePage: h.photosBase(c, "photos.title"), ProducerID: producerID, Product: prod, UploadMB: h.uploadMB(),
 		Full: len(list) >= photos.MaxPerProduct, Max: photos.MaxPerProduct}
 	p.Title = T("photos.title") + ": " + prod.Name + " – " + T("site.name")
+	if p.Nav, err = h.photoNav(c); err != nil {
+		return nil, err
+	}
 	for i, ph := range list {
 		p.Photos = append(p.Photos, photoRow{Photo: ph, Image: imageOf(ph.Variants, ph.Alt, prod.Name),
 			Number: i + 1, First: i == 0, Last: i == len(list)-1, AltText: ph.Alt})
@@ -390,6 +401,7 @@ func (h *Handler) photoNotice(c *fiber.Ctx, producerID, productID int64, err err
 
 type shopImagesPage struct {
 	BasePage
+	Nav        *BackofficeNav
 	ProducerID int64
 	Message    string
 	Sections   []*shopSection
@@ -410,6 +422,9 @@ func (h *Handler) shopImagesPage(c *fiber.Ctx, producerID int64) (*shopImagesPag
 		return nil, err
 	}
 	p := &shopImagesPage{BasePage: h.photosBase(c, "photos.shop_title"), ProducerID: producerID}
+	if p.Nav, err = h.photoNav(c); err != nil {
+		return nil, err
+	}
 	for _, s := range []struct {
 		kind string
 		vs   []media.Variant
@@ -513,4 +528,24 @@ type Image = catalog.Image
 // imageOf is the image of variants with alt text (or fallback).
 func imageOf(vs []media.Variant, alt, fallback string) Image {
 	return catalog.NewImage(vs, alt, fallback)
+}
+
+// uploadMB is the upload size the pages announce and the script checks:
+// the server's limit less 1 MB for the rest of the form.
+func (h *Handler) uploadMB() int64 {
+	limit := int64(h.UploadLimit)
+	if limit <= 0 {
+		limit = 64 << 20
+	}
+	return max(limit>>20-1, 1)
+}
+
+// photoNav is the back-office header of the photo pages (nil without the
+// back-office feature).
+func (h *Handler) photoNav(c *fiber.Ctx) (*BackofficeNav, error) {
+	if h.Backoffice == nil {
+		return nil, nil
+	}
+	nav, err := h.backofficeNav(c, "")
+	return &nav, err
 }

@@ -62,6 +62,9 @@ type Handler struct {
 	Backoffice *backoffice.Service
 	Photos     *photos.Service
 	Media      media.Store
+	// UploadLimit is the server's largest upload body (OCOP_UPLOAD_LIMIT),
+	// which the photo pages announce and check before sending.
+	UploadLimit int
 }
 
 // cardCache holds rendered product cards of one catalog version: a card

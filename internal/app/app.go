@@ -94,6 +94,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.Backoffice = backoffice.New(pool, nil)
 	a.Photos = photos.New(pool, a.Media, photo.New(a.Media, photo.Options{}), nil)
 	sf.Producers, sf.Backoffice, sf.Photos, sf.Media = a.Producers, a.Backoffice, a.Photos, a.Media
+	sf.UploadLimit = cfg.UploadLimit
 	sess := &web.Sessions{Accounts: a.Accounts, Secure: cfg.Production(), Key: []byte(cfg.SecretKey)}
 	a.HTTP = web.New(web.Deps{Config: cfg, Log: log, Pool: pool, Catalog: a.Catalog, Search: a.Search, Sessions: sess, Mount: sf.Routes, HTMLError: sf.ErrorPage})
 	return a, nil
