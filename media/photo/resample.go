@@ -1,0 +1,274 @@
+package photo
+
+import (
+	"image"
+	"math"
+	"runtime"
+	"sync"
+)
+
+// The fast path for JPEG uploads (almost all phone photos): the decoder's
+// Y, Cb and Cr planes are resized as they are, each 8-bit plane on its own,
+// and the result stays YCbCr, which image/jpeg encodes without a colour
+// conversion. The general path (imaging on NRGBA) converts every pixel to
+// RGBA and back and resizes four channels at full resolution; here a 4:2:0
+// photo has 1.5 samples a pixel to resize. The filters are the ones the
+// general path uses (triangle, then Lanczos-3), scaled to the reduction so
+// they antialias.
+
+// plane is one 8-bit channel, w×h, rows stride apart.
+type plane struct {
+	pix       []uint8
+	w, h, str int
+}
+
+// kernel is a resampling filter: support radius at scale 1 and its weight.
+type kernel struct {
+	support float64
+	at      func(x float64) float64
+}
+
+var (
+	triangle = kernel{1, func(x float64) float64 {
+		x = math.Abs(x)
+		if x < 1 {
+			return 1 - x
+		}
+		return 0
+	}}
+	lanczos3 = kernel{3, func(x float64) float64 {
+		x = math.Abs(x)
+		if x == 0 {
+			return 1
+		}
+		if x < 3 {
+			px := math.Pi * x
+			return 3 * math.Sin(px) * math.Sin(px/3) / (px * px)
+		}
+		return 0
+	}}
+)
+
+// weightBits is the fixed-point precision of the weights.
+const weightBits = 14
+
+// taps are the source indexes and weights of each destination index.
+type taps struct {
+	start []int // first source index of dst i
+	n     int   // taps per dst index (padded with zero weights)
+	w     []int32 // len(start)*n weights, summing to 1<<weightBits
+}
+
+// weights precomputes the taps resampling srcN samples to dstN with k.
+// Sample i covers [i, i+1); centres map linearly, so planes of different
+// resolutions (chroma) line up.
+func weights(dstN, srcN int, k kernel) taps {
+	scale := float64(srcN) / float64(dstN)
+	blur := max(scale, 1)
+	r := k.support * blur
+	n := min(int(math.Ceil(2*r))+1, srcN)
+	t := taps{start: make([]int, dstN), n: n, w: make([]int32, dstN*n)}
+	fw := make([]float64, n)
+	for i := range dstN {
+		c := (float64(i)+0.5)*scale - 0.5
+		lo := int(math.Ceil(c - r))
+		// clamp the window into the source, keeping its length
+		lo = max(0, min(lo, srcN-n))
+		sum := 0.0
+		for j := range n {
+			s := lo + j
+			v := 0.0
+			if s >= 0 && s < srcN {
+				v = k.at((float64(s) - c) / blur)
+			}
+			fw[j] = v
+			sum += v
+		}
+		t.start[i] = lo
+		ws := t.w[i*n : (i+1)*n]
+		var acc int32
+		best := 0
+		for j := range n {
+			ws[j] = int32(math.Round(fw[j] / sum * (1 << weightBits)))
+			acc += ws[j]
+			if fw[j] > fw[best] {
+				best = j
+			}
+		}
+		ws[best] += 1<<weightBits - acc // exact sum: flat areas stay flat
+	}
+	return t
+}
+
+func clamp8(v int32) uint8 {
+	v = (v + 1<<(weightBits-1)) >> weightBits
+	if v < 0 {
+		return 0
+	}
+	if v > 255 {
+		return 255
+	}
+	return uint8(v)
+}
+
+// parallel runs f over [0, n) split into one chunk per CPU.
+func parallel(n int, f func(lo, hi int)) {
+	procs := min(runtime.GOMAXPROCS(0), max(n/64, 1))
+	if procs <= 1 {
+		f(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for p := range procs {
+		lo, hi := n*p/procs, n*(p+1)/procs
+		wg.Go(func() { f(lo, hi) })
+	}
+	wg.Wait()
+}
+
+// resize resamples src to w×h with k: horizontally into a w-wide
+// intermediate, then vertically.
+func resize(src plane, w, h int, k kernel) plane {
+	tmp := plane{pix: make([]uint8, w*src.h), w: w, h: src.h, str: w}
+	if w == src.w {
+		for y := range src.h {
+			copy(tmp.pix[y*w:(y+1)*w], src.pix[y*src.str:y*src.str+w])
+		}
+	} else {
+		tx := weights(w, src.w, k)
+		parallel(src.h, func(lo, hi int) {
+			for y := lo; y < hi; y++ {
+				row := src.pix[y*src.str : y*src.str+src.w]
+				out := tmp.pix[y*w : (y+1)*w]
+				for x := range w {
+					ws := tx.w[x*tx.n : (x+1)*tx.n]
+					s := row[tx.start[x]:]
+					var acc int32
+					for j, wt := range ws {
+						acc += wt * int32(s[j])
+					}
+					out[x] = clamp8(acc)
+				}
+			}
+		})
+	}
+	if h == src.h {
+		return tmp
+	}
+	dst := plane{pix: make([]uint8, w*h), w: w, h: h, str: w}
+	ty := weights(h, src.h, k)
+	parallel(h, func(lo, hi int) {
+		acc := make([]int32, w)
+		for y := lo; y < hi; y++ {
+			clear(acc)
+			ws := ty.w[y*ty.n : (y+1)*ty.n]
+			for j, wt := range ws {
+				if wt == 0 {
+					continue
+				}
+				row := tmp.pix[(ty.start[y]+j)*w : (ty.start[y]+j+1)*w]
+				for x, v := range row {
+					acc[x] += wt * int32(v)
+				}
+			}
+			out := dst.pix[y*w : (y+1)*w]
+			for x, v := range acc {
+				out[x] = clamp8(v)
+			}
+		}
+	})
+	return dst
+}
+
+// yuv is a 4:4:4 YCbCr image as three planes of the same size.
+type yuv [3]plane
+
+// ycbcrPlanes returns m's planes, or false for a layout the fast path does
+// not handle (then the general path runs).
+func ycbcrPlanes(m *image.YCbCr) (yuv, bool) {
+	b := m.Rect
+	if b.Min != (image.Point{}) {
+		return yuv{}, false
+	}
+	w, h := b.Dx(), b.Dy()
+	cw, ch := w, h
+	switch m.SubsampleRatio {
+	case image.YCbCrSubsampleRatio444:
+	case image.YCbCrSubsampleRatio422:
+		cw = (w + 1) / 2
+	case image.YCbCrSubsampleRatio420:
+		cw, ch = (w+1)/2, (h+1)/2
+	case image.YCbCrSubsampleRatio440:
+		ch = (h + 1) / 2
+	default:
+		return yuv{}, false
+	}
+	if len(m.Y) < (h-1)*m.YStride+w || len(m.Cb) < (ch-1)*m.CStride+cw || len(m.Cr) < (ch-1)*m.CStride+cw {
+		return yuv{}, false
+	}
+	return yuv{
+		{pix: m.Y, w: w, h: h, str: m.YStride},
+		{pix: m.Cb, w: cw, h: ch, str: m.CStride},
+		{pix: m.Cr, w: cw, h: ch, str: m.CStride},
+	}, true
+}
+
+// resizeYUV resizes every plane to w×h (chroma to full resolution).
+func resizeYUV(src yuv, w, h int, k kernel) yuv {
+	var out yuv
+	for i := range src {
+		if src[i].w == w && src[i].h == h {
+			out[i] = src[i]
+			continue
+		}
+		out[i] = resize(src[i], w, h, k)
+	}
+	return out
+}
+
+// orient turns a plane as EXIF orientation o says (1 = as stored).
+func orient(p plane, o int) plane {
+	if o < 2 || o > 8 {
+		return p
+	}
+	w, h := p.w, p.h
+	ow, oh := w, h
+	if o >= 5 {
+		ow, oh = h, w
+	}
+	out := plane{pix: make([]uint8, ow*oh), w: ow, h: oh, str: ow}
+	// src(x, y) of out(x, y)
+	var at func(x, y int) (int, int)
+	switch o {
+	case 2: // mirrored
+		at = func(x, y int) (int, int) { return w - 1 - x, y }
+	case 3: // 180°
+		at = func(x, y int) (int, int) { return w - 1 - x, h - 1 - y }
+	case 4: // upside down mirrored
+		at = func(x, y int) (int, int) { return x, h - 1 - y }
+	case 5: // transposed
+		at = func(x, y int) (int, int) { return y, x }
+	case 6: // 90° clockwise
+		at = func(x, y int) (int, int) { return y, h - 1 - x }
+	case 7: // transverse
+		at = func(x, y int) (int, int) { return w - 1 - y, h - 1 - x }
+	case 8: // 90° counter-clockwise
+		at = func(x, y int) (int, int) { return w - 1 - y, x }
+	}
+	for y := range oh {
+		row := out.pix[y*ow : (y+1)*ow]
+		for x := range row {
+			sx, sy := at(x, y)
+			row[x] = p.pix[sy*p.str+sx]
+		}
+	}
+	return out
+}
+
+// image returns the planes as a 4:4:4 *image.YCbCr (sharing them), turned
+// by EXIF orientation o.
+func (m yuv) image(o int) *image.YCbCr {
+	y, cb, cr := orient(m[0], o), orient(m[1], o), orient(m[2], o)
+	return &image.YCbCr{Y: y.pix, Cb: cb.pix, Cr: cr.pix, YStride: y.str, CStride: cb.str,
+		SubsampleRatio: image.YCbCrSubsampleRatio444, Rect: image.Rect(0, 0, y.w, y.h)}
+}
