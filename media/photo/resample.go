@@ -54,8 +54,8 @@ const weightBits = 14
 
 // taps are the source indexes and weights of each destination index.
 type taps struct {
-	start []int // first source index of dst i
-	n     int   // taps per dst index (padded with zero weights)
+	start []int   // first source index of dst i
+	n     int     // taps per dst index (padded with zero weights)
 	w     []int32 // len(start)*n weights, summing to 1<<weightBits
 }
 
