@@ -126,54 +126,63 @@ func parallel(n int, f func(lo, hi int)) {
 	wg.Wait()
 }
 
-// resize resamples src to w×h with k: horizontally into a w-wide
-// intermediate, then vertically.
+// resize resamples src to w×h with k: vertically into an h-row
+// intermediate, then horizontally. (Vertical first: its inner loop runs
+// along rows, so the pass over the full-size source is the cheap one.)
 func resize(src plane, w, h int, k kernel) plane {
-	tmp := plane{pix: make([]uint8, w*src.h), w: w, h: src.h, str: w}
-	if w == src.w {
-		for y := range src.h {
-			copy(tmp.pix[y*w:(y+1)*w], src.pix[y*src.str:y*src.str+w])
-		}
-	} else {
-		tx := weights(w, src.w, k)
-		parallel(src.h, func(lo, hi int) {
+	tmp := src
+	if h != src.h {
+		tmp = plane{pix: make([]uint8, src.w*h), w: src.w, h: h, str: src.w}
+		ty := weights(h, src.h, k)
+		parallel(h, func(lo, hi int) {
+			acc := make([]int32, src.w)
 			for y := lo; y < hi; y++ {
-				row := src.pix[y*src.str : y*src.str+src.w]
-				out := tmp.pix[y*w : (y+1)*w]
-				for x := range w {
-					ws := tx.w[x*tx.n : (x+1)*tx.n]
-					s := row[tx.start[x]:]
-					var acc int32
-					for j, wt := range ws {
-						acc += wt * int32(s[j])
+				clear(acc)
+				ws := ty.w[y*ty.n : (y+1)*ty.n]
+				for j, wt := range ws {
+					if wt == 0 {
+						continue
 					}
-					out[x] = clamp8(acc)
+					r := (ty.start[y] + j) * src.str
+					row := src.pix[r : r+src.w]
+					acc := acc[:len(row)]
+					for x, v := range row {
+						acc[x] += wt * int32(v)
+					}
+				}
+				out := tmp.pix[y*src.w : (y+1)*src.w]
+				for x, v := range acc {
+					out[x] = clamp8(v)
 				}
 			}
 		})
 	}
-	if h == src.h {
-		return tmp
+	if w == tmp.w {
+		if tmp.str == w && len(tmp.pix) == w*tmp.h {
+			return tmp
+		}
+		out := plane{pix: make([]uint8, w*tmp.h), w: w, h: tmp.h, str: w}
+		for y := range tmp.h {
+			copy(out.pix[y*w:(y+1)*w], tmp.pix[y*tmp.str:y*tmp.str+w])
+		}
+		return out
 	}
 	dst := plane{pix: make([]uint8, w*h), w: w, h: h, str: w}
-	ty := weights(h, src.h, k)
+	tx := weights(w, tmp.w, k)
+	n := tx.n
 	parallel(h, func(lo, hi int) {
-		acc := make([]int32, w)
 		for y := lo; y < hi; y++ {
-			clear(acc)
-			ws := ty.w[y*ty.n : (y+1)*ty.n]
-			for j, wt := range ws {
-				if wt == 0 {
-					continue
-				}
-				row := tmp.pix[(ty.start[y]+j)*w : (ty.start[y]+j+1)*w]
-				for x, v := range row {
-					acc[x] += wt * int32(v)
-				}
-			}
+			row := tmp.pix[y*tmp.str : y*tmp.str+tmp.w]
 			out := dst.pix[y*w : (y+1)*w]
-			for x, v := range acc {
-				out[x] = clamp8(v)
+			for x := range out {
+				ws := tx.w[x*n : (x+1)*n]
+				st := tx.start[x]
+				s := row[st : st+len(ws)]
+				var acc int32
+				for j, wt := range ws {
+					acc += wt * int32(s[j])
+				}
+				out[x] = clamp8(acc)
 			}
 		}
 	})
