@@ -180,13 +180,30 @@ func TestPhotoUploadRateLimitPerUser(t *testing.T) {
 	if n := p.count(`SELECT count(*) FROM product_photo`); n != 4 {
 		t.Errorf("%d photo rows, want 4", n)
 	}
+	if n := p.count(`SELECT coalesce(sum(files), 0) FROM upload_event WHERE user_id = $1`, u.ID); n != 1 {
+		t.Errorf("staff's files on record: %d, want 1 (counted as themselves)", n)
+	}
+	// the window slides: files older than it no longer count, and the
+	// cleanup deletes their records
+	if _, err := p.pool.Exec(ctx, `UPDATE upload_event SET at = at - interval '11 minutes' WHERE user_id <> $1`, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if r := p.owner.upload(path, path, "", "photos", jpg(8)); r.status != 303 {
+		t.Fatalf("owner after the window: %d %s", r.status, r.body)
+	}
+	if _, err := p.pool.Exec(ctx, `UPDATE upload_event SET at = at - interval '11 minutes' WHERE user_id = $1`, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.a.Photos.Cleanup(ctx); err != nil {
+		t.Fatal(err)
+	}
 	var ownerFiles, staffFiles int
 	if err := p.pool.QueryRow(ctx, `SELECT
 		coalesce((SELECT sum(files) FROM upload_event e JOIN app_user u ON u.id = e.user_id WHERE u.email = 'chu@che.vn'), 0),
 		coalesce((SELECT sum(files) FROM upload_event WHERE user_id = $1), 0)`, u.ID).Scan(&ownerFiles, &staffFiles); err != nil {
 		t.Fatal(err)
 	}
-	if ownerFiles != 3 || staffFiles != 1 {
-		t.Errorf("files counted: owner %d, staff %d; want 3 and 1", ownerFiles, staffFiles)
+	if ownerFiles != 1 || staffFiles != 0 {
+		t.Errorf("files on record: owner %d, staff %d; want 1 and 0", ownerFiles, staffFiles)
 	}
 }

@@ -93,6 +93,17 @@ func (s *Service) ReserveUploads(ctx context.Context, userID int64, n int) (gran
 	return granted, nil
 }
 
+// Cleanup deletes upload records older than the rate limit's window (an
+// upload deletes its own user's; this catches users who stopped). The app
+// runs it periodically.
+func (s *Service) Cleanup(ctx context.Context) error {
+	_, err := s.pool.Exec(ctx, `DELETE FROM upload_event WHERE at <= $1`, s.now().Add(-s.limits.UploadWindow))
+	if err != nil {
+		return fmt.Errorf("photos.Cleanup: %w", err)
+	}
+	return nil
+}
+
 // Usage returns the bytes of stored variants producerID has (variants of
 // rows written before sizes were recorded count as 0).
 func (s *Service) Usage(ctx context.Context, producerID int64) (_ int64, err error) {
