@@ -246,29 +246,31 @@ func orient(p plane, o int) plane {
 		ow, oh = h, w
 	}
 	out := plane{pix: make([]uint8, ow*oh), w: ow, h: oh, str: ow}
-	// src(x, y) of out(x, y)
-	var at func(x, y int) (int, int)
+	// out(x, y) is p.pix[off + x*ax + y*ay]
+	last, str := (h-1)*p.str, p.str
+	var off, ax, ay int
 	switch o {
-	case 2: // mirrored
-		at = func(x, y int) (int, int) { return w - 1 - x, y }
-	case 3: // 180°
-		at = func(x, y int) (int, int) { return w - 1 - x, h - 1 - y }
-	case 4: // upside down mirrored
-		at = func(x, y int) (int, int) { return x, h - 1 - y }
-	case 5: // transposed
-		at = func(x, y int) (int, int) { return y, x }
-	case 6: // 90° clockwise
-		at = func(x, y int) (int, int) { return y, h - 1 - x }
-	case 7: // transverse
-		at = func(x, y int) (int, int) { return w - 1 - y, h - 1 - x }
-	case 8: // 90° counter-clockwise
-		at = func(x, y int) (int, int) { return w - 1 - y, x }
+	case 2: // mirrored: src(w-1-x, y)
+		off, ax, ay = w-1, -1, str
+	case 3: // 180°: src(w-1-x, h-1-y)
+		off, ax, ay = last+w-1, -1, -str
+	case 4: // upside down mirrored: src(x, h-1-y)
+		off, ax, ay = last, 1, -str
+	case 5: // transposed: src(y, x)
+		off, ax, ay = 0, str, 1
+	case 6: // 90° clockwise: src(y, h-1-x)
+		off, ax, ay = last, -str, 1
+	case 7: // transverse: src(w-1-y, h-1-x)
+		off, ax, ay = last+w-1, -str, -1
+	case 8: // 90° counter-clockwise: src(w-1-y, x)
+		off, ax, ay = w-1, str, -1
 	}
 	for y := range oh {
 		row := out.pix[y*ow : (y+1)*ow]
+		i := off + y*ay
 		for x := range row {
-			sx, sy := at(x, y)
-			row[x] = p.pix[sy*p.str+sx]
+			row[x] = p.pix[i]
+			i += ax
 		}
 	}
 	return out
