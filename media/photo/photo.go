@@ -20,7 +20,9 @@
 //     than 320 px gives one variant at its own width), transparent areas on
 //     white, and stores each under a content-addressed key
 //     products/<productID>/<sha256 of the JPEG>-<width>.jpg (U-05: keys are
-//     server-made).
+//     server-made). Each size is resized from the next larger one; a JPEG's
+//     Y, Cb and Cr planes are resized as they are (resample.go) and encoded
+//     without a trip through RGBA, each variant while the next is resized.
 //
 // WebP variants are not produced: golang.org/x/image has a WebP decoder but
 // no encoder, and no pure-Go lossy WebP encoder exists on the module proxy
