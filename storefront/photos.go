@@ -235,6 +235,10 @@ func (h *Handler) uploadPhotos(c *fiber.Ctx) error {
 	}
 	ctx, cancel := uploadContext(c)
 	defer cancel()
+	// the page answering the upload is built within the upload's deadline
+	// too: the ordinary one may have passed while the photos waited for a
+	// decode slot
+	c.SetUserContext(ctx)
 	// the product must be this producer's before the body is read
 	if _, err := h.Photos.Product(ctx, producerID, productID); err != nil {
 		return err
@@ -468,6 +472,9 @@ func (h *Handler) saveShopImage(c *fiber.Ctx, kind string) error {
 	if err != nil {
 		return err
 	}
+	ctx, cancel := uploadContext(c)
+	defer cancel()
+	c.SetUserContext(ctx) // as in uploadPhotos
 	form, err := c.MultipartForm()
 	if err != nil {
 		return apperr.E(apperr.Invalid, "Không đọc được ảnh gửi lên. Vui lòng thử lại.", "bad multipart form: "+err.Error())
@@ -477,15 +484,13 @@ func (h *Handler) saveShopImage(c *fiber.Ctx, kind string) error {
 	if files := form.File["image"]; len(files) == 0 {
 		msg = T("photos.none_chosen")
 	} else {
-		_, err := h.Photos.ReserveUploads(c.UserContext(), web.CurrentUser(c).User.ID, 1)
+		_, err := h.Photos.ReserveUploads(ctx, web.CurrentUser(c).User.ID, 1)
 		var data []byte
 		if err == nil {
 			data, err = readUpload(files[0])
 		}
 		if err == nil {
-			ctx, cancel := uploadContext(c)
 			err = h.Photos.SetProducerImage(ctx, actor(c), producerID, kind, data)
-			cancel()
 		}
 		if err != nil {
 			if msg = userMessage(err); msg == "" {
