@@ -189,7 +189,12 @@ func resize(src plane, w, h int, k kernel) plane {
 	return dst
 }
 
-// yuv is a 4:4:4 YCbCr image as three planes of the same size.
+// yuv is a YCbCr image as its three planes: the decoder's (any layout
+// ycbcrPlanes accepts), or 4:2:0 once resized: chroma at half the width
+// and height, rounded up, as image.YCbCr lays it out. (The JPEG encoder
+// writes 4:2:0 anyway; resizing chroma straight to that size is half the
+// chroma work of resizing it to full size and letting the encoder average
+// it down, and no worse a filter.)
 type yuv [3]plane
 
 // ycbcrPlanes returns m's planes, or false for a layout the fast path does
@@ -222,15 +227,19 @@ func ycbcrPlanes(m *image.YCbCr) (yuv, bool) {
 	}, true
 }
 
-// resizeYUV resizes every plane to w×h (chroma to full resolution).
+// resizeYUV resizes the planes to a 4:2:0 w×h image.
 func resizeYUV(src yuv, w, h int, k kernel) yuv {
 	var out yuv
 	for i := range src {
-		if src[i].w == w && src[i].h == h {
+		pw, ph := w, h
+		if i > 0 {
+			pw, ph = (w+1)/2, (h+1)/2
+		}
+		if src[i].w == pw && src[i].h == ph {
 			out[i] = src[i]
 			continue
 		}
-		out[i] = resize(src[i], w, h, k)
+		out[i] = resize(src[i], pw, ph, k)
 	}
 	return out
 }
@@ -276,10 +285,11 @@ func orient(p plane, o int) plane {
 	return out
 }
 
-// image returns the planes as a 4:4:4 *image.YCbCr (sharing them), turned
-// by EXIF orientation o.
+// image returns resized (4:2:0) planes as an *image.YCbCr (sharing them),
+// turned by EXIF orientation o. Turning the chroma planes with the luma
+// keeps them 4:2:0: a quarter turn swaps both planes' sides.
 func (m yuv) image(o int) *image.YCbCr {
 	y, cb, cr := orient(m[0], o), orient(m[1], o), orient(m[2], o)
 	return &image.YCbCr{Y: y.pix, Cb: cb.pix, Cr: cr.pix, YStride: y.str, CStride: cb.str,
-		SubsampleRatio: image.YCbCrSubsampleRatio444, Rect: image.Rect(0, 0, y.w, y.h)}
+		SubsampleRatio: image.YCbCrSubsampleRatio420, Rect: image.Rect(0, 0, y.w, y.h)}
 }
