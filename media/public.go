@@ -68,6 +68,9 @@ type Variant struct {
 	Width  int    `json:"width"`
 	Height int    `json:"height"`
 	Type   string `json:"type"`
+	// Bytes is the stored object's size, counted against the producer's
+	// storage quota; 0 in rows written before sizes were recorded.
+	Bytes int64 `json:"bytes,omitempty"`
 }
 
 // SrcSet is the srcset attribute of variants: "<url> <width>w, ...",

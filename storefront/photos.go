@@ -223,7 +223,7 @@ func userMessage(err error) string {
 		return ""
 	}
 	switch ae.Kind {
-	case apperr.Invalid, apperr.Conflict, apperr.TooLarge:
+	case apperr.Invalid, apperr.Conflict, apperr.TooLarge, apperr.TooMany:
 		return ae.Message
 	}
 	return ""
@@ -246,6 +246,10 @@ func (h *Handler) uploadPhotos(c *fiber.Ctx) error {
 	}
 	ctx, cancel := uploadContext(c)
 	defer cancel()
+	// the page answering the upload is built within the upload's deadline
+	// too: the ordinary one may have passed while the photos waited for a
+	// decode slot
+	c.SetUserContext(ctx)
 	// the product must be this producer's before the body is read
 	if _, err := h.Photos.Product(ctx, producerID, productID); err != nil {
 		return err
@@ -263,6 +267,18 @@ func (h *Handler) uploadPhotos(c *fiber.Ctx) error {
 	if len(files) > photos.MaxPerProduct {
 		files, warning = files[:photos.MaxPerProduct], T("photos.too_many_files")
 	}
+	// the rate limit, per signed-in user (staff acting for the producer
+	// count as themselves), before any file is read or decoded
+	status := fiber.StatusUnprocessableEntity
+	granted, err := h.Photos.ReserveUploads(ctx, web.CurrentUser(c).User.ID, len(files))
+	if err != nil && !errors.Is(err, photos.ErrTooManyUploads) {
+		return err
+	}
+	for _, fh := range files[granted:] {
+		refused = append(refused, FileError{Name: displayName(fh), Message: userMessage(photos.ErrTooManyUploads)})
+		status = fiber.StatusTooManyRequests
+	}
+	files = files[:granted]
 	saved := 0
 	for _, fh := range files {
 		data, err := readUpload(fh)
@@ -275,6 +291,9 @@ func (h *Handler) uploadPhotos(c *fiber.Ctx) error {
 				return err
 			}
 			refused = append(refused, FileError{Name: displayName(fh), Message: msg})
+			if errors.Is(err, photos.ErrQuota) && status != fiber.StatusTooManyRequests {
+				status = fiber.StatusConflict
+			}
 			continue
 		}
 		saved++
@@ -291,7 +310,7 @@ func (h *Handler) uploadPhotos(c *fiber.Ctx) error {
 		p.Message = T("photos.uploaded")
 	}
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	c.Status(fiber.StatusUnprocessableEntity)
+	c.Status(status)
 	return h.render(c, "photos", p)
 }
 
@@ -468,25 +487,37 @@ func (h *Handler) saveShopImage(c *fiber.Ctx, kind string) error {
 	if err != nil {
 		return err
 	}
+	ctx, cancel := uploadContext(c)
+	defer cancel()
+	c.SetUserContext(ctx) // as in uploadPhotos
 	form, err := c.MultipartForm()
 	if err != nil {
 		return apperr.E(apperr.Invalid, "Không đọc được ảnh gửi lên. Vui lòng thử lại.", "bad multipart form: "+err.Error())
 	}
 	var msg string
+	status := fiber.StatusUnprocessableEntity
 	if files := form.File["image"]; len(files) == 0 {
 		msg = T("photos.none_chosen")
 	} else {
-		data, err := readUpload(files[0])
+		_, err := h.Photos.ReserveUploads(ctx, web.CurrentUser(c).User.ID, 1)
+		var data []byte
 		if err == nil {
-			ctx, cancel := uploadContext(c)
+			data, err = readUpload(files[0])
+		}
+		if err == nil {
 			err = h.Photos.SetProducerImage(ctx, actor(c), producerID, kind, data)
-			cancel()
 		}
 		if err != nil {
 			if msg = userMessage(err); msg == "" {
 				return err
 			}
 			msg = displayName(files[0]) + ": " + msg
+			switch {
+			case errors.Is(err, photos.ErrTooManyUploads):
+				status = fiber.StatusTooManyRequests
+			case errors.Is(err, photos.ErrQuota):
+				status = fiber.StatusConflict
+			}
 		}
 	}
 	if msg == "" {
@@ -501,7 +532,7 @@ func (h *Handler) saveShopImage(c *fiber.Ctx, kind string) error {
 			sec.Error = msg
 		}
 	}
-	c.Status(fiber.StatusUnprocessableEntity)
+	c.Status(status)
 	return h.render(c, "photos_producer", p)
 }
 

@@ -138,7 +138,7 @@ func (a *App) SetupSearch(ctx context.Context) error {
 }
 
 // background runs the search sync worker, the certificate-expiry job, the
-// cleanup of expired sessions and sign-in failures and,
+// cleanup of expired sessions, sign-in failures and upload records and,
 // with Meilisearch, the settings setup (retried until it succeeds) until
 // ctx is done. The returned function waits for them to stop.
 func (a *App) background(ctx context.Context) (wait func()) {
@@ -152,6 +152,9 @@ func (a *App) background(ctx context.Context) (wait func()) {
 		for {
 			if err := a.Accounts.Cleanup(ctx); err != nil && ctx.Err() == nil {
 				a.Log.Warn("account cleanup", "err", err)
+			}
+			if err := a.Photos.Cleanup(ctx); err != nil && ctx.Err() == nil {
+				a.Log.Warn("upload records cleanup", "err", err)
 			}
 			select {
 			case <-ctx.Done():

@@ -46,6 +46,8 @@ type Service struct {
 	proc  *photo.Processor
 	now   func() time.Time
 
+	limits Limits
+
 	locks sync.Map // string -> *sync.Mutex, one per product or producer
 }
 
@@ -54,7 +56,7 @@ func New(pool *pgxpool.Pool, store media.Store, proc *photo.Processor, now func(
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{pool: pool, store: store, proc: proc, now: now}
+	return &Service{pool: pool, store: store, proc: proc, now: now, limits: DefaultLimits()}
 }
 
 // Actor is who makes a change, for the audit log.
@@ -134,7 +136,7 @@ func (s *Service) Photos(ctx context.Context, producerID, productID int64) (_ []
 func toVariants(vs []photo.Variant) []Variant {
 	out := make([]Variant, len(vs))
 	for i, v := range vs {
-		out[i] = Variant{Key: v.Key, Width: v.Width, Height: v.Height, Type: v.ContentType}
+		out[i] = Variant{Key: v.Key, Width: v.Width, Height: v.Height, Type: v.ContentType, Bytes: v.Size}
 	}
 	return out
 }
@@ -158,8 +160,8 @@ func contentSHA(vs []Variant) string {
 
 // Upload checks and stores one photo of a product of producerID and
 // appends it to the product's photos. Errors: ErrProductNotFound, the
-// pipeline's Invalid refusals, ErrFull, ErrDuplicate, Unavailable. On any
-// error nothing of this upload is left stored.
+// pipeline's Invalid refusals, ErrFull, ErrDuplicate, ErrQuota,
+// Unavailable. On any error nothing of this upload is left stored.
 func (s *Service) Upload(ctx context.Context, a Actor, producerID, productID int64, data []byte) (_ *Photo, err error) {
 	defer apperr.Wrap(&err, "photos.Upload(%d, %d)", producerID, productID)
 	if _, err := s.Product(ctx, producerID, productID); err != nil {
@@ -175,6 +177,11 @@ func (s *Service) Upload(ctx context.Context, a Actor, producerID, productID int
 	if n >= MaxPerProduct {
 		return nil, ErrFull
 	}
+	// so does a producer already at its quota (checked again, with this
+	// photo's bytes, before the insert)
+	if err := s.checkQuota(ctx, s.pool, producerID, "", nil); err != nil {
+		return nil, err
+	}
 	pvs, err := s.proc.ProcessBytes(ctx, productID, data)
 	if err != nil {
 		return nil, err
@@ -183,10 +190,19 @@ func (s *Service) Upload(ctx context.Context, a Actor, producerID, productID int
 	largest := vs[len(vs)-1]
 	ph := &Photo{Width: largest.Width, Height: largest.Height, Variants: vs}
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		// the product row lock serialises uploads to one product across
-		// processes: count, then insert
+		// the producer row lock serialises uploads to all its products and
+		// images across processes (quota: sum, then insert); the product
+		// row lock, taken second, the changes of one product's photos
+		// (count, then insert)
 		var id int64
-		err := tx.QueryRow(ctx, `SELECT id FROM product WHERE id = $1 AND producer_id = $2 FOR UPDATE`, productID, producerID).Scan(&id)
+		err := tx.QueryRow(ctx, `SELECT id FROM producer WHERE id = $1 FOR NO KEY UPDATE`, producerID).Scan(&id)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrProductNotFound
+		}
+		if err != nil {
+			return err
+		}
+		err = tx.QueryRow(ctx, `SELECT id FROM product WHERE id = $1 AND producer_id = $2 FOR UPDATE`, productID, producerID).Scan(&id)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return ErrProductNotFound
 		}
@@ -204,6 +220,9 @@ func (s *Service) Upload(ctx context.Context, a Actor, producerID, productID int
 		}
 		if n >= MaxPerProduct {
 			return ErrFull
+		}
+		if err := s.checkQuota(ctx, tx, producerID, "", vs); err != nil {
+			return err
 		}
 		ph.Position = n
 		if err := tx.QueryRow(ctx, `

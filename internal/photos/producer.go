@@ -51,7 +51,8 @@ func columns(kind string) (key, variants string, ok bool) {
 
 // SetProducerImage stores data as the producer's logo or banner (kind)
 // under producers/<id>/<kind>/ and, after the commit, deletes the old
-// image's objects. Errors: ErrKind, the pipeline's refusals, Unavailable.
+// image's objects. Errors: ErrKind, the pipeline's refusals, ErrQuota,
+// Unavailable.
 func (s *Service) SetProducerImage(ctx context.Context, a Actor, producerID int64, kind string, data []byte) (err error) {
 	defer apperr.Wrap(&err, "photos.SetProducerImage(%d, %s)", producerID, kind)
 	keyCol, varCol, ok := columns(kind)
@@ -63,6 +64,9 @@ func (s *Service) SetProducerImage(ctx context.Context, a Actor, producerID int6
 	}
 	unlock := s.lock("producer:" + strconv.FormatInt(producerID, 10))
 	defer unlock()
+	if err := s.checkQuota(ctx, s.pool, producerID, kind, nil); err != nil {
+		return err
+	}
 	pvs, err := s.proc.ProcessUnder(ctx, "producers/"+strconv.FormatInt(producerID, 10)+"/"+kind+"/", data)
 	if err != nil {
 		return err
@@ -75,6 +79,10 @@ func (s *Service) SetProducerImage(ctx context.Context, a Actor, producerID int6
 			return errProducerNotFound
 		}
 		if err != nil {
+			return err
+		}
+		// the producer row is locked: the sum cannot change until commit
+		if err := s.checkQuota(ctx, tx, producerID, kind, vs); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE producer SET `+keyCol+` = $2, `+varCol+` = $3 WHERE id = $1`,

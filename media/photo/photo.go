@@ -20,7 +20,9 @@
 //     than 320 px gives one variant at its own width), transparent areas on
 //     white, and stores each under a content-addressed key
 //     products/<productID>/<sha256 of the JPEG>-<width>.jpg (U-05: keys are
-//     server-made).
+//     server-made). Each size is resized from the next larger one; a JPEG's
+//     Y, Cb and Cr planes are resized as they are (resample.go) and encoded
+//     without a trip through RGBA, each variant while the next is resized.
 //
 // WebP variants are not produced: golang.org/x/image has a WebP decoder but
 // no encoder, and no pure-Go lossy WebP encoder exists on the module proxy
@@ -42,8 +44,10 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
+	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/disintegration/imaging"
@@ -315,6 +319,11 @@ func (p *Processor) variants(ctx context.Context, img image.Image) (vs []Variant
 	if o, ok := img.(*oriented); ok {
 		img, orient = o.Image, o.o
 	}
+	if m, ok := img.(*image.YCbCr); ok { // a JPEG: the fast path
+		if planes, ok := ycbcrPlanes(m); ok {
+			return variantsYUV(ctx, planes, orient)
+		}
+	}
 	swap := orient >= 5 && orient <= 8 // 90° turns swap width and height
 	b := img.Bounds()
 	outW := b.Dx()
@@ -401,4 +410,69 @@ func flatten(img image.Image) image.Image {
 	draw.Draw(dst, dst.Bounds(), image.White, image.Point{}, draw.Src)
 	draw.Draw(dst, dst.Bounds(), img, b.Min, draw.Over)
 	return dst
+}
+
+// variantsYUV is variants on a JPEG's planes: each size is resized from
+// the previous one (the first with the triangle filter, the others with
+// Lanczos, as the general path does), turned and encoded while the next
+// one is resized.
+func variantsYUV(ctx context.Context, src yuv, orient int) ([]Variant, [][]byte, error) {
+	swap := orient >= 5 && orient <= 8 // 90° turns swap width and height
+	outW := src[0].w
+	if swap {
+		outW = src[0].h
+	}
+	vs := make([]Variant, len(Widths))
+	blobs := make([][]byte, len(Widths))
+	errs := make([]error, len(Widths))
+	var wg sync.WaitGroup
+	cur, k := src, triangle
+	done := map[int]bool{}
+	for i := len(Widths) - 1; i >= 0; i-- {
+		if err := ctx.Err(); err != nil {
+			wg.Wait()
+			return nil, nil, err
+		}
+		w := min(Widths[i], outW)
+		if done[w] {
+			continue
+		}
+		done[w] = true
+		cw, ch := cur[0].w, cur[0].h
+		dw, dh := w, scaled(w, ch, cw)
+		if swap {
+			dw, dh = scaled(w, cw, ch), w
+		}
+		cur = resizeYUV(cur, dw, dh, k)
+		k = lanczos3
+		out := cur.image(orient)
+		wg.Go(func() {
+			var buf bytes.Buffer
+			buf.Grow(out.Rect.Dx() * out.Rect.Dy() / 4)
+			if errs[i] = jpeg.Encode(&buf, out, &jpeg.Options{Quality: JPEGQuality}); errs[i] != nil {
+				return
+			}
+			vs[i] = Variant{Width: out.Rect.Dx(), Height: out.Rect.Dy(), Size: int64(buf.Len()), ContentType: "image/jpeg"}
+			blobs[i] = buf.Bytes()
+		})
+	}
+	wg.Wait()
+	// smallest first, without the widths an image too small left out
+	var outVs []Variant
+	var outBlobs [][]byte
+	for i := range Widths {
+		if errs[i] != nil {
+			return nil, nil, errs[i]
+		}
+		if blobs[i] != nil {
+			outVs, outBlobs = append(outVs, vs[i]), append(outBlobs, blobs[i])
+		}
+	}
+	return outVs, outBlobs, nil
+}
+
+// scaled is n·num/den rounded, at least 1: the other side of a resize
+// that keeps the aspect ratio (as imaging.Resize computes it).
+func scaled(n, num, den int) int {
+	return max(1, int(math.Floor(float64(n)*float64(num)/float64(den)+0.5)))
 }
