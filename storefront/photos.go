@@ -256,7 +256,7 @@ func (h *Handler) uploadPhotos(c *fiber.Ctx) error {
 	}
 	form, err := c.MultipartForm()
 	if err != nil {
-		return apperr.E(apperr.Invalid, "Không đọc được ảnh gửi lên. Vui lòng thử lại.", "bad multipart form: "+err.Error())
+		return apperr.E(apperr.Invalid, "Không đọc được ảnh gửi lên. Vui lòng thử lại.", "the multipart form could not be read")
 	}
 	files := form.File["photos"]
 	var refused []FileError
@@ -492,7 +492,7 @@ func (h *Handler) saveShopImage(c *fiber.Ctx, kind string) error {
 	c.SetUserContext(ctx) // as in uploadPhotos
 	form, err := c.MultipartForm()
 	if err != nil {
-		return apperr.E(apperr.Invalid, "Không đọc được ảnh gửi lên. Vui lòng thử lại.", "bad multipart form: "+err.Error())
+		return apperr.E(apperr.Invalid, "Không đọc được ảnh gửi lên. Vui lòng thử lại.", "the multipart form could not be read")
 	}
 	var msg string
 	status := fiber.StatusUnprocessableEntity
