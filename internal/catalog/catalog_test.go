@@ -3,6 +3,7 @@ package catalog_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -168,5 +169,32 @@ func TestProductAndProducer(t *testing.T) {
 	gs, err := svc.Groups(ctx)
 	if err != nil || len(gs) != 39 {
 		t.Fatalf("groups: %d, %v", len(gs), err)
+	}
+}
+
+// TestProductPhotosInOrder: the product's photos come in their order, with
+// the product name as the alt text of a photo without one, in the same
+// statement as the product.
+func TestProductPhotosInOrder(t *testing.T) {
+	pool := pgtest.NewDB(t)
+	f := catalogtest.Fixture{T: t, Pool: pool}
+	pr := f.Producer("HTX Chè Tân Cương", "19")
+	id := f.Product(pr, catalogtest.Product{Name: "Chè búp", Group: "I.5.a", Price: 100000, Star: 4})
+	photo := func(pos int, sha, alt string) {
+		f.Exec(`INSERT INTO product_photo (product_id, position, content_sha, alt, width, height, variants) VALUES ($1, $2, $3, $4, 1600, 1200,
+			jsonb_build_array(jsonb_build_object('key', 'products/x/' || $3 || '-320.jpg', 'width', 320, 'height', 240, 'type', 'image/jpeg'),
+			                  jsonb_build_object('key', 'products/x/' || $3 || '-800.jpg', 'width', 800, 'height', 600, 'type', 'image/jpeg')))`,
+			id, pos, sha, alt)
+	}
+	a, b := strings.Repeat("a", 64), strings.Repeat("b", 64)
+	photo(1, a, "")
+	photo(0, b, "Búp chè non")
+	p, err := catalog.New(pool, nil).Product(context.Background(), "che-bup")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Images) != 2 || !strings.Contains(p.Images[0].URL, b) || p.Images[0].Alt != "Búp chè non" ||
+		!strings.Contains(p.Images[1].URL, a+"-800.jpg") || p.Images[1].Alt != "Chè búp" || !strings.Contains(p.Images[1].SrcSet, "320w") {
+		t.Fatalf("images: %+v", p.Images)
 	}
 }

@@ -215,7 +215,9 @@ const productQuery = `
 SELECT p.slug, p.name, p.description, pd.description_html, p.unit, p.price_vnd, p.price_is_demo, p.stock > 0, p.group_code,
        pr.slug, pr.name, pr.producer_type, pr.province_code,
        cm.code, cm.full_name,
-       c.star, c.score::float8, c.decision_no, c.decision_date, c.issuing_level, c.issuing_authority, c.valid_from, c.valid_until
+       c.star, c.score::float8, c.decision_no, c.decision_date, c.issuing_level, c.issuing_authority, c.valid_from, c.valid_until,
+       (SELECT coalesce(json_agg(json_build_object('alt', ph.alt, 'variants', ph.variants) ORDER BY ph.position), '[]')
+        FROM product_photo ph WHERE ph.product_id = p.id)
 FROM public_product p
 JOIN product pd ON pd.id = p.id -- the view's p.* predates description_html
 JOIN producer pr ON pr.id = p.producer_id
@@ -235,12 +237,17 @@ func (s *Service) Product(ctx context.Context, slug string) (_ *Product, err err
 	var groupCode, provinceCode string
 	var communeCode, communeName *string
 	var decided, from, until time.Time
+	var photos []struct {
+		Alt      string          `json:"alt"`
+		Variants []media.Variant `json:"variants"`
+	}
+	// one round trip: the photos come as a JSON array column
 	err = s.pool.QueryRow(ctx, productQuery, slug).Scan(
 		&p.Slug, &p.Name, &p.Description, &p.DescriptionHTML, &p.Unit, &p.PriceVND, &p.PriceIsDemo, &p.InStock, &groupCode,
 		&p.Producer.Slug, &p.Producer.Name, &p.Producer.Type, &provinceCode,
 		&communeCode, &communeName,
 		&p.Certificate.Star, &p.Certificate.Score, &p.Certificate.DecisionNo, &decided,
-		&p.Certificate.IssuingLevel, &p.Certificate.IssuingAuthority, &from, &until)
+		&p.Certificate.IssuingLevel, &p.Certificate.IssuingAuthority, &from, &until, &photos)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrProductNotFound
 	}
@@ -261,22 +268,10 @@ func (s *Service) Product(ctx context.Context, slug string) (_ *Product, err err
 	for _, g := range ref.Path(groupCode) {
 		p.GroupPath = append(p.GroupPath, CodeRef{Code: g.Code, Name: g.Name})
 	}
-	rows, err := s.pool.Query(ctx, `
-		SELECT ph.alt, ph.variants FROM product_photo ph JOIN product pd ON pd.id = ph.product_id
-		WHERE pd.slug = $1 ORDER BY ph.position`, slug)
-	if err != nil {
-		return nil, err
-	}
-	var alt string
-	var vs []media.Variant
-	_, err = pgx.ForEachRow(rows, []any{&alt, &vs}, func() error {
-		if len(vs) > 0 {
-			p.Images = append(p.Images, NewImage(vs, alt, p.Name))
+	for _, ph := range photos {
+		if len(ph.Variants) > 0 {
+			p.Images = append(p.Images, NewImage(ph.Variants, ph.Alt, p.Name))
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
 	return p, nil
 }
