@@ -218,7 +218,14 @@ func (r *Router) guardBody(c *fiber.Ctx) error {
 	}
 	n := c.Request().Header.ContentLength()
 	if limit > 0 && (n > limit || n == -1) {
-		c.Context().SetConnectionClose()
+		// a body up to the upload limit is drained (not parsed), so the
+		// browser reads the answer; anything larger or of unknown length
+		// gets the answer and a closed connection
+		if s := c.Context().RequestBodyStream(); s != nil && n > 0 && n <= r.uploadLimit {
+			_, _ = io.CopyN(io.Discard, s, int64(n))
+		} else {
+			c.Context().SetConnectionClose()
+		}
 		return errTooLarge
 	}
 	if !upload {
