@@ -95,15 +95,7 @@ func (s *Service) LinkExisting(ctx context.Context, actor Actor, appID int64, re
 		if owned {
 			return ErrHasOwner
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO producer_member (user_id, producer_id, role) VALUES ($1, $2, 'owner')
-			ON CONFLICT (user_id, producer_id) DO UPDATE SET role = 'owner'`, a.UserID, producerID); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `DELETE FROM user_session WHERE user_id = $1`, a.UserID); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE producer_application SET status = 'approved', producer_id = $2, reviewed_by = $3,
-			reviewed_at = $4 WHERE id = $1`, appID, producerID, actor.UserID, s.now()); err != nil {
+		if err := s.approveAsOwner(ctx, tx, actor, appID, a.UserID, producerID); err != nil {
 			return err
 		}
 		if err := audit.Record(ctx, tx, audit.Entry{ActorID: actor.UserID, ActingAs: actor.acting(), ProducerID: producerID,

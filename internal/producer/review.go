@@ -194,17 +194,7 @@ func (s *Service) Approve(ctx context.Context, actor Actor, id int64) (producerI
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO producer_member (user_id, producer_id, role) VALUES ($1, $2, 'owner')
-			ON CONFLICT (user_id, producer_id) DO UPDATE SET role = 'owner'`, a.UserID, producerID); err != nil {
-			return err
-		}
-		// a role change ends the applicant's sessions: they sign in
-		// again with the new role (SECURITY.md S-02)
-		if _, err := tx.Exec(ctx, `DELETE FROM user_session WHERE user_id = $1`, a.UserID); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE producer_application SET status = 'approved', producer_id = $2, reviewed_by = $3,
-			reviewed_at = $4 WHERE id = $1`, id, producerID, actor.UserID, s.now()); err != nil {
+		if err := s.approveAsOwner(ctx, tx, actor, id, a.UserID, producerID); err != nil {
 			return err
 		}
 		if err := audit.Record(ctx, tx, audit.Entry{ActorID: actor.UserID, ActingAs: actor.acting(), ProducerID: producerID,
@@ -298,4 +288,21 @@ func (s *Service) ConsoleCounts(ctx context.Context, actor Actor) (c Counts, err
 		err = fmt.Errorf("producer.ConsoleCounts: %w", err)
 	}
 	return c, err
+}
+
+// approveAsOwner makes the applicant the producer's owner and the
+// application approved for that producer, inside tx. The role change ends
+// the applicant's sessions: they sign in again with the new role
+// (SECURITY.md S-02).
+func (s *Service) approveAsOwner(ctx context.Context, tx pgx.Tx, actor Actor, appID, applicantID, producerID int64) error {
+	if _, err := tx.Exec(ctx, `INSERT INTO producer_member (user_id, producer_id, role) VALUES ($1, $2, 'owner')
+		ON CONFLICT (user_id, producer_id) DO UPDATE SET role = 'owner'`, applicantID, producerID); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM user_session WHERE user_id = $1`, applicantID); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `UPDATE producer_application SET status = 'approved', producer_id = $2, reviewed_by = $3,
+		reviewed_at = $4 WHERE id = $1`, appID, producerID, actor.UserID, s.now())
+	return err
 }
