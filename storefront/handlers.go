@@ -189,12 +189,15 @@ func (h *Handler) showProducer(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	desc := pr.Name + " (" + pr.TypeName + ", " + pr.Province.Name + "): " + strconv.Itoa(l.Page.Total) + " sản phẩm OCOP."
-	p := producerPage{BasePage: h.base(c, pr.Name+" – "+T("site.name"), desc), Producer: pr, List: l}
+	// the storefront's chosen name where it has one; the legal name stays
+	// in the structured data
+	label := pr.Label()
+	desc := label + " (" + pr.TypeName + ", " + pr.Province.Name + "): " + strconv.Itoa(l.Page.Total) + " sản phẩm OCOP."
+	p := producerPage{BasePage: h.base(c, label+" – "+T("site.name"), desc), Producer: pr, List: l}
 	p.Canonical = h.canonical(path, f.Page)
 	p.OGType = "profile"
-	h.withCrumbs(&p.BasePage, Crumb{Name: pr.Province.Name, URL: "/tinh/" + provinceSlug(ref, pr.Province.Code)}, Crumb{Name: pr.Name})
-	org := map[string]any{"@context": "https://schema.org", "@type": "Organization", "name": pr.Name, "url": p.Canonical,
+	h.withCrumbs(&p.BasePage, Crumb{Name: pr.Province.Name, URL: "/tinh/" + provinceSlug(ref, pr.Province.Code)}, Crumb{Name: label})
+	org := map[string]any{"@context": "https://schema.org", "@type": "Organization", "name": label, "legalName": pr.Name, "url": p.Canonical,
 		"address": map[string]any{"@type": "PostalAddress", "streetAddress": pr.Address, "addressRegion": pr.Province.Name, "addressCountry": "VN"}}
 	if pr.Phone != "" {
 		org["telephone"] = pr.Phone

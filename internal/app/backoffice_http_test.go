@@ -221,7 +221,7 @@ func TestBackofficeCreateEditPublish(t *testing.T) {
 	var slug string
 	_ = s.pool.QueryRow(ctx, `SELECT slug FROM producer WHERE id = $1`, p.producerA).Scan(&slug)
 	pub := s.client().do("GET", "/cua-hang/"+slug, nil)
-	for _, w := range []string{"Chè Tân Cương A</h1>", "<p>Vùng chè</p>", "<p>Bốn đời</p>", "+84912345678", "0912345678", "https://che.example.vn"} {
+	for _, w := range []string{"Chè Tân Cương A</h1>", "<title>Chè Tân Cương A – ", `"name":"Chè Tân Cương A"`, `"legalName":"Hộ kinh doanh Chè A"`, "<p>Vùng chè</p>", "<p>Bốn đời</p>", "+84912345678", "0912345678", "https://che.example.vn"} {
 		if !strings.Contains(pub.body, w) {
 			t.Errorf("public producer page lacks %q", w)
 		}

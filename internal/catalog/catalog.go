@@ -220,6 +220,15 @@ type Producer struct {
 	Zalo        string `json:"zalo,omitempty"`
 }
 
+// Label is the name the storefront shows: its display name, else the
+// legal name.
+func (p *Producer) Label() string {
+	if p.DisplayName != "" {
+		return p.DisplayName
+	}
+	return p.Name
+}
+
 // ProducerTypeNames names each producer type in Vietnamese.
 var ProducerTypeNames = map[string]string{
 	"htx":            "Hợp tác xã",
