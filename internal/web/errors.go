@@ -4,8 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"html"
+	"html/template"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -72,7 +71,14 @@ func errorHandler(log *slog.Logger, htmlError func(c *fiber.Ctx, status int, mes
 			}
 		}
 		c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-		return c.Status(status).SendString(fmt.Sprintf(errorPage, status, html.EscapeString(vi), html.EscapeString(RequestID(c))))
+		var b strings.Builder
+		if err := errorPage.Execute(&b, struct {
+			Status           int
+			Message, Request string
+		}{status, vi, RequestID(c)}); err != nil {
+			return err
+		}
+		return c.Status(status).SendString(b.String())
 	}
 }
 
@@ -109,9 +115,11 @@ func fiberMessageVI(status int) string {
 	return "Yêu cầu không hợp lệ."
 }
 
-const errorPage = `<!doctype html>
+// errorPage is the plain error page for when the site's own cannot be
+// rendered: html/template like every page (SECURITY.md X-01), no inline
+// style (the CSP forbids it).
+var errorPage = template.Must(template.New("error").Parse(`<!doctype html>
 <html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Lỗi %[1]d · Chợ OCOP</title></head>
-<body style="font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1f2a1f">
-<main><h1>%[2]s</h1><p><a href="/">Về trang chủ</a></p><p style="color:#555;font-size:.85rem">Mã lỗi %[1]d · mã yêu cầu %[3]s</p></main>
-</body></html>`
+<title>Lỗi {{.Status}} · Chợ OCOP</title></head>
+<body><main><h1>{{.Message}}</h1><p><a href="/">Về trang chủ</a></p><p>Mã lỗi {{.Status}} · mã yêu cầu {{.Request}}</p></main>
+</body></html>`))

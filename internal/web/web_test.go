@@ -340,3 +340,20 @@ func TestServerTimeouts(t *testing.T) {
 	// forms are held to the 1 MiB OCOP_BODY_LIMIT by Router.guardBody
 	// (TestBodyLimits); BodyLimit is the upload limit
 }
+
+// TestFallbackErrorPage: without the site's error page the server still
+// answers HTML errors with a plain page from html/template, without
+// inline style (the CSP would block it) or internals.
+func TestFallbackErrorPage(t *testing.T) {
+	s := newServer(t)
+	resp, body := s.get(t, "/khong-co-trang-nay", "Accept", "text/html")
+	b := string(body)
+	if resp.StatusCode != 404 || !strings.Contains(b, "<h1>Không tìm thấy trang bạn cần.</h1>") || !strings.Contains(b, "<title>Lỗi 404 · Chợ OCOP</title>") ||
+		strings.Contains(b, "style=") {
+		t.Errorf("404: %d %s", resp.StatusCode, b)
+	}
+	resp, body = s.get(t, "/test/panic", "Accept", "text/html")
+	if resp.StatusCode != 500 || strings.Contains(string(body), "SQLSTATE") || !strings.Contains(string(body), "mã yêu cầu") {
+		t.Errorf("500: %d %s", resp.StatusCode, body)
+	}
+}
