@@ -205,8 +205,8 @@ func (a *App) background(ctx context.Context) (wait func()) {
 // an upload stores its objects before its row commits (SECURITY.md D-06).
 const SweepMinAge = 24 * time.Hour
 
-// runSweeper runs the photos' orphan sweep after first, then every
-// interval, until ctx is done.
+// runSweeper runs the orphan sweeps of photos and of application
+// documents after first, then every interval, until ctx is done.
 func (a *App) runSweeper(ctx context.Context, first, interval time.Duration) {
 	t := time.NewTimer(first)
 	defer t.Stop()
@@ -216,11 +216,15 @@ func (a *App) runSweeper(ctx context.Context, first, interval time.Duration) {
 			return
 		case <-t.C:
 		}
-		deleted, err := a.Photos.Sweep(ctx, SweepMinAge)
-		if err != nil && ctx.Err() == nil {
-			a.Log.Warn("media sweep", "err", err, "deleted", len(deleted))
-		} else if len(deleted) > 0 {
-			a.Log.Info("media sweep", "deleted", len(deleted))
+		for what, sweep := range map[string]func(context.Context, time.Duration) ([]string, error){
+			"photos": a.Photos.Sweep, "application documents": a.Producers.SweepDocuments,
+		} {
+			deleted, err := sweep(ctx, SweepMinAge)
+			if err != nil && ctx.Err() == nil {
+				a.Log.Warn("media sweep", "of", what, "err", err, "deleted", len(deleted))
+			} else if len(deleted) > 0 {
+				a.Log.Info("media sweep", "of", what, "deleted", len(deleted))
+			}
 		}
 		t.Reset(interval)
 	}

@@ -7,10 +7,12 @@
 package producer
 
 import (
+	"context"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ocopvn/ocop/internal/apperr"
@@ -202,3 +204,26 @@ func (c Certificate) Until() string { return DateVN(c.ValidUntil) }
 
 // SizeKB is the document's size in kB, rounded up.
 func (d Document) SizeKB() int64 { return (d.Size + 1023) / 1024 }
+
+// DocumentPrefix is where application documents are stored: private
+// objects, never served under /media.
+const DocumentPrefix = "private/applications/"
+
+// SweepDocuments deletes stored documents no application refers to any
+// more and older than minAge (an upload stores its objects before its row
+// commits, so younger ones may be in flight): what a crash between the
+// two, or a failed cleanup, left behind.
+func (s *Service) SweepDocuments(ctx context.Context, minAge time.Duration) ([]string, error) {
+	return media.Sweep(ctx, s.store, DocumentPrefix, minAge, s.now(), func(ctx context.Context, keys []string) (map[string]bool, error) {
+		rows, err := s.pool.Query(ctx, `SELECT object_key FROM application_document WHERE object_key = ANY ($1)`, keys)
+		if err != nil {
+			return nil, err
+		}
+		found, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		used := make(map[string]bool, len(found))
+		for _, k := range found {
+			used[k] = true
+		}
+		return used, err
+	})
+}

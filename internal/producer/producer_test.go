@@ -430,3 +430,50 @@ func TestSubmitLocksNothingWhileUploading(t *testing.T) {
 		t.Errorf("%d documents", n)
 	}
 }
+
+// TestSweepDocuments: a stored document no application refers to is
+// deleted once old enough; a referenced one, a young orphan and objects
+// outside the documents' prefix are kept.
+func TestSweepDocuments(t *testing.T) {
+	f := newFixture(t, nil)
+	ctx := context.Background()
+	put := func(key string) {
+		t.Helper()
+		if err := f.store.Put(ctx, key, strings.NewReader("%PDF-1.4"), 8, "application/pdf"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var app int64
+	if err := f.pool.QueryRow(ctx, `INSERT INTO producer_application (user_id, legal_name, producer_type, representative, province_code, phone_e164)
+		VALUES ($1, 'HTX A', 'htx', 'Lan', '19', '+84912345678') RETURNING id`, f.user).Scan(&app); err != nil {
+		t.Fatal(err)
+	}
+	kept, orphan, photo := "private/applications/1/aaaa.pdf", "private/applications/1/bbbb.pdf", "products/1/cccc-320.jpg"
+	for _, k := range []string{kept, orphan, photo} {
+		put(k)
+	}
+	if _, err := f.pool.Exec(ctx, `INSERT INTO application_document (application_id, object_key, file_name, content_type, size_bytes)
+		VALUES ($1, $2, 'gcn.pdf', 'application/pdf', 8)`, app, kept); err != nil {
+		t.Fatal(err)
+	}
+	// today nothing is old enough
+	if d, err := f.svc.SweepDocuments(ctx, 24*time.Hour); err != nil || len(d) != 0 {
+		t.Fatalf("young objects: deleted %v (%v)", d, err)
+	}
+	later := producer.New(f.pool, f.store, func() time.Time { return time.Now().Add(48 * time.Hour) })
+	d, err := later.SweepDocuments(ctx, 24*time.Hour)
+	if err != nil || len(d) != 1 || d[0] != orphan {
+		t.Fatalf("two days later: deleted %v (%v), want only %s", d, err, orphan)
+	}
+	objs, err := f.store.List(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var left []string
+	for _, o := range objs {
+		left = append(left, o.Key)
+	}
+	if strings.Join(left, ",") != kept+","+photo && strings.Join(left, ",") != photo+","+kept {
+		t.Errorf("left: %v, want the referenced document and the photo", left)
+	}
+}
