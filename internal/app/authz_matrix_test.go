@@ -208,6 +208,10 @@ func postAs(t *testing.T, s *site, token, path string) int {
 	if token == "" {
 		page = "/dang-nhap"
 	}
+	if web.IsUpload(s.a.HTTP, path) {
+		// an upload route takes multipart only
+		return c.uploadDocs(path, page, nil, nil).status
+	}
 	r := c.post(path, page)
 	return r.status
 }

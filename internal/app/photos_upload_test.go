@@ -34,14 +34,14 @@ func init() {
 	denied := map[string]int{"anon": 401, "shopper": 404, "producerB": 404, "staff01": 404}
 	addMatrix(map[string]map[string]int{
 		"GET " + prod + "/anh": get,
-		// an empty form is not a multipart upload: 400
-		"POST " + prod + "/anh":            {"anon": 401, "shopper": 404, "producerA": 400, "producerB": 404, "staff01": 404, "staff19": 400, "admin": 400},
+		// an empty multipart form: "no photo chosen", 422
+		"POST " + prod + "/anh":            {"anon": 401, "shopper": 404, "producerA": 422, "producerB": 404, "staff01": 404, "staff19": 422, "admin": 422},
 		"POST " + prod + "/anh/:photo":     {"anon": 401, "shopper": 404, "producerA": 303, "producerB": 404, "staff01": 404, "staff19": 303, "admin": 303},
 		"POST " + prod + "/anh/:photo/xoa": denied,
 		"POST " + prod + "/xoa":            denied,
 		"GET " + shop:                      get,
-		"POST " + shop + "/logo":           {"anon": 401, "shopper": 404, "producerA": 400, "producerB": 404, "staff01": 404, "staff19": 400, "admin": 400},
-		"POST " + shop + "/banner":         {"anon": 401, "shopper": 404, "producerA": 400, "producerB": 404, "staff01": 404, "staff19": 400, "admin": 400},
+		"POST " + shop + "/logo":           {"anon": 401, "shopper": 404, "producerA": 422, "producerB": 404, "staff01": 404, "staff19": 422, "admin": 422},
+		"POST " + shop + "/banner":         {"anon": 401, "shopper": 404, "producerA": 422, "producerB": 404, "staff01": 404, "staff19": 422, "admin": 422},
 		"POST " + shop + "/logo/xoa":       {"anon": 401, "shopper": 404, "producerA": 303, "producerB": 404, "staff01": 404, "staff19": 303, "admin": 303},
 		"POST " + shop + "/banner/xoa":     {"anon": 401, "shopper": 404, "producerA": 303, "producerB": 404, "staff01": 404, "staff19": 303, "admin": 303},
 	})

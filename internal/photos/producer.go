@@ -74,7 +74,7 @@ func (s *Service) SetProducerImage(ctx context.Context, a Actor, producerID int6
 	vs := toVariants(pvs)
 	var old []Variant
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `SELECT `+varCol+` FROM producer WHERE id = $1 FOR UPDATE`, producerID).Scan(&old)
+		err := tx.QueryRow(ctx, `SELECT `+varCol+` FROM producer WHERE id = $1 FOR NO KEY UPDATE`, producerID).Scan(&old)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return errProducerNotFound
 		}
@@ -113,7 +113,7 @@ func (s *Service) RemoveProducerImage(ctx context.Context, a Actor, producerID i
 	defer unlock()
 	var old []Variant
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `SELECT `+varCol+` FROM producer WHERE id = $1 FOR UPDATE`, producerID).Scan(&old)
+		err := tx.QueryRow(ctx, `SELECT `+varCol+` FROM producer WHERE id = $1 FOR NO KEY UPDATE`, producerID).Scan(&old)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return errProducerNotFound
 		}

@@ -165,7 +165,9 @@ func (s *Service) RecordCertificate(ctx context.Context, actor Actor, producerID
 		}
 		status = "active"
 		switch {
-		case activeID != 0 && date.Before(activeDate) && until.Before(s.today()):
+		case until.Before(s.today()):
+			// a decision whose validity has passed is history, whether or
+			// not the product has an active certificate
 			status = "expired"
 		case activeID != 0 && date.Before(activeDate):
 			status = "superseded"

@@ -77,8 +77,14 @@ func (s *Service) LinkExisting(ctx context.Context, actor Actor, appID int64, re
 			slug = slug[i+1:] // a pasted /cua-hang/<slug> address
 		}
 		var name string
-		err = tx.QueryRow(ctx, `SELECT id, name FROM producer WHERE province_code = $1 AND (id = $2 OR slug = $3) FOR UPDATE`,
-			a.Province, id, slug).Scan(&producerID, &name)
+		// a number is an id, anything else a slug: never both, which could
+		// match two producers
+		q := `SELECT id, name FROM producer WHERE province_code = $1 AND slug = $2 FOR UPDATE`
+		var key any = slug
+		if id > 0 {
+			q, key = `SELECT id, name FROM producer WHERE province_code = $1 AND id = $2 FOR UPDATE`, id
+		}
+		err = tx.QueryRow(ctx, q, a.Province, key).Scan(&producerID, &name)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return ErrNoSuchProducer
 		}

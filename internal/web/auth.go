@@ -126,6 +126,13 @@ func Rules(app *fiber.App) map[string]Access {
 	return out
 }
 
+// IsUpload reports whether a POST to path on app goes to a route
+// registered with Router.Upload (which takes multipart forms only).
+func IsUpload(app *fiber.App, path string) bool {
+	r, ok := routers.Load(app)
+	return ok && r.(*Router).isUpload(path)
+}
+
 // NewRouter returns the router of app. New gives its router a producer
 // lookup and the body limit.
 func NewRouter(app *fiber.App) *Router {
@@ -154,7 +161,7 @@ func (r *Router) Upload(path string, a Access, h ...fiber.Handler) {
 		panic("web: upload route " + path + " must not be public")
 	}
 	r.mu.Lock()
-	r.uploads = append(r.uploads, strings.Split(strings.Trim(path, "/"), "/"))
+	r.uploads = append(r.uploads, strings.Split(strings.ToLower(strings.Trim(path, "/")), "/"))
 	r.mu.Unlock()
 	r.add(fiber.MethodPost, path, a, append([]fiber.Handler{r.sess.checkUploadCSRF}, h...))
 }
@@ -211,7 +218,7 @@ func (r *Router) guardBody(c *fiber.Ctx) error {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
 		return c.Next()
 	}
-	limit, upload := r.bodyLimit, r.isUpload(c.Path())
+	limit, upload := r.bodyLimit, c.Method() == fiber.MethodPost && r.isUpload(c.Path())
 	if upload {
 		limit = r.uploadLimit
 		c.Locals(uploadKey, true)
@@ -231,14 +238,11 @@ func (r *Router) guardBody(c *fiber.Ctx) error {
 	if !upload {
 		return c.Next()
 	}
-	// the whole upload (reading, decoding, storing several photos, waiting
-	// its turn behind other uploads to the same product) gets a longer
-	// deadline than OCOP_REQUEST_TIMEOUT
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.UserContext()), UploadDeadline)
-	defer cancel()
-	c.SetUserContext(ctx)
 	var err error
 	if CurrentUser(c) == nil {
+		// nobody to wait for: the body gets the ordinary read deadline,
+		// not the upload's
+		_ = c.Context().Conn().SetReadDeadline(time.Now().Add(ReadTimeout))
 		err = r.authorize(SignedIn)(c)
 	} else {
 		err = c.Next()
@@ -255,7 +259,8 @@ func (r *Router) guardBody(c *fiber.Ctx) error {
 
 // isUpload reports whether path matches an upload route's pattern.
 func (r *Router) isUpload(path string) bool {
-	segs := strings.Split(strings.Trim(path, "/"), "/")
+	// routes match without regard to case (Fiber's default)
+	segs := strings.Split(strings.ToLower(strings.Trim(path, "/")), "/")
 	r.mu.Lock()
 	defer r.mu.Unlock()
 next:
@@ -550,13 +555,24 @@ func (s *Sessions) checkUploadCSRF(c *fiber.Ctx) error {
 	if !sameHost(c) {
 		return errCSRF
 	}
-	if strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEMultipartForm) {
-		if _, err := c.MultipartForm(); err != nil {
-			return errUploadBroken
-		}
+	// only multipart: its files spill to disk, where another body would
+	// be read whole into memory
+	if !strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEMultipartForm) {
+		return errUploadNotMultipart
 	}
+	if _, err := c.MultipartForm(); err != nil {
+		return errUploadBroken
+	}
+	// the whole upload's work (decoding, storing several photos, waiting
+	// its turn behind other uploads to the same product) gets a longer
+	// deadline than OCOP_REQUEST_TIMEOUT, counted from the body's arrival
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.UserContext()), UploadDeadline)
+	defer cancel()
+	c.SetUserContext(ctx)
 	return s.verifyCSRF(c)
 }
+
+var errUploadNotMultipart = apperr.E(apperr.Invalid, "Biểu mẫu tải lên không hợp lệ. Vui lòng tải lại trang và chọn tệp lại.", "an upload route takes multipart/form-data only")
 
 var errUploadBroken = apperr.E(apperr.Invalid, "Tải lên bị gián đoạn hoặc tệp gửi lên bị hỏng. Vui lòng chọn lại tệp và thử lại.", "the multipart body could not be read")
 

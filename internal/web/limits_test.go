@@ -148,6 +148,15 @@ func TestBodyLimits(t *testing.T) {
 		t.Errorf("broken multipart body: %d %s, want 400 saying the upload broke off", st, body)
 	}
 
+	// an upload route takes multipart only: another body would be read
+	// whole into memory
+	req = httptest.NewRequest("POST", "/t/up/1", strings.NewReader("_csrf="+csrf+"&file="+strings.Repeat("x", 100)))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	if st, body := do(req, true); st != http.StatusBadRequest || !strings.Contains(body, "không hợp lệ") {
+		t.Errorf("urlencoded body to an upload route: %d %s, want 400", st, body)
+	}
+
 	// over the upload limit: 413 and the connection closed unread; the
 	// client may see the reset before the answer
 	body, ct = multipartBody(5 << 20)

@@ -17,6 +17,7 @@ func TestUploadReadTimeout(t *testing.T) {
 	}{
 		{"POST", "/quan-ly/7/san-pham/12/anh", true},
 		{"POST", "/quan-ly/7/san-pham/12/anh?x=1", true},
+		{"POST", "/Quan-Ly/7/San-Pham/12/ANH", true}, // routes ignore case
 		{"GET", "/quan-ly/7/san-pham/12/anh", false},
 		{"POST", "/quan-ly/7/san-pham/12", false},
 		{"POST", "/quan-ly/7/san-pham/12/anh/3", false},

@@ -319,7 +319,10 @@ func (p *Processor) variants(ctx context.Context, img image.Image) (vs []Variant
 	if o, ok := img.(*oriented); ok {
 		img, orient = o.Image, o.o
 	}
-	if m, ok := img.(*image.YCbCr); ok { // a JPEG: the fast path
+	// a JPEG of even width and height takes the fast path (phone cameras
+	// write even sizes); with an odd side, a flip would shift the
+	// half-resolution colour planes by a pixel against the brightness
+	if m, ok := img.(*image.YCbCr); ok && m.Rect.Dx()%2 == 0 && m.Rect.Dy()%2 == 0 {
 		if planes, ok := ycbcrPlanes(m); ok {
 			return variantsYUV(ctx, planes, orient)
 		}
