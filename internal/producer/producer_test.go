@@ -477,3 +477,24 @@ func TestSweepDocuments(t *testing.T) {
 		t.Errorf("left: %v, want the referenced document and the photo", left)
 	}
 }
+
+// TestExpiredDecisionNeverActive: a decision whose 36 months have passed
+// is recorded as expired even when the product has no active certificate
+// (it must not show on the storefront until the nightly expiry job).
+func TestExpiredDecisionNeverActive(t *testing.T) {
+	f := newFixture(t, nil) // today: 2025-06-01
+	ctx := context.Background()
+	fx := catalogtest.Fixture{T: t, Pool: f.pool}
+	pid := fx.Producer("HTX B", "19")
+	prod := fx.Product(pid, catalogtest.Product{Name: "Mật ong", Group: "I.2.b", Price: 1, Star: 3})
+	fx.Exec(`DELETE FROM certificate WHERE product_id = $1`, prod)
+	_, status, err := f.svc.RecordCertificate(ctx, producer.Actor{UserID: f.user, Admin: true}, pid, prod, producer.CertificateForm{
+		DecisionNo: "12/QĐ", DecisionDate: "2021-06-01", Star: "3", IssuingLevel: "district", IssuingAuthority: "UBND huyện"})
+	if err != nil || status != "expired" {
+		t.Fatalf("a decision valid until 2024-05-31: status %q (%v), want expired", status, err)
+	}
+	var active int
+	if err := f.pool.QueryRow(ctx, `SELECT count(*) FROM certificate WHERE product_id = $1 AND status = 'active'`, prod).Scan(&active); err != nil || active != 0 {
+		t.Errorf("%d active certificates (%v), want 0", active, err)
+	}
+}
