@@ -389,19 +389,27 @@ func (h *Handler) showApplication(c *fiber.Ctx) error {
 	return h.render(c, "console_application", p)
 }
 
+// refusal classifies a console action's error: field errors (422) or a
+// conflict such as a stale decision (409) re-show the page with the
+// message; anything else (ok false) goes to the error page.
+func refusal(err error) (fe producer.FieldErrors, status int, ok bool) {
+	switch {
+	case errors.As(err, &fe):
+		return fe, fiber.StatusUnprocessableEntity, true
+	case apperr.KindOf(err) == apperr.Conflict:
+		return nil, fiber.StatusConflict, true
+	}
+	return nil, 0, false
+}
+
 // decided re-shows the application page after a refused decision, or
 // goes back to it after a done one.
 func (h *Handler) decided(c *fiber.Ctx, err error, done, form string) error {
 	if err == nil {
 		return c.Redirect("/quan-tri/ho-so/"+c.Params("application")+"?xong="+done, fiber.StatusSeeOther)
 	}
-	var fe producer.FieldErrors
-	status := fiber.StatusUnprocessableEntity
-	switch {
-	case errors.As(err, &fe):
-	case apperr.KindOf(err) == apperr.Conflict:
-		status = fiber.StatusConflict
-	default:
+	fe, status, ok := refusal(err)
+	if !ok {
 		return err
 	}
 	p, perr := h.applicationPage(c)
@@ -534,13 +542,8 @@ func (h *Handler) producerChanged(c *fiber.Ctx, err error, done string) error {
 	if err == nil {
 		return c.Redirect("/quan-tri/chu-the/"+c.Params("producer")+"?xong="+done, fiber.StatusSeeOther)
 	}
-	var fe producer.FieldErrors
-	status := fiber.StatusUnprocessableEntity
-	switch {
-	case errors.As(err, &fe):
-	case apperr.KindOf(err) == apperr.Conflict:
-		status = fiber.StatusConflict
-	default:
+	fe, status, ok := refusal(err)
+	if !ok {
 		return err
 	}
 	p, perr := h.producerConsolePage(c)
