@@ -45,7 +45,7 @@ type ForgotForm struct{ Identifier string }
 type signUpPage struct {
 	BasePage
 	Form    SignUpForm
-	Errors  account.FieldErrors
+	Errors  apperr.FieldErrors
 	Message string
 }
 
@@ -92,7 +92,7 @@ func (h *Handler) saveSignUp(c *fiber.Ctx) error {
 	if err != nil {
 		p := signUpPage{BasePage: h.authBase(c, "auth.signup"), Form: f}
 		p.Form.Password = ""
-		var fe account.FieldErrors
+		var fe apperr.FieldErrors
 		switch {
 		case errors.As(err, &fe):
 			p.Errors, p.Message = fe, T("auth.fix_fields")

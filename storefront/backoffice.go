@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/audit"
 	"github.com/ocopvn/ocop/internal/backoffice"
 	"github.com/ocopvn/ocop/internal/web"
@@ -198,7 +199,7 @@ type boProductPage struct {
 	Product    *backoffice.Product // nil when creating
 	Action     string
 	Form       backoffice.ProductInput
-	Errors     backoffice.FieldErrors
+	Errors     apperr.FieldErrors
 	Message    string // above the form (errors, conflicts)
 	Notice     string // after a successful save
 	StatusNote string // why the product was kept a draft
@@ -261,7 +262,7 @@ func savedURL(nav BackofficeNav, res backoffice.SaveResult) string {
 // productFormError shows the form again with the user's input: 422 with
 // a message by each refused field, 409 when the product changed meanwhile.
 func (h *Handler) productFormError(c *fiber.Ctx, nav BackofficeNav, prod *backoffice.Product, in backoffice.ProductInput, err error) error {
-	var fe backoffice.FieldErrors
+	var fe apperr.FieldErrors
 	stale := errors.Is(err, backoffice.ErrStale)
 	if !errors.As(err, &fe) && !stale {
 		return err
@@ -341,7 +342,7 @@ type boProfilePage struct {
 	BasePage
 	Nav     BackofficeNav
 	Form    backoffice.ProfileInput
-	Errors  backoffice.FieldErrors
+	Errors  apperr.FieldErrors
 	Message string
 	Notice  string
 }
@@ -370,7 +371,7 @@ func (h *Handler) saveProfile(c *fiber.Ctx) error {
 	in := backoffice.ProfileInput{DisplayName: c.FormValue("display_name"), Story: c.FormValue("story"), Phone: c.FormValue("phone"),
 		Zalo: c.FormValue("zalo"), Email: c.FormValue("email"), Website: c.FormValue("website")}
 	err = h.Backoffice.UpdateProfile(c.UserContext(), actor(c), nav.Producer.ID, in)
-	var fe backoffice.FieldErrors
+	var fe apperr.FieldErrors
 	if errors.As(err, &fe) {
 		p := boProfilePage{BasePage: h.backofficeBase(c, T("bo.profile")), Nav: nav, Form: in, Errors: fe, Message: T("bo.fix_fields")}
 		c.Status(fiber.StatusUnprocessableEntity)

@@ -97,7 +97,7 @@ type applyPage struct {
 	App       *producer.Application // the latest application, or nil
 	ShowForm  bool
 	Form      producer.ApplicationForm
-	Errors    producer.FieldErrors
+	Errors    apperr.FieldErrors
 	Message   string
 	Sent      bool
 	Types     []producer.Option
@@ -195,7 +195,7 @@ func (h *Handler) saveApply(c *fiber.Ctx) error {
 	if perr != nil {
 		return perr
 	}
-	var fe producer.FieldErrors
+	var fe apperr.FieldErrors
 	switch {
 	case errors.As(err, &fe):
 		p.Errors, p.Message, p.Form, p.ShowForm = fe, T("apply.fix_fields"), f, true
@@ -348,7 +348,7 @@ type applicationPage struct {
 	BasePage
 	App     *producer.Application
 	History []auditLine
-	Errors  producer.FieldErrors
+	Errors  apperr.FieldErrors
 	Message string
 	Done    string
 	Note    string
@@ -392,7 +392,7 @@ func (h *Handler) showApplication(c *fiber.Ctx) error {
 // refusal classifies a console action's error: field errors (422) or a
 // conflict such as a stale decision (409) re-show the page with the
 // message; anything else (ok false) goes to the error page.
-func refusal(err error) (fe producer.FieldErrors, status int, ok bool) {
+func refusal(err error) (fe apperr.FieldErrors, status int, ok bool) {
 	switch {
 	case errors.As(err, &fe):
 		return fe, fiber.StatusUnprocessableEntity, true
@@ -507,7 +507,7 @@ type producerConsolePage struct {
 	P        *producer.ProducerDetail
 	OnBehalf bool
 	Audit    []auditLine
-	Errors   producer.FieldErrors
+	Errors   apperr.FieldErrors
 	Message  string
 	Done     string
 	Reason   string
@@ -584,7 +584,7 @@ type certificatePage struct {
 	Product     *producer.Product
 	Certs       []producer.Certificate
 	Form        producer.CertificateForm
-	Errors      producer.FieldErrors
+	Errors      apperr.FieldErrors
 	Message     string
 	Done        bool
 	DoneHistory bool
@@ -644,7 +644,7 @@ func (h *Handler) saveCertificate(c *fiber.Ctx) error {
 		}
 		return c.Redirect(c.Path()+"?xong="+done, fiber.StatusSeeOther)
 	}
-	var fe producer.FieldErrors
+	var fe apperr.FieldErrors
 	if !errors.As(err, &fe) {
 		return err
 	}
@@ -698,7 +698,7 @@ type staffPage struct {
 	Provinces  []producer.Province
 	Identifier string
 	Province   string
-	Errors     producer.FieldErrors
+	Errors     apperr.FieldErrors
 	Message    string
 	Done       string
 }
@@ -735,7 +735,7 @@ func (h *Handler) saveStaffRole(c *fiber.Ctx) error {
 		}
 		return c.Redirect("/quan-tri/can-bo?xong="+done, fiber.StatusSeeOther)
 	}
-	var fe producer.FieldErrors
+	var fe apperr.FieldErrors
 	if !errors.As(err, &fe) {
 		return err
 	}

@@ -81,7 +81,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) (er
 		return ErrResetInvalid
 	}
 	if m := checkPassword(password); m != "" {
-		return &apperr.Error{Kind: apperr.Invalid, Message: m, Detail: "password length", Err: FieldErrors{"password": m}}
+		return &apperr.Error{Kind: apperr.Invalid, Message: m, Detail: "password length", Err: apperr.FieldErrors{"password": m}}
 	}
 	var phc string
 	if err := s.hash(ctx, func() { phc, err = HashPassword(password) }); err != nil {

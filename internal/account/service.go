@@ -15,10 +15,6 @@ import (
 	"github.com/ocopvn/ocop/internal/vntext"
 )
 
-// FieldErrors are Vietnamese messages by form field name.
-type FieldErrors map[string]string
-
-func (f FieldErrors) Error() string { return fmt.Sprintf("invalid fields: %v", map[string]string(f)) }
 
 // SignUp is a sign-up request.
 type SignUp struct {
@@ -27,12 +23,12 @@ type SignUp struct {
 	Password    string
 }
 
-// Register creates a shopper account. It returns FieldErrors (wrapped in an
+// Register creates a shopper account. It returns apperr.FieldErrors (wrapped in an
 // Invalid *apperr.Error) for bad input and ErrTaken when the email or
 // phone has an account.
 func (s *Service) Register(ctx context.Context, in SignUp) (u *User, err error) {
 	defer apperr.Wrap(&err, "account.Register")
-	fe := FieldErrors{}
+	fe := apperr.FieldErrors{}
 	id, ok := ParseIdentifier(in.Identifier)
 	if !ok {
 		fe["identifier"] = msgIdentifier

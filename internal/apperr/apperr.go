@@ -24,6 +24,9 @@ const (
 	TooMany
 	// TooLarge is a request body over the limit (413).
 	TooLarge
+	// Unprocessable is a form whose fields are refused (422): the error
+	// is a FieldErrors, with a message per field.
+	Unprocessable
 )
 
 func (k Kind) String() string {
@@ -44,6 +47,8 @@ func (k Kind) String() string {
 		return "too_many"
 	case TooLarge:
 		return "too_large"
+	case Unprocessable:
+		return "unprocessable"
 	}
 	return "internal"
 }
@@ -78,6 +83,10 @@ func KindOf(err error) Kind {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Kind
+	}
+	var fe FieldErrors
+	if errors.As(err, &fe) {
+		return Unprocessable
 	}
 	return Internal
 }

@@ -9,15 +9,10 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/sanitize"
 	"github.com/ocopvn/ocop/internal/vntext"
 )
-
-// FieldErrors are messages by form field name; as an error it means the
-// input was refused and nothing was saved.
-type FieldErrors map[string]string
-
-func (f FieldErrors) Error() string { return fmt.Sprintf("invalid fields: %v", map[string]string(f)) }
 
 // Product statuses a producer may choose. "suspended" is set by staff only.
 const (
@@ -69,8 +64,8 @@ type productValues struct {
 }
 
 // validate checks what can be checked without the database.
-func (in ProductInput) validate() (productValues, FieldErrors) {
-	fe := FieldErrors{}
+func (in ProductInput) validate() (productValues, apperr.FieldErrors) {
+	fe := apperr.FieldErrors{}
 	v := productValues{name: vntext.NFC(in.Name), group: strings.TrimSpace(in.Group), unit: vntext.NFC(in.Unit), status: in.Status}
 	v.nameFold = vntext.Fold(v.name)
 	switch {

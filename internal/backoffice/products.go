@@ -114,7 +114,7 @@ func (s *Service) Product(ctx context.Context, producerID, id int64) (_ *Product
 }
 
 // CreateProduct adds a product to producer. Field errors come back as
-// FieldErrors with nothing saved. A product is new, so it has no
+// apperr.FieldErrors with nothing saved. A product is new, so it has no
 // certificate yet: asking to publish it saves a draft (SaveResult.Refused).
 func (s *Service) CreateProduct(ctx context.Context, a Actor, producerID int64, in ProductInput) (res SaveResult, err error) {
 	defer apperr.Wrap(&err, "backoffice.CreateProduct(%d)", producerID)
@@ -165,7 +165,7 @@ func (s *Service) CreateProduct(ctx context.Context, a Actor, producerID int64, 
 // UpdateProduct saves the edit form of product id of producer. The
 // product must belong to producer (else ErrProductNotFound) and still be
 // the version the form was made from (else ErrStale); nothing is changed
-// in either case, nor on FieldErrors.
+// in either case, nor on apperr.FieldErrors.
 func (s *Service) UpdateProduct(ctx context.Context, a Actor, producerID, id int64, in ProductInput) (res SaveResult, err error) {
 	defer apperr.Wrap(&err, "backoffice.UpdateProduct(%d, %d)", producerID, id)
 	v, fe := in.validate()
@@ -283,9 +283,9 @@ func lockProducer(ctx context.Context, tx pgx.Tx, id int64) (string, error) {
 // checkProduct adds the checks that need the database to fe: the group
 // is a known leaf, the name is not used by another product of producer.
 // It returns nil when there is no field error.
-func checkProduct(ctx context.Context, tx pgx.Tx, producerID, id int64, v productValues, fe FieldErrors) (FieldErrors, error) {
+func checkProduct(ctx context.Context, tx pgx.Tx, producerID, id int64, v productValues, fe apperr.FieldErrors) (apperr.FieldErrors, error) {
 	if fe == nil {
-		fe = FieldErrors{}
+		fe = apperr.FieldErrors{}
 	}
 	if _, bad := fe["group"]; !bad {
 		var leaf bool
@@ -319,9 +319,9 @@ func checkProduct(ctx context.Context, tx pgx.Tx, producerID, id int64, v produc
 const errStatusChoice = "Vui lòng chọn trạng thái: Bản nháp, Đang bán hoặc Ngừng bán."
 
 // withField adds a message to fe (which may be nil).
-func withField(fe FieldErrors, field, msg string) FieldErrors {
+func withField(fe apperr.FieldErrors, field, msg string) apperr.FieldErrors {
 	if fe == nil {
-		fe = FieldErrors{}
+		fe = apperr.FieldErrors{}
 	}
 	if _, ok := fe[field]; !ok {
 		fe[field] = msg
@@ -329,7 +329,7 @@ func withField(fe FieldErrors, field, msg string) FieldErrors {
 	return fe
 }
 
-func cmpErr(fe FieldErrors, err error) error {
+func cmpErr(fe apperr.FieldErrors, err error) error {
 	if err != nil {
 		return err
 	}
@@ -343,7 +343,7 @@ func dbError(err error) error {
 	if errors.As(err, &pg) && pg.Code == "23505" {
 		switch pg.ConstraintName {
 		case "product_producer_name_key":
-			return FieldErrors{"name": "Gian hàng đã có một sản phẩm tên này. Vui lòng đặt tên khác để khách dễ phân biệt."}
+			return apperr.FieldErrors{"name": "Gian hàng đã có một sản phẩm tên này. Vui lòng đặt tên khác để khách dễ phân biệt."}
 		case "product_slug_key":
 			return apperr.E(apperr.Conflict, "Có người vừa lưu một sản phẩm cùng tên. Vui lòng bấm lưu lại.", "slug race")
 		}

@@ -82,8 +82,8 @@ func E164(raw string) string {
 	return v
 }
 
-func (in ProfileInput) validate() (profileValues, FieldErrors) {
-	fe := FieldErrors{}
+func (in ProfileInput) validate() (profileValues, apperr.FieldErrors) {
+	fe := apperr.FieldErrors{}
 	v := profileValues{displayName: vntext.NFC(in.DisplayName), story: vntext.CleanText(in.Story), zalo: vntext.NFC(in.Zalo)}
 	if runes(v.displayName) > MaxDisplayName {
 		fe["display_name"] = fmt.Sprintf("Tên hiển thị dài tối đa %d ký tự.", MaxDisplayName)

@@ -127,7 +127,7 @@ func NormalizePhone(s string) (string, bool) {
 }
 
 // text cleans a one-line field and checks its length.
-func text(fe FieldErrors, field, v string, required bool, max int, label string) string {
+func text(fe apperr.FieldErrors, field, v string, required bool, max int, label string) string {
 	v = vntext.NFC(v)
 	switch {
 	case v == "" && required:
@@ -146,8 +146,8 @@ func upperFirst(s string) string {
 }
 
 // checkForm cleans f in place and returns its field errors.
-func (s *Service) checkForm(ctx context.Context, q postgres.Querier, f *ApplicationForm) (FieldErrors, string, error) {
-	fe := FieldErrors{}
+func (s *Service) checkForm(ctx context.Context, q postgres.Querier, f *ApplicationForm) (apperr.FieldErrors, string, error) {
+	fe := apperr.FieldErrors{}
 	f.LegalName = text(fe, "legal_name", f.LegalName, true, 300, "tên chủ thể theo giấy đăng ký")
 	f.RegistrationNo = text(fe, "registration_no", f.RegistrationNo, false, 50, "số đăng ký kinh doanh")
 	f.Representative = text(fe, "representative", f.Representative, true, 200, "tên người đại diện")
@@ -339,7 +339,7 @@ var ErrApplicationChanged = apperr.E(apperr.Conflict, "Hồ sơ vừa thay đổ
 
 // Submit files an application for the user (or resubmits the one whose
 // changes were requested) with its documents. Invalid input is
-// FieldErrors and changes nothing. The documents are stored before a
+// apperr.FieldErrors and changes nothing. The documents are stored before a
 // short transaction writes the rows (no lock is held while uploading);
 // if that transaction fails, the objects are deleted.
 func (s *Service) Submit(ctx context.Context, userID int64, f ApplicationForm, ups []Upload) (id int64, err error) {
@@ -410,7 +410,7 @@ func (s *Service) Submit(ctx context.Context, userID int64, f ApplicationForm, u
 		case newApp && want != 0, !newApp && want != id:
 			return ErrApplicationChanged
 		case !newApp && curDocs+len(docs) > MaxDocuments:
-			return FieldErrors{"documents": fmt.Sprintf("Mỗi hồ sơ có tối đa %d tài liệu (đã có %d, gửi thêm %d).", MaxDocuments, curDocs, len(docs))}
+			return apperr.FieldErrors{"documents": fmt.Sprintf("Mỗi hồ sơ có tối đa %d tài liệu (đã có %d, gửi thêm %d).", MaxDocuments, curDocs, len(docs))}
 		}
 		action := "submit"
 		if newApp {

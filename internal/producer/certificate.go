@@ -91,7 +91,7 @@ func (s *Service) ProductOf(ctx context.Context, actor Actor, producerID, produc
 // id and status (active, superseded or expired).
 func (s *Service) RecordCertificate(ctx context.Context, actor Actor, producerID, productID int64, f CertificateForm) (id int64, status string, err error) {
 	defer apperr.Wrap(&err, "producer.RecordCertificate(%d, %d)", producerID, productID)
-	fe := FieldErrors{}
+	fe := apperr.FieldErrors{}
 	f.DecisionNo = text(fe, "decision_no", f.DecisionNo, true, 200, "số quyết định")
 	f.IssuingAuthority = text(fe, "issuing_authority", f.IssuingAuthority, true, 300, "cơ quan ban hành")
 	date, derr := time.Parse(time.DateOnly, strings.TrimSpace(f.DecisionDate))
@@ -184,7 +184,7 @@ func (s *Service) RecordCertificate(ctx context.Context, actor Actor, producerID
 			VALUES ($1, $2, $3::numeric, $4, $5, $6, $7, $8, $5, $9, $10) RETURNING id`,
 			productID, star, score, f.DecisionNo, date, f.IssuingLevel, f.IssuingAuthority, issuingProv, until, status).Scan(&id)
 		if postgres.IsUniqueViolation(err, "certificate_decision_product_key") {
-			return FieldErrors{"decision_no": "Sản phẩm này đã có chứng nhận theo quyết định số này."}
+			return apperr.FieldErrors{"decision_no": "Sản phẩm này đã có chứng nhận theo quyết định số này."}
 		}
 		if err != nil {
 			return err

@@ -49,9 +49,9 @@ var (
 	// ErrHasOwner is a link to a producer that has an owner already.
 	ErrHasOwner = apperr.E(apperr.Conflict, "Chủ thể này đã có chủ sở hữu trên hệ thống. Nếu người nộp hồ sơ là người của chủ thể, chủ sở hữu hiện tại cần thêm họ; hồ sơ chưa được duyệt.", "the producer has an owner")
 	// ErrChooseProducer is a link without a producer.
-	ErrChooseProducer = FieldErrors{"existing": "Vui lòng chọn chủ thể trong danh sách hoặc nhập địa chỉ trang (slug) của chủ thể."}
+	ErrChooseProducer = apperr.FieldErrors{"existing": "Vui lòng chọn chủ thể trong danh sách hoặc nhập địa chỉ trang (slug) của chủ thể."}
 	// ErrNoSuchProducer is a link to a producer not in the application's province.
-	ErrNoSuchProducer = FieldErrors{"existing": "Không tìm thấy chủ thể này trong tỉnh của hồ sơ. Hãy kiểm tra địa chỉ trang (slug)."}
+	ErrNoSuchProducer = apperr.FieldErrors{"existing": "Không tìm thấy chủ thể này trong tỉnh của hồ sơ. Hãy kiểm tra địa chỉ trang (slug)."}
 )
 
 // LinkExisting approves a waiting application by making the applicant the

@@ -166,9 +166,9 @@ func (s *Service) Suspend(ctx context.Context, actor Actor, id int64, reason str
 	reason = vntext.CleanText(reason)
 	switch {
 	case reason == "":
-		return FieldErrors{"reason": "Vui lòng ghi lý do tạm ngừng."}
+		return apperr.FieldErrors{"reason": "Vui lòng ghi lý do tạm ngừng."}
 	case utf8.RuneCountInString(reason) > 2000:
-		return FieldErrors{"reason": "Lý do dài quá 2000 ký tự."}
+		return apperr.FieldErrors{"reason": "Lý do dài quá 2000 ký tự."}
 	}
 	return s.setStatus(ctx, actor, id, "suspended", reason)
 }

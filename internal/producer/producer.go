@@ -8,8 +8,6 @@ package producer
 
 import (
 	"context"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -87,19 +85,6 @@ func (a Actor) acting() string {
 		return audit.AsAdmin
 	}
 	return audit.AsStaff
-}
-
-// FieldErrors are a form's messages by field name (Vietnamese). As an
-// error, its kind is Invalid.
-type FieldErrors map[string]string
-
-func (f FieldErrors) Error() string {
-	keys := make([]string, 0, len(f))
-	for k := range f {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return "invalid fields: " + strings.Join(keys, ", ")
 }
 
 // Option is a code and its Vietnamese label.

@@ -257,9 +257,9 @@ func (s *Service) decide(ctx context.Context, actor Actor, id int64, note, statu
 		}
 		switch {
 		case note == "":
-			return FieldErrors{"note": "Vui lòng ghi rõ lý do hoặc những gì cần bổ sung, để người nộp hồ sơ biết phải làm gì."}
+			return apperr.FieldErrors{"note": "Vui lòng ghi rõ lý do hoặc những gì cần bổ sung, để người nộp hồ sơ biết phải làm gì."}
 		case utf8.RuneCountInString(note) > 4000:
-			return FieldErrors{"note": "Ghi chú dài quá 4000 ký tự."}
+			return apperr.FieldErrors{"note": "Ghi chú dài quá 4000 ký tự."}
 		}
 		if _, err := tx.Exec(ctx, `UPDATE producer_application SET status = $2, review_note = $3, reviewed_by = $4,
 			reviewed_at = $5 WHERE id = $1`, id, status, note, actor.UserID, s.now()); err != nil {

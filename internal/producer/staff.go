@@ -36,7 +36,7 @@ func (s *Service) Staff(ctx context.Context) (out []StaffUser, err error) {
 }
 
 // ErrNoSuchUser is a grant for an identifier no account has.
-var ErrNoSuchUser = FieldErrors{"identifier": "Không có tài khoản nào với email hoặc số điện thoại này."}
+var ErrNoSuchUser = apperr.FieldErrors{"identifier": "Không có tài khoản nào với email hoặc số điện thoại này."}
 
 // SetStaffProvince grants (grant true) or revokes a province to the
 // user with the identifier (email or phone), as an admin. The user's
@@ -47,7 +47,7 @@ func (s *Service) SetStaffProvince(ctx context.Context, actor Actor, identifier,
 	if !actor.Admin {
 		return 0, apperr.E(apperr.Forbidden, "Chỉ quản trị viên được phân quyền cán bộ.", "admins only")
 	}
-	fe := FieldErrors{}
+	fe := apperr.FieldErrors{}
 	id, ok := account.ParseIdentifier(identifier)
 	if !ok {
 		fe["identifier"] = "Nhập email hoặc số điện thoại di động của cán bộ."

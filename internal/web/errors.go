@@ -15,15 +15,16 @@ import (
 )
 
 var kindStatus = map[apperr.Kind]int{
-	apperr.Internal:     fiber.StatusInternalServerError,
-	apperr.Invalid:      fiber.StatusBadRequest,
-	apperr.NotFound:     fiber.StatusNotFound,
-	apperr.Conflict:     fiber.StatusConflict,
-	apperr.Unauthorized: fiber.StatusUnauthorized,
-	apperr.Forbidden:    fiber.StatusForbidden,
-	apperr.Unavailable:  fiber.StatusServiceUnavailable,
-	apperr.TooMany:      fiber.StatusTooManyRequests,
-	apperr.TooLarge:     fiber.StatusRequestEntityTooLarge,
+	apperr.Internal:      fiber.StatusInternalServerError,
+	apperr.Invalid:       fiber.StatusBadRequest,
+	apperr.NotFound:      fiber.StatusNotFound,
+	apperr.Conflict:      fiber.StatusConflict,
+	apperr.Unauthorized:  fiber.StatusUnauthorized,
+	apperr.Forbidden:     fiber.StatusForbidden,
+	apperr.Unavailable:   fiber.StatusServiceUnavailable,
+	apperr.TooMany:       fiber.StatusTooManyRequests,
+	apperr.TooLarge:      fiber.StatusRequestEntityTooLarge,
+	apperr.Unprocessable: fiber.StatusUnprocessableEntity,
 }
 
 // Problem is an RFC 9457 problem document.
