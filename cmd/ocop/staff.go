@@ -8,6 +8,7 @@ import (
 	"sort"
 
 	"github.com/ocopvn/ocop/internal/app"
+	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/audit"
 	"github.com/ocopvn/ocop/internal/config"
 	"github.com/ocopvn/ocop/internal/producer"
@@ -26,7 +27,7 @@ func grantStaffCmd(ctx context.Context, cfg config.Config, identifier string, pr
 	sys := producer.Actor{Admin: true, ActingAs: audit.AsSystem}
 	for _, code := range provinces {
 		uid, err := svc.SetStaffProvince(ctx, sys, identifier, code, true)
-		var fe producer.FieldErrors
+		var fe apperr.FieldErrors
 		if errors.As(err, &fe) {
 			keys := make([]string, 0, len(fe))
 			for k := range fe {
