@@ -118,7 +118,7 @@ func TestRegisterValidatesAndRejectsDuplicates(t *testing.T) {
 	s, _, _ := newService(t)
 	ctx := context.Background()
 	_, err := s.Register(ctx, account.SignUp{Identifier: "abc", DisplayName: " ", Password: "short"})
-	var fe account.FieldErrors
+	var fe apperr.FieldErrors
 	if !errors.As(err, &fe) || fe["identifier"] == "" || fe["display_name"] == "" || fe["password"] == "" {
 		t.Fatalf("bad sign-up: err = %v, want messages for every field", err)
 	}

@@ -90,7 +90,7 @@ func TestCreateUpdateAndPublish(t *testing.T) {
 	dup := validInput()
 	dup.Name = "CHÈ BÚP TÂN CƯƠNG"
 	_, err = e.svc.CreateProduct(ctx, e.member, e.producer, dup)
-	var fe backoffice.FieldErrors
+	var fe apperr.FieldErrors
 	if !errors.As(err, &fe) || fe["name"] == "" {
 		t.Fatalf("duplicate name: %v", err)
 	}
@@ -202,7 +202,7 @@ func TestPublishRefused(t *testing.T) {
 	p, _ = e.svc.Product(ctx, e.producer, expired)
 	in = p.Input()
 	in.Status = "suspended"
-	var fe backoffice.FieldErrors
+	var fe apperr.FieldErrors
 	if _, err := e.svc.UpdateProduct(ctx, e.member, e.producer, expired, in); !errors.As(err, &fe) || fe["status"] == "" {
 		t.Errorf("status suspended chosen: %v", err)
 	}
@@ -240,7 +240,7 @@ func TestValidation(t *testing.T) {
 			in := validInput()
 			tt.edit(&in)
 			_, err := e.svc.CreateProduct(ctx, e.member, e.producer, in)
-			var fe backoffice.FieldErrors
+			var fe apperr.FieldErrors
 			if !errors.As(err, &fe) || fe[tt.field] == "" {
 				t.Fatalf("err %v, want a message for %s", err, tt.field)
 			}
@@ -307,7 +307,7 @@ func TestProfile(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	err := e.svc.UpdateProfile(ctx, e.member, e.producer, backoffice.ProfileInput{Phone: "abc", Email: "x@", Website: "http://a.vn", DisplayName: strings.Repeat("a", 201)})
-	var fe backoffice.FieldErrors
+	var fe apperr.FieldErrors
 	if !errors.As(err, &fe) || len(fe) != 4 {
 		t.Fatalf("invalid profile: %v", err)
 	}

@@ -202,7 +202,7 @@ func TestCertificateValidity(t *testing.T) {
 	// 2025-06-01 10:00 in Vietnam: the 2nd is tomorrow
 	_, _, err := f.svc.RecordCertificate(ctx, admin, pid, prod, producer.CertificateForm{DecisionNo: "x", DecisionDate: "2025-06-02", Star: "3",
 		IssuingLevel: "central", IssuingAuthority: "Bộ NN"})
-	var fe producer.FieldErrors
+	var fe apperr.FieldErrors
 	if !errors.As(err, &fe) || fe["decision_date"] == "" {
 		t.Errorf("future date: %v", err)
 	}
