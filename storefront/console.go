@@ -12,6 +12,7 @@ import (
 
 	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/audit"
+	"github.com/ocopvn/ocop/internal/certification"
 	"github.com/ocopvn/ocop/internal/producer"
 	"github.com/ocopvn/ocop/internal/web"
 )
@@ -581,9 +582,9 @@ func (h *Handler) reinstateProducer(c *fiber.Ctx) error {
 type certificatePage struct {
 	BasePage
 	ProducerID  int64
-	Product     *producer.Product
-	Certs       []producer.Certificate
-	Form        producer.CertificateForm
+	Product     *certification.Product
+	Certs       []certification.Certificate
+	Form        certification.Form
 	Errors      apperr.FieldErrors
 	Message     string
 	Done        bool
@@ -594,7 +595,7 @@ type certificatePage struct {
 }
 
 func (h *Handler) certificatePage(c *fiber.Ctx) (certificatePage, error) {
-	p := certificatePage{BasePage: h.consoleBase(c, T("console.certificate")), Levels: producer.Levels}
+	p := certificatePage{BasePage: h.consoleBase(c, T("console.certificate")), Levels: certification.Levels}
 	pid, err := idParam(c, "producer")
 	if err != nil {
 		return p, err
@@ -604,7 +605,7 @@ func (h *Handler) certificatePage(c *fiber.Ctx) (certificatePage, error) {
 		return p, err
 	}
 	p.ProducerID = pid
-	if p.Product, p.Certs, err = h.Producers.ProductOf(c.UserContext(), consoleActor(c), pid, prod); err != nil {
+	if p.Product, p.Certs, err = h.Certification.ProductCertificates(c.UserContext(), consoleActor(c), pid, prod); err != nil {
 		return p, err
 	}
 	if p.Provinces, err = h.Producers.Provinces(c.UserContext()); err != nil {
@@ -633,10 +634,10 @@ func (h *Handler) saveCertificate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := producer.CertificateForm{DecisionNo: c.FormValue("decision_no"), DecisionDate: c.FormValue("decision_date"), Star: c.FormValue("star"),
+	f := certification.Form{DecisionNo: c.FormValue("decision_no"), DecisionDate: c.FormValue("decision_date"), Star: c.FormValue("star"),
 		Score: c.FormValue("score"), IssuingLevel: c.FormValue("issuing_level"), IssuingAuthority: c.FormValue("issuing_authority"),
 		IssuingProvince: c.FormValue("issuing_province")}
-	_, status, err := h.Producers.RecordCertificate(c.UserContext(), consoleActor(c), p.ProducerID, p.Product.ID, f)
+	_, status, err := h.Certification.Record(c.UserContext(), consoleActor(c), p.ProducerID, p.Product.ID, f)
 	if err == nil {
 		done := "1"
 		if status != "active" {

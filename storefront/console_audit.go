@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/ocopvn/ocop/internal/audit"
-	"github.com/ocopvn/ocop/internal/producer"
+	"github.com/ocopvn/ocop/internal/certification"
 	"github.com/ocopvn/ocop/internal/vntext"
 )
 
@@ -95,7 +95,7 @@ func detailValue(key string, v any) string {
 		}
 	case "issuing_level":
 		if s, ok := v.(string); ok && s != "" {
-			return producer.LevelLabel(s)
+			return certification.LevelLabel(s)
 		}
 	case "star":
 		if n, ok := v.(float64); ok {

@@ -28,6 +28,7 @@ import (
 	"github.com/ocopvn/ocop/internal/account"
 	"github.com/ocopvn/ocop/internal/backoffice"
 	"github.com/ocopvn/ocop/internal/catalog"
+	"github.com/ocopvn/ocop/internal/certification"
 	"github.com/ocopvn/ocop/internal/photos"
 	"github.com/ocopvn/ocop/internal/producer"
 	"github.com/ocopvn/ocop/internal/sanitize"
@@ -62,6 +63,8 @@ type Handler struct {
 	Backoffice *backoffice.Service
 	Photos     *photos.Service
 	Media      media.Store
+	// Certification records certificates from the staff console.
+	Certification *certification.Service
 	// UploadLimit is the server's largest upload body (OCOP_UPLOAD_LIMIT),
 	// which the photo pages announce and check before sending.
 	UploadLimit int

@@ -19,6 +19,7 @@ import (
 	"github.com/ocopvn/ocop/internal/account"
 	"github.com/ocopvn/ocop/internal/backoffice"
 	"github.com/ocopvn/ocop/internal/catalog"
+	"github.com/ocopvn/ocop/internal/certification"
 	"github.com/ocopvn/ocop/internal/config"
 	"github.com/ocopvn/ocop/internal/photos"
 	"github.com/ocopvn/ocop/internal/postgres"
@@ -47,7 +48,10 @@ type App struct {
 	Producers  *producer.Service
 	Backoffice *backoffice.Service
 	Photos     *photos.Service
-	HTTP       *fiber.App
+	// Certification owns certificates: recorded from the console,
+	// expired nightly.
+	Certification *certification.Service
+	HTTP          *fiber.App
 
 	meili *meili.Index // nil unless MEILI_URL is set
 }
@@ -93,7 +97,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.Producers = producer.New(pool, a.Media, nil)
 	a.Backoffice = backoffice.New(pool, nil)
 	a.Photos = photos.New(pool, a.Media, photo.New(a.Media, photo.Options{}), nil)
+	a.Certification = certification.New(pool, nil)
 	sf.Producers, sf.Backoffice, sf.Photos, sf.Media = a.Producers, a.Backoffice, a.Photos, a.Media
+	sf.Certification = a.Certification
 	sf.UploadLimit = cfg.UploadLimit
 	sess := &web.Sessions{Accounts: a.Accounts, Secure: cfg.Production(), Key: []byte(cfg.SecretKey)}
 	a.HTTP = web.New(web.Deps{Config: cfg, Log: log, Pool: pool, Catalog: a.Catalog, Search: a.Search, Sessions: sess, Mount: sf.Routes, HTMLError: sf.ErrorPage})
@@ -171,7 +177,7 @@ func (a *App) background(ctx context.Context) (wait func()) {
 	}()
 	go func() {
 		defer wg.Done()
-		searchsync.RunExpiry(ctx, a.Pool, a.Log, time.Minute, nil)
+		a.Certification.RunExpiry(ctx, a.Log, time.Minute)
 	}()
 	// the orphan sweeper: a minute after start, then hourly, deletes
 	// photo, logo and banner objects no row refers to (never private/)

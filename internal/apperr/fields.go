@@ -1,8 +1,12 @@
 package apperr
 
 import (
+	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/ocopvn/ocop/internal/vntext"
 )
 
 // FieldErrors is the one validation error of the application: a form's
@@ -44,4 +48,25 @@ func (f FieldErrors) OrNil() error {
 		return nil
 	}
 	return f
+}
+
+// Text normalises v (NFC, trimmed) and records a message for field when it
+// is required and empty or longer than max characters; label names the
+// field in the message ("số quyết định").
+func (f FieldErrors) Text(field, v string, required bool, max int, label string) string {
+	v = vntext.NFC(v)
+	switch {
+	case v == "" && required:
+		f[field] = "Vui lòng nhập " + label + "."
+	case utf8.RuneCountInString(v) > max:
+		f[field] = fmt.Sprintf("%s dài quá %d ký tự.", upperFirst(label), max)
+	}
+	return v
+}
+
+func upperFirst(s string) string {
+	for i, r := range s {
+		return strings.ToUpper(string(r)) + s[i+utf8.RuneLen(r):]
+	}
+	return s
 }

@@ -11,7 +11,6 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gabriel-vasile/mimetype"
 	"github.com/jackc/pgx/v5"
@@ -127,32 +126,15 @@ func NormalizePhone(s string) (string, bool) {
 }
 
 // text cleans a one-line field and checks its length.
-func text(fe apperr.FieldErrors, field, v string, required bool, max int, label string) string {
-	v = vntext.NFC(v)
-	switch {
-	case v == "" && required:
-		fe[field] = "Vui lòng nhập " + label + "."
-	case utf8.RuneCountInString(v) > max:
-		fe[field] = fmt.Sprintf("%s dài quá %d ký tự.", upperFirst(label), max)
-	}
-	return v
-}
-
-func upperFirst(s string) string {
-	for i, r := range s {
-		return strings.ToUpper(string(r)) + s[i+utf8.RuneLen(r):]
-	}
-	return s
-}
 
 // checkForm cleans f in place and returns its field errors.
 func (s *Service) checkForm(ctx context.Context, q postgres.Querier, f *ApplicationForm) (apperr.FieldErrors, string, error) {
 	fe := apperr.FieldErrors{}
-	f.LegalName = text(fe, "legal_name", f.LegalName, true, 300, "tên chủ thể theo giấy đăng ký")
-	f.RegistrationNo = text(fe, "registration_no", f.RegistrationNo, false, 50, "số đăng ký kinh doanh")
-	f.Representative = text(fe, "representative", f.Representative, true, 200, "tên người đại diện")
-	f.StreetLine = text(fe, "street_line", f.StreetLine, false, 300, "địa chỉ (thôn, số nhà)")
-	f.Zalo = text(fe, "zalo", f.Zalo, false, 50, "số Zalo")
+	f.LegalName = fe.Text("legal_name", f.LegalName, true, 300, "tên chủ thể theo giấy đăng ký")
+	f.RegistrationNo = fe.Text("registration_no", f.RegistrationNo, false, 50, "số đăng ký kinh doanh")
+	f.Representative = fe.Text("representative", f.Representative, true, 200, "tên người đại diện")
+	f.StreetLine = fe.Text("street_line", f.StreetLine, false, 300, "địa chỉ (thôn, số nhà)")
+	f.Zalo = fe.Text("zalo", f.Zalo, false, 50, "số Zalo")
 	if z, ok := NormalizePhone(f.Zalo); ok {
 		f.Zalo = z // Zalo goes with a mobile number
 	}

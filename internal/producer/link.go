@@ -91,7 +91,7 @@ func (s *Service) LinkExisting(ctx context.Context, actor Actor, appID int64, re
 		if err != nil {
 			return err
 		}
-		if err := refuseMember(ctx, tx, actor, producerID); err != nil {
+		if err := RefuseMember(ctx, tx, actor, producerID); err != nil {
 			return err
 		}
 		var owned bool
@@ -104,11 +104,11 @@ func (s *Service) LinkExisting(ctx context.Context, actor Actor, appID int64, re
 		if err := s.approveAsOwner(ctx, tx, actor, appID, a.UserID, producerID); err != nil {
 			return err
 		}
-		if err := audit.Record(ctx, tx, audit.Entry{ActorID: actor.UserID, ActingAs: actor.acting(), ProducerID: producerID,
+		if err := audit.Record(ctx, tx, audit.Entry{ActorID: actor.UserID, ActingAs: actor.Acting(), ProducerID: producerID,
 			Entity: "application", EntityID: appID, Action: "link_existing", Detail: map[string]any{"producer_id": producerID, "name": name}}); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: actor.UserID, ActingAs: actor.acting(), ProducerID: producerID,
+		return audit.Record(ctx, tx, audit.Entry{ActorID: actor.UserID, ActingAs: actor.Acting(), ProducerID: producerID,
 			Entity: "producer", EntityID: producerID, Action: "add_owner",
 			Detail: map[string]any{"owner_user_id": a.UserID, "application_id": appID}})
 	})

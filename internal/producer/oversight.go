@@ -188,7 +188,7 @@ func (s *Service) setStatus(ctx context.Context, actor Actor, id int64, status, 
 		if err != nil {
 			return err
 		}
-		if err := refuseMember(ctx, tx, actor, id); err != nil {
+		if err := RefuseMember(ctx, tx, actor, id); err != nil {
 			return err
 		}
 		action := "suspend"
@@ -212,15 +212,15 @@ func (s *Service) setStatus(ctx context.Context, actor Actor, id int64, status, 
 		if reason != "" {
 			detail["reason"] = reason
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: actor.UserID, ActingAs: actor.acting(), ProducerID: id,
+		return audit.Record(ctx, tx, audit.Entry{ActorID: actor.UserID, ActingAs: actor.Acting(), ProducerID: id,
 			Entity: "producer", EntityID: id, Action: action, Detail: detail})
 	})
 }
 
-// refuseMember refuses an actor who is a member of the producer: an
+// RefuseMember refuses an actor who is a member of the producer: an
 // officer does not suspend, reinstate or certify their own producer
 // (SECURITY.md Z-05).
-func refuseMember(ctx context.Context, q postgres.Querier, actor Actor, producerID int64) error {
+func RefuseMember(ctx context.Context, q postgres.Querier, actor Actor, producerID int64) error {
 	var member bool
 	if err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM producer_member WHERE user_id = $1 AND producer_id = $2)`,
 		actor.UserID, producerID).Scan(&member); err != nil {

@@ -77,7 +77,7 @@ func (a Actor) scope() []string {
 	return a.Provinces
 }
 
-func (a Actor) acting() string {
+func (a Actor) Acting() string {
 	if a.ActingAs != "" {
 		return a.ActingAs
 	}
@@ -102,18 +102,8 @@ var Types = []Option{
 	{"co_so_san_xuat", "Cơ sở sản xuất"},
 }
 
-// Levels are the issuing levels of a certificate.
-var Levels = []Option{
-	{"district", "Cấp huyện"},
-	{"province", "Cấp tỉnh"},
-	{"central", "Cấp trung ương"},
-}
-
 // TypeLabel returns the label of a producer type code.
 func TypeLabel(code string) string { return label(Types, code) }
-
-// LevelLabel returns the label of an issuing level code.
-func LevelLabel(code string) string { return label(Levels, code) }
 
 func label(opts []Option, code string) string {
 	for _, o := range opts {
@@ -175,17 +165,11 @@ func (p *Producer) Suspended() string {
 	return VNTime(*p.SuspendedAt)
 }
 
-// LevelLabel is the label of the certificate's issuing level.
-func (c Certificate) LevelLabel() string { return LevelLabel(c.IssuingLevel) }
 
 // DateVN formats a date as dd/mm/yyyy.
 func DateVN(t time.Time) string { return t.Format("02/01/2006") }
 
-// Decided is the decision date as dd/mm/yyyy.
-func (c Certificate) Decided() string { return DateVN(c.DecisionDate) }
 
-// Until is the last valid day as dd/mm/yyyy.
-func (c Certificate) Until() string { return DateVN(c.ValidUntil) }
 
 // SizeKB is the document's size in kB, rounded up.
 func (d Document) SizeKB() int64 { return (d.Size + 1023) / 1024 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/catalog/catalogtest"
+	"github.com/ocopvn/ocop/internal/certification"
 	"github.com/ocopvn/ocop/internal/postgres/pgtest"
 	"github.com/ocopvn/ocop/internal/producer"
 	"github.com/ocopvn/ocop/media"
@@ -53,6 +54,7 @@ type fixture struct {
 	pool  *pgxpool.Pool
 	store media.Store
 	svc   *producer.Service
+	certs *certification.Service
 	user  int64
 }
 
@@ -66,7 +68,8 @@ func newFixture(t *testing.T, store media.Store) fixture {
 		}
 		store = d
 	}
-	f := fixture{pool: pool, store: store, svc: producer.New(pool, store, func() time.Time { return time.Date(2025, 6, 1, 3, 0, 0, 0, time.UTC) })}
+	clock := func() time.Time { return time.Date(2025, 6, 1, 3, 0, 0, 0, time.UTC) }
+	f := fixture{pool: pool, store: store, svc: producer.New(pool, store, clock), certs: certification.New(pool, clock)}
 	if err := pool.QueryRow(context.Background(), `INSERT INTO app_user (email, display_name, password_hash) VALUES ('a@example.vn', 'A', 'x') RETURNING id`).Scan(&f.user); err != nil {
 		t.Fatal(err)
 	}
@@ -91,14 +94,14 @@ func TestWrongProvinceActorIsRefused(t *testing.T) {
 	pid := fx.Producer("HTX Khác", "19")
 	prod := fx.Product(pid, catalogtest.Product{Name: "Chè", Group: "I.5.a", Price: 1, Star: 3})
 	wrong := producer.Actor{UserID: f.user, Provinces: []string{"01"}}
-	cert := producer.CertificateForm{DecisionNo: "1/QĐ", DecisionDate: "2025-01-02", Star: "3", IssuingLevel: "province", IssuingAuthority: "UBND"}
+	cert := certification.Form{DecisionNo: "1/QĐ", DecisionDate: "2025-01-02", Star: "3", IssuingLevel: "province", IssuingAuthority: "UBND"}
 	checks := map[string]error{}
 	_, checks["approve"] = f.svc.Approve(ctx, wrong, appID)
 	checks["reject"] = f.svc.Reject(ctx, wrong, appID, "x")
 	checks["changes"] = f.svc.RequestChanges(ctx, wrong, appID, "x")
 	checks["suspend"] = f.svc.Suspend(ctx, wrong, pid, "x")
 	checks["reinstate"] = f.svc.Reinstate(ctx, wrong, pid)
-	_, _, checks["certificate"] = f.svc.RecordCertificate(ctx, wrong, pid, prod, cert)
+	_, _, checks["certificate"] = f.certs.Record(ctx, wrong, pid, prod, cert)
 	_, _, checks["application"] = f.svc.Application(ctx, wrong, appID)
 	_, checks["producer"] = f.svc.ProducerDetail(ctx, wrong, pid)
 	_, checks["staff"] = f.svc.SetStaffProvince(ctx, wrong, "a@example.vn", "19", true)
@@ -114,7 +117,7 @@ func TestWrongProvinceActorIsRefused(t *testing.T) {
 		t.Errorf("%d changes by the wrong province", n)
 	}
 	right := producer.Actor{UserID: f.user, Provinces: []string{"19"}}
-	if _, _, err := f.svc.RecordCertificate(ctx, right, pid, prod, cert); err != nil {
+	if _, _, err := f.certs.Record(ctx, right, pid, prod, cert); err != nil {
 		t.Errorf("right province: %v", err)
 	}
 }
@@ -188,7 +191,7 @@ func TestCertificateValidity(t *testing.T) {
 	prod := fx.Product(pid, catalogtest.Product{Name: "Chè", Group: "I.5.a", Price: 1, Star: 3})
 	admin := producer.Actor{UserID: f.user, Admin: true}
 	for _, tt := range []struct{ date, until string }{{"2024-02-29", "2027-02-27"}, {"2023-03-31", "2026-03-30"}, {"2025-06-01", "2028-05-31"}} {
-		id, _, err := f.svc.RecordCertificate(ctx, admin, pid, prod, producer.CertificateForm{DecisionNo: tt.date, DecisionDate: tt.date, Star: "5", Score: "90",
+		id, _, err := f.certs.Record(ctx, admin, pid, prod, certification.Form{DecisionNo: tt.date, DecisionDate: tt.date, Star: "5", Score: "90",
 			IssuingLevel: "central", IssuingAuthority: "Bộ NN"})
 		if err != nil {
 			t.Fatalf("%s: %v", tt.date, err)
@@ -200,7 +203,7 @@ func TestCertificateValidity(t *testing.T) {
 		}
 	}
 	// 2025-06-01 10:00 in Vietnam: the 2nd is tomorrow
-	_, _, err := f.svc.RecordCertificate(ctx, admin, pid, prod, producer.CertificateForm{DecisionNo: "x", DecisionDate: "2025-06-02", Star: "3",
+	_, _, err := f.certs.Record(ctx, admin, pid, prod, certification.Form{DecisionNo: "x", DecisionDate: "2025-06-02", Star: "3",
 		IssuingLevel: "central", IssuingAuthority: "Bộ NN"})
 	var fe apperr.FieldErrors
 	if !errors.As(err, &fe) || fe["decision_date"] == "" {
@@ -230,14 +233,14 @@ func TestOfficerCannotDecideOwnCase(t *testing.T) {
 	pid := fx.Producer("HTX Của Cán Bộ", "19")
 	prod := fx.Product(pid, catalogtest.Product{Name: "Chè", Group: "I.5.a", Price: 1, Star: 3})
 	fx.Exec(`INSERT INTO producer_member (user_id, producer_id, role) VALUES ($1, $2, 'owner')`, f.user, pid)
-	cert := producer.CertificateForm{DecisionNo: "1/QĐ", DecisionDate: "2025-01-02", Star: "3", IssuingLevel: "province", IssuingAuthority: "UBND"}
+	cert := certification.Form{DecisionNo: "1/QĐ", DecisionDate: "2025-01-02", Star: "3", IssuingLevel: "province", IssuingAuthority: "UBND"}
 	for _, actor := range []producer.Actor{officer, admin} {
 		checks := map[string]error{}
 		_, checks["approve"] = f.svc.Approve(ctx, actor, appID)
 		checks["reject"] = f.svc.Reject(ctx, actor, appID, "x")
 		checks["changes"] = f.svc.RequestChanges(ctx, actor, appID, "x")
 		checks["suspend"] = f.svc.Suspend(ctx, actor, pid, "x")
-		_, _, checks["certificate"] = f.svc.RecordCertificate(ctx, actor, pid, prod, cert)
+		_, _, checks["certificate"] = f.certs.Record(ctx, actor, pid, prod, cert)
 		for name, err := range checks {
 			if !errors.Is(err, producer.ErrOwnCase) || apperr.KindOf(err) != apperr.Conflict {
 				t.Errorf("admin %v, %s: %v, want ErrOwnCase", actor.Admin, name, err)
@@ -264,7 +267,7 @@ func TestOfficerCannotDecideOwnCase(t *testing.T) {
 	if err := f.svc.Reinstate(ctx, colleague, pid); err != nil {
 		t.Errorf("colleague reinstate: %v", err)
 	}
-	if _, _, err := f.svc.RecordCertificate(ctx, colleague, pid, prod, cert); err != nil {
+	if _, _, err := f.certs.Record(ctx, colleague, pid, prod, cert); err != nil {
 		t.Errorf("colleague certificate: %v", err)
 	}
 	if _, err := f.svc.Approve(ctx, colleague, appID); err != nil {
@@ -298,7 +301,7 @@ func TestBackfilledCertificateKeepsTheActiveOne(t *testing.T) {
 	admin := producer.Actor{UserID: f.user, Admin: true}
 	record := func(no, date string) string {
 		t.Helper()
-		_, status, err := f.svc.RecordCertificate(ctx, admin, pid, prod, producer.CertificateForm{DecisionNo: no, DecisionDate: date, Star: "4",
+		_, status, err := f.certs.Record(ctx, admin, pid, prod, certification.Form{DecisionNo: no, DecisionDate: date, Star: "4",
 			IssuingLevel: "province", IssuingAuthority: "UBND"})
 		if err != nil {
 			t.Fatalf("%s: %v", no, err)
@@ -488,7 +491,7 @@ func TestExpiredDecisionNeverActive(t *testing.T) {
 	pid := fx.Producer("HTX B", "19")
 	prod := fx.Product(pid, catalogtest.Product{Name: "Mật ong", Group: "I.2.b", Price: 1, Star: 3})
 	fx.Exec(`DELETE FROM certificate WHERE product_id = $1`, prod)
-	_, status, err := f.svc.RecordCertificate(ctx, producer.Actor{UserID: f.user, Admin: true}, pid, prod, producer.CertificateForm{
+	_, status, err := f.certs.Record(ctx, producer.Actor{UserID: f.user, Admin: true}, pid, prod, certification.Form{
 		DecisionNo: "12/QĐ", DecisionDate: "2021-06-01", Star: "3", IssuingLevel: "district", IssuingAuthority: "UBND huyện"})
 	if err != nil || status != "expired" {
 		t.Fatalf("a decision valid until 2024-05-31: status %q (%v), want expired", status, err)

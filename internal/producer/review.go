@@ -197,11 +197,11 @@ func (s *Service) Approve(ctx context.Context, actor Actor, id int64) (producerI
 		if err := s.approveAsOwner(ctx, tx, actor, id, a.UserID, producerID); err != nil {
 			return err
 		}
-		if err := audit.Record(ctx, tx, audit.Entry{ActorID: actor.UserID, ActingAs: actor.acting(), ProducerID: producerID,
+		if err := audit.Record(ctx, tx, audit.Entry{ActorID: actor.UserID, ActingAs: actor.Acting(), ProducerID: producerID,
 			Entity: "application", EntityID: id, Action: "approve", Detail: map[string]any{"producer_id": producerID}}); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: actor.UserID, ActingAs: actor.acting(), ProducerID: producerID,
+		return audit.Record(ctx, tx, audit.Entry{ActorID: actor.UserID, ActingAs: actor.Acting(), ProducerID: producerID,
 			Entity: "producer", EntityID: producerID, Action: "create",
 			Detail: map[string]any{"name": name, "slug": slug, "province": a.Province, "owner_user_id": a.UserID, "application_id": id}})
 	})
@@ -265,7 +265,7 @@ func (s *Service) decide(ctx context.Context, actor Actor, id int64, note, statu
 			reviewed_at = $5 WHERE id = $1`, id, status, note, actor.UserID, s.now()); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: actor.UserID, ActingAs: actor.acting(), Entity: "application", EntityID: id,
+		return audit.Record(ctx, tx, audit.Entry{ActorID: actor.UserID, ActingAs: actor.Acting(), Entity: "application", EntityID: id,
 			Action: action, Detail: map[string]any{"note": note}})
 	})
 }

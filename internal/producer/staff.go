@@ -87,7 +87,7 @@ func (s *Service) SetStaffProvince(ctx context.Context, actor Actor, identifier,
 		if _, err := tx.Exec(ctx, `DELETE FROM user_session WHERE user_id = $1`, uid); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: actor.UserID, ActingAs: actor.acting(), Entity: "staff_province", EntityID: uid,
+		return audit.Record(ctx, tx, audit.Entry{ActorID: actor.UserID, ActingAs: actor.Acting(), Entity: "staff_province", EntityID: uid,
 			Action: action, Detail: map[string]any{"user_id": uid, "province": province}})
 	})
 	return uid, err

@@ -12,9 +12,9 @@
 // long the backend is down: no change is lost, and the queue drains when it
 // returns.
 //
-// RunExpiry runs the certificate-expiry job (certificates past valid_until
-// in Vietnam's calendar become 'expired', which the triggers enqueue), and
-// Reindex rebuilds an index from the database.
+// Reindex rebuilds an index from the database. Certificates expire in
+// internal/certification; the triggers enqueue their products like any
+// other change.
 //
 // Not queued: renaming a province, commune or product group (reference
 // data, changed by migrations or `ocop geo import`); run `ocop reindex`
@@ -168,40 +168,6 @@ func Pending(ctx context.Context, pool *pgxpool.Pool) (int, error) {
 	var n int
 	err := pool.QueryRow(ctx, `SELECT count(*) FROM search_outbox`).Scan(&n)
 	return n, err
-}
-
-// ExpireCertificates marks every active certificate whose validity ended
-// before now's date in Vietnam as expired, and returns how many. The
-// triggers enqueue their products, so the worker drops them from the index.
-func ExpireCertificates(ctx context.Context, pool *pgxpool.Pool, now time.Time) (int64, error) {
-	today := now.In(catalog.Vietnam).Format(time.DateOnly)
-	tag, err := pool.Exec(ctx, expireCertificatesSQL, today)
-	if err != nil {
-		return 0, fmt.Errorf("expire certificates: %w", err)
-	}
-	return tag.RowsAffected(), nil
-}
-
-// RunExpiry runs ExpireCertificates now and then every interval until ctx
-// is done. now is the clock (nil: time.Now).
-func RunExpiry(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger, every time.Duration, now func() time.Time) {
-	if now == nil {
-		now = time.Now
-	}
-	for {
-		n, err := ExpireCertificates(ctx, pool, now())
-		switch {
-		case err != nil && ctx.Err() == nil:
-			log.Warn("certificate expiry failed", "err", err)
-		case n > 0:
-			log.Info("certificates expired", "count", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(every):
-		}
-	}
 }
 
 // Reindex rebuilds index from every public product (a full replace) and

@@ -15,6 +15,7 @@ import (
 
 	"github.com/ocopvn/ocop/internal/catalog"
 	"github.com/ocopvn/ocop/internal/catalog/catalogtest"
+	"github.com/ocopvn/ocop/internal/certification"
 	"github.com/ocopvn/ocop/internal/postgres/pgtest"
 	"github.com/ocopvn/ocop/internal/searchsync"
 	"github.com/ocopvn/ocop/search"
@@ -217,11 +218,11 @@ func TestCertificateExpiry(t *testing.T) {
 	}
 	// on the last valid day, at 23:59 in Vietnam, nothing expires
 	lastDay := time.Date(until.Year(), until.Month(), until.Day(), 23, 59, 0, 0, catalog.Vietnam)
-	if n, err := searchsync.ExpireCertificates(ctx, e.pool, lastDay); err != nil || n != 0 {
+	if n, err := certification.New(e.pool, nil).ExpireDue(ctx, lastDay); err != nil || n != 0 {
 		t.Fatalf("expire on the last day = %d, %v", n, err)
 	}
 	// one minute after midnight in Vietnam (still the previous day in UTC)
-	if n, err := searchsync.ExpireCertificates(ctx, e.pool, lastDay.Add(2*time.Minute)); err != nil || n != 1 {
+	if n, err := certification.New(e.pool, nil).ExpireDue(ctx, lastDay.Add(2*time.Minute)); err != nil || n != 1 {
 		t.Fatalf("expire after midnight = %d, %v", n, err)
 	}
 	if n := e.outbox(t); n != 1 {

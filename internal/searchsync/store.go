@@ -79,12 +79,6 @@ func reschedule(ctx context.Context, pool *pgxpool.Pool, ids []int64, delay time
 	return err
 }
 
-// expireCertificatesSQL ends the certificates whose last valid day ($1, a
-// date in Vietnam) has passed; certificate_active_until serves the scan.
-const expireCertificatesSQL = `
-UPDATE certificate SET status = 'expired', updated_at = now()
-WHERE status = 'active' AND valid_until < $1::date`
-
 // syncLockKey is the advisory lock between sync steps (shared) and a full
 // reindex (exclusive): the bytes of "ocopsrch".
 const syncLockKey int64 = 0x6f636f7073726368
