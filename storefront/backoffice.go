@@ -9,7 +9,8 @@ import (
 
 	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/audit"
-	"github.com/ocopvn/ocop/internal/backoffice"
+	"github.com/ocopvn/ocop/internal/producer"
+	"github.com/ocopvn/ocop/internal/product"
 	"github.com/ocopvn/ocop/internal/web"
 )
 
@@ -36,7 +37,7 @@ func (h *Handler) backofficeRoutes(r *web.Router) {
 // "bo_nav" partial): the producer, the back-office's navigation and the
 // banners (producer suspended; staff acting on a household's behalf).
 type BackofficeNav struct {
-	Producer *backoffice.Producer
+	Producer *product.Producer
 	Base     string // /quan-ly/{id}
 	Active   string // dashboard | products | new | profile | "" (another page)
 	OnBehalf bool   // staff or admin acting for the producer: changes are audited
@@ -74,7 +75,7 @@ func (h *Handler) backofficeBase(c *fiber.Ctx, title string) BasePage {
 
 type boStartPage struct {
 	BasePage
-	Producers []*backoffice.Producer
+	Producers []*product.Producer
 	Staff     bool
 }
 
@@ -105,7 +106,7 @@ type statusCount struct {
 type boDashboardPage struct {
 	BasePage
 	Nav      BackofficeNav
-	D        *backoffice.Dashboard
+	D        *product.Dashboard
 	Statuses []statusCount
 }
 
@@ -119,9 +120,9 @@ func (h *Handler) showDashboard(c *fiber.Ctx) error {
 		return err
 	}
 	p := boDashboardPage{BasePage: h.backofficeBase(c, T("bo.dashboard")), Nav: nav, D: d}
-	for _, st := range []string{backoffice.StatusPublished, backoffice.StatusDraft, backoffice.StatusArchived, backoffice.StatusSuspended} {
-		if n := d.ByStatus[st]; n > 0 || st != backoffice.StatusSuspended {
-			p.Statuses = append(p.Statuses, statusCount{Status: st, Label: backoffice.StatusNames[st], N: n, URL: nav.Base + "/san-pham?status=" + st})
+	for _, st := range []string{product.StatusPublished, product.StatusDraft, product.StatusArchived, product.StatusSuspended} {
+		if n := d.ByStatus[st]; n > 0 || st != product.StatusSuspended {
+			p.Statuses = append(p.Statuses, statusCount{Status: st, Label: product.StatusNames[st], N: n, URL: nav.Base + "/san-pham?status=" + st})
 		}
 	}
 	return h.render(c, "bo_dashboard", p)
@@ -137,12 +138,12 @@ func statusOptions(selected string, withAll bool) []statusOption {
 	if withAll {
 		out = append(out, statusOption{Value: "", Label: T("bo.status_all"), Selected: selected == ""})
 	}
-	list := backoffice.Statuses
-	if withAll || selected == backoffice.StatusSuspended {
-		list = append(append([]string{}, list...), backoffice.StatusSuspended)
+	list := product.Statuses
+	if withAll || selected == product.StatusSuspended {
+		list = append(append([]string{}, list...), product.StatusSuspended)
 	}
 	for _, s := range list {
-		out = append(out, statusOption{Value: s, Label: backoffice.StatusNames[s], Selected: s == selected})
+		out = append(out, statusOption{Value: s, Label: product.StatusNames[s], Selected: s == selected})
 	}
 	return out
 }
@@ -152,7 +153,7 @@ type boProductsPage struct {
 	Nav         BackofficeNav
 	Q           string
 	Statuses    []statusOption
-	List        *backoffice.ListPage
+	List        *product.ListPage
 	Prev, Next  string
 	Filtered    bool
 	StatusNames map[string]string
@@ -164,8 +165,8 @@ func (h *Handler) listBackofficeProducts(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := backoffice.ListFilter{Q: c.Query("q"), Status: c.Query("status"), Page: c.QueryInt("page", 1)}
-	if _, ok := backoffice.StatusNames[f.Status]; !ok {
+	f := product.ListFilter{Q: c.Query("q"), Status: c.Query("status"), Page: c.QueryInt("page", 1)}
+	if _, ok := product.StatusNames[f.Status]; !ok {
 		f.Status = ""
 	}
 	if f.Page > 10000 {
@@ -176,7 +177,7 @@ func (h *Handler) listBackofficeProducts(c *fiber.Ctx) error {
 		return err
 	}
 	p := boProductsPage{BasePage: h.backofficeBase(c, T("bo.products")), Nav: nav, Q: f.Q, Statuses: statusOptions(f.Status, true), List: l,
-		Filtered: f.Q != "" || f.Status != "", StatusNames: backoffice.StatusNames}
+		Filtered: f.Q != "" || f.Status != "", StatusNames: product.StatusNames}
 	p.Query = "" // the site search box is not this search
 	if c.Query("ok") == "xoa" {
 		p.Notice = T("bo.product_deleted")
@@ -196,18 +197,18 @@ func (h *Handler) listBackofficeProducts(c *fiber.Ctx) error {
 type boProductPage struct {
 	BasePage
 	Nav        BackofficeNav
-	Product    *backoffice.Product // nil when creating
+	Product    *product.Product // nil when creating
 	Action     string
-	Form       backoffice.ProductInput
+	Form       product.ProductInput
 	Errors     apperr.FieldErrors
 	Message    string // above the form (errors, conflicts)
 	Notice     string // after a successful save
 	StatusNote string // why the product was kept a draft
-	Groups     []backoffice.GroupSet
+	Groups     []product.GroupSet
 	Statuses   []statusOption
 }
 
-func (h *Handler) productForm(c *fiber.Ctx, nav BackofficeNav, prod *backoffice.Product, in backoffice.ProductInput) (boProductPage, error) {
+func (h *Handler) productForm(c *fiber.Ctx, nav BackofficeNav, prod *product.Product, in product.ProductInput) (boProductPage, error) {
 	groups, err := h.Backoffice.LeafGroups(c.UserContext())
 	if err != nil {
 		return boProductPage{}, err
@@ -220,8 +221,8 @@ func (h *Handler) productForm(c *fiber.Ctx, nav BackofficeNav, prod *backoffice.
 		Groups: groups, Statuses: statusOptions(in.Status, false)}, nil
 }
 
-func productInput(c *fiber.Ctx) backoffice.ProductInput {
-	return backoffice.ProductInput{Name: c.FormValue("name"), Group: c.FormValue("group"), Description: c.FormValue("description"),
+func productInput(c *fiber.Ctx) product.ProductInput {
+	return product.ProductInput{Name: c.FormValue("name"), Group: c.FormValue("group"), Description: c.FormValue("description"),
 		Unit: c.FormValue("unit"), Price: c.FormValue("price"), Stock: c.FormValue("stock"), Status: c.FormValue("status"),
 		Version: c.FormValue("version")}
 }
@@ -231,7 +232,7 @@ func (h *Handler) showNewProduct(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := h.productForm(c, nav, nil, backoffice.ProductInput{Status: backoffice.StatusDraft, Stock: "0"})
+	p, err := h.productForm(c, nav, nil, product.ProductInput{Status: product.StatusDraft, Stock: "0"})
 	if err != nil {
 		return err
 	}
@@ -254,16 +255,16 @@ func (h *Handler) createProduct(c *fiber.Ctx) error {
 
 // savedURL is the edit page after a save, saying so (and why the product
 // was kept a draft).
-func savedURL(nav BackofficeNav, res backoffice.SaveResult) string {
+func savedURL(nav BackofficeNav, res product.SaveResult) string {
 	q := url.Values{"da-luu": {"1"}, "nhap": {res.Refused}}
 	return withQuery(nav.Base+"/san-pham/"+strconv.FormatInt(res.ID, 10), q)
 }
 
 // productFormError shows the form again with the user's input: 422 with
 // a message by each refused field, 409 when the product changed meanwhile.
-func (h *Handler) productFormError(c *fiber.Ctx, nav BackofficeNav, prod *backoffice.Product, in backoffice.ProductInput, err error) error {
+func (h *Handler) productFormError(c *fiber.Ctx, nav BackofficeNav, prod *product.Product, in product.ProductInput, err error) error {
 	var fe apperr.FieldErrors
-	stale := errors.Is(err, backoffice.ErrStale)
+	stale := errors.Is(err, product.ErrStale)
 	if !errors.As(err, &fe) && !stale {
 		return err
 	}
@@ -274,7 +275,7 @@ func (h *Handler) productFormError(c *fiber.Ctx, nav BackofficeNav, prod *backof
 	if stale {
 		// the input stays; the form now carries the current version, so
 		// saving again is a deliberate overwrite
-		p.Message = backoffice.ErrStale.Message
+		p.Message = product.ErrStale.Message
 		p.Form.Version = prod.Version()
 		c.Status(fiber.StatusConflict)
 	} else {
@@ -286,10 +287,10 @@ func (h *Handler) productFormError(c *fiber.Ctx, nav BackofficeNav, prod *backof
 
 // routeProduct loads :product of the route's producer (404 when it is
 // another producer's or no product).
-func (h *Handler) routeProduct(c *fiber.Ctx, nav BackofficeNav) (*backoffice.Product, error) {
+func (h *Handler) routeProduct(c *fiber.Ctx, nav BackofficeNav) (*product.Product, error) {
 	id, err := strconv.ParseInt(c.Params("product"), 10, 64)
 	if err != nil || id <= 0 {
-		return nil, backoffice.ErrProductNotFound
+		return nil, product.ErrProductNotFound
 	}
 	return h.Backoffice.Product(c.UserContext(), nav.Producer.ID, id)
 }
@@ -310,7 +311,7 @@ func (h *Handler) showEditProduct(c *fiber.Ctx) error {
 	if c.Query("da-luu") == "1" {
 		p.Notice = T("bo.saved")
 	}
-	p.StatusNote = backoffice.RefusedMessages[c.Query("nhap")]
+	p.StatusNote = product.RefusedMessages[c.Query("nhap")]
 	return h.render(c, "bo_product", p)
 }
 
@@ -326,12 +327,12 @@ func (h *Handler) saveProduct(c *fiber.Ctx) error {
 	in := productInput(c)
 	res, err := h.Backoffice.UpdateProduct(c.UserContext(), actor(c), nav.Producer.ID, prod.ID, in)
 	if err != nil {
-		if errors.Is(err, backoffice.ErrStale) {
+		if errors.Is(err, product.ErrStale) {
 			// show the current row's state (and version) with the input
 			if prod, err = h.routeProduct(c, nav); err != nil {
 				return err
 			}
-			err = backoffice.ErrStale
+			err = product.ErrStale
 		}
 		return h.productFormError(c, nav, prod, in, err)
 	}
@@ -341,7 +342,7 @@ func (h *Handler) saveProduct(c *fiber.Ctx) error {
 type boProfilePage struct {
 	BasePage
 	Nav     BackofficeNav
-	Form    backoffice.ProfileInput
+	Form    producer.ProfileInput
 	Errors  apperr.FieldErrors
 	Message string
 	Notice  string
@@ -352,7 +353,7 @@ func (h *Handler) showProfile(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	in, err := h.Backoffice.Profile(c.UserContext(), nav.Producer.ID)
+	in, err := h.Producers.Profile(c.UserContext(), nav.Producer.ID)
 	if err != nil {
 		return err
 	}
@@ -368,9 +369,9 @@ func (h *Handler) saveProfile(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	in := backoffice.ProfileInput{DisplayName: c.FormValue("display_name"), Story: c.FormValue("story"), Phone: c.FormValue("phone"),
+	in := producer.ProfileInput{DisplayName: c.FormValue("display_name"), Story: c.FormValue("story"), Phone: c.FormValue("phone"),
 		Zalo: c.FormValue("zalo"), Email: c.FormValue("email"), Website: c.FormValue("website")}
-	err = h.Backoffice.UpdateProfile(c.UserContext(), actor(c), nav.Producer.ID, in)
+	err = h.Producers.UpdateProfile(c.UserContext(), actor(c), nav.Producer.ID, in)
 	var fe apperr.FieldErrors
 	if errors.As(err, &fe) {
 		p := boProfilePage{BasePage: h.backofficeBase(c, T("bo.profile")), Nav: nav, Form: in, Errors: fe, Message: T("bo.fix_fields")}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/ocopvn/ocop/internal/photos"
+	"github.com/ocopvn/ocop/internal/product"
 )
 
 // TestEveryAuditTermHasALabel fails when the code records an audit
@@ -48,7 +48,7 @@ func TestEveryAuditTermHasALabel(t *testing.T) {
 					want["console.action."+m[1]] = true
 					continue
 				}
-				for _, kind := range []string{photos.Logo, photos.Banner} {
+				for _, kind := range []string{product.Logo, product.Banner} {
 					want["console.action."+m[1]+kind] = true
 				}
 			}

@@ -16,7 +16,7 @@ import (
 
 	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/catalog"
-	"github.com/ocopvn/ocop/internal/photos"
+	"github.com/ocopvn/ocop/internal/product"
 	"github.com/ocopvn/ocop/internal/web"
 	"github.com/ocopvn/ocop/media"
 	"github.com/ocopvn/ocop/media/photo"
@@ -76,15 +76,15 @@ var photoMessages = map[string]string{
 // photoRoutes mounts photo upload and management and the media files.
 func (h *Handler) photoRoutes(r *web.Router) {
 	r.Get("/media/*", web.Public, h.serveMedia)
-	const product = "/quan-ly/:producer/san-pham/:product"
-	r.Get(product+"/anh", web.ProducerMember, h.showPhotos)
-	r.Upload(product+"/anh", web.ProducerMember, h.uploadPhotos)
-	r.Post(product+"/anh/:photo", web.ProducerMember, h.savePhoto)
-	r.Post(product+"/anh/:photo/xoa", web.ProducerMember, h.removePhoto)
-	r.Post(product+"/xoa", web.ProducerMember, h.removeProduct)
+	const productPath = "/quan-ly/:producer/san-pham/:product"
+	r.Get(productPath+"/anh", web.ProducerMember, h.showPhotos)
+	r.Upload(productPath+"/anh", web.ProducerMember, h.uploadPhotos)
+	r.Post(productPath+"/anh/:photo", web.ProducerMember, h.savePhoto)
+	r.Post(productPath+"/anh/:photo/xoa", web.ProducerMember, h.removePhoto)
+	r.Post(productPath+"/xoa", web.ProducerMember, h.removeProduct)
 	const shop = "/quan-ly/:producer/cua-hang/anh"
 	r.Get(shop, web.ProducerMember, h.showShopImages)
-	for _, kind := range []string{photos.Logo, photos.Banner} {
+	for _, kind := range []string{product.Logo, product.Banner} {
 		r.Upload(shop+"/"+kind, web.ProducerMember, h.uploadShopImage(kind))
 		r.Post(shop+"/"+kind+"/xoa", web.ProducerMember, h.removeShopImage(kind))
 	}
@@ -100,7 +100,7 @@ type photosPage struct {
 	BasePage
 	Nav        *BackofficeNav // the back-office header, with its on-behalf and suspended notices
 	ProducerID int64
-	Product    *photos.Product
+	Product    *product.ProductRef
 	Photos     []photoRow
 	Full       bool
 	Max        int
@@ -114,7 +114,7 @@ type photosPage struct {
 }
 
 type photoRow struct {
-	photos.Photo
+	product.Photo
 	Image
 	Number  int // 1-based
 	First   bool
@@ -156,7 +156,7 @@ func (h *Handler) photosPage(c *fiber.Ctx, producerID, productID int64) (*photos
 		return nil, err
 	}
 	p := &photosPage{BasePage: h.photosBase(c, "photos.title"), ProducerID: producerID, Product: prod, UploadMB: h.uploadMB(),
-		Full: len(list) >= photos.MaxPerProduct, Max: photos.MaxPerProduct}
+		Full: len(list) >= product.MaxPerProduct, Max: product.MaxPerProduct}
 	p.Title = T("photos.title") + ": " + prod.Name + " – " + T("site.name")
 	if p.Nav, err = h.photoNav(c); err != nil {
 		return nil, err
@@ -264,18 +264,18 @@ func (h *Handler) uploadPhotos(c *fiber.Ctx) error {
 	if len(files) == 0 {
 		warning = T("photos.none_chosen")
 	}
-	if len(files) > photos.MaxPerProduct {
-		files, warning = files[:photos.MaxPerProduct], T("photos.too_many_files")
+	if len(files) > product.MaxPerProduct {
+		files, warning = files[:product.MaxPerProduct], T("photos.too_many_files")
 	}
 	// the rate limit, per signed-in user (staff acting for the producer
 	// count as themselves), before any file is read or decoded
 	status := fiber.StatusUnprocessableEntity
 	granted, err := h.Photos.ReserveUploads(ctx, web.CurrentUser(c).User.ID, len(files))
-	if err != nil && !errors.Is(err, photos.ErrTooManyUploads) {
+	if err != nil && !errors.Is(err, product.ErrTooManyUploads) {
 		return err
 	}
 	for _, fh := range files[granted:] {
-		refused = append(refused, FileError{Name: displayName(fh), Message: userMessage(photos.ErrTooManyUploads)})
+		refused = append(refused, FileError{Name: displayName(fh), Message: userMessage(product.ErrTooManyUploads)})
 		status = fiber.StatusTooManyRequests
 	}
 	files = files[:granted]
@@ -291,7 +291,7 @@ func (h *Handler) uploadPhotos(c *fiber.Ctx) error {
 				return err
 			}
 			refused = append(refused, FileError{Name: displayName(fh), Message: msg})
-			if errors.Is(err, photos.ErrQuota) && status != fiber.StatusTooManyRequests {
+			if errors.Is(err, product.ErrQuota) && status != fiber.StatusTooManyRequests {
 				status = fiber.StatusConflict
 			}
 			continue
@@ -338,7 +338,7 @@ func (h *Handler) savePhoto(c *fiber.Ctx) error {
 		if _, err := h.Photos.Product(c.UserContext(), producerID, productID); err != nil {
 			return err
 		}
-		return photos.ErrPhotoNotFound
+		return product.ErrPhotoNotFound
 	}
 	pos := cur
 	switch c.FormValue("move") {
@@ -359,7 +359,7 @@ func (h *Handler) savePhoto(c *fiber.Ctx) error {
 	if c.Request().PostArgs().Has("alt") {
 		alt = c.FormValue("alt")
 	}
-	err = h.Photos.Update(c.UserContext(), actor(c), producerID, productID, photoID, photos.PhotoUpdate{Alt: alt, Position: pos})
+	err = h.Photos.Update(c.UserContext(), actor(c), producerID, productID, photoID, product.PhotoUpdate{Alt: alt, Position: pos})
 	if err != nil {
 		if userMessage(err) != "" {
 			return h.photoNotice(c, producerID, productID, err)
@@ -390,7 +390,7 @@ func (h *Handler) removeProduct(c *fiber.Ctx) error {
 		return err
 	}
 	err = h.Photos.DeleteProduct(c.UserContext(), actor(c), producerID, productID)
-	if errors.Is(err, photos.ErrCertified) {
+	if errors.Is(err, product.ErrCertified) {
 		return h.photoNotice(c, producerID, productID, err)
 	}
 	if err != nil {
@@ -447,7 +447,7 @@ func (h *Handler) shopImagesPage(c *fiber.Ctx, producerID int64) (*shopImagesPag
 	for _, s := range []struct {
 		kind string
 		vs   []media.Variant
-	}{{photos.Logo, im.Logo}, {photos.Banner, im.Banner}} {
+	}{{product.Logo, im.Logo}, {product.Banner, im.Banner}} {
 		sec := &shopSection{Kind: s.kind, Label: T("photos." + s.kind), Hint: T("photos." + s.kind + "_hint"),
 			Empty: T("photos.no_" + s.kind), ProducerID: producerID, CSRF: p.CSRF}
 		if len(s.vs) > 0 {
@@ -513,9 +513,9 @@ func (h *Handler) saveShopImage(c *fiber.Ctx, kind string) error {
 			}
 			msg = displayName(files[0]) + ": " + msg
 			switch {
-			case errors.Is(err, photos.ErrTooManyUploads):
+			case errors.Is(err, product.ErrTooManyUploads):
 				status = fiber.StatusTooManyRequests
-			case errors.Is(err, photos.ErrQuota):
+			case errors.Is(err, product.ErrQuota):
 				status = fiber.StatusConflict
 			}
 		}

@@ -26,11 +26,10 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/ocopvn/ocop/internal/account"
-	"github.com/ocopvn/ocop/internal/backoffice"
 	"github.com/ocopvn/ocop/internal/catalog"
 	"github.com/ocopvn/ocop/internal/certification"
-	"github.com/ocopvn/ocop/internal/photos"
 	"github.com/ocopvn/ocop/internal/producer"
+	"github.com/ocopvn/ocop/internal/product"
 	"github.com/ocopvn/ocop/internal/sanitize"
 	"github.com/ocopvn/ocop/internal/vntext"
 	"github.com/ocopvn/ocop/internal/web"
@@ -60,8 +59,8 @@ type Handler struct {
 	// onboarding pages and staff console, the producer back-office and
 	// photo management; Media serves photos from the local disk backend.
 	Producers  *producer.Service
-	Backoffice *backoffice.Service
-	Photos     *photos.Service
+	Backoffice *product.Service
+	Photos     *product.Photos
 	Media      media.Store
 	// Certification records certificates from the staff console.
 	Certification *certification.Service

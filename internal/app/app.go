@@ -17,13 +17,12 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ocopvn/ocop/internal/account"
-	"github.com/ocopvn/ocop/internal/backoffice"
 	"github.com/ocopvn/ocop/internal/catalog"
 	"github.com/ocopvn/ocop/internal/certification"
 	"github.com/ocopvn/ocop/internal/config"
-	"github.com/ocopvn/ocop/internal/photos"
 	"github.com/ocopvn/ocop/internal/postgres"
 	"github.com/ocopvn/ocop/internal/producer"
+	"github.com/ocopvn/ocop/internal/product"
 	"github.com/ocopvn/ocop/internal/searchsync"
 	"github.com/ocopvn/ocop/internal/web"
 	"github.com/ocopvn/ocop/media"
@@ -46,8 +45,8 @@ type App struct {
 	// Producers, Backoffice and Photos are the onboarding and staff
 	// console, the producer back-office and photo management.
 	Producers  *producer.Service
-	Backoffice *backoffice.Service
-	Photos     *photos.Service
+	Backoffice *product.Service
+	Photos     *product.Photos
 	// Certification owns certificates: recorded from the console,
 	// expired nightly.
 	Certification *certification.Service
@@ -95,8 +94,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		return nil, err
 	}
 	a.Producers = producer.New(pool, a.Media, nil)
-	a.Backoffice = backoffice.New(pool, nil)
-	a.Photos = photos.New(pool, a.Media, photo.New(a.Media, photo.Options{}), nil)
+	a.Backoffice = product.New(pool, nil)
+	a.Photos = product.NewPhotos(pool, a.Media, photo.New(a.Media, photo.Options{}), nil)
 	a.Certification = certification.New(pool, nil)
 	sf.Producers, sf.Backoffice, sf.Photos, sf.Media = a.Producers, a.Backoffice, a.Photos, a.Media
 	sf.Certification = a.Certification

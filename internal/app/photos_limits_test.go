@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/ocopvn/ocop/internal/catalog/catalogtest"
-	"github.com/ocopvn/ocop/internal/photos"
-	"github.com/ocopvn/ocop/internal/photos/photostest"
+	"github.com/ocopvn/ocop/internal/product"
+	"github.com/ocopvn/ocop/internal/product/phototest"
 )
 
 // storedBytes is the size of every object in the bucket.
@@ -29,7 +29,7 @@ func (p *photoSite) storedBytes() map[string]int64 {
 func TestPhotoQuotaRefusesTheUploadThatWouldCrossIt(t *testing.T) {
 	p := newPhotoSite(t)
 	ctx := context.Background()
-	img := photostest.JPEG(t, 1200, 900, 1)
+	img := phototest.JPEG(t, 1200, 900, 1)
 	if r := p.owner.upload(p.photosPath(), p.photosPath(), "", "photos", upFile{"1.jpg", img}); r.status != 303 {
 		t.Fatalf("first upload: %d %s", r.status, r.body)
 	}
@@ -56,7 +56,7 @@ func TestPhotoQuotaRefusesTheUploadThatWouldCrossIt(t *testing.T) {
 
 	// room for exactly one more copy of the same picture (its variants
 	// encode to the same bytes whatever the product)
-	p.a.Photos.SetLimits(photos.Limits{QuotaBytes: 2*one + one/2, UploadFiles: 100, UploadWindow: photos.UploadWindow})
+	p.a.Photos.SetLimits(product.Limits{QuotaBytes: 2*one + one/2, UploadFiles: 100, UploadWindow: product.UploadWindow})
 	f := catalogtest.Fixture{T: t, Pool: p.pool}
 	var paths []string
 	for i := range 6 {
@@ -109,7 +109,7 @@ func TestPhotoQuotaRefusesTheUploadThatWouldCrossIt(t *testing.T) {
 	}
 	p.assertNoOrphans()
 	// a small logo still fits
-	if r := p.owner.upload(shop+"/logo", shop, "", "image", upFile{"logo.jpg", photostest.JPEG(t, 200, 200, 2)}); r.status != 303 {
+	if r := p.owner.upload(shop+"/logo", shop, "", "image", upFile{"logo.jpg", phototest.JPEG(t, 200, 200, 2)}); r.status != 303 {
 		t.Fatalf("small logo: %d %s", r.status, r.body)
 	}
 	if used, _ := p.a.Photos.Usage(ctx, p.producer); used <= 2*one || used > 2*one+one/2 {
@@ -117,7 +117,7 @@ func TestPhotoQuotaRefusesTheUploadThatWouldCrossIt(t *testing.T) {
 	}
 
 	// at the quota, a refusal comes before any processing
-	p.a.Photos.SetLimits(photos.Limits{QuotaBytes: 1, UploadFiles: 100, UploadWindow: photos.UploadWindow})
+	p.a.Photos.SetLimits(product.Limits{QuotaBytes: 1, UploadFiles: 100, UploadWindow: product.UploadWindow})
 	r = p.owner.upload(paths[5], paths[5], "", "photos", upFile{"hỏng.jpg", img[:len(img)/2]})
 	if r.status != 409 || !strings.Contains(r.body, "hết dung lượng lưu ảnh") {
 		t.Fatalf("truncated file at the quota: %d %s", r.status, r.body)
@@ -128,9 +128,9 @@ func TestPhotoQuotaRefusesTheUploadThatWouldCrossIt(t *testing.T) {
 func TestPhotoUploadRateLimitPerUser(t *testing.T) {
 	p := newPhotoSite(t)
 	ctx := context.Background()
-	p.a.Photos.SetLimits(photos.Limits{QuotaBytes: photos.QuotaBytes, UploadFiles: 3, UploadWindow: photos.UploadWindow})
+	p.a.Photos.SetLimits(product.Limits{QuotaBytes: product.QuotaBytes, UploadFiles: 3, UploadWindow: product.UploadWindow})
 	path := p.photosPath()
-	jpg := func(seed int) upFile { return upFile{fmt.Sprintf("%d.jpg", seed), photostest.JPEG(t, 400, 300, seed)} }
+	jpg := func(seed int) upFile { return upFile{fmt.Sprintf("%d.jpg", seed), phototest.JPEG(t, 400, 300, seed)} }
 
 	if r := p.owner.upload(path, path, "", "photos", jpg(1), jpg(2)); r.status != 303 {
 		t.Fatalf("2 files: %d %s", r.status, r.body)
@@ -146,7 +146,7 @@ func TestPhotoUploadRateLimitPerUser(t *testing.T) {
 	objects := p.objects()
 	// a corrupt file is refused by the limit, not by the pipeline: it was
 	// not looked at
-	bad := photostest.JPEG(t, 400, 300, 5)
+	bad := phototest.JPEG(t, 400, 300, 5)
 	r = p.owner.upload(path, path, "", "photos", upFile{"hỏng.jpg", bad[:len(bad)/2]})
 	if r.status != 429 || !strings.Contains(r.body, "quá nhiều ảnh") || strings.Contains(r.body, "bị hỏng") {
 		t.Fatalf("5th file: %d %s", r.status, r.body)

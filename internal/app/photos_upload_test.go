@@ -17,7 +17,7 @@ import (
 	"testing"
 
 	"github.com/ocopvn/ocop/internal/catalog/catalogtest"
-	"github.com/ocopvn/ocop/internal/photos/photostest"
+	"github.com/ocopvn/ocop/internal/product/phototest"
 	"github.com/ocopvn/ocop/media/miniomedia"
 	"github.com/ocopvn/ocop/media/photo"
 )
@@ -217,7 +217,7 @@ func TestPhotoUploadServedWithHeadersAndSrcset(t *testing.T) {
 			t.Errorf("photos page lacks %s", want)
 		}
 	}
-	r := p.owner.upload(path, path, "", "photos", upFile{"ảnh chè.jpg", photostest.GPSJPEG(t, 2400, 1800)})
+	r := p.owner.upload(path, path, "", "photos", upFile{"ảnh chè.jpg", phototest.GPSJPEG(t, 2400, 1800)})
 	if r.status != 303 || r.location != path+"?ok=tai" {
 		t.Fatalf("upload: %d %s %s", r.status, r.location, r.body)
 	}
@@ -247,7 +247,7 @@ func TestPhotoUploadServedWithHeadersAndSrcset(t *testing.T) {
 		if len(etag) < 10 {
 			t.Errorf("%s: ETag %q", k, etag)
 		}
-		if bytes.Contains(body, []byte(photostest.GPSSecret)) || bytes.Contains(body, []byte("Exif")) {
+		if bytes.Contains(body, []byte(phototest.GPSSecret)) || bytes.Contains(body, []byte("Exif")) {
 			t.Errorf("%s: EXIF/GPS survived", k)
 		}
 		if body[0] != 0xFF || body[1] != 0xD8 {
@@ -299,18 +299,18 @@ func TestPhotoUploadServedWithHeadersAndSrcset(t *testing.T) {
 func TestHostileUploadsRefusedAndNothingLeft(t *testing.T) {
 	p := newPhotoSite(t)
 	path := p.photosPath()
-	good := photostest.JPEG(t, 900, 700, 1)
+	good := phototest.JPEG(t, 900, 700, 1)
 	files := []upFile{
-		{"bom.png", photostest.PixelBombPNG(50_000, 50_000)},
-		{"bom.jpg", photostest.LottaPixelJPEG(t, 50_000, 50_000)},
-		{"cut.jpg", photostest.JPEG(t, 900, 700, 2)[:3000]},
-		{"poly.gif.jpg", photostest.Polyglot},
-		{"evil.svg", photostest.SVG},
+		{"bom.png", phototest.PixelBombPNG(50_000, 50_000)},
+		{"bom.jpg", phototest.LottaPixelJPEG(t, 50_000, 50_000)},
+		{"cut.jpg", phototest.JPEG(t, 900, 700, 2)[:3000]},
+		{"poly.gif.jpg", phototest.Polyglot},
+		{"evil.svg", phototest.SVG},
 		{"empty.jpg", nil},
 		{"huge.jpg", append(bytes.Clone(good), make([]byte, photo.MaxBytes)...)},
 		{"real.jpg", good},
 		// a PNG named .jpg is a PNG by content, and accepted as one
-		{"renamed-png.jpg", photostest.PNG(t, 600, 400, 3)},
+		{"renamed-png.jpg", phototest.PNG(t, 600, 400, 3)},
 	}
 	r := p.owner.upload(path, path, "", "photos", files...)
 	if r.status != 422 {
@@ -353,7 +353,7 @@ func TestHostileUploadsRefusedAndNothingLeft(t *testing.T) {
 	// up to 10, then the 11th refused
 	var batch []upFile
 	for i := range 9 {
-		batch = append(batch, upFile{fmt.Sprintf("p%d.jpg", i), photostest.JPEG(t, 400, 300, 10+i)})
+		batch = append(batch, upFile{fmt.Sprintf("p%d.jpg", i), phototest.JPEG(t, 400, 300, 10+i)})
 	}
 	r = p.owner.upload(path, path, "", "photos", batch...)
 	if n := p.count(`SELECT count(*) FROM product_photo`); n != 10 {
@@ -380,7 +380,7 @@ func TestTwentyConcurrentUploads(t *testing.T) {
 	statuses := make([]int, 20)
 	files := make([][]byte, 20)
 	for i := range files {
-		files[i] = photostest.JPEG(t, 500, 400, 100+i)
+		files[i] = phototest.JPEG(t, 500, 400, 100+i)
 	}
 	for i := range 20 {
 		wg.Add(1)
@@ -414,7 +414,7 @@ func TestReorderAltDeletePhotoAndProduct(t *testing.T) {
 	p := newPhotoSite(t)
 	path := p.photosPath()
 	for i := range 3 {
-		if r := p.owner.upload(path, path, "", "photos", upFile{"a.jpg", photostest.JPEG(t, 500, 400, i+1)}); r.status != 303 {
+		if r := p.owner.upload(path, path, "", "photos", upFile{"a.jpg", phototest.JPEG(t, 500, 400, i+1)}); r.status != 303 {
 			t.Fatalf("upload %d: %d", i, r.status)
 		}
 	}
@@ -486,7 +486,7 @@ func TestReorderAltDeletePhotoAndProduct(t *testing.T) {
 		t.Fatal(err)
 	}
 	draftPath := fmt.Sprintf("/quan-ly/%d/san-pham/%d/anh", p.producer, draft)
-	if r := p.owner.upload(draftPath, draftPath, "", "photos", upFile{"d.jpg", photostest.JPEG(t, 500, 400, 40)}); r.status != 303 {
+	if r := p.owner.upload(draftPath, draftPath, "", "photos", upFile{"d.jpg", phototest.JPEG(t, 500, 400, 40)}); r.status != 303 {
 		t.Fatalf("draft upload: %d", r.status)
 	}
 	if r := p.owner.post(fmt.Sprintf("/quan-ly/%d/san-pham/%d/xoa", p.producer, draft), path); r.status != 303 {
@@ -509,7 +509,7 @@ func TestOtherProducerAndForgedCSRFStoreNothing(t *testing.T) {
 	}
 	b := p.client()
 	b.signIn("b@mam.vn", "mat khau dung")
-	img := upFile{"x.jpg", photostest.JPEG(t, 400, 300, 1)}
+	img := upFile{"x.jpg", phototest.JPEG(t, 400, 300, 1)}
 	// B's user on A's product, through A's or B's producer id
 	if r := b.upload(path, "/tai-khoan", "", "photos", img); r.status != 404 {
 		t.Errorf("other producer's member: %d, want 404", r.status)
@@ -532,20 +532,20 @@ func TestLogoAndBanner(t *testing.T) {
 	if r := p.owner.do("GET", page, nil); r.status != 200 || !strings.Contains(r.body, `name="image"`) {
 		t.Fatalf("shop images page: %d", r.status)
 	}
-	if r := p.owner.upload(page+"/logo", page, "", "image", upFile{"logo.png", photostest.PNG(t, 500, 500, 1)}); r.status != 303 {
+	if r := p.owner.upload(page+"/logo", page, "", "image", upFile{"logo.png", phototest.PNG(t, 500, 500, 1)}); r.status != 303 {
 		t.Fatalf("logo: %d %s", r.status, r.body)
 	}
-	if r := p.owner.upload(page+"/banner", page, "", "image", upFile{"bia.jpg", photostest.JPEG(t, 1800, 600, 2)}); r.status != 303 {
+	if r := p.owner.upload(page+"/banner", page, "", "image", upFile{"bia.jpg", phototest.JPEG(t, 1800, 600, 2)}); r.status != 303 {
 		t.Fatalf("banner: %d", r.status)
 	}
-	r := p.owner.upload(page+"/banner", page, "", "image", upFile{"bia.svg", photostest.SVG})
+	r := p.owner.upload(page+"/banner", page, "", "image", upFile{"bia.svg", phototest.SVG})
 	if r.status != 422 || !strings.Contains(r.body, `aria-describedby="banner-hint banner-error"`) || !strings.Contains(r.body, "bia.svg") {
 		t.Fatalf("SVG banner: %d", r.status)
 	}
 	p.assertNoOrphans()
 	old := p.rowKeys()
 	// a new banner replaces the old one's objects
-	if r := p.owner.upload(page+"/banner", page, "", "image", upFile{"bia2.jpg", photostest.JPEG(t, 1800, 600, 3)}); r.status != 303 {
+	if r := p.owner.upload(page+"/banner", page, "", "image", upFile{"bia2.jpg", phototest.JPEG(t, 1800, 600, 3)}); r.status != 303 {
 		t.Fatalf("banner 2: %d", r.status)
 	}
 	p.assertNoOrphans()

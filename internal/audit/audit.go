@@ -30,6 +30,13 @@ type Actor struct {
 	ActingAs string
 }
 
+// Change is one changed field in an entry's detail: its old and new
+// values.
+type Change struct {
+	Old any `json:"old"`
+	New any `json:"new"`
+}
+
 // Entry is one change.
 type Entry struct {
 	ActorID    int64  // 0 for the system

@@ -128,6 +128,8 @@ var taxOptional = map[string]bool{"ho_kinh_doanh": true, "co_so_san_xuat": true}
 
 var (
 	errNotFound = apperr.E(apperr.NotFound, "Không tìm thấy trang bạn cần.", "not found")
+	// ErrProducerNotFound is a producer id that names no producer.
+	ErrProducerNotFound = apperr.E(apperr.NotFound, "Không tìm thấy gian hàng.", "producer not found")
 )
 
 // Today is the current date in Vietnam (for forms' date limits).
@@ -165,11 +167,8 @@ func (p *Producer) Suspended() string {
 	return VNTime(*p.SuspendedAt)
 }
 
-
 // DateVN formats a date as dd/mm/yyyy.
 func DateVN(t time.Time) string { return t.Format("02/01/2006") }
-
-
 
 // SizeKB is the document's size in kB, rounded up.
 func (d Document) SizeKB() int64 { return (d.Size + 1023) / 1024 }

@@ -1,4 +1,4 @@
-package backoffice
+package product
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/audit"
+	"github.com/ocopvn/ocop/internal/producer"
 	"github.com/ocopvn/ocop/internal/sanitize"
 	"github.com/ocopvn/ocop/internal/vntext"
 )
@@ -23,7 +24,7 @@ type Actor = audit.Actor
 // Errors callers branch on.
 var (
 	ErrProductNotFound  = apperr.E(apperr.NotFound, "Không tìm thấy sản phẩm.", "product not found")
-	ErrProducerNotFound = apperr.E(apperr.NotFound, "Không tìm thấy gian hàng.", "producer not found")
+	ErrProducerNotFound = producer.ErrProducerNotFound
 	ErrStale            = apperr.E(apperr.Conflict,
 		"Sản phẩm vừa được sửa ở nơi khác sau khi bạn mở trang này, nên thay đổi của bạn chưa được lưu. Thông tin bạn nhập vẫn còn bên dưới: hãy xem lại rồi bấm Lưu sản phẩm lần nữa, hoặc tải lại trang để xem bản mới nhất.",
 		"stale product version")
@@ -96,7 +97,7 @@ const vnToday = `(now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date`
 // Product returns the product id of producer, or ErrProductNotFound (also
 // when it belongs to another producer).
 func (s *Service) Product(ctx context.Context, producerID, id int64) (_ *Product, err error) {
-	defer apperr.Wrap(&err, "backoffice.Product(%d, %d)", producerID, id)
+	defer apperr.Wrap(&err, "product.Product(%d, %d)", producerID, id)
 	p := &Product{}
 	err = s.pool.QueryRow(ctx, `
 		SELECT p.id, p.name, p.slug, p.group_code, p.description_html, p.description, p.unit, p.price_vnd, p.stock, p.status, p.updated_at,
@@ -117,7 +118,7 @@ func (s *Service) Product(ctx context.Context, producerID, id int64) (_ *Product
 // apperr.FieldErrors with nothing saved. A product is new, so it has no
 // certificate yet: asking to publish it saves a draft (SaveResult.Refused).
 func (s *Service) CreateProduct(ctx context.Context, a Actor, producerID int64, in ProductInput) (res SaveResult, err error) {
-	defer apperr.Wrap(&err, "backoffice.CreateProduct(%d)", producerID)
+	defer apperr.Wrap(&err, "product.CreateProduct(%d)", producerID)
 	v, fe := in.validate()
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
@@ -167,7 +168,7 @@ func (s *Service) CreateProduct(ctx context.Context, a Actor, producerID int64, 
 // the version the form was made from (else ErrStale); nothing is changed
 // in either case, nor on apperr.FieldErrors.
 func (s *Service) UpdateProduct(ctx context.Context, a Actor, producerID, id int64, in ProductInput) (res SaveResult, err error) {
-	defer apperr.Wrap(&err, "backoffice.UpdateProduct(%d, %d)", producerID, id)
+	defer apperr.Wrap(&err, "product.UpdateProduct(%d, %d)", producerID, id)
 	v, fe := in.validate()
 	version, verr := strconv.ParseInt(strings.TrimSpace(in.Version), 10, 64)
 	tx, err := s.pool.Begin(ctx)
@@ -242,19 +243,13 @@ func (s *Service) UpdateProduct(ctx context.Context, a Actor, producerID, id int
 	return res, tx.Commit(ctx)
 }
 
-// change is one changed field of the audit detail.
-type change struct {
-	Old any `json:"old"`
-	New any `json:"new"`
-}
-
 // diff lists the changed fields: old and new values of the short ones,
 // only the fact for the description.
 func diff(a, b productValues) map[string]any {
 	out := map[string]any{}
 	add := func(k string, o, n any) {
 		if o != n {
-			out[k] = change{o, n}
+			out[k] = audit.Change{Old: o, New: n}
 		}
 	}
 	add("name", a.name, b.name)

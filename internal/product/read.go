@@ -1,4 +1,4 @@
-package backoffice
+package product
 
 import (
 	"context"
@@ -32,7 +32,7 @@ func (p *Producer) Label() string {
 
 // Producer returns the producer id.
 func (s *Service) Producer(ctx context.Context, id int64) (_ *Producer, err error) {
-	defer apperr.Wrap(&err, "backoffice.Producer(%d)", id)
+	defer apperr.Wrap(&err, "product.Producer(%d)", id)
 	p := &Producer{}
 	err = s.pool.QueryRow(ctx, `SELECT id, name, display_name, slug, producer_type, status, suspended_reason FROM producer WHERE id = $1`, id).
 		Scan(&p.ID, &p.Name, &p.DisplayName, &p.Slug, &p.Type, &p.Status, &p.SuspendedReason)
@@ -45,7 +45,7 @@ func (s *Service) Producer(ctx context.Context, id int64) (_ *Producer, err erro
 // Producers returns the producers ids, in name order (the memberships of
 // a user).
 func (s *Service) Producers(ctx context.Context, ids []int64) (_ []*Producer, err error) {
-	defer apperr.Wrap(&err, "backoffice.Producers")
+	defer apperr.Wrap(&err, "product.Producers")
 	rows, err := s.pool.Query(ctx, `SELECT id, name, display_name, slug, producer_type, status, suspended_reason
 		FROM producer WHERE id = ANY ($1) ORDER BY name`, ids)
 	if err != nil {
@@ -70,7 +70,7 @@ type GroupSet struct {
 // LeafGroups returns the groups a product may be filed under, grouped by
 // parent, in the official order.
 func (s *Service) LeafGroups(ctx context.Context) (_ []GroupSet, err error) {
-	defer apperr.Wrap(&err, "backoffice.LeafGroups")
+	defer apperr.Wrap(&err, "product.LeafGroups")
 	rows, err := s.pool.Query(ctx, `
 		SELECT g.code, g.name, coalesce(pg.code || ' ' || pg.name, '')
 		FROM product_group g LEFT JOIN product_group pg ON pg.code = g.parent_code
@@ -124,7 +124,7 @@ type ListPage struct {
 
 // Products lists producer's products, newest change first.
 func (s *Service) Products(ctx context.Context, producerID int64, f ListFilter) (_ *ListPage, err error) {
-	defer apperr.Wrap(&err, "backoffice.Products(%d)", producerID)
+	defer apperr.Wrap(&err, "product.Products(%d)", producerID)
 	if _, ok := StatusNames[f.Status]; !ok {
 		f.Status = ""
 	}
@@ -191,7 +191,7 @@ const (
 
 // Dashboard returns the figures of producer.
 func (s *Service) Dashboard(ctx context.Context, producerID int64) (_ *Dashboard, err error) {
-	defer apperr.Wrap(&err, "backoffice.Dashboard(%d)", producerID)
+	defer apperr.Wrap(&err, "product.Dashboard(%d)", producerID)
 	d := &Dashboard{ByStatus: map[string]int{}}
 	rows, err := s.pool.Query(ctx, `SELECT status, count(*) FROM product WHERE producer_id = $1 GROUP BY status`, producerID)
 	if err != nil {

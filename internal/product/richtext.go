@@ -1,4 +1,4 @@
-package backoffice
+package product
 
 import "unicode/utf8"
 

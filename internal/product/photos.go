@@ -1,4 +1,4 @@
-// Package photos manages product photos and a producer's logo and banner:
+// Photos: product photos and a producer's logo and banner:
 // upload through the media/photo pipeline (type by content, size and
 // pixel limits before decoding, EXIF orientation, metadata stripped,
 // sized variants under content-addressed keys), order, alt text and
@@ -12,7 +12,8 @@
 // check cannot race with another upload or a deletion of the same photo;
 // the periodic sweep catches anything left by a crash. (Several app
 // processes would need the lock in the database instead.)
-package photos
+
+package product
 
 import (
 	"context"
@@ -39,8 +40,8 @@ const MaxPerProduct = 10
 // MaxAlt is the longest alt text, in runes.
 const MaxAlt = 300
 
-// Service is the photos feature.
-type Service struct {
+// Photos manages product photos and a producer's logo and banner.
+type Photos struct {
 	pool  *pgxpool.Pool
 	store media.Store
 	proc  *photo.Processor
@@ -51,16 +52,13 @@ type Service struct {
 	locks sync.Map // string -> *sync.Mutex, one per product or producer
 }
 
-// New returns the service. now may be nil (time.Now).
-func New(pool *pgxpool.Pool, store media.Store, proc *photo.Processor, now func() time.Time) *Service {
+// NewPhotos returns the photos service. now may be nil (time.Now).
+func NewPhotos(pool *pgxpool.Pool, store media.Store, proc *photo.Processor, now func() time.Time) *Photos {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{pool: pool, store: store, proc: proc, now: now, limits: DefaultLimits()}
+	return &Photos{pool: pool, store: store, proc: proc, now: now, limits: DefaultLimits()}
 }
-
-// Actor is who makes a change, for the audit log.
-type Actor = audit.Actor
 
 // Variant is one stored size of a photo (the JSON of product_photo.variants).
 type Variant = media.Variant
@@ -75,8 +73,8 @@ type Photo struct {
 	Variants []Variant // smallest first
 }
 
-// Product is the product whose photos are managed.
-type Product struct {
+// ProductRef is the product whose photos are managed.
+type ProductRef struct {
 	ID     int64
 	Name   string
 	Slug   string
@@ -85,16 +83,15 @@ type Product struct {
 
 // Refusals.
 var (
-	ErrProductNotFound = apperr.E(apperr.NotFound, "Không tìm thấy sản phẩm.", "product not found for this producer")
-	ErrPhotoNotFound   = apperr.E(apperr.NotFound, "Không tìm thấy ảnh.", "photo not found for this product")
-	ErrFull            = apperr.E(apperr.Conflict, "Sản phẩm đã có đủ 10 ảnh. Hãy xoá bớt ảnh cũ trước khi tải ảnh mới.", "a product has at most 10 photos")
-	ErrDuplicate       = apperr.E(apperr.Conflict, "Ảnh này đã có trong danh sách ảnh của sản phẩm.", "the same photo is already attached")
-	ErrCertified       = apperr.E(apperr.Conflict, "Sản phẩm đã từng được chứng nhận OCOP nên không thể xoá. Hãy chuyển trạng thái sang \"Ngừng bán\".", "a product that had a certificate cannot be deleted")
-	ErrAlt             = apperr.E(apperr.Invalid, "Mô tả ảnh dài quá 300 ký tự.", "alt text over 300 runes")
-	ErrKind            = apperr.E(apperr.NotFound, "Không tìm thấy trang bạn cần.", "unknown producer image kind")
+	ErrPhotoNotFound = apperr.E(apperr.NotFound, "Không tìm thấy ảnh.", "photo not found for this product")
+	ErrFull          = apperr.E(apperr.Conflict, "Sản phẩm đã có đủ 10 ảnh. Hãy xoá bớt ảnh cũ trước khi tải ảnh mới.", "a product has at most 10 photos")
+	ErrDuplicate     = apperr.E(apperr.Conflict, "Ảnh này đã có trong danh sách ảnh của sản phẩm.", "the same photo is already attached")
+	ErrCertified     = apperr.E(apperr.Conflict, "Sản phẩm đã từng được chứng nhận OCOP nên không thể xoá. Hãy chuyển trạng thái sang \"Ngừng bán\".", "a product that had a certificate cannot be deleted")
+	ErrAlt           = apperr.E(apperr.Invalid, "Mô tả ảnh dài quá 300 ký tự.", "alt text over 300 runes")
+	ErrKind          = apperr.E(apperr.NotFound, "Không tìm thấy trang bạn cần.", "unknown producer image kind")
 )
 
-func (s *Service) lock(name string) func() {
+func (s *Photos) lock(name string) func() {
 	m, _ := s.locks.LoadOrStore(name, &sync.Mutex{})
 	mu := m.(*sync.Mutex)
 	mu.Lock()
@@ -103,9 +100,9 @@ func (s *Service) lock(name string) func() {
 
 // Product returns the product id if it belongs to producerID, else
 // ErrProductNotFound.
-func (s *Service) Product(ctx context.Context, producerID, productID int64) (_ *Product, err error) {
-	defer apperr.Wrap(&err, "photos.Product(%d, %d)", producerID, productID)
-	p := &Product{ID: productID}
+func (s *Photos) Product(ctx context.Context, producerID, productID int64) (_ *ProductRef, err error) {
+	defer apperr.Wrap(&err, "product.Product(%d, %d)", producerID, productID)
+	p := &ProductRef{ID: productID}
 	err = s.pool.QueryRow(ctx, `SELECT name, slug, status FROM product WHERE id = $1 AND producer_id = $2`,
 		productID, producerID).Scan(&p.Name, &p.Slug, &p.Status)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -116,8 +113,8 @@ func (s *Service) Product(ctx context.Context, producerID, productID int64) (_ *
 
 // Photos returns the product's photos in order; the product must belong
 // to producerID.
-func (s *Service) Photos(ctx context.Context, producerID, productID int64) (_ []Photo, err error) {
-	defer apperr.Wrap(&err, "photos.Photos(%d, %d)", producerID, productID)
+func (s *Photos) Photos(ctx context.Context, producerID, productID int64) (_ []Photo, err error) {
+	defer apperr.Wrap(&err, "product.Photos(%d, %d)", producerID, productID)
 	rows, err := s.pool.Query(ctx, `
 		SELECT ph.id, ph.position, ph.alt, ph.width, ph.height, ph.variants
 		FROM product_photo ph JOIN product p ON p.id = ph.product_id
@@ -162,8 +159,8 @@ func contentSHA(vs []Variant) string {
 // appends it to the product's photos. Errors: ErrProductNotFound, the
 // pipeline's Invalid refusals, ErrFull, ErrDuplicate, ErrQuota,
 // Unavailable. On any error nothing of this upload is left stored.
-func (s *Service) Upload(ctx context.Context, a Actor, producerID, productID int64, data []byte) (_ *Photo, err error) {
-	defer apperr.Wrap(&err, "photos.Upload(%d, %d)", producerID, productID)
+func (s *Photos) Upload(ctx context.Context, a Actor, producerID, productID int64, data []byte) (_ *Photo, err error) {
+	defer apperr.Wrap(&err, "product.Upload(%d, %d)", producerID, productID)
 	if _, err := s.Product(ctx, producerID, productID); err != nil {
 		return nil, err
 	}
@@ -244,7 +241,7 @@ func (s *Service) Upload(ctx context.Context, a Actor, producerID, productID int
 
 // deleteUnreferenced deletes the objects of keys that no committed row
 // refers to. Failures are left to the sweeper.
-func (s *Service) deleteUnreferenced(ctx context.Context, keys []string) {
+func (s *Photos) deleteUnreferenced(ctx context.Context, keys []string) {
 	used, err := s.Referenced(ctx, keys)
 	if err != nil {
 		return
@@ -258,8 +255,8 @@ func (s *Service) deleteUnreferenced(ctx context.Context, keys []string) {
 
 // Referenced returns which of keys a product photo, a producer's logo or
 // a producer's banner refers to. The sweeper's callback.
-func (s *Service) Referenced(ctx context.Context, keys []string) (_ map[string]bool, err error) {
-	defer apperr.Wrap(&err, "photos.Referenced(%d keys)", len(keys))
+func (s *Photos) Referenced(ctx context.Context, keys []string) (_ map[string]bool, err error) {
+	defer apperr.Wrap(&err, "product.Referenced(%d keys)", len(keys))
 	rows, err := s.pool.Query(ctx, `
 		SELECT k FROM unnest($1::text[]) AS k
 		WHERE EXISTS (SELECT 1 FROM product_photo WHERE variants @> jsonb_build_array(jsonb_build_object('key', k)))
@@ -290,8 +287,8 @@ type PhotoUpdate struct {
 // photos' range); the other photos are renumbered 0..n-1 in the same
 // transaction. The photo must belong to the product, and the product to
 // producerID. Errors: ErrPhotoNotFound, ErrAlt.
-func (s *Service) Update(ctx context.Context, a Actor, producerID, productID, photoID int64, u PhotoUpdate) (err error) {
-	defer apperr.Wrap(&err, "photos.Update(%d, %d, %d)", producerID, productID, photoID)
+func (s *Photos) Update(ctx context.Context, a Actor, producerID, productID, photoID int64, u PhotoUpdate) (err error) {
+	defer apperr.Wrap(&err, "product.Update(%d, %d, %d)", producerID, productID, photoID)
 	alt := vntext.NFC(strings.TrimSpace(u.Alt))
 	if len([]rune(alt)) > MaxAlt {
 		return ErrAlt
@@ -327,7 +324,7 @@ func (s *Service) Update(ctx context.Context, a Actor, producerID, productID, ph
 
 // lockPhotos locks the product (which must belong to producerID) and
 // returns its photos' ids in order.
-func (s *Service) lockPhotos(ctx context.Context, tx pgx.Tx, producerID, productID int64) ([]int64, error) {
+func (s *Photos) lockPhotos(ctx context.Context, tx pgx.Tx, producerID, productID int64) ([]int64, error) {
 	var id int64
 	err := tx.QueryRow(ctx, `SELECT id FROM product WHERE id = $1 AND producer_id = $2 FOR UPDATE`, productID, producerID).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -356,8 +353,8 @@ func renumber(ctx context.Context, tx pgx.Tx, ids []int64) error {
 // Delete removes a photo of a product of producerID, renumbers the others
 // and, after the commit, deletes its objects (keys still referenced by
 // another row are kept). Errors: ErrPhotoNotFound.
-func (s *Service) Delete(ctx context.Context, a Actor, producerID, productID, photoID int64) (err error) {
-	defer apperr.Wrap(&err, "photos.Delete(%d, %d, %d)", producerID, productID, photoID)
+func (s *Photos) Delete(ctx context.Context, a Actor, producerID, productID, photoID int64) (err error) {
+	defer apperr.Wrap(&err, "product.Delete(%d, %d, %d)", producerID, productID, photoID)
 	// an upload of the same photo in flight must not see its objects go
 	unlock := s.lock("product:" + strconv.FormatInt(productID, 10))
 	defer unlock()
@@ -397,8 +394,8 @@ func (s *Service) Delete(ctx context.Context, a Actor, producerID, productID, ph
 // DeleteProduct deletes a product of producerID that never had a
 // certificate, with its photos, and then the photos' objects. Errors:
 // ErrProductNotFound, ErrCertified.
-func (s *Service) DeleteProduct(ctx context.Context, a Actor, producerID, productID int64) (err error) {
-	defer apperr.Wrap(&err, "photos.DeleteProduct(%d, %d)", producerID, productID)
+func (s *Photos) DeleteProduct(ctx context.Context, a Actor, producerID, productID int64) (err error) {
+	defer apperr.Wrap(&err, "product.DeleteProduct(%d, %d)", producerID, productID)
 	unlock := s.lock("product:" + strconv.FormatInt(productID, 10))
 	defer unlock()
 	var keys []string
@@ -445,7 +442,7 @@ func (s *Service) DeleteProduct(ctx context.Context, a Actor, producerID, produc
 
 // Sweep deletes objects under the public prefixes (products/, producers/)
 // older than minAge that no row refers to; never anything under private/.
-func (s *Service) Sweep(ctx context.Context, minAge time.Duration) (deleted []string, err error) {
+func (s *Photos) Sweep(ctx context.Context, minAge time.Duration) (deleted []string, err error) {
 	for _, prefix := range media.PublicPrefixes {
 		d, err := media.Sweep(ctx, s.store, prefix, minAge, s.now(), s.Referenced)
 		deleted = append(deleted, d...)

@@ -1,4 +1,4 @@
-package photos
+package product
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/audit"
+	"github.com/ocopvn/ocop/internal/producer"
 )
 
 // Kinds of producer image.
@@ -24,39 +25,30 @@ type ProducerImages struct {
 	Banner []Variant
 }
 
-var errProducerNotFound = apperr.E(apperr.NotFound, "Không tìm thấy cửa hàng.", "producer not found")
+// errShopNotFound: no such producer (the photo pages say "shop").
+var errShopNotFound = apperr.E(apperr.NotFound, "Không tìm thấy cửa hàng.", "producer not found")
 
 // ProducerImages returns the producer's logo and banner.
-func (s *Service) ProducerImages(ctx context.Context, producerID int64) (_ *ProducerImages, err error) {
-	defer apperr.Wrap(&err, "photos.ProducerImages(%d)", producerID)
+func (s *Photos) ProducerImages(ctx context.Context, producerID int64) (_ *ProducerImages, err error) {
+	defer apperr.Wrap(&err, "product.ProducerImages(%d)", producerID)
 	im := &ProducerImages{}
 	err = s.pool.QueryRow(ctx, `SELECT logo_variants, banner_variants FROM producer WHERE id = $1`, producerID).Scan(&im.Logo, &im.Banner)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, errProducerNotFound
+		return nil, errShopNotFound
 	}
 	return im, err
 }
 
-// columns returns the key and variants columns of kind (a constant, never
-// user text, so it may be put into SQL).
-func columns(kind string) (key, variants string, ok bool) {
-	switch kind {
-	case Logo:
-		return "logo_key", "logo_variants", true
-	case Banner:
-		return "banner_key", "banner_variants", true
-	}
-	return "", "", false
-}
+// validKind reports whether kind is a producer image kind.
+func validKind(kind string) bool { return kind == Logo || kind == Banner }
 
 // SetProducerImage stores data as the producer's logo or banner (kind)
 // under producers/<id>/<kind>/ and, after the commit, deletes the old
 // image's objects. Errors: ErrKind, the pipeline's refusals, ErrQuota,
 // Unavailable.
-func (s *Service) SetProducerImage(ctx context.Context, a Actor, producerID int64, kind string, data []byte) (err error) {
-	defer apperr.Wrap(&err, "photos.SetProducerImage(%d, %s)", producerID, kind)
-	keyCol, varCol, ok := columns(kind)
-	if !ok {
+func (s *Photos) SetProducerImage(ctx context.Context, a Actor, producerID int64, kind string, data []byte) (err error) {
+	defer apperr.Wrap(&err, "product.SetProducerImage(%d, %s)", producerID, kind)
+	if !validKind(kind) {
 		return ErrKind
 	}
 	if _, err := s.ProducerImages(ctx, producerID); err != nil {
@@ -74,19 +66,15 @@ func (s *Service) SetProducerImage(ctx context.Context, a Actor, producerID int6
 	vs := toVariants(pvs)
 	var old []Variant
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `SELECT `+varCol+` FROM producer WHERE id = $1 FOR NO KEY UPDATE`, producerID).Scan(&old)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return errProducerNotFound
-		}
-		if err != nil {
+		var err error
+		if old, err = producer.LockImage(ctx, tx, producerID, kind); err != nil {
 			return err
 		}
 		// the producer row is locked: the sum cannot change until commit
 		if err := s.checkQuota(ctx, tx, producerID, kind, vs); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE producer SET `+keyCol+` = $2, `+varCol+` = $3 WHERE id = $1`,
-			producerID, vs[len(vs)-1].Key, vs); err != nil {
+		if err := producer.SetImage(ctx, tx, producerID, kind, vs); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: a.UserID, ActingAs: a.ActingAs, ProducerID: producerID,
@@ -103,27 +91,23 @@ func (s *Service) SetProducerImage(ctx context.Context, a Actor, producerID int6
 
 // RemoveProducerImage removes the producer's logo or banner and then its
 // objects. Removing an absent image is not an error.
-func (s *Service) RemoveProducerImage(ctx context.Context, a Actor, producerID int64, kind string) (err error) {
-	defer apperr.Wrap(&err, "photos.RemoveProducerImage(%d, %s)", producerID, kind)
-	keyCol, varCol, ok := columns(kind)
-	if !ok {
+func (s *Photos) RemoveProducerImage(ctx context.Context, a Actor, producerID int64, kind string) (err error) {
+	defer apperr.Wrap(&err, "product.RemoveProducerImage(%d, %s)", producerID, kind)
+	if !validKind(kind) {
 		return ErrKind
 	}
 	unlock := s.lock("producer:" + strconv.FormatInt(producerID, 10))
 	defer unlock()
 	var old []Variant
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `SELECT `+varCol+` FROM producer WHERE id = $1 FOR NO KEY UPDATE`, producerID).Scan(&old)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return errProducerNotFound
-		}
-		if err != nil {
+		var err error
+		if old, err = producer.LockImage(ctx, tx, producerID, kind); err != nil {
 			return err
 		}
 		if len(old) == 0 {
 			return nil
 		}
-		if _, err := tx.Exec(ctx, `UPDATE producer SET `+keyCol+` = NULL, `+varCol+` = '[]' WHERE id = $1`, producerID); err != nil {
+		if err := producer.SetImage(ctx, tx, producerID, kind, nil); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: a.UserID, ActingAs: a.ActingAs, ProducerID: producerID,

@@ -1,4 +1,4 @@
-package photos_test
+package product_test
 
 import (
 	"context"
@@ -11,8 +11,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ocopvn/ocop/internal/catalog/catalogtest"
-	"github.com/ocopvn/ocop/internal/photos"
-	"github.com/ocopvn/ocop/internal/photos/photostest"
+	"github.com/ocopvn/ocop/internal/product"
+	"github.com/ocopvn/ocop/internal/product/phototest"
 	"github.com/ocopvn/ocop/media/photo"
 )
 
@@ -23,7 +23,7 @@ import (
 func TestQuotaHoldsUnderConcurrentUploads(t *testing.T) {
 	f := newFixture(t, nil)
 	ctx := context.Background()
-	img := photostest.JPEG(t, 900, 600, 7)
+	img := phototest.JPEG(t, 900, 600, 7)
 	if _, err := f.svc.Upload(ctx, f.actor, f.producer, f.product, img); err != nil {
 		t.Fatal(err)
 	}
@@ -40,8 +40,8 @@ func TestQuotaHoldsUnderConcurrentUploads(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pool.Close()
-	svc := photos.New(pool, f.store, photo.New(f.store, photo.Options{Concurrency: 12}), nil)
-	svc.SetLimits(photos.Limits{QuotaBytes: 3*one + one/2, UploadFiles: 100, UploadWindow: photos.UploadWindow})
+	svc := product.NewPhotos(pool, f.store, photo.New(f.store, photo.Options{Concurrency: 12}), nil)
+	svc.SetLimits(product.Limits{QuotaBytes: 3*one + one/2, UploadFiles: 100, UploadWindow: product.UploadWindow})
 	cf := catalogtest.Fixture{T: t, Pool: f.pool}
 	var products []int64
 	for i := range 12 {
@@ -80,7 +80,7 @@ func TestQuotaHoldsUnderConcurrentUploads(t *testing.T) {
 		switch {
 		case err == nil:
 			ok++
-		case !errors.Is(err, photos.ErrQuota):
+		case !errors.Is(err, product.ErrQuota):
 			t.Errorf("upload %d: %v", i, err)
 		}
 	}
@@ -94,7 +94,7 @@ func TestQuotaHoldsUnderConcurrentUploads(t *testing.T) {
 func TestQuotaCountsAReplacedLogoOnce(t *testing.T) {
 	f := newFixture(t, nil)
 	ctx := context.Background()
-	if err := f.svc.SetProducerImage(ctx, f.actor, f.producer, photos.Logo, photostest.JPEG(t, 600, 600, 1)); err != nil {
+	if err := f.svc.SetProducerImage(ctx, f.actor, f.producer, product.Logo, phototest.JPEG(t, 600, 600, 1)); err != nil {
 		t.Fatal(err)
 	}
 	used, err := f.svc.Usage(ctx, f.producer)
@@ -103,13 +103,13 @@ func TestQuotaCountsAReplacedLogoOnce(t *testing.T) {
 	}
 	// a quota a little above the usage: another logo of the same size
 	// fits only if the old one stops counting
-	f.svc.SetLimits(photos.Limits{QuotaBytes: used + used/10, UploadFiles: 100, UploadWindow: photos.UploadWindow})
-	if err := f.svc.SetProducerImage(ctx, f.actor, f.producer, photos.Logo, photostest.JPEG(t, 600, 600, 2)); err != nil {
+	f.svc.SetLimits(product.Limits{QuotaBytes: used + used/10, UploadFiles: 100, UploadWindow: product.UploadWindow})
+	if err := f.svc.SetProducerImage(ctx, f.actor, f.producer, product.Logo, phototest.JPEG(t, 600, 600, 2)); err != nil {
 		t.Fatalf("replacing the logo: %v", err)
 	}
 	// a banner of that size does not fit
-	err = f.svc.SetProducerImage(ctx, f.actor, f.producer, photos.Banner, photostest.JPEG(t, 600, 600, 3))
-	if !errors.Is(err, photos.ErrQuota) {
+	err = f.svc.SetProducerImage(ctx, f.actor, f.producer, product.Banner, phototest.JPEG(t, 600, 600, 3))
+	if !errors.Is(err, product.ErrQuota) {
 		t.Fatalf("banner over quota: %v", err)
 	}
 	f.assertNoOrphans()

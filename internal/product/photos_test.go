@@ -1,4 +1,4 @@
-package photos_test
+package product_test
 
 import (
 	"context"
@@ -15,9 +15,9 @@ import (
 	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/audit"
 	"github.com/ocopvn/ocop/internal/catalog/catalogtest"
-	"github.com/ocopvn/ocop/internal/photos"
-	"github.com/ocopvn/ocop/internal/photos/photostest"
 	"github.com/ocopvn/ocop/internal/postgres/pgtest"
+	"github.com/ocopvn/ocop/internal/product"
+	"github.com/ocopvn/ocop/internal/product/phototest"
 	"github.com/ocopvn/ocop/media"
 	"github.com/ocopvn/ocop/media/mediatest"
 	"github.com/ocopvn/ocop/media/miniomedia"
@@ -28,10 +28,10 @@ type fixture struct {
 	t        *testing.T
 	pool     *pgxpool.Pool
 	store    media.Store
-	svc      *photos.Service
+	svc      *product.Photos
 	producer int64
 	product  int64
-	actor    photos.Actor
+	actor    product.Actor
 }
 
 // newFixture is a fresh database and MinIO bucket with one producer and a
@@ -42,15 +42,15 @@ func newFixture(t *testing.T, now func() time.Time) *fixture {
 	store := mediatest.NewMinIO(t)
 	f := catalogtest.Fixture{T: t, Pool: pool}
 	producer := f.Producer("HTX Chè Shan Tuyết", "19")
-	product := f.Product(producer, catalogtest.Product{Name: "Chè Shan Tuyết", Group: "I.5.a", Price: 120000, Star: 4})
+	productID := f.Product(producer, catalogtest.Product{Name: "Chè Shan Tuyết", Group: "I.5.a", Price: 120000, Star: 4})
 	var uid int64
 	if err := pool.QueryRow(context.Background(),
 		`INSERT INTO app_user (display_name, email, password_hash) VALUES ('Chủ HTX', 'chu@htx.vn', 'x') RETURNING id`).Scan(&uid); err != nil {
 		t.Fatal(err)
 	}
-	svc := photos.New(pool, store, photo.New(store, photo.Options{}), now)
-	return &fixture{t: t, pool: pool, store: store, svc: svc, producer: producer, product: product,
-		actor: photos.Actor{UserID: uid, ActingAs: audit.AsMember}}
+	svc := product.NewPhotos(pool, store, photo.New(store, photo.Options{}), now)
+	return &fixture{t: t, pool: pool, store: store, svc: svc, producer: producer, product: productID,
+		actor: product.Actor{UserID: uid, ActingAs: audit.AsMember}}
 }
 
 // objects lists every key in the bucket.
@@ -110,7 +110,7 @@ func (f *fixture) count(sql string, args ...any) int {
 func TestUploadLimitDuplicateAndRefusals(t *testing.T) {
 	f := newFixture(t, nil)
 	ctx := context.Background()
-	first, err := f.svc.Upload(ctx, f.actor, f.producer, f.product, photostest.JPEG(t, 2000, 1500, 1))
+	first, err := f.svc.Upload(ctx, f.actor, f.producer, f.product, phototest.JPEG(t, 2000, 1500, 1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func TestUploadLimitDuplicateAndRefusals(t *testing.T) {
 	}
 	// the same photo again: refused, nothing duplicated or deleted
 	before := f.objects()
-	if _, err := f.svc.Upload(ctx, f.actor, f.producer, f.product, photostest.JPEG(t, 2000, 1500, 1)); !errors.Is(err, photos.ErrDuplicate) {
+	if _, err := f.svc.Upload(ctx, f.actor, f.producer, f.product, phototest.JPEG(t, 2000, 1500, 1)); !errors.Is(err, product.ErrDuplicate) {
 		t.Fatalf("same photo twice: %v, want ErrDuplicate", err)
 	}
 	if after := f.objects(); !slices.Equal(before, after) {
@@ -127,25 +127,25 @@ func TestUploadLimitDuplicateAndRefusals(t *testing.T) {
 	}
 	// hostile files: refused, nothing stored
 	for name, data := range map[string][]byte{
-		"pixel bomb":  photostest.PixelBombPNG(50_000, 50_000),
-		"svg":         photostest.SVG,
-		"polyglot":    photostest.Polyglot,
-		"truncated":   photostest.JPEG(t, 800, 600, 5)[:2000],
+		"pixel bomb":  phototest.PixelBombPNG(50_000, 50_000),
+		"svg":         phototest.SVG,
+		"polyglot":    phototest.Polyglot,
+		"truncated":   phototest.JPEG(t, 800, 600, 5)[:2000],
 		"empty":       nil,
-		"lottapixel":  photostest.LottaPixelJPEG(t, 50_000, 50_000),
-		"over 15 MiB": append(photostest.JPEG(t, 64, 64, 1), make([]byte, photo.MaxBytes)...),
+		"lottapixel":  phototest.LottaPixelJPEG(t, 50_000, 50_000),
+		"over 15 MiB": append(phototest.JPEG(t, 64, 64, 1), make([]byte, photo.MaxBytes)...),
 	} {
 		if _, err := f.svc.Upload(ctx, f.actor, f.producer, f.product, data); err == nil {
 			t.Errorf("%s accepted", name)
 		}
 	}
 	f.assertNoOrphans()
-	for i := 2; i <= photos.MaxPerProduct; i++ {
-		if _, err := f.svc.Upload(ctx, f.actor, f.producer, f.product, photostest.JPEG(t, 400, 300, i)); err != nil {
+	for i := 2; i <= product.MaxPerProduct; i++ {
+		if _, err := f.svc.Upload(ctx, f.actor, f.producer, f.product, phototest.JPEG(t, 400, 300, i)); err != nil {
 			t.Fatalf("photo %d: %v", i, err)
 		}
 	}
-	if _, err := f.svc.Upload(ctx, f.actor, f.producer, f.product, photostest.JPEG(t, 400, 300, 99)); !errors.Is(err, photos.ErrFull) {
+	if _, err := f.svc.Upload(ctx, f.actor, f.producer, f.product, phototest.JPEG(t, 400, 300, 99)); !errors.Is(err, product.ErrFull) {
 		t.Fatalf("11th photo: %v, want ErrFull", err)
 	}
 	if n := f.count(`SELECT count(*) FROM product_photo WHERE product_id = $1`, f.product); n != 10 {
@@ -162,7 +162,7 @@ func TestConcurrentUploadsNeverExceedTen(t *testing.T) {
 	ctx := context.Background()
 	files := make([][]byte, 20)
 	for i := range files {
-		files[i] = photostest.JPEG(t, 400, 300, i+1)
+		files[i] = phototest.JPEG(t, 400, 300, i+1)
 	}
 	var wg sync.WaitGroup
 	errs := make([]error, len(files))
@@ -179,7 +179,7 @@ func TestConcurrentUploadsNeverExceedTen(t *testing.T) {
 		switch {
 		case err == nil:
 			ok++
-		case !errors.Is(err, photos.ErrFull):
+		case !errors.Is(err, product.ErrFull):
 			t.Errorf("unexpected error: %v", err)
 		}
 	}
@@ -197,14 +197,14 @@ func TestReorderAltDeleteAndOwnership(t *testing.T) {
 	ctx := context.Background()
 	var ids []int64
 	for i := range 3 {
-		ph, err := f.svc.Upload(ctx, f.actor, f.producer, f.product, photostest.JPEG(t, 500, 400, i+1))
+		ph, err := f.svc.Upload(ctx, f.actor, f.producer, f.product, phototest.JPEG(t, 500, 400, i+1))
 		if err != nil {
 			t.Fatal(err)
 		}
 		ids = append(ids, ph.ID)
 	}
 	// move the last to the front with alt text
-	if err := f.svc.Update(ctx, f.actor, f.producer, f.product, ids[2], photos.PhotoUpdate{Alt: "  Hộp chè 200 g  ", Position: 0}); err != nil {
+	if err := f.svc.Update(ctx, f.actor, f.producer, f.product, ids[2], product.PhotoUpdate{Alt: "  Hộp chè 200 g  ", Position: 0}); err != nil {
 		t.Fatal(err)
 	}
 	list, err := f.svc.Photos(ctx, f.producer, f.product)
@@ -225,7 +225,7 @@ func TestReorderAltDeleteAndOwnership(t *testing.T) {
 		t.Fatalf("alt %q", list[0].Alt)
 	}
 	// a position past the end is clamped to the last
-	if err := f.svc.Update(ctx, f.actor, f.producer, f.product, ids[2], photos.PhotoUpdate{Alt: list[0].Alt, Position: 42}); err != nil {
+	if err := f.svc.Update(ctx, f.actor, f.producer, f.product, ids[2], product.PhotoUpdate{Alt: list[0].Alt, Position: 42}); err != nil {
 		t.Fatal(err)
 	}
 	list, _ = f.svc.Photos(ctx, f.producer, f.product)
@@ -236,16 +236,16 @@ func TestReorderAltDeleteAndOwnership(t *testing.T) {
 	// another producer, or another product, cannot reach these photos
 	other := catalogtest.Fixture{T: t, Pool: f.pool}.Producer("HTX Khác", "91")
 	otherProduct := catalogtest.Fixture{T: t, Pool: f.pool}.Product(other, catalogtest.Product{Name: "Mắm cá", Group: "I.5.a", Price: 1000, Star: 3})
-	if _, err := f.svc.Upload(ctx, f.actor, other, f.product, photostest.JPEG(t, 400, 300, 50)); !errors.Is(err, photos.ErrProductNotFound) {
+	if _, err := f.svc.Upload(ctx, f.actor, other, f.product, phototest.JPEG(t, 400, 300, 50)); !errors.Is(err, product.ErrProductNotFound) {
 		t.Errorf("upload through another producer: %v", err)
 	}
-	if err := f.svc.Delete(ctx, f.actor, other, f.product, ids[0]); !errors.Is(err, photos.ErrProductNotFound) {
+	if err := f.svc.Delete(ctx, f.actor, other, f.product, ids[0]); !errors.Is(err, product.ErrProductNotFound) {
 		t.Errorf("delete through another producer: %v", err)
 	}
-	if err := f.svc.Delete(ctx, f.actor, other, otherProduct, ids[0]); !errors.Is(err, photos.ErrPhotoNotFound) {
+	if err := f.svc.Delete(ctx, f.actor, other, otherProduct, ids[0]); !errors.Is(err, product.ErrPhotoNotFound) {
 		t.Errorf("delete with another product's id: %v", err)
 	}
-	if err := f.svc.Update(ctx, f.actor, other, otherProduct, ids[0], photos.PhotoUpdate{}); !errors.Is(err, photos.ErrPhotoNotFound) {
+	if err := f.svc.Update(ctx, f.actor, other, otherProduct, ids[0], product.PhotoUpdate{}); !errors.Is(err, product.ErrPhotoNotFound) {
 		t.Errorf("update with another product's id: %v", err)
 	}
 	f.assertNoOrphans()
@@ -263,7 +263,7 @@ func TestReorderAltDeleteAndOwnership(t *testing.T) {
 	}
 
 	// a certified product cannot be deleted
-	if err := f.svc.DeleteProduct(ctx, f.actor, f.producer, f.product); !errors.Is(err, photos.ErrCertified) {
+	if err := f.svc.DeleteProduct(ctx, f.actor, f.producer, f.product); !errors.Is(err, product.ErrCertified) {
 		t.Fatalf("delete certified product: %v", err)
 	}
 	// one that never had a certificate can, with its objects
@@ -272,10 +272,10 @@ func TestReorderAltDeleteAndOwnership(t *testing.T) {
 		VALUES ($1, 'I.5.a', 'Chè nháp', 'che nhap', 'che-nhap', 1000) RETURNING id`, f.producer).Scan(&draft); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.Upload(ctx, f.actor, f.producer, draft, photostest.JPEG(t, 400, 300, 77)); err != nil {
+	if _, err := f.svc.Upload(ctx, f.actor, f.producer, draft, phototest.JPEG(t, 400, 300, 77)); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.svc.DeleteProduct(ctx, f.actor, other, draft); !errors.Is(err, photos.ErrProductNotFound) {
+	if err := f.svc.DeleteProduct(ctx, f.actor, other, draft); !errors.Is(err, product.ErrProductNotFound) {
 		t.Fatalf("delete another producer's product: %v", err)
 	}
 	if err := f.svc.DeleteProduct(ctx, f.actor, f.producer, draft); err != nil {
@@ -293,10 +293,10 @@ func TestReorderAltDeleteAndOwnership(t *testing.T) {
 func TestProducerImages(t *testing.T) {
 	f := newFixture(t, nil)
 	ctx := context.Background()
-	if err := f.svc.SetProducerImage(ctx, f.actor, f.producer, photos.Logo, photostest.PNG(t, 600, 600, 1)); err != nil {
+	if err := f.svc.SetProducerImage(ctx, f.actor, f.producer, product.Logo, phototest.PNG(t, 600, 600, 1)); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.svc.SetProducerImage(ctx, f.actor, f.producer, photos.Banner, photostest.JPEG(t, 1800, 600, 2)); err != nil {
+	if err := f.svc.SetProducerImage(ctx, f.actor, f.producer, product.Banner, phototest.JPEG(t, 1800, 600, 2)); err != nil {
 		t.Fatal(err)
 	}
 	im, err := f.svc.ProducerImages(ctx, f.producer)
@@ -313,7 +313,7 @@ func TestProducerImages(t *testing.T) {
 	}
 	old := im.Logo
 	// a new logo replaces the old one, whose objects go
-	if err := f.svc.SetProducerImage(ctx, f.actor, f.producer, photos.Logo, photostest.PNG(t, 500, 500, 3)); err != nil {
+	if err := f.svc.SetProducerImage(ctx, f.actor, f.producer, product.Logo, phototest.PNG(t, 500, 500, 3)); err != nil {
 		t.Fatal(err)
 	}
 	objs := f.objects()
@@ -323,11 +323,11 @@ func TestProducerImages(t *testing.T) {
 		}
 	}
 	// a refused file keeps the current logo
-	if err := f.svc.SetProducerImage(ctx, f.actor, f.producer, photos.Logo, photostest.SVG); err == nil {
+	if err := f.svc.SetProducerImage(ctx, f.actor, f.producer, product.Logo, phototest.SVG); err == nil {
 		t.Fatal("SVG logo accepted")
 	}
 	f.assertNoOrphans()
-	if err := f.svc.RemoveProducerImage(ctx, f.actor, f.producer, photos.Banner); err != nil {
+	if err := f.svc.RemoveProducerImage(ctx, f.actor, f.producer, product.Banner); err != nil {
 		t.Fatal(err)
 	}
 	f.assertNoOrphans()
@@ -340,7 +340,7 @@ func TestSweepDeletesOnlyOldOrphans(t *testing.T) {
 	later := time.Now().Add(25 * time.Hour)
 	f := newFixture(t, func() time.Time { return later })
 	ctx := context.Background()
-	ph, err := f.svc.Upload(ctx, f.actor, f.producer, f.product, photostest.JPEG(t, 400, 300, 1))
+	ph, err := f.svc.Upload(ctx, f.actor, f.producer, f.product, phototest.JPEG(t, 400, 300, 1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -370,7 +370,7 @@ func TestSweepDeletesOnlyOldOrphans(t *testing.T) {
 		t.Error("private document swept")
 	}
 	// with the real clock nothing is old enough
-	young := photos.New(f.pool, f.store, nil, nil)
+	young := product.NewPhotos(f.pool, f.store, nil, nil)
 	put("products/999/young-320.jpg")
 	if deleted, err := young.Sweep(ctx, 24*time.Hour); err != nil || len(deleted) != 0 {
 		t.Fatalf("young orphan swept: %v %v", deleted, err)
@@ -385,8 +385,8 @@ func TestStoreDownIsUnavailableAndWritesNoRow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := photos.New(f.pool, dead, photo.New(dead, photo.Options{}), nil)
-	_, err = svc.Upload(context.Background(), f.actor, f.producer, f.product, photostest.JPEG(t, 400, 300, 1))
+	svc := product.NewPhotos(f.pool, dead, photo.New(dead, photo.Options{}), nil)
+	_, err = svc.Upload(context.Background(), f.actor, f.producer, f.product, phototest.JPEG(t, 400, 300, 1))
 	if apperr.KindOf(err) != apperr.Unavailable {
 		t.Fatalf("store down: %v, want Unavailable", err)
 	}

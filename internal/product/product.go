@@ -5,7 +5,7 @@
 // certificate. Every change is written to the audit log in the same
 // transaction, with how the actor acted (member, staff on the producer's
 // behalf, admin).
-package backoffice
+package product
 
 import (
 	"time"

@@ -1,4 +1,4 @@
-package backoffice_test
+package product_test
 
 import (
 	"context"
@@ -11,9 +11,10 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ocopvn/ocop/internal/apperr"
-	"github.com/ocopvn/ocop/internal/backoffice"
 	"github.com/ocopvn/ocop/internal/catalog/catalogtest"
 	"github.com/ocopvn/ocop/internal/postgres/pgtest"
+	"github.com/ocopvn/ocop/internal/producer"
+	"github.com/ocopvn/ocop/internal/product"
 )
 
 func TestParsePrice(t *testing.T) {
@@ -28,7 +29,7 @@ func TestParsePrice(t *testing.T) {
 		{"99999999999999999999", 0, false}, {"1,2", 0, false},
 	}
 	for _, tt := range tests {
-		got, msg := backoffice.ParsePrice(tt.in)
+		got, msg := product.ParsePrice(tt.in)
 		if got != tt.want || (msg == "") != tt.ok {
 			t.Errorf("ParsePrice(%q) = %d, %q; want %d, ok %v", tt.in, got, msg, tt.want, tt.ok)
 		}
@@ -36,28 +37,29 @@ func TestParsePrice(t *testing.T) {
 }
 
 type env struct {
-	pool     *pgxpool.Pool
-	svc      *backoffice.Service
-	f        catalogtest.Fixture
-	producer int64
-	member   backoffice.Actor
+	pool      *pgxpool.Pool
+	svc       *product.Service
+	producers *producer.Service
+	f         catalogtest.Fixture
+	producer  int64
+	member    product.Actor
 }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	pool := pgtest.NewDB(t)
-	e := &env{pool: pool, svc: backoffice.New(pool, nil), f: catalogtest.Fixture{T: t, Pool: pool}}
+	e := &env{pool: pool, svc: product.New(pool, nil), producers: producer.New(pool, nil, nil), f: catalogtest.Fixture{T: t, Pool: pool}}
 	e.producer = e.f.Producer("HTX Chè Tân Cương", "19")
 	var uid int64
 	if err := pool.QueryRow(context.Background(), `INSERT INTO app_user (email, display_name, password_hash) VALUES ('a@example.vn', 'An', 'x') RETURNING id`).Scan(&uid); err != nil {
 		t.Fatal(err)
 	}
-	e.member = backoffice.Actor{UserID: uid, ActingAs: "member"}
+	e.member = product.Actor{UserID: uid, ActingAs: "member"}
 	return e
 }
 
-func validInput() backoffice.ProductInput {
-	return backoffice.ProductInput{Name: "Chè búp Tân Cương", Group: "I.3.c", Description: "Chè ngon.", Unit: "Hộp 200 g", Price: "120.000", Stock: "25", Status: "draft"}
+func validInput() product.ProductInput {
+	return product.ProductInput{Name: "Chè búp Tân Cương", Group: "I.3.c", Description: "Chè ngon.", Unit: "Hộp 200 g", Price: "120.000", Stock: "25", Status: "draft"}
 }
 
 // certify gives product an active certificate decided `ago` ago.
@@ -76,7 +78,7 @@ func TestCreateUpdateAndPublish(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Status != "draft" || res.Refused != backoffice.RefusedNoCertificate || res.Slug != "che-bup-tan-cuong" {
+	if res.Status != "draft" || res.Refused != product.RefusedNoCertificate || res.Slug != "che-bup-tan-cuong" {
 		t.Fatalf("create: %+v", res)
 	}
 	p, err := e.svc.Product(ctx, e.producer, res.ID)
@@ -133,7 +135,7 @@ func TestCreateUpdateAndPublish(t *testing.T) {
 	}
 
 	// the form made before that save is stale now
-	if _, err := e.svc.UpdateProduct(ctx, e.member, e.producer, res.ID, p.Input()); !errors.Is(err, backoffice.ErrStale) || apperr.KindOf(err) != apperr.Conflict {
+	if _, err := e.svc.UpdateProduct(ctx, e.member, e.producer, res.ID, p.Input()); !errors.Is(err, product.ErrStale) || apperr.KindOf(err) != apperr.Conflict {
 		t.Fatalf("stale save: %v", err)
 	}
 
@@ -142,10 +144,10 @@ func TestCreateUpdateAndPublish(t *testing.T) {
 	p, _ = e.svc.Product(ctx, e.producer, res.ID)
 	hostile := p.Input()
 	hostile.Price = "1"
-	if _, err := e.svc.UpdateProduct(ctx, e.member, b, res.ID, hostile); !errors.Is(err, backoffice.ErrProductNotFound) {
+	if _, err := e.svc.UpdateProduct(ctx, e.member, b, res.ID, hostile); !errors.Is(err, product.ErrProductNotFound) {
 		t.Fatalf("update through another producer: %v", err)
 	}
-	if _, err := e.svc.Product(ctx, b, res.ID); !errors.Is(err, backoffice.ErrProductNotFound) {
+	if _, err := e.svc.Product(ctx, b, res.ID); !errors.Is(err, product.ErrProductNotFound) {
 		t.Fatalf("read through another producer: %v", err)
 	}
 	if p2, _ := e.svc.Product(ctx, e.producer, res.ID); p2.PriceVND != 150000 {
@@ -165,7 +167,7 @@ func TestPublishRefused(t *testing.T) {
 		}
 		return res.ID
 	}
-	publish := func(id int64) backoffice.SaveResult {
+	publish := func(id int64) product.SaveResult {
 		p, err := e.svc.Product(ctx, e.producer, id)
 		if err != nil {
 			t.Fatal(err)
@@ -180,7 +182,7 @@ func TestPublishRefused(t *testing.T) {
 	}
 	expired := create("Chè hết hạn")
 	e.certify(expired, time.Now().AddDate(-4, 0, 0))
-	if res := publish(expired); res.Status != "draft" || res.Refused != backoffice.RefusedNoCertificate {
+	if res := publish(expired); res.Status != "draft" || res.Refused != product.RefusedNoCertificate {
 		t.Errorf("expired certificate: %+v", res)
 	}
 	// a product staff suspended keeps its status; other fields save
@@ -192,7 +194,7 @@ func TestPublishRefused(t *testing.T) {
 	if res, err := e.svc.UpdateProduct(ctx, e.member, e.producer, held, in); err != nil || res.Status != "suspended" || res.Refused != "" {
 		t.Errorf("suspended product, same status: %+v %v", res, err)
 	}
-	if res := publish(held); res.Status != "suspended" || res.Refused != backoffice.RefusedProductSuspended {
+	if res := publish(held); res.Status != "suspended" || res.Refused != product.RefusedProductSuspended {
 		t.Errorf("suspended product published: %+v", res)
 	}
 	if p, _ := e.svc.Product(ctx, e.producer, held); p.PriceVND != 99000 || p.Status != "suspended" {
@@ -209,7 +211,7 @@ func TestPublishRefused(t *testing.T) {
 	ok := create("Chè còn hạn")
 	e.certify(ok, time.Now().AddDate(0, -2, 0))
 	e.f.Exec(`UPDATE producer SET status = 'suspended', suspended_reason = 'Kiểm tra', suspended_at = now() WHERE id = $1`, e.producer)
-	if res := publish(ok); res.Status != "draft" || res.Refused != backoffice.RefusedProducerSuspended {
+	if res := publish(ok); res.Status != "draft" || res.Refused != product.RefusedProducerSuspended {
 		t.Errorf("suspended producer: %+v", res)
 	}
 }
@@ -219,21 +221,21 @@ func TestValidation(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {
 		name  string
-		edit  func(*backoffice.ProductInput)
+		edit  func(*product.ProductInput)
 		field string
 	}{
-		{"empty name", func(in *backoffice.ProductInput) { in.Name = "  " }, "name"},
-		{"name too long", func(in *backoffice.ProductInput) { in.Name = strings.Repeat("ộ", 201) }, "name"},
-		{"non-leaf group", func(in *backoffice.ProductInput) { in.Group = "I.3" }, "group"},
-		{"unknown group", func(in *backoffice.ProductInput) { in.Group = "Z.9" }, "group"},
-		{"no group", func(in *backoffice.ProductInput) { in.Group = "" }, "group"},
-		{"price over the limit", func(in *backoffice.ProductInput) { in.Price = "1.000.000.001" }, "price"},
-		{"price negative", func(in *backoffice.ProductInput) { in.Price = "-1000" }, "price"},
-		{"price not a number", func(in *backoffice.ProductInput) { in.Price = "một trăm" }, "price"},
-		{"stock negative", func(in *backoffice.ProductInput) { in.Stock = "-1" }, "stock"},
-		{"stock not a number", func(in *backoffice.ProductInput) { in.Stock = "2.5" }, "stock"},
-		{"unknown status", func(in *backoffice.ProductInput) { in.Status = "suspended" }, "status"},
-		{"description too long", func(in *backoffice.ProductInput) { in.Description = strings.Repeat("a", 20001) }, "description"},
+		{"empty name", func(in *product.ProductInput) { in.Name = "  " }, "name"},
+		{"name too long", func(in *product.ProductInput) { in.Name = strings.Repeat("ộ", 201) }, "name"},
+		{"non-leaf group", func(in *product.ProductInput) { in.Group = "I.3" }, "group"},
+		{"unknown group", func(in *product.ProductInput) { in.Group = "Z.9" }, "group"},
+		{"no group", func(in *product.ProductInput) { in.Group = "" }, "group"},
+		{"price over the limit", func(in *product.ProductInput) { in.Price = "1.000.000.001" }, "price"},
+		{"price negative", func(in *product.ProductInput) { in.Price = "-1000" }, "price"},
+		{"price not a number", func(in *product.ProductInput) { in.Price = "một trăm" }, "price"},
+		{"stock negative", func(in *product.ProductInput) { in.Stock = "-1" }, "stock"},
+		{"stock not a number", func(in *product.ProductInput) { in.Stock = "2.5" }, "stock"},
+		{"unknown status", func(in *product.ProductInput) { in.Status = "suspended" }, "status"},
+		{"description too long", func(in *product.ProductInput) { in.Description = strings.Repeat("a", 20001) }, "description"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -274,30 +276,30 @@ func TestDashboardAndList(t *testing.T) {
 	if len(d.Expiring) != 1 || d.Expiring[0].ProductID != soon || len(d.LowStock) != 1 || d.LowStock[0].ID != soon {
 		t.Errorf("expiring %+v, low stock %+v", d.Expiring, d.LowStock)
 	}
-	l, err := e.svc.Products(ctx, e.producer, backoffice.ListFilter{Q: "mat ong"})
+	l, err := e.svc.Products(ctx, e.producer, product.ListFilter{Q: "mat ong"})
 	if err != nil || l.Total != 1 || l.Items[0].Name != "Mật ong bạc hà" || l.Items[0].Star != 3 || !l.Items[0].Public {
 		t.Errorf("search without diacritics: %+v %v", l, err)
 	}
-	l, _ = e.svc.Products(ctx, e.producer, backoffice.ListFilter{Status: "draft"})
+	l, _ = e.svc.Products(ctx, e.producer, product.ListFilter{Status: "draft"})
 	if l.Total != 1 || l.Items[0].Status != "draft" {
 		t.Errorf("status filter: %+v", l)
 	}
-	for i := range backoffice.PerPage {
+	for i := range product.PerPage {
 		in := validInput()
 		in.Name = "Trà " + string(rune('a'+i))
 		if _, err := e.svc.CreateProduct(ctx, e.member, e.producer, in); err != nil {
 			t.Fatal(err)
 		}
 	}
-	l, _ = e.svc.Products(ctx, e.producer, backoffice.ListFilter{Page: 2})
-	if l.Total != 3+backoffice.PerPage || len(l.Items) != 3 || l.LastPage != 2 {
+	l, _ = e.svc.Products(ctx, e.producer, product.ListFilter{Page: 2})
+	if l.Total != 3+product.PerPage || len(l.Items) != 3 || l.LastPage != 2 {
 		t.Errorf("page 2: total %d, %d items, last page %d", l.Total, len(l.Items), l.LastPage)
 	}
-	l, _ = e.svc.Products(ctx, e.producer, backoffice.ListFilter{Page: 9})
-	if l.Total != 3+backoffice.PerPage || len(l.Items) != 0 {
+	l, _ = e.svc.Products(ctx, e.producer, product.ListFilter{Page: 9})
+	if l.Total != 3+product.PerPage || len(l.Items) != 0 {
 		t.Errorf("past the end: %+v", l)
 	}
-	l, _ = e.svc.Products(ctx, e.producer, backoffice.ListFilter{Q: "%' OR 1=1 --"})
+	l, _ = e.svc.Products(ctx, e.producer, product.ListFilter{Q: "%' OR 1=1 --"})
 	if l.Total != 0 {
 		t.Errorf("metacharacters matched %d", l.Total)
 	}
@@ -306,17 +308,17 @@ func TestDashboardAndList(t *testing.T) {
 func TestProfile(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	err := e.svc.UpdateProfile(ctx, e.member, e.producer, backoffice.ProfileInput{Phone: "abc", Email: "x@", Website: "http://a.vn", DisplayName: strings.Repeat("a", 201)})
+	err := e.producers.UpdateProfile(ctx, e.member, e.producer, producer.ProfileInput{Phone: "abc", Email: "x@", Website: "http://a.vn", DisplayName: strings.Repeat("a", 201)})
 	var fe apperr.FieldErrors
 	if !errors.As(err, &fe) || len(fe) != 4 {
 		t.Fatalf("invalid profile: %v", err)
 	}
-	in := backoffice.ProfileInput{DisplayName: "Chè Tân Cương", Story: "Dòng một\nDòng hai", Phone: "0912 345 678", Zalo: "0912345678",
+	in := producer.ProfileInput{DisplayName: "Chè Tân Cương", Story: "Dòng một\nDòng hai", Phone: "0912 345 678", Zalo: "0912345678",
 		Email: "htx@example.vn", Website: "https://htx.example.vn"}
-	if err := e.svc.UpdateProfile(ctx, e.member, e.producer, in); err != nil {
+	if err := e.producers.UpdateProfile(ctx, e.member, e.producer, in); err != nil {
 		t.Fatal(err)
 	}
-	got, err := e.svc.Profile(ctx, e.producer)
+	got, err := e.producers.Profile(ctx, e.producer)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package backoffice
+package producer
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
@@ -37,7 +38,7 @@ const (
 
 // Profile returns the profile form filled with producer's values.
 func (s *Service) Profile(ctx context.Context, producerID int64) (_ ProfileInput, err error) {
-	defer apperr.Wrap(&err, "backoffice.Profile(%d)", producerID)
+	defer apperr.Wrap(&err, "producer.Profile(%d)", producerID)
 	var in ProfileInput
 	err = s.pool.QueryRow(ctx, `SELECT display_name, story, coalesce(phone_e164, ''), zalo, coalesce(email, ''), coalesce(website, '')
 		FROM producer WHERE id = $1`, producerID).Scan(&in.DisplayName, &in.Story, &in.Phone, &in.Zalo, &in.Email, &in.Website)
@@ -85,10 +86,10 @@ func E164(raw string) string {
 func (in ProfileInput) validate() (profileValues, apperr.FieldErrors) {
 	fe := apperr.FieldErrors{}
 	v := profileValues{displayName: vntext.NFC(in.DisplayName), story: vntext.CleanText(in.Story), zalo: vntext.NFC(in.Zalo)}
-	if runes(v.displayName) > MaxDisplayName {
+	if utf8.RuneCountInString(v.displayName) > MaxDisplayName {
 		fe["display_name"] = fmt.Sprintf("Tên hiển thị dài tối đa %d ký tự.", MaxDisplayName)
 	}
-	if runes(v.story) > MaxStory {
+	if utf8.RuneCountInString(v.story) > MaxStory {
 		fe["story"] = fmt.Sprintf("Câu chuyện dài tối đa %d ký tự.", MaxStory)
 	}
 	if p := strings.TrimSpace(in.Phone); p != "" {
@@ -98,7 +99,7 @@ func (in ProfileInput) validate() (profileValues, apperr.FieldErrors) {
 			v.phone = &e
 		}
 	}
-	if runes(v.zalo) > maxZalo {
+	if utf8.RuneCountInString(v.zalo) > maxZalo {
 		fe["zalo"] = fmt.Sprintf("Zalo dài tối đa %d ký tự.", maxZalo)
 	}
 	if e := strings.TrimSpace(in.Email); e != "" {
@@ -125,8 +126,8 @@ func (in ProfileInput) validate() (profileValues, apperr.FieldErrors) {
 
 // UpdateProfile saves producer's storefront profile, with an audit entry
 // of the changed fields.
-func (s *Service) UpdateProfile(ctx context.Context, a Actor, producerID int64, in ProfileInput) (err error) {
-	defer apperr.Wrap(&err, "backoffice.UpdateProfile(%d)", producerID)
+func (s *Service) UpdateProfile(ctx context.Context, a audit.Actor, producerID int64, in ProfileInput) (err error) {
+	defer apperr.Wrap(&err, "producer.UpdateProfile(%d)", producerID)
 	v, fe := in.validate()
 	if fe != nil {
 		return fe
@@ -154,7 +155,7 @@ func (s *Service) UpdateProfile(ctx context.Context, a Actor, producerID int64, 
 	changes := map[string]any{}
 	add := func(k, o, n string) {
 		if o != n {
-			changes[k] = change{o, n}
+			changes[k] = audit.Change{Old: o, New: n}
 		}
 	}
 	add("display_name", old.DisplayName, v.displayName)

@@ -1,4 +1,4 @@
-package photos
+package product
 
 import (
 	"context"
@@ -48,15 +48,15 @@ var (
 
 // SetLimits replaces the limits; call it before the service is used (a
 // test sets small ones).
-func (s *Service) SetLimits(l Limits) { s.limits = l }
+func (s *Photos) SetLimits(l Limits) { s.limits = l }
 
 // ReserveUploads records that userID is about to upload n image files and
 // returns how many of them the rate limit lets through (the first granted
 // ones). It is called before any file is read or decoded; a refused file
 // is not processed. Staff acting for a producer count as themselves.
 // Errors: ErrTooManyUploads when none is granted.
-func (s *Service) ReserveUploads(ctx context.Context, userID int64, n int) (granted int, err error) {
-	defer apperr.Wrap(&err, "photos.ReserveUploads(%d, %d)", userID, n)
+func (s *Photos) ReserveUploads(ctx context.Context, userID int64, n int) (granted int, err error) {
+	defer apperr.Wrap(&err, "product.ReserveUploads(%d, %d)", userID, n)
 	if n <= 0 {
 		return 0, nil
 	}
@@ -96,18 +96,18 @@ func (s *Service) ReserveUploads(ctx context.Context, userID int64, n int) (gran
 // Cleanup deletes upload records older than the rate limit's window (an
 // upload deletes its own user's; this catches users who stopped). The app
 // runs it periodically.
-func (s *Service) Cleanup(ctx context.Context) error {
+func (s *Photos) Cleanup(ctx context.Context) error {
 	_, err := s.pool.Exec(ctx, `DELETE FROM upload_event WHERE at <= $1`, s.now().Add(-s.limits.UploadWindow))
 	if err != nil {
-		return fmt.Errorf("photos.Cleanup: %w", err)
+		return fmt.Errorf("product.Cleanup: %w", err)
 	}
 	return nil
 }
 
 // Usage returns the bytes of stored variants producerID has (variants of
 // rows written before sizes were recorded count as 0).
-func (s *Service) Usage(ctx context.Context, producerID int64) (_ int64, err error) {
-	defer apperr.Wrap(&err, "photos.Usage(%d)", producerID)
+func (s *Photos) Usage(ctx context.Context, producerID int64) (_ int64, err error) {
+	defer apperr.Wrap(&err, "product.Usage(%d)", producerID)
 	return usage(ctx, s.pool, producerID, "")
 }
 
@@ -146,7 +146,7 @@ func sizeOf(vs []Variant) int64 {
 // except image) when that would cross the quota. In a transaction, the
 // producer row must be locked first, so concurrent uploads to any of its
 // products or images cannot together overshoot.
-func (s *Service) checkQuota(ctx context.Context, q querier, producerID int64, except string, vs []Variant) error {
+func (s *Photos) checkQuota(ctx context.Context, q querier, producerID int64, except string, vs []Variant) error {
 	used, err := usage(ctx, q, producerID, except)
 	if err != nil {
 		return err
