@@ -205,7 +205,7 @@ func TestSourceScan(t *testing.T) {
 	}
 	// the scan really walked the module: it parsed this file and the
 	// storefront, and many more
-	for _, want := range []string{sanitizeDir + "/scan_test.go", sanitizeDir + "/sanitize.go", "storefront/storefront.go", "internal/backoffice/form.go"} {
+	for _, want := range []string{sanitizeDir + "/scan_test.go", sanitizeDir + "/sanitize.go", "storefront/storefront.go", "internal/product/form.go"} {
 		if !slices.Contains(files, want) {
 			t.Errorf("scan did not parse %s", want)
 		}
