@@ -13,6 +13,9 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/ocopvn/ocop/internal/certification"
+	"github.com/ocopvn/ocop/internal/producer"
+	"github.com/ocopvn/ocop/internal/product"
 	"github.com/ocopvn/ocop/internal/vntext"
 )
 
@@ -30,24 +33,6 @@ const (
 	updated
 	created
 )
-
-// validUntil returns the last day of a recognition issued on from: 36
-// months later, minus one day, computed the way PostgreSQL does
-// ((from + interval '36 months' - interval '1 day')::date), which clamps
-// 29 February to 28 February before subtracting the day. Go's
-// AddDate(0, 36, -1) would give 28 February there instead of the 27th.
-// ValidUntil is validUntil for the staff console, which records single
-// certificates the same way.
-func ValidUntil(from time.Time) time.Time { return validUntil(from) }
-
-func validUntil(from time.Time) time.Time {
-	y, m, d := from.Date()
-	y += 3
-	if last := time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day(); d > last {
-		d = last
-	}
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1)
-}
 
 // producerFields, productFields and certFields are the columns an import
 // may change on an existing row.
@@ -366,7 +351,7 @@ func (w *writer) plan(ctx context.Context, q pgx.Tx, r *row) (result, error) {
 		level:        r.issuingLevel,
 		authority:    r.issuingAuthority,
 		validFrom:    r.decisionDate,
-		validUntil:   validUntil(r.decisionDate),
+		validUntil:   certification.ValidUntil(r.decisionDate),
 		address:      r.address,
 	}
 	if f.level != "central" {
@@ -408,25 +393,21 @@ func (w *writer) plan(ctx context.Context, q pgx.Tx, r *row) (result, error) {
 	return max(res, updated), nil
 }
 
-// placement decides the status of certificate c with fields f: expired once
-// its validity has passed; otherwise active, unless the product has another
-// active certificate. Then the one with the later decision stays active:
-// the older active one is superseded here, or c is.
+// placement decides the status of certificate c with fields f by
+// certification.Place; an active certificate it supersedes is queued.
 func (w *writer) placement(prod *productState, c *certState, f certFields) string {
-	if f.validUntil.Before(w.today) {
-		return "expired"
-	}
+	var activeDate *time.Time
 	other := w.active[prod]
-	if other == nil || other == c {
-		return "active"
+	if other != nil && other != c {
+		activeDate = &other.decisionDate
 	}
-	if other.decisionDate.Before(f.decisionDate) {
-		other.status = "superseded"
+	status, supersedes := certification.Place(w.today, f.decisionDate, f.validUntil, activeDate, certification.ActiveWins)
+	if supersedes {
+		other.status = certification.Superseded
 		delete(w.active, prod)
 		w.touchCert(other)
-		return "active"
 	}
-	return "superseded"
+	return status
 }
 
 func (w *writer) touchCert(c *certState) {
@@ -435,39 +416,39 @@ func (w *writer) touchCert(c *certState) {
 	}
 }
 
-// flush writes the queued changes, with each table's final state, and
+// flush writes the queued changes through the tables' owners (producer,
+// product, certification), each table's rows with one statement, and
 // empties the queue.
-func (w *writer) flush(ctx context.Context, q pgx.Tx) error {
-	if err := w.insertProducers(ctx, q); err != nil {
+func (w *writer) flush(ctx context.Context, tx pgx.Tx) error {
+	newProducers := mapSlice(w.newProducers, (*producerState).row)
+	if err := producer.InsertProducers(ctx, tx, newProducers); err != nil {
 		return err
 	}
-	if err := w.updateProducers(ctx, q); err != nil {
+	for i, p := range w.newProducers {
+		p.id = newProducers[i].ID
+	}
+	if err := producer.UpdateProducers(ctx, tx, mapSlice(w.dirtyProducers, (*producerState).row)); err != nil {
 		return err
 	}
-	if err := w.insertProducts(ctx, q); err != nil {
+	newProducts := mapSlice(w.newProducts, (*productState).row)
+	if err := product.InsertProducts(ctx, tx, newProducts); err != nil {
 		return err
 	}
-	if err := w.updateProducts(ctx, q); err != nil {
+	for i, p := range w.newProducts {
+		p.id = newProducts[i].ID
+	}
+	if err := product.UpdateProducts(ctx, tx, mapSlice(w.dirtyProducts, (*productState).row)); err != nil {
 		return err
 	}
-	// Certificates leaving 'active' first, then those entering it, then
-	// the new ones: the one-active-per-product index is checked row by row.
-	var leaving, entering []*certState
-	for _, c := range w.dirtyCerts {
-		if c.status == "active" {
-			entering = append(entering, c)
-		} else {
-			leaving = append(leaving, c)
-		}
-	}
-	if err := updateCerts(ctx, q, leaving); err != nil {
+	if err := certification.UpdateCertificates(ctx, tx, mapSlice(w.dirtyCerts, (*certState).row)); err != nil {
 		return err
 	}
-	if err := updateCerts(ctx, q, entering); err != nil {
+	newCerts := mapSlice(w.newCerts, (*certState).row)
+	if err := certification.InsertCertificates(ctx, tx, newCerts); err != nil {
 		return err
 	}
-	if err := w.insertCerts(ctx, q); err != nil {
-		return err
+	for i, c := range w.newCerts {
+		c.id = newCerts[i].ID
 	}
 	w.newProducers, w.dirtyProducers = nil, nil
 	w.newProducts, w.dirtyProducts = nil, nil
@@ -476,193 +457,28 @@ func (w *writer) flush(ctx context.Context, q pgx.Tx) error {
 	return nil
 }
 
-func (w *writer) insertProducers(ctx context.Context, q pgx.Tx) error {
-	ps := w.newProducers
-	if len(ps) == 0 {
-		return nil
+func mapSlice[T, U any](in []T, f func(T) U) []U {
+	out := make([]U, len(in))
+	for i, v := range in {
+		out[i] = f(v)
 	}
-	var name, fold, typ, prov, commune, addr, slug []string
-	for _, p := range ps {
-		name, fold, typ = append(name, p.name), append(fold, p.fold), append(typ, p.producerType)
-		prov, commune = append(prov, p.provinceCode), append(commune, p.communeCode)
-		addr, slug = append(addr, p.address), append(slug, p.slug)
-	}
-	rs, err := q.Query(ctx, `
-INSERT INTO producer (name, name_fold, producer_type, province_code, commune_code, address_as_issued, slug)
-SELECT n, f, t, p, nullif(c, ''), a, s
-FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS u(n, f, t, p, c, a, s)
-RETURNING id, slug`, name, fold, typ, prov, commune, addr, slug)
-	if err != nil {
-		return err
-	}
-	bySlug := make(map[string]*producerState, len(ps))
-	for _, p := range ps {
-		bySlug[p.slug] = p
-	}
-	var id int64
-	var s string
-	_, err = pgx.ForEachRow(rs, []any{&id, &s}, func() error {
-		bySlug[s].id = id
-		return nil
-	})
-	return err
+	return out
 }
 
-func (w *writer) updateProducers(ctx context.Context, q pgx.Tx) error {
-	if len(w.dirtyProducers) == 0 {
-		return nil
-	}
-	var ids []int64
-	var typ, commune, addr []string
-	for _, p := range w.dirtyProducers {
-		ids, typ = append(ids, p.id), append(typ, p.producerType)
-		commune, addr = append(commune, p.communeCode), append(addr, p.address)
-	}
-	_, err := q.Exec(ctx, `
-UPDATE producer p
-SET producer_type = u.t, commune_code = nullif(u.c, ''), address_as_issued = u.a, updated_at = now()
-FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS u(id, t, c, a)
-WHERE p.id = u.id`, ids, typ, commune, addr)
-	return err
+func (p *producerState) row() *producer.Row {
+	return &producer.Row{ID: p.id, Name: p.name, NameFold: p.fold, Type: p.producerType, ProvinceCode: p.provinceCode,
+		CommuneCode: p.communeCode, Address: p.address, Slug: p.slug}
 }
 
-func (w *writer) insertProducts(ctx context.Context, q pgx.Tx) error {
-	ps := w.newProducts
-	if len(ps) == 0 {
-		return nil
-	}
-	var producer, price []int64
-	var group, name, fold, slug, desc, unit, status []string
-	for _, p := range ps {
-		producer, price = append(producer, p.producer.id), append(price, p.price)
-		group, name, fold = append(group, p.groupCode), append(name, p.name), append(fold, p.fold)
-		slug, desc, unit = append(slug, p.slug), append(desc, p.description), append(unit, p.unit)
-		status = append(status, p.status)
-	}
-	rs, err := q.Query(ctx, `
-INSERT INTO product (producer_id, group_code, name, name_fold, slug, description, unit, price_vnd,
-                     price_is_demo, stock, status)
-SELECT pr, g, n, f, s, d, u, pv, false, 0, st
-FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[])
-  AS u(pr, g, n, f, s, d, u, pv, st)
-RETURNING id, slug`, producer, group, name, fold, slug, desc, unit, price, status)
-	if err != nil {
-		return err
-	}
-	bySlug := make(map[string]*productState, len(ps))
-	for _, p := range ps {
-		bySlug[p.slug] = p
-	}
-	var id int64
-	var s string
-	_, err = pgx.ForEachRow(rs, []any{&id, &s}, func() error {
-		bySlug[s].id = id
-		return nil
-	})
-	return err
+func (p *productState) row() *product.Row {
+	return &product.Row{ID: p.id, ProducerID: p.producer.id, GroupCode: p.groupCode, Name: p.name, NameFold: p.fold,
+		Slug: p.slug, Description: p.description, Unit: p.unit, PriceVND: p.price, Status: p.status}
 }
 
-func (w *writer) updateProducts(ctx context.Context, q pgx.Tx) error {
-	if len(w.dirtyProducts) == 0 {
-		return nil
-	}
-	var ids, price []int64
-	var group, unit, desc []string
-	for _, p := range w.dirtyProducts {
-		ids, price = append(ids, p.id), append(price, p.price)
-		group, unit, desc = append(group, p.groupCode), append(unit, p.unit), append(desc, p.description)
-	}
-	_, err := q.Exec(ctx, `
-UPDATE product p
-SET group_code = u.g, price_vnd = u.pv, unit = u.un, description = u.d, updated_at = now()
-FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[]) AS u(id, g, pv, un, d)
-WHERE p.id = u.id`, ids, group, price, unit, desc)
-	return err
-}
-
-// certColumns are the arrays of certificate fields passed to unnest.
-type certColumns struct {
-	star                  []int32
-	score                 []*int64
-	decisionDate          []time.Time
-	level, authority      []string
-	province              []*string
-	validFrom, validUntil []time.Time
-	status, address       []string
-}
-
-func (a *certColumns) add(f certFields) {
-	a.star = append(a.star, int32(f.star))
-	a.score = append(a.score, f.score)
-	a.decisionDate = append(a.decisionDate, f.decisionDate)
-	a.level, a.authority = append(a.level, f.level), append(a.authority, f.authority)
-	a.province = append(a.province, f.issuingProvince)
-	a.validFrom, a.validUntil = append(a.validFrom, f.validFrom), append(a.validUntil, f.validUntil)
-	a.status, a.address = append(a.status, f.status), append(a.address, f.address)
-}
-
-func updateCerts(ctx context.Context, q pgx.Tx, cs []*certState) error {
-	if len(cs) == 0 {
-		return nil
-	}
-	var ids []int64
-	var a certColumns
-	for _, c := range cs {
-		ids = append(ids, c.id)
-		a.add(c.certFields)
-	}
-	_, err := q.Exec(ctx, `
-UPDATE certificate c
-SET star = u.star, score = u.score / 100.0, decision_date = u.dd, issuing_level = u.lvl,
-    issuing_authority = u.auth, issuing_province_code = u.prov, valid_from = u.vf, valid_until = u.vu,
-    status = u.st, address_as_issued = u.addr, updated_at = now()
-FROM unnest($1::bigint[], $2::int[], $3::bigint[], $4::date[], $5::text[], $6::text[], $7::text[],
-            $8::date[], $9::date[], $10::text[], $11::text[])
-  AS u(id, star, score, dd, lvl, auth, prov, vf, vu, st, addr)
-WHERE c.id = u.id`, ids, a.star, a.score, a.decisionDate, a.level, a.authority, a.province,
-		a.validFrom, a.validUntil, a.status, a.address)
-	return err
-}
-
-func (w *writer) insertCerts(ctx context.Context, q pgx.Tx) error {
-	cs := w.newCerts
-	if len(cs) == 0 {
-		return nil
-	}
-	var product []int64
-	var no []string
-	var a certColumns
-	for _, c := range cs {
-		product, no = append(product, c.product.id), append(no, c.decisionNo)
-		a.add(c.certFields)
-	}
-	rs, err := q.Query(ctx, `
-INSERT INTO certificate (product_id, decision_no, star, score, decision_date, issuing_level, issuing_authority,
-                         issuing_province_code, valid_from, valid_until, status, address_as_issued)
-SELECT pid, no, star, score / 100.0, dd, lvl, auth, prov, vf, vu, st, addr
-FROM unnest($1::bigint[], $2::text[], $3::int[], $4::bigint[], $5::date[], $6::text[], $7::text[], $8::text[],
-            $9::date[], $10::date[], $11::text[], $12::text[])
-  AS u(pid, no, star, score, dd, lvl, auth, prov, vf, vu, st, addr)
-RETURNING id, product_id, decision_no`, product, no, a.star, a.score, a.decisionDate, a.level, a.authority,
-		a.province, a.validFrom, a.validUntil, a.status, a.address)
-	if err != nil {
-		return err
-	}
-	type key struct {
-		product int64
-		no      string
-	}
-	byKey := make(map[key]*certState, len(cs))
-	for _, c := range cs {
-		byKey[key{c.product.id, c.decisionNo}] = c
-	}
-	var id, pid int64
-	var n string
-	_, err = pgx.ForEachRow(rs, []any{&id, &pid, &n}, func() error {
-		byKey[key{pid, n}].id = id
-		return nil
-	})
-	return err
+func (c *certState) row() *certification.Row {
+	return &certification.Row{ID: c.id, ProductID: c.product.id, DecisionNo: c.decisionNo, Star: c.star, Score: c.score,
+		DecisionDate: c.decisionDate, Level: c.level, Authority: c.authority, IssuingProvince: c.issuingProvince,
+		ValidFrom: c.validFrom, ValidUntil: c.validUntil, Status: c.status, Address: c.address}
 }
 
 // slugs returns the set of slugs of table, loading it on first use.

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/ocopvn/ocop/internal/certification"
 	"github.com/ocopvn/ocop/internal/vntext"
 )
 
@@ -275,10 +276,6 @@ func checkStar(c *checker, raw string) int {
 	return n
 }
 
-// starFloor is the minimum score of each star (Decision 148: 3★ 50–69,
-// 4★ 70–89, 5★ 90–100), in hundredths.
-var starFloor = map[int]int64{3: 5000, 4: 7000, 5: 9000}
-
 func checkScore(c *checker, raw string, star int) *int64 {
 	v := strings.TrimSpace(raw)
 	v = strings.TrimSpace(strings.TrimSuffix(v, "/100"))
@@ -300,7 +297,7 @@ func checkScore(c *checker, raw string, star int) *int64 {
 			fmt.Sprintf("score %s must be 0 to 100", clip(raw)))
 		return nil
 	}
-	if floor, ok := starFloor[star]; ok && h < floor {
+	if floor, ok := certification.MinScore(star); ok && h < floor {
 		c.fail(colScore, fmt.Sprintf("điểm %s chưa đạt mức %d điểm của hạng %d sao", clip(raw), floor/100, star),
 			fmt.Sprintf("score %s is below the %d points a %d-star product needs", clip(raw), floor/100, star))
 		return nil

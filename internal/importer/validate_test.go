@@ -1,12 +1,9 @@
 package importer
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/ocopvn/ocop/internal/postgres/pgtest"
 )
 
 func TestCheckPrice(t *testing.T) {
@@ -140,44 +137,5 @@ func TestSlugs(t *testing.T) {
 	long := strings.Repeat("abcdefghi-", 30)
 	if got := uniqueSlug(taken, long, "", 110); len(got) > 110 || strings.HasSuffix(got, "-") {
 		t.Errorf("uniqueSlug(long) = %q (%d chars)", got, len(got))
-	}
-}
-
-// TestValidUntilMatchesDatabase compares validUntil with the database's
-// own arithmetic, which the certificate_validity_36_months check uses.
-func TestValidUntilMatchesDatabase(t *testing.T) {
-	pool := pgtest.NewDB(t)
-	ctx := context.Background()
-	var dates []time.Time
-	for d := time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC); d.Year() < 2025; d = d.AddDate(0, 0, 1) {
-		dates = append(dates, d)
-	}
-	rows, err := pool.Query(ctx, `SELECT (d + interval '36 months' - interval '1 day')::date FROM unnest($1::date[]) WITH ORDINALITY AS u(d, i) ORDER BY i`, dates)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	i := 0
-	for rows.Next() {
-		var want time.Time
-		if err := rows.Scan(&want); err != nil {
-			t.Fatal(err)
-		}
-		if got := validUntil(dates[i]); !got.Equal(want) {
-			t.Errorf("validUntil(%s) = %s, database says %s", dates[i].Format("2006-01-02"), got.Format("2006-01-02"), want.Format("2006-01-02"))
-		}
-		i++
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if i != len(dates) {
-		t.Fatalf("compared %d dates, want %d", i, len(dates))
-	}
-	for in, want := range map[string]string{"2023-08-31": "2026-08-30", "2024-02-29": "2027-02-27", "2024-03-01": "2027-02-28"} {
-		d, _ := time.Parse("2006-01-02", in)
-		if got := validUntil(d).Format("2006-01-02"); got != want {
-			t.Errorf("validUntil(%s) = %s, want %s", in, got, want)
-		}
 	}
 }

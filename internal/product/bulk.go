@@ -1,0 +1,80 @@
+package product
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Row is a product as the importer writes it in bulk. ID is set by
+// InsertProducts.
+type Row struct {
+	ID          int64
+	ProducerID  int64
+	GroupCode   string
+	Name        string
+	NameFold    string
+	Slug        string
+	Description string
+	Unit        string
+	PriceVND    int64
+	Status      string
+}
+
+// InsertProducts inserts rows with one statement in the caller's
+// transaction (an import's), with no stock and a real (not demo) price,
+// and sets their IDs. Slugs must be unique.
+func InsertProducts(ctx context.Context, tx pgx.Tx, rows []*Row) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	var producer, price []int64
+	var group, name, fold, slug, desc, unit, status []string
+	for _, p := range rows {
+		producer, price = append(producer, p.ProducerID), append(price, p.PriceVND)
+		group, name, fold = append(group, p.GroupCode), append(name, p.Name), append(fold, p.NameFold)
+		slug, desc, unit = append(slug, p.Slug), append(desc, p.Description), append(unit, p.Unit)
+		status = append(status, p.Status)
+	}
+	rs, err := tx.Query(ctx, `
+INSERT INTO product (producer_id, group_code, name, name_fold, slug, description, unit, price_vnd,
+                     price_is_demo, stock, status)
+SELECT pr, g, n, f, s, d, u, pv, false, 0, st
+FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[])
+  AS u(pr, g, n, f, s, d, u, pv, st)
+RETURNING id, slug`, producer, group, name, fold, slug, desc, unit, price, status)
+	if err != nil {
+		return err
+	}
+	bySlug := make(map[string]*Row, len(rows))
+	for _, p := range rows {
+		bySlug[p.Slug] = p
+	}
+	var id int64
+	var s string
+	_, err = pgx.ForEachRow(rs, []any{&id, &s}, func() error {
+		bySlug[s].ID = id
+		return nil
+	})
+	return err
+}
+
+// UpdateProducts writes the group, price, unit and description of rows
+// (by ID) with one statement in the caller's transaction.
+func UpdateProducts(ctx context.Context, tx pgx.Tx, rows []*Row) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	var ids, price []int64
+	var group, unit, desc []string
+	for _, p := range rows {
+		ids, price = append(ids, p.ID), append(price, p.PriceVND)
+		group, unit, desc = append(group, p.GroupCode), append(unit, p.Unit), append(desc, p.Description)
+	}
+	_, err := tx.Exec(ctx, `
+UPDATE product p
+SET group_code = u.g, price_vnd = u.pv, unit = u.un, description = u.d, updated_at = now()
+FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[]) AS u(id, g, pv, un, d)
+WHERE p.id = u.id`, ids, group, price, unit, desc)
+	return err
+}
