@@ -78,3 +78,19 @@ FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[]) AS u
 WHERE p.id = u.id`, ids, group, price, unit, desc)
 	return err
 }
+
+// MarkDemo marks the prices of the demo catalog's products as demo prices
+// and gives them a demo stock derived from the slug (so a re-run changes
+// nothing), in the caller's transaction. keys are
+// "province_code|producer name fold|product name fold".
+func MarkDemo(ctx context.Context, tx pgx.Tx, keys []string) error {
+	_, err := tx.Exec(ctx, `
+UPDATE product p SET price_is_demo = true,
+       stock = CASE WHEN abs(hashtext(p.slug)) % 10 = 0 THEN 0 ELSE 5 + abs(hashtext(p.slug)) % 200 END
+FROM producer pr
+WHERE pr.id = p.producer_id
+  AND pr.province_code || '|' || pr.name_fold || '|' || p.name_fold = ANY($1)
+  AND (NOT p.price_is_demo OR p.stock IS DISTINCT FROM
+       CASE WHEN abs(hashtext(p.slug)) % 10 = 0 THEN 0 ELSE 5 + abs(hashtext(p.slug)) % 200 END)`, keys)
+	return err
+}

@@ -20,8 +20,10 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/ocopvn/ocop/internal/certification"
 	"github.com/ocopvn/ocop/internal/importer"
 	"github.com/ocopvn/ocop/internal/postgres"
+	"github.com/ocopvn/ocop/internal/product"
 	"github.com/ocopvn/ocop/internal/vntext"
 )
 
@@ -98,27 +100,33 @@ func Run(ctx context.Context, pool *pgxpool.Pool, o Options) (Result, error) {
 		}
 		// Sources give no prices: every seeded price is a demo price, and
 		// demo stock is derived from the slug so a re-run changes nothing.
-		if _, err := tx.Exec(ctx, `
-			UPDATE product p SET price_is_demo = true,
-			       stock = CASE WHEN abs(hashtext(p.slug)) % 10 = 0 THEN 0 ELSE 5 + abs(hashtext(p.slug)) % 200 END
-			FROM producer pr
-			WHERE pr.id = p.producer_id
-			  AND pr.province_code || '|' || pr.name_fold || '|' || p.name_fold = ANY($1)
-			  AND (NOT p.price_is_demo OR p.stock IS DISTINCT FROM
-			       CASE WHEN abs(hashtext(p.slug)) % 10 = 0 THEN 0 ELSE 5 + abs(hashtext(p.slug)) % 200 END)`, keys); err != nil {
+		if err := product.MarkDemo(ctx, tx, keys); err != nil {
 			return fmt.Errorf("seed demo prices: %w", err)
 		}
 		for _, r := range revoked {
-			tag, err := tx.Exec(ctx, `
-				UPDATE certificate c SET status = 'revoked', revoked_on = c.decision_date + 400,
-				       revoke_reason = $3, updated_at = now()
-				FROM product p JOIN producer pr ON pr.id = p.producer_id
-				WHERE c.product_id = p.id AND pr.province_code = $1 AND p.name_fold = $2 AND c.status <> 'revoked'`,
-				r.province, vntext.Fold(r.product), r.reason)
+			// revoked 400 days after the decision
+			rows, err := tx.Query(ctx, `
+				SELECT c.id, c.decision_date + 400 FROM certificate c
+				JOIN product p ON p.id = c.product_id JOIN producer pr ON pr.id = p.producer_id
+				WHERE pr.province_code = $1 AND p.name_fold = $2 AND c.status <> 'revoked'`,
+				r.province, vntext.Fold(r.product))
 			if err != nil {
 				return fmt.Errorf("seed revocation: %w", err)
 			}
-			res.Revoked += int(tag.RowsAffected())
+			var rs []certification.Revocation
+			var rv certification.Revocation
+			if _, err := pgx.ForEachRow(rows, []any{&rv.CertificateID, &rv.On}, func() error {
+				rv.Reason = r.reason
+				rs = append(rs, rv)
+				return nil
+			}); err != nil {
+				return fmt.Errorf("seed revocation: %w", err)
+			}
+			n, err := certification.Revoke(ctx, tx, rs)
+			if err != nil {
+				return fmt.Errorf("seed revocation: %w", err)
+			}
+			res.Revoked += int(n)
 		}
 		return nil
 	})
@@ -206,7 +214,7 @@ func sampleRecords(provinces map[string]string, withCommunes bool) ([]map[string
 		}
 		score := ""
 		if m := reScore.FindStringSubmatch(ref); m != nil {
-			if v, err := strconv.ParseFloat(strings.ReplaceAll(m[1], ",", "."), 64); err == nil && v <= 100 && v >= scoreFloor(star) {
+			if v, err := strconv.ParseFloat(strings.ReplaceAll(m[1], ",", "."), 64); err == nil && v <= 100 && v*100 >= float64(floorOf(star)) {
 				score = strconv.FormatFloat(v, 'f', -1, 64)
 			}
 		}
@@ -240,14 +248,14 @@ func centralAuthority(date time.Time) string {
 	return "Bộ Nông nghiệp và Môi trường"
 }
 
-func scoreFloor(star int) float64 {
-	switch star {
-	case 5:
-		return 90
-	case 4:
-		return 70
+// floorOf is the least score of star in hundredths (that of 3 stars for
+// an unknown star).
+func floorOf(star int) int64 {
+	if h, ok := certification.MinScore(star); ok {
+		return h
 	}
-	return 50
+	h, _ := certification.MinScore(3)
+	return h
 }
 
 func hash(s string) uint64 {
