@@ -7,9 +7,9 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/ocopvn/ocop/internal/account"
 	"github.com/ocopvn/ocop/internal/browsertest"
 	"github.com/ocopvn/ocop/internal/catalog/catalogtest"
+	producerpkg "github.com/ocopvn/ocop/internal/producer"
 )
 
 // TestBrowserBackoffice walks the back-office at phone width in headless
@@ -50,7 +50,7 @@ func TestBrowserBackoffice(t *testing.T) {
 	if err := pool.QueryRow(ctx, `SELECT id FROM app_user WHERE email = 'lan@example.vn'`).Scan(&uid); err != nil {
 		t.Fatal(err)
 	}
-	if err := account.New(pool, account.Options{}).AddProducerMember(ctx, uid, producer, "owner"); err != nil {
+	if err := producerpkg.New(pool, nil, nil).AddMember(ctx, producerpkg.System, uid, producer, "owner"); err != nil {
 		t.Fatal(err)
 	}
 	p.Goto("sign in again (a new role ends old sessions)", base+"/dang-nhap?next=/quan-ly")

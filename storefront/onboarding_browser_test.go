@@ -18,6 +18,7 @@ import (
 	"github.com/ocopvn/ocop/internal/account"
 	"github.com/ocopvn/ocop/internal/browsertest"
 	"github.com/ocopvn/ocop/internal/catalog/catalogtest"
+	"github.com/ocopvn/ocop/internal/producer"
 )
 
 // TestBrowserOnboarding walks issue 5's whole flow in headless Chromium,
@@ -38,7 +39,7 @@ func TestBrowserOnboarding(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := acc.AddStaffProvince(context.Background(), u.ID, "08"); err != nil {
+		if err := producer.New(f.Pool, nil, nil).GrantStaff(context.Background(), producer.System, u.ID, "08"); err != nil {
 			t.Fatal(err)
 		}
 	})

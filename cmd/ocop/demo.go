@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ocopvn/ocop/internal/account"
+	"github.com/ocopvn/ocop/internal/producer"
 )
 
 // DemoPassword is the password of the demo accounts (development only).
@@ -41,11 +41,11 @@ func seedDemoAccounts(ctx context.Context, pool *pgxpool.Pool, production bool, 
 		return errors.New("demo accounts are for development only (OCOP_ENV=production)")
 	}
 	acc := account.New(pool, account.Options{})
+	producers := producer.New(pool, nil, nil)
 	fmt.Fprintf(stdout, "demo accounts (password %q):\n", DemoPassword)
 	for _, d := range demoAccounts {
-		var id int64
-		err := pool.QueryRow(ctx, `SELECT id FROM app_user WHERE email = $1`, d.email).Scan(&id)
-		if errors.Is(err, pgx.ErrNoRows) {
+		id, err := account.FindUserID(ctx, pool, account.Identifier{Email: d.email})
+		if errors.Is(err, account.ErrNoSuchUser) {
 			var u *account.User
 			if u, err = acc.Register(ctx, account.SignUp{Identifier: d.email, DisplayName: d.name, Password: DemoPassword}); err == nil {
 				id = u.ID
@@ -57,15 +57,15 @@ func seedDemoAccounts(ctx context.Context, pool *pgxpool.Pool, production bool, 
 		what := "shopper"
 		switch d.role {
 		case "admin":
-			_, err = pool.Exec(ctx, `UPDATE app_user SET is_admin = true WHERE id = $1 AND NOT is_admin`, id)
+			err = acc.SetAdmin(ctx, id)
 			what = "admin"
 		case "staff":
-			err = acc.AddStaffProvince(ctx, id, d.province)
+			err = producers.GrantStaff(ctx, producer.System, id, d.province)
 			what = "staff of province " + d.province
 		case "owner":
 			var producerID int64
-			if err = pool.QueryRow(ctx, `SELECT id FROM producer WHERE name = $1`, d.producer).Scan(&producerID); err == nil {
-				err = acc.AddProducerMember(ctx, id, producerID, "owner")
+			if producerID, err = producers.FindIDByName(ctx, d.producer); err == nil {
+				err = producers.AddMember(ctx, producer.System, id, producerID, "owner")
 				what = fmt.Sprintf("owner of %s (/quan-ly/%d)", d.producer, producerID)
 			}
 		}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/ocopvn/ocop/internal/app"
 	"github.com/ocopvn/ocop/internal/apperr"
-	"github.com/ocopvn/ocop/internal/audit"
 	"github.com/ocopvn/ocop/internal/config"
 	"github.com/ocopvn/ocop/internal/producer"
 )
@@ -24,7 +23,7 @@ func grantStaffCmd(ctx context.Context, cfg config.Config, identifier string, pr
 	}
 	defer pool.Close()
 	svc := producer.New(pool, nil, nil)
-	sys := producer.Actor{Admin: true, ActingAs: audit.AsSystem}
+	sys := producer.System
 	for _, code := range provinces {
 		uid, err := svc.SetStaffProvince(ctx, sys, identifier, code, true)
 		var fe apperr.FieldErrors

@@ -11,9 +11,11 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/ocopvn/ocop/internal/account"
 	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/postgres/pgtest"
+	"github.com/ocopvn/ocop/internal/producer"
 )
 
 type clock struct {
@@ -51,11 +53,17 @@ func (m *mailbox) last() string {
 
 func newService(t *testing.T) (*account.Service, *clock, *mailbox) {
 	t.Helper()
+	s, clk, mb, _ := newServicePool(t)
+	return s, clk, mb
+}
+
+func newServicePool(t *testing.T) (*account.Service, *clock, *mailbox, *pgxpool.Pool) {
+	t.Helper()
 	pool := pgtest.NewDB(t)
 	clk := &clock{t: time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)}
 	mb := &mailbox{}
 	s := account.New(pool, account.Options{Now: clk.Now, Mailer: mb, BaseURL: "https://ocop.example"})
-	return s, clk, mb
+	return s, clk, mb, pool
 }
 
 func TestHashPassword(t *testing.T) {
@@ -238,13 +246,13 @@ func TestSessionsRotateExpireAndEnd(t *testing.T) {
 }
 
 func TestStaffSessionAbsoluteLifetime(t *testing.T) {
-	s, clk, _ := newService(t)
+	s, clk, _, pool := newServicePool(t)
 	ctx := context.Background()
 	u, err := s.Register(ctx, account.SignUp{Identifier: "canbo@so.vn", DisplayName: "Cán bộ", Password: "mat khau dung"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.AddStaffProvince(ctx, u.ID, "01"); err != nil {
+	if err := producer.New(pool, nil, nil).GrantStaff(ctx, producer.System, u.ID, "01"); err != nil {
 		t.Skipf("province 01 not seeded: %v", err)
 	}
 	tok, p, err := s.SignIn(ctx, "canbo@so.vn", "mat khau dung", "10.0.0.1")

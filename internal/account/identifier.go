@@ -1,9 +1,14 @@
 package account
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/ocopvn/ocop/internal/apperr"
+	"github.com/ocopvn/ocop/internal/postgres"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -65,4 +70,17 @@ func ParseIdentifier(s string) (id Identifier, ok bool) {
 		return id, false
 	}
 	return Identifier{Phone: "+84" + d}, true
+}
+
+// ErrNoSuchUser is an identifier no account has.
+var ErrNoSuchUser = apperr.E(apperr.NotFound, "Không có tài khoản nào với email hoặc số điện thoại này.", "no account has this identifier")
+
+// FindUserID returns the id of the account with the identifier, or
+// ErrNoSuchUser.
+func FindUserID(ctx context.Context, q postgres.Querier, id Identifier) (uid int64, err error) {
+	err = q.QueryRow(ctx, `SELECT id FROM app_user WHERE ($1 <> '' AND email = $1) OR ($2 <> '' AND phone = $2)`, id.Email, id.Phone).Scan(&uid)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, ErrNoSuchUser
+	}
+	return uid, err
 }

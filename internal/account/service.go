@@ -15,7 +15,6 @@ import (
 	"github.com/ocopvn/ocop/internal/vntext"
 )
 
-
 // SignUp is a sign-up request.
 type SignUp struct {
 	Identifier  string
@@ -240,8 +239,7 @@ func (s *Service) SignOut(ctx context.Context, token string) error {
 
 // SignOutEverywhere deletes every session of the user.
 func (s *Service) SignOutEverywhere(ctx context.Context, userID int64) error {
-	_, err := s.pool.Exec(ctx, `DELETE FROM user_session WHERE user_id = $1`, userID)
-	return err
+	return EndSessions(ctx, s.pool, userID)
 }
 
 func (s *Service) principal(ctx context.Context, q postgres.Querier, uid int64) (*Principal, error) {
@@ -277,24 +275,20 @@ func (s *Service) principal(ctx context.Context, q postgres.Querier, uid int64) 
 	return p, err
 }
 
-// AddProducerMember gives the user a role (owner or staff) on a producer.
-func (s *Service) AddProducerMember(ctx context.Context, userID, producerID int64, role string) error {
-	if role != "owner" && role != "staff" {
-		return apperr.E(apperr.Invalid, "Vai trò không hợp lệ.", "role must be owner or staff")
-	}
-	_, err := s.pool.Exec(ctx, `INSERT INTO producer_member (user_id, producer_id, role) VALUES ($1, $2, $3)
-		ON CONFLICT (user_id, producer_id) DO UPDATE SET role = EXCLUDED.role`, userID, producerID, role)
-	if err == nil {
-		err = s.SignOutEverywhere(ctx, userID) // a role change ends old sessions (S-02)
-	}
+// EndSessions deletes every session of the user in the caller's
+// transaction: a change of rights (a role, a staff grant, an approval)
+// applies from the next sign-in (SECURITY.md S-02, S-03).
+func EndSessions(ctx context.Context, q postgres.Querier, userID int64) error {
+	_, err := q.Exec(ctx, `DELETE FROM user_session WHERE user_id = $1`, userID)
 	return err
 }
 
-// AddStaffProvince makes the user trade-department staff of a province.
-func (s *Service) AddStaffProvince(ctx context.Context, userID int64, provinceCode string) error {
-	_, err := s.pool.Exec(ctx, `INSERT INTO staff_province (user_id, province_code) VALUES ($1, $2) ON CONFLICT DO NOTHING`, userID, provinceCode)
-	if err == nil {
-		err = s.SignOutEverywhere(ctx, userID)
+// SetAdmin makes the user an admin (the demo's admin account; real admins
+// come from ocop create-admin).
+func (s *Service) SetAdmin(ctx context.Context, userID int64) error {
+	tag, err := s.pool.Exec(ctx, `UPDATE app_user SET is_admin = true WHERE id = $1 AND NOT is_admin`, userID)
+	if err == nil && tag.RowsAffected() > 0 {
+		err = EndSessions(ctx, s.pool, userID)
 	}
 	return err
 }

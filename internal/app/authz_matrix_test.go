@@ -16,6 +16,7 @@ import (
 	"github.com/ocopvn/ocop/internal/catalog"
 	"github.com/ocopvn/ocop/internal/catalog/catalogtest"
 	"github.com/ocopvn/ocop/internal/config"
+	"github.com/ocopvn/ocop/internal/producer"
 	"github.com/ocopvn/ocop/internal/web"
 )
 
@@ -86,13 +87,13 @@ func signInRoles(t *testing.T, s *site) principals {
 		var err error
 		switch role {
 		case "producerA":
-			err = s.a.Accounts.AddProducerMember(ctx, u.ID, p.producerA, "owner")
+			err = s.a.Producers.AddMember(ctx, producer.System, u.ID, p.producerA, "owner")
 		case "producerB":
-			err = s.a.Accounts.AddProducerMember(ctx, u.ID, p.producerB, "staff")
+			err = s.a.Producers.AddMember(ctx, producer.System, u.ID, p.producerB, "staff")
 		case "staff01":
-			err = s.a.Accounts.AddStaffProvince(ctx, u.ID, "01")
+			err = s.a.Producers.GrantStaff(ctx, producer.System, u.ID, "01")
 		case "staff19":
-			err = s.a.Accounts.AddStaffProvince(ctx, u.ID, "19")
+			err = s.a.Producers.GrantStaff(ctx, producer.System, u.ID, "19")
 		case "admin":
 			_, err = s.pool.Exec(ctx, `UPDATE app_user SET is_admin = true WHERE id = $1`, u.ID)
 		}

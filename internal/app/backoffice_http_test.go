@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ocopvn/ocop/internal/catalog/catalogtest"
+	"github.com/ocopvn/ocop/internal/producer"
 )
 
 func init() {
@@ -429,7 +430,7 @@ func TestBackofficeStartPage(t *testing.T) {
 		t.Error("staff's /quan-ly lacks the console link")
 	}
 	// a member of two storefronts picks one
-	if err := s.a.Accounts.AddProducerMember(context.Background(), p.users["producerB"], p.producerA, "staff"); err != nil {
+	if err := s.a.Producers.AddMember(context.Background(), producer.System, p.users["producerB"], p.producerA, "staff"); err != nil {
 		t.Fatal(err)
 	}
 	tok, _, err := s.a.Accounts.SignIn(context.Background(), "producerB@example.vn", "mat khau dung", "10.0.1.1")

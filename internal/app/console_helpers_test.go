@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/ocopvn/ocop/internal/catalog/catalogtest"
+	"github.com/ocopvn/ocop/internal/producer"
 )
 
 // filePart is a file of a multipart form.
@@ -133,7 +134,7 @@ func staffClient(t *testing.T, s *site, id string, provinces ...string) (*client
 	ctx := context.Background()
 	u := s.user(id, "Cán bộ "+id, "mat khau dung")
 	for _, p := range provinces {
-		if err := s.a.Accounts.AddStaffProvince(ctx, u.ID, p); err != nil {
+		if err := s.a.Producers.GrantStaff(ctx, producer.System, u.ID, p); err != nil {
 			t.Fatal(err)
 		}
 	}

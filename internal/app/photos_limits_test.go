@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ocopvn/ocop/internal/catalog/catalogtest"
+	"github.com/ocopvn/ocop/internal/producer"
 	"github.com/ocopvn/ocop/internal/product"
 	"github.com/ocopvn/ocop/internal/product/phototest"
 )
@@ -167,7 +168,7 @@ func TestPhotoUploadRateLimitPerUser(t *testing.T) {
 	// another user, here the province's officer working on the household's
 	// behalf, has a limit of their own
 	u := p.user("canbo@hagiang.gov.vn", "Cán bộ Hà Giang", "mat khau dung")
-	if err := p.a.Accounts.AddStaffProvince(ctx, u.ID, "19"); err != nil {
+	if err := p.a.Producers.GrantStaff(ctx, producer.System, u.ID, "19"); err != nil {
 		t.Fatal(err)
 	}
 	staff := p.client()

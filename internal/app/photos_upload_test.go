@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/ocopvn/ocop/internal/catalog/catalogtest"
+	"github.com/ocopvn/ocop/internal/producer"
 	"github.com/ocopvn/ocop/internal/product/phototest"
 	"github.com/ocopvn/ocop/media/miniomedia"
 	"github.com/ocopvn/ocop/media/photo"
@@ -120,18 +121,18 @@ func newPhotoSite(t *testing.T) *photoSite {
 	t.Helper()
 	s, store := newSiteMinIO(t)
 	f := catalogtest.Fixture{T: t, Pool: s.pool}
-	producer := f.Producer("Hộ kinh doanh Chè Hà Giang", "19")
-	f.Exec(`UPDATE producer SET producer_type = 'ho_kinh_doanh' WHERE id = $1`, producer)
-	product := f.Product(producer, catalogtest.Product{Name: "Chè Shan Tuyết Hà Giang", Group: "I.5.a", Price: 150000, Star: 4})
+	producerID := f.Producer("Hộ kinh doanh Chè Hà Giang", "19")
+	f.Exec(`UPDATE producer SET producer_type = 'ho_kinh_doanh' WHERE id = $1`, producerID)
+	product := f.Product(producerID, catalogtest.Product{Name: "Chè Shan Tuyết Hà Giang", Group: "I.5.a", Price: 150000, Star: 4})
 	u := s.user("chu@che.vn", "Chủ hộ", "mat khau dung")
-	if err := s.a.Accounts.AddProducerMember(context.Background(), u.ID, producer, "owner"); err != nil {
+	if err := s.a.Producers.AddMember(context.Background(), producer.System, u.ID, producerID, "owner"); err != nil {
 		t.Fatal(err)
 	}
 	owner := s.client()
 	if r := owner.signIn("chu@che.vn", "mat khau dung"); r.status != 303 {
 		t.Fatalf("sign in: %d", r.status)
 	}
-	return &photoSite{site: s, t: t, store: store, producer: producer, product: product, owner: owner}
+	return &photoSite{site: s, t: t, store: store, producer: producerID, product: product, owner: owner}
 }
 
 func (p *photoSite) photosPath() string {
@@ -504,7 +505,7 @@ func TestOtherProducerAndForgedCSRFStoreNothing(t *testing.T) {
 	f := catalogtest.Fixture{T: t, Pool: p.pool}
 	other := f.Producer("HTX Mắm Phú Quốc", "91")
 	u := p.user("b@mam.vn", "Thành viên B", "mat khau dung")
-	if err := p.a.Accounts.AddProducerMember(context.Background(), u.ID, other, "owner"); err != nil {
+	if err := p.a.Producers.AddMember(context.Background(), producer.System, u.ID, other, "owner"); err != nil {
 		t.Fatal(err)
 	}
 	b := p.client()

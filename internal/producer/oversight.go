@@ -231,3 +231,13 @@ func RefuseMember(ctx context.Context, q postgres.Querier, actor Actor, producer
 	}
 	return nil
 }
+
+// FindIDByName returns the id of the producer with exactly this name
+// (NotFound when none).
+func (s *Service) FindIDByName(ctx context.Context, name string) (id int64, err error) {
+	err = s.pool.QueryRow(ctx, `SELECT id FROM producer WHERE name = $1 ORDER BY id LIMIT 1`, name).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, ErrProducerNotFound
+	}
+	return id, err
+}

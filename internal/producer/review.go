@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/ocopvn/ocop/internal/account"
 	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/audit"
 	"github.com/ocopvn/ocop/internal/postgres"
@@ -295,11 +296,10 @@ func (s *Service) ConsoleCounts(ctx context.Context, actor Actor) (c Counts, err
 // the applicant's sessions: they sign in again with the new role
 // (SECURITY.md S-02).
 func (s *Service) approveAsOwner(ctx context.Context, tx pgx.Tx, actor Actor, appID, applicantID, producerID int64) error {
-	if _, err := tx.Exec(ctx, `INSERT INTO producer_member (user_id, producer_id, role) VALUES ($1, $2, 'owner')
-		ON CONFLICT (user_id, producer_id) DO UPDATE SET role = 'owner'`, applicantID, producerID); err != nil {
+	if _, err := upsertMember(ctx, tx, applicantID, producerID, "owner"); err != nil {
 		return err
 	}
-	if _, err := tx.Exec(ctx, `DELETE FROM user_session WHERE user_id = $1`, applicantID); err != nil {
+	if err := account.EndSessions(ctx, tx, applicantID); err != nil {
 		return err
 	}
 	_, err := tx.Exec(ctx, `UPDATE producer_application SET status = 'approved', producer_id = $2, reviewed_by = $3,

@@ -64,14 +64,32 @@ func (s *Service) SetStaffProvince(ctx context.Context, actor Actor, identifier,
 	if len(fe) > 0 {
 		return 0, fe
 	}
-	err = s.pool.QueryRow(ctx, `SELECT id FROM app_user WHERE ($1 <> '' AND email = $1) OR ($2 <> '' AND phone = $2)`, id.Email, id.Phone).Scan(&uid)
-	if errors.Is(err, pgx.ErrNoRows) {
+	uid, err = account.FindUserID(ctx, s.pool, id)
+	if errors.Is(err, account.ErrNoSuchUser) {
 		return 0, ErrNoSuchUser
 	}
 	if err != nil {
 		return 0, err
 	}
-	err = postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+	return uid, s.setStaff(ctx, actor, uid, province, grant)
+}
+
+// GrantStaff makes the user trade-department staff of a province, as
+// actor (an admin, or System for the demo and the grant-staff command).
+// Like SetStaffProvince, the user's sessions end and the grant is audited.
+func (s *Service) GrantStaff(ctx context.Context, actor Actor, userID int64, province string) (err error) {
+	defer apperr.Wrap(&err, "producer.GrantStaff(%d, %s)", userID, province)
+	if !actor.Admin {
+		return apperr.E(apperr.Forbidden, "Chỉ quản trị viên được phân quyền cán bộ.", "admins only")
+	}
+	return s.setStaff(ctx, actor, userID, province, true)
+}
+
+// setStaff grants or revokes the province in one transaction with the
+// end of the user's sessions and the audit entry; nothing changes (and
+// nothing is recorded) when the grant already is as asked.
+func (s *Service) setStaff(ctx context.Context, actor Actor, uid int64, province string, grant bool) error {
+	return postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		action := "grant_staff"
 		var tag interface{ RowsAffected() int64 }
 		var err error
@@ -84,11 +102,44 @@ func (s *Service) SetStaffProvince(ctx context.Context, actor Actor, identifier,
 		if err != nil || tag.RowsAffected() == 0 {
 			return err // nothing changed: no audit entry, sessions kept
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM user_session WHERE user_id = $1`, uid); err != nil {
+		if err := account.EndSessions(ctx, tx, uid); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: actor.UserID, ActingAs: actor.Acting(), Entity: "staff_province", EntityID: uid,
 			Action: action, Detail: map[string]any{"user_id": uid, "province": province}})
 	})
-	return uid, err
+}
+
+// AddMember gives the user a role (owner or staff) on a producer, as
+// actor (an admin, or System for the demo). The user's sessions end, so
+// the role applies from their next sign-in (SECURITY.md S-02); the change
+// is audited.
+func (s *Service) AddMember(ctx context.Context, actor Actor, userID, producerID int64, role string) (err error) {
+	defer apperr.Wrap(&err, "producer.AddMember(%d, %d)", userID, producerID)
+	if !actor.Admin {
+		return apperr.E(apperr.Forbidden, "Chỉ quản trị viên được thêm thành viên.", "admins only")
+	}
+	if role != "owner" && role != "staff" {
+		return apperr.E(apperr.Invalid, "Vai trò không hợp lệ.", "role must be owner or staff")
+	}
+	return postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		changed, err := upsertMember(ctx, tx, userID, producerID, role)
+		if err != nil || !changed {
+			return err // nothing changed: no audit entry, sessions kept
+		}
+		if err := account.EndSessions(ctx, tx, userID); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: actor.UserID, ActingAs: actor.Acting(), ProducerID: producerID,
+			Entity: "producer_member", EntityID: userID, Action: "add_member", Detail: map[string]any{"user_id": userID, "role": role}})
+	})
+}
+
+// upsertMember gives the user role on the producer (a role they had is
+// replaced) and reports whether anything changed.
+func upsertMember(ctx context.Context, q postgres.Querier, userID, producerID int64, role string) (bool, error) {
+	tag, err := q.Exec(ctx, `INSERT INTO producer_member (user_id, producer_id, role) VALUES ($1, $2, $3)
+		ON CONFLICT (user_id, producer_id) DO UPDATE SET role = EXCLUDED.role
+		WHERE producer_member.role IS DISTINCT FROM EXCLUDED.role`, userID, producerID, role)
+	return tag.RowsAffected() > 0, err
 }
