@@ -523,7 +523,7 @@ func (h *Handler) producerConsolePage(c *fiber.Ctx) (producerConsolePage, error)
 	if p.P, err = h.Producers.ProducerDetail(c.UserContext(), consoleActor(c), id); err != nil {
 		return p, err
 	}
-	p.OnBehalf = web.OnBehalfTypes[p.P.Type]
+	p.OnBehalf = producer.ManagedOnBehalf(p.P.Type)
 	p.Audit = auditLines(p.P.Audit)
 	return p, nil
 }
@@ -673,7 +673,7 @@ func (h *Handler) showAuditLog(c *fiber.Ctx) error {
 	if !a.Admin {
 		provinces = append([]string{}, a.Provinces...)
 	}
-	rows, err := audit.List(c.UserContext(), h.Producers.Pool(), audit.Filter{ProducerID: max(p.ProducerID, 0), Provinces: provinces, Limit: 50, BeforeID: max(before, 0)})
+	rows, err := h.Producers.AuditLog(c.UserContext(), audit.Filter{ProducerID: max(p.ProducerID, 0), Provinces: provinces, Limit: 50, BeforeID: max(before, 0)})
 	if err != nil {
 		return err
 	}

@@ -101,7 +101,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	sf.Certification = a.Certification
 	sf.UploadLimit = cfg.UploadLimit
 	sess := &web.Sessions{Accounts: a.Accounts, Secure: cfg.Production(), Key: []byte(cfg.SecretKey)}
-	a.HTTP = web.New(web.Deps{Config: cfg, Log: log, Pool: pool, Catalog: a.Catalog, Search: a.Search, Sessions: sess, Mount: sf.Routes, HTMLError: sf.ErrorPage})
+	a.HTTP = web.New(web.Deps{Config: cfg, Log: log, Pool: pool, Catalog: a.Catalog, Search: a.Search, Sessions: sess, Producers: a.Producers, Mount: sf.Routes, HTMLError: sf.ErrorPage})
 	return a, nil
 }
 

@@ -3,6 +3,7 @@ package producer
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 	"unicode/utf8"
 
@@ -240,4 +241,35 @@ func (s *Service) FindIDByName(ctx context.Context, name string) (id int64, err 
 		return 0, ErrProducerNotFound
 	}
 	return id, err
+}
+
+// Scope is what the access rules know of a producer.
+type Scope struct {
+	ID       int64
+	Province string
+	Type     string
+	Status   string
+}
+
+// onBehalfTypes are the producer types their province's staff may
+// manage on their behalf: households and small establishments, which
+// often have nobody to run a storefront.
+var onBehalfTypes = map[string]bool{"ho_kinh_doanh": true, "co_so_san_xuat": true}
+
+// ManagedOnBehalf reports whether producers of the type may be managed
+// by their province's staff on their behalf.
+func ManagedOnBehalf(producerType string) bool { return onBehalfTypes[producerType] }
+
+// FindScope returns the producer's scope, or ErrProducerNotFound.
+func (s *Service) FindScope(ctx context.Context, id int64) (_ *Scope, err error) {
+	sc := &Scope{ID: id}
+	err = s.pool.QueryRow(ctx, `SELECT province_code, producer_type, status FROM producer WHERE id = $1`, id).
+		Scan(&sc.Province, &sc.Type, &sc.Status)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, ErrProducerNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("producer scope: %w", err)
+	}
+	return sc, nil
 }

@@ -139,8 +139,11 @@ var (
 // Today is the current date in Vietnam (for forms' date limits).
 func (s *Service) Today() time.Time { return s.today() }
 
-// Pool is the service's database, for the audit log's reader.
-func (s *Service) Pool() *pgxpool.Pool { return s.pool }
+// AuditLog returns audit entries, newest first, for the console's log
+// page; the caller scopes f to the provinces the officer serves.
+func (s *Service) AuditLog(ctx context.Context, f audit.Filter) ([]audit.Row, error) {
+	return audit.List(ctx, s.pool, f)
+}
 
 // VNTime formats t as Vietnam's local date and time (dd/mm/yyyy hh:mm).
 func VNTime(t time.Time) string { return t.In(vnZone).Format("02/01/2006 15:04") }

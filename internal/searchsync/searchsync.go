@@ -170,6 +170,22 @@ func Pending(ctx context.Context, pool *pgxpool.Pool) (int, error) {
 	return n, err
 }
 
+// Backlog is the outbox's state, for metrics and alerts.
+type Backlog struct {
+	Pending int64   // changes not yet applied
+	Oldest  float64 // age in seconds of the oldest, 0 when none
+	Failing int64   // changes whose last attempt failed
+}
+
+// Stats reads the backlog in one scan of the (small) outbox.
+func Stats(ctx context.Context, pool *pgxpool.Pool) (b Backlog, err error) {
+	err = pool.QueryRow(ctx, `
+SELECT count(*), coalesce(extract(epoch FROM now() - min(enqueued_at)), 0)::float8,
+       count(*) FILTER (WHERE last_error IS NOT NULL)
+FROM search_outbox`).Scan(&b.Pending, &b.Oldest, &b.Failing)
+	return b, err
+}
+
 // Reindex rebuilds index from every public product (a full replace) and
 // returns the number of documents. Workers pause while it runs (an
 // exclusive advisory lock): a step that finished before it is in the

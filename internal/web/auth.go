@@ -8,7 +8,6 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
-	"fmt"
 	"io"
 	"net/url"
 	"strconv"
@@ -17,13 +16,12 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/valyala/fasthttp"
 
 	"github.com/ocopvn/ocop/internal/account"
 	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/audit"
+	"github.com/ocopvn/ocop/internal/producer"
 )
 
 // Access is who may use a route. Every route is registered through a
@@ -66,23 +64,10 @@ func Acting(c *fiber.Ctx) string {
 }
 
 // RouteProducer is the route's :producer once a rule has checked it.
-func RouteProducer(c *fiber.Ctx) *ProducerScope {
-	s, _ := c.Locals(producerKey).(*ProducerScope)
+func RouteProducer(c *fiber.Ctx) *producer.Scope {
+	s, _ := c.Locals(producerKey).(*producer.Scope)
 	return s
 }
-
-// ProducerScope is what the access rules know of a producer.
-type ProducerScope struct {
-	ID       int64
-	Province string
-	Type     string
-	Status   string
-}
-
-// OnBehalfTypes are the producer types trade-department staff may manage
-// on the producer's behalf: households and small establishments, which
-// often have nobody to run a storefront.
-var OnBehalfTypes = map[string]bool{"ho_kinh_doanh": true, "co_so_san_xuat": true}
 
 const (
 	uploadKey   = "upload_route"
@@ -97,7 +82,7 @@ type Router struct {
 	rules map[string]Access // "METHOD path"
 	// producer looks up a producer for the ProducerMember and
 	// StaffOfProducer rules
-	producer func(ctx context.Context, id int64) (*ProducerScope, error)
+	producer func(ctx context.Context, id int64) (*producer.Scope, error)
 	// bodyLimit is the largest body of a route that is not an upload
 	bodyLimit int
 	uploads   [][]string // path patterns of upload routes, split at "/"
@@ -319,7 +304,7 @@ func (r *Router) authorize(a Access) fiber.Handler {
 				switch {
 				case p.IsAdmin():
 					acting = audit.AsAdmin
-				case p.ServesProvince(ps.Province) && OnBehalfTypes[ps.Type]:
+				case p.ServesProvince(ps.Province) && producer.ManagedOnBehalf(ps.Type):
 					acting = audit.AsStaff
 				default:
 					return errNotFound
@@ -370,38 +355,19 @@ func (r *Router) authorize(a Access) fiber.Handler {
 
 // lookupProducer returns the producer id names and keeps it in the
 // request's locals; an unknown producer is errNotFound.
-func (r *Router) lookupProducer(c *fiber.Ctx, id int64) (*ProducerScope, error) {
+func (r *Router) lookupProducer(c *fiber.Ctx, id int64) (*producer.Scope, error) {
 	if r.producer == nil {
 		return nil, errNotFound
 	}
 	ps, err := r.producer(c.UserContext(), id)
+	if errors.Is(err, producer.ErrProducerNotFound) {
+		return nil, errNotFound
+	}
 	if err != nil {
 		return nil, err
 	}
-	if ps == nil {
-		return nil, errNotFound
-	}
 	c.Locals(producerKey, ps)
 	return ps, nil
-}
-
-// producerLookup reads a producer's scope from the database.
-func producerLookup(pool *pgxpool.Pool) func(ctx context.Context, id int64) (*ProducerScope, error) {
-	return func(ctx context.Context, id int64) (*ProducerScope, error) {
-		if pool == nil {
-			return nil, nil
-		}
-		ps := &ProducerScope{ID: id}
-		err := pool.QueryRow(ctx, `SELECT province_code, producer_type, status FROM producer WHERE id = $1`, id).
-			Scan(&ps.Province, &ps.Type, &ps.Status)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("producer scope: %w", err)
-		}
-		return ps, nil
-	}
 }
 
 const (

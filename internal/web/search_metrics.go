@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/ocopvn/ocop/internal/searchsync"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -25,21 +26,14 @@ func (c outboxCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- outboxFailing
 }
 
-// outboxStatsSQL reads the backlog in one scan of the (small) outbox.
-const outboxStatsSQL = `
-SELECT count(*), coalesce(extract(epoch FROM now() - min(enqueued_at)), 0)::float8,
-       count(*) FILTER (WHERE last_error IS NOT NULL)
-FROM search_outbox`
-
 func (c outboxCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	var pending, failing int64
-	var oldest float64
-	if err := c.pool.QueryRow(ctx, outboxStatsSQL).Scan(&pending, &oldest, &failing); err != nil {
+	b, err := searchsync.Stats(ctx, c.pool)
+	if err != nil {
 		return // the scrape shows the metric missing; readiness reports the database
 	}
-	ch <- prometheus.MustNewConstMetric(outboxPending, prometheus.GaugeValue, float64(pending))
-	ch <- prometheus.MustNewConstMetric(outboxOldest, prometheus.GaugeValue, oldest)
-	ch <- prometheus.MustNewConstMetric(outboxFailing, prometheus.GaugeValue, float64(failing))
+	ch <- prometheus.MustNewConstMetric(outboxPending, prometheus.GaugeValue, float64(b.Pending))
+	ch <- prometheus.MustNewConstMetric(outboxOldest, prometheus.GaugeValue, b.Oldest)
+	ch <- prometheus.MustNewConstMetric(outboxFailing, prometheus.GaugeValue, float64(b.Failing))
 }

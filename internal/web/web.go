@@ -17,6 +17,7 @@ import (
 
 	"github.com/ocopvn/ocop/internal/catalog"
 	"github.com/ocopvn/ocop/internal/config"
+	"github.com/ocopvn/ocop/internal/producer"
 	"github.com/ocopvn/ocop/search"
 )
 
@@ -32,6 +33,9 @@ type Deps struct {
 	// Sessions loads the signed-in user and holds the CSRF key; nil means
 	// no accounts (every visitor anonymous) and a random CSRF key.
 	Sessions *Sessions
+	// Producers tells the access rules a route's producer (province, type,
+	// status); nil makes every route with a :producer parameter 404.
+	Producers *producer.Service
 	// Mount, if set, adds more routes (the storefront) after the API,
 	// each with its access rule.
 	Mount func(r *Router)
@@ -92,7 +96,9 @@ func New(d Deps) *fiber.App {
 		_, _ = rand.Read(sess.Key)
 	}
 	r := NewRouter(app)
-	r.producer = producerLookup(d.Pool)
+	if d.Producers != nil {
+		r.producer = d.Producers.FindScope
+	}
 	r.bodyLimit, r.uploadLimit = d.Config.BodyLimit, max(d.Config.UploadLimit, d.Config.BodyLimit)
 	r.sess = sess
 	app.Server().HeaderReceived = r.readConfig
