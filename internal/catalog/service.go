@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/ocopvn/ocop/internal/apperr"
+	"github.com/ocopvn/ocop/internal/postgres"
 	"github.com/ocopvn/ocop/media"
 )
 
@@ -59,7 +60,7 @@ func (s *Service) snapshot(ctx context.Context) (*snapshot, error) {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 		defer cancel()
 		var snap *snapshot
-		err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		err := postgres.InSnapshot(ctx, s.pool, func(tx pgx.Tx) error {
 			var v int64
 			if err := tx.QueryRow(ctx, `SELECT version FROM catalog_state`).Scan(&v); err != nil {
 				return err

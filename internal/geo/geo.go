@@ -21,6 +21,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/ocopvn/ocop/internal/postgres"
 	"github.com/ocopvn/ocop/internal/vntext"
 )
 
@@ -98,7 +99,7 @@ func Import(ctx context.Context, pool *pgxpool.Pool, r io.Reader) (Summary, erro
 		return Summary{}, err
 	}
 	sum := Summary{Provinces: len(provs), Communes: len(comms)}
-	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+	err = postgres.InTx(ctx, pool, func(tx pgx.Tx) error {
 		n, err := upsert(ctx, tx, provs, comms)
 		sum.Changed = n
 		return err

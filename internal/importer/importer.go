@@ -18,6 +18,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/ocopvn/ocop/internal/postgres"
 )
 
 // ErrInvalidRows is wrapped by the error Import returns when rows were
@@ -102,74 +103,76 @@ func Import(ctx context.Context, pool *pgxpool.Pool, s *Sheet, o Options) (Summa
 	}
 	reject(s.Errors...)
 
-	tx, err := pool.Begin(ctx)
-	if err != nil {
-		return Summary{}, fmt.Errorf("importer: %w", err)
-	}
-	defer tx.Rollback(ctx) // a no-op after Commit
+	// the whole file is one transaction: a rejected row (without
+	// SkipInvalid) or a failure writes nothing
+	err := postgres.InTx(ctx, pool, func(tx pgx.Tx) error {
+		// One import at a time: two imports racing to create the same producer
+		// would otherwise fail on the unique index.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('ocop.importer'))`); err != nil {
+			return fmt.Errorf("importer: lock: %w", err)
+		}
+		ref, err := loadRef(ctx, tx)
+		if err != nil {
+			return fmt.Errorf("importer: load reference data: %w", err)
+		}
 
-	// One import at a time: two imports racing to create the same producer
-	// would otherwise fail on the unique index.
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('ocop.importer'))`); err != nil {
-		return Summary{}, fmt.Errorf("importer: lock: %w", err)
-	}
-	ref, err := loadRef(ctx, tx)
-	if err != nil {
-		return Summary{}, fmt.Errorf("importer: load reference data: %w", err)
-	}
+		rows := make([]*row, 0, len(s.Records))
+		firstLine := make(map[string]int)
+		for i, rec := range s.Records {
+			r, errs := ref.validate(rec, s.Lines[i], today)
+			if k := r.dupKey(); k != "" {
+				if first, ok := firstLine[k]; ok {
+					errs = append(errs, RowError{Line: r.line,
+						ReasonVI: fmt.Sprintf("trùng dòng %d (cùng chủ thể, tỉnh, sản phẩm và số quyết định)", first),
+						ReasonEN: fmt.Sprintf("duplicate of line %d (same producer, province, product and decision number)", first)})
+				} else {
+					firstLine[k] = r.line
+				}
+			}
+			if len(errs) > 0 {
+				reject(errs...)
+				continue
+			}
+			rows = append(rows, r)
+		}
 
-	rows := make([]*row, 0, len(s.Records))
-	firstLine := make(map[string]int)
-	for i, rec := range s.Records {
-		r, errs := ref.validate(rec, s.Lines[i], today)
-		if k := r.dupKey(); k != "" {
-			if first, ok := firstLine[k]; ok {
-				errs = append(errs, RowError{Line: r.line,
-					ReasonVI: fmt.Sprintf("trùng dòng %d (cùng chủ thể, tỉnh, sản phẩm và số quyết định)", first),
-					ReasonEN: fmt.Sprintf("duplicate of line %d (same producer, province, product and decision number)", first)})
-			} else {
-				firstLine[k] = r.line
+		results, failed, err := write(ctx, tx, rows, today, o.Publish)
+		if err != nil {
+			return fmt.Errorf("importer: %w", err)
+		}
+		for i := range rows {
+			if e, ok := failed[i]; ok {
+				reject(e)
+				continue
+			}
+			switch results[i] {
+			case created:
+				sum.Created++
+			case updated:
+				sum.Updated++
+			default:
+				sum.Unchanged++
 			}
 		}
-		if len(errs) > 0 {
-			reject(errs...)
-			continue
-		}
-		rows = append(rows, r)
-	}
 
-	results, failed, err := write(ctx, tx, rows, today, o.Publish)
-	if err != nil {
-		return Summary{}, fmt.Errorf("importer: %w", err)
-	}
-	for i := range rows {
-		if e, ok := failed[i]; ok {
-			reject(e)
-			continue
+		sum.Rejected = len(rejected)
+		slices.SortStableFunc(sum.Errors, func(a, b RowError) int {
+			if a.Line != b.Line {
+				return a.Line - b.Line
+			}
+			return columnIndex(a.Column) - columnIndex(b.Column)
+		})
+		if sum.Rejected > 0 && !o.SkipInvalid {
+			sum = Summary{Rejected: sum.Rejected, Errors: sum.Errors}
+			return fmt.Errorf("%w: %d dòng bị từ chối, không ghi gì / %d rows rejected, nothing written", ErrInvalidRows, sum.Rejected, sum.Rejected)
 		}
-		switch results[i] {
-		case created:
-			sum.Created++
-		case updated:
-			sum.Updated++
-		default:
-			sum.Unchanged++
-		}
-	}
-
-	sum.Rejected = len(rejected)
-	slices.SortStableFunc(sum.Errors, func(a, b RowError) int {
-		if a.Line != b.Line {
-			return a.Line - b.Line
-		}
-		return columnIndex(a.Column) - columnIndex(b.Column)
+		return nil
 	})
-	if sum.Rejected > 0 && !o.SkipInvalid {
-		return Summary{Rejected: sum.Rejected, Errors: sum.Errors},
-			fmt.Errorf("%w: %d dòng bị từ chối, không ghi gì / %d rows rejected, nothing written", ErrInvalidRows, sum.Rejected, sum.Rejected)
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return Summary{}, fmt.Errorf("importer: commit: %w", err)
+	if err != nil {
+		if errors.Is(err, ErrInvalidRows) {
+			return sum, err
+		}
+		return Summary{}, err
 	}
 	return sum, nil
 }
@@ -202,16 +205,11 @@ func write(ctx context.Context, tx pgx.Tx, rows []*row, today time.Time, publish
 			return nil, nil, err
 		}
 	}
-	sp, err := tx.Begin(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	err = w.flush(ctx, sp)
+	// in a savepoint: a row the database refuses sends the rows through
+	// the slow path instead of failing the import
+	err = postgres.InTx(ctx, tx, func(sp pgx.Tx) error { return w.flush(ctx, sp) })
 	if err == nil {
-		return results, nil, sp.Commit(ctx)
-	}
-	if rbErr := sp.Rollback(ctx); rbErr != nil {
-		return nil, nil, rbErr
+		return results, nil, nil
 	}
 	if !isRowLevel(err) {
 		return nil, nil, err
@@ -229,23 +227,17 @@ func writeEach(ctx context.Context, tx pgx.Tx, rows []*row, today time.Time, pub
 	results := make([]result, len(rows))
 	failed := make(map[int]RowError)
 	for i, r := range rows {
-		sp, err := tx.Begin(ctx)
-		if err != nil {
-			return nil, nil, err
-		}
-		res, err := w.plan(ctx, sp, r)
-		if err == nil {
-			err = w.flush(ctx, sp)
-		}
-		if err == nil {
-			if err := sp.Commit(ctx); err != nil {
-				return nil, nil, err
+		var res result
+		err := postgres.InTx(ctx, tx, func(sp pgx.Tx) error {
+			var err error
+			if res, err = w.plan(ctx, sp, r); err != nil {
+				return err
 			}
+			return w.flush(ctx, sp)
+		})
+		if err == nil {
 			results[i] = res
 			continue
-		}
-		if rbErr := sp.Rollback(ctx); rbErr != nil {
-			return nil, nil, rbErr
 		}
 		if !isRowLevel(err) {
 			return nil, nil, err

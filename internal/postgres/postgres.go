@@ -68,9 +68,24 @@ func Open(ctx context.Context, url string, o Options) (*pgxpool.Pool, error) {
 	return pool, nil
 }
 
-// InTx runs fn in a transaction, committing when fn returns nil.
-func InTx(ctx context.Context, pool *pgxpool.Pool, fn func(tx pgx.Tx) error) error {
-	return pgx.BeginFunc(ctx, pool, fn)
+// Beginner starts a transaction: a pool, or a transaction (which starts
+// a savepoint).
+type Beginner interface {
+	Begin(ctx context.Context) (pgx.Tx, error)
+}
+
+// InTx is the one way to run a transaction: fn runs in a transaction of
+// db (a savepoint when db is a transaction), which commits when fn
+// returns nil and rolls back otherwise, returning fn's error (or the
+// rollback's, when that fails too).
+func InTx(ctx context.Context, db Beginner, fn func(tx pgx.Tx) error) error {
+	return pgx.BeginFunc(ctx, db, fn)
+}
+
+// InSnapshot runs fn in a read-only repeatable-read transaction: every
+// statement of fn sees the same snapshot of the database.
+func InSnapshot(ctx context.Context, pool *pgxpool.Pool, fn func(tx pgx.Tx) error) error {
+	return pgx.BeginTxFunc(ctx, pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, fn)
 }
 
 // IsUniqueViolation reports whether err is a unique-constraint violation,

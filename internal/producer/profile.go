@@ -14,6 +14,7 @@ import (
 
 	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/audit"
+	"github.com/ocopvn/ocop/internal/postgres"
 	"github.com/ocopvn/ocop/internal/vntext"
 )
 
@@ -132,51 +133,46 @@ func (s *Service) UpdateProfile(ctx context.Context, a audit.Actor, producerID i
 	if fe != nil {
 		return fe
 	}
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback(ctx) //nolint:errcheck // no-op after commit
-	var old ProfileInput
-	err = tx.QueryRow(ctx, `SELECT display_name, story, coalesce(phone_e164, ''), zalo, coalesce(email, ''), coalesce(website, '')
-		FROM producer WHERE id = $1 FOR UPDATE`, producerID).Scan(&old.DisplayName, &old.Story, &old.Phone, &old.Zalo, &old.Email, &old.Website)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return ErrProducerNotFound
-	}
-	if err != nil {
-		return err
-	}
-	str := func(p *string) string {
-		if p == nil {
-			return ""
+	err = postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		var old ProfileInput
+		err = tx.QueryRow(ctx, `SELECT display_name, story, coalesce(phone_e164, ''), zalo, coalesce(email, ''), coalesce(website, '')
+			FROM producer WHERE id = $1 FOR UPDATE`, producerID).Scan(&old.DisplayName, &old.Story, &old.Phone, &old.Zalo, &old.Email, &old.Website)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrProducerNotFound
 		}
-		return *p
-	}
-	changes := map[string]any{}
-	add := func(k, o, n string) {
-		if o != n {
-			changes[k] = audit.Change{Old: o, New: n}
+		if err != nil {
+			return err
 		}
-	}
-	add("display_name", old.DisplayName, v.displayName)
-	add("phone", old.Phone, str(v.phone))
-	add("zalo", old.Zalo, v.zalo)
-	add("email", old.Email, str(v.email))
-	add("website", old.Website, str(v.website))
-	if old.Story != v.story {
-		changes["story"] = "changed"
-	}
-	if len(changes) == 0 {
-		return nil
-	}
-	_, err = tx.Exec(ctx, `UPDATE producer SET display_name = $2, story = $3, phone_e164 = $4, zalo = $5, email = $6, website = $7,
-		updated_at = clock_timestamp() WHERE id = $1`, producerID, v.displayName, v.story, v.phone, v.zalo, v.email, v.website)
-	if err != nil {
-		return err
-	}
-	if err := audit.Record(ctx, tx, audit.Entry{ActorID: a.UserID, ActingAs: a.ActingAs, ProducerID: producerID,
-		Entity: "producer", EntityID: producerID, Action: "update_profile", Detail: map[string]any{"changes": changes}}); err != nil {
-		return err
-	}
-	return tx.Commit(ctx)
+		str := func(p *string) string {
+			if p == nil {
+				return ""
+			}
+			return *p
+		}
+		changes := map[string]any{}
+		add := func(k, o, n string) {
+			if o != n {
+				changes[k] = audit.Change{Old: o, New: n}
+			}
+		}
+		add("display_name", old.DisplayName, v.displayName)
+		add("phone", old.Phone, str(v.phone))
+		add("zalo", old.Zalo, v.zalo)
+		add("email", old.Email, str(v.email))
+		add("website", old.Website, str(v.website))
+		if old.Story != v.story {
+			changes["story"] = "changed"
+		}
+		if len(changes) == 0 {
+			return nil
+		}
+		_, err = tx.Exec(ctx, `UPDATE producer SET display_name = $2, story = $3, phone_e164 = $4, zalo = $5, email = $6, website = $7,
+			updated_at = clock_timestamp() WHERE id = $1`, producerID, v.displayName, v.story, v.phone, v.zalo, v.email, v.website)
+		if err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: a.UserID, ActingAs: a.ActingAs, ProducerID: producerID,
+			Entity: "producer", EntityID: producerID, Action: "update_profile", Detail: map[string]any{"changes": changes}})
+	})
+	return err
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/audit"
+	"github.com/ocopvn/ocop/internal/postgres"
 	"github.com/ocopvn/ocop/internal/producer"
 )
 
@@ -65,7 +66,7 @@ func (s *Photos) SetProducerImage(ctx context.Context, a Actor, producerID int64
 	}
 	vs := toVariants(pvs)
 	var old []Variant
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err = postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		var err error
 		if old, err = producer.LockImage(ctx, tx, producerID, kind); err != nil {
 			return err
@@ -99,7 +100,7 @@ func (s *Photos) RemoveProducerImage(ctx context.Context, a Actor, producerID in
 	unlock := s.lock("producer:" + strconv.FormatInt(producerID, 10))
 	defer unlock()
 	var old []Variant
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err = postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		var err error
 		if old, err = producer.LockImage(ctx, tx, producerID, kind); err != nil {
 			return err

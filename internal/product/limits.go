@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ocopvn/ocop/internal/apperr"
+	"github.com/ocopvn/ocop/internal/postgres"
 )
 
 // Default limits (SECURITY.md U-01).
@@ -62,7 +63,7 @@ func (s *Photos) ReserveUploads(ctx context.Context, userID int64, n int) (grant
 	}
 	now := s.now()
 	since := now.Add(-s.limits.UploadWindow)
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err = postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		// the user's row lock serialises one user's reservations across
 		// app processes: count, then insert
 		var id int64

@@ -29,6 +29,7 @@ import (
 
 	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/audit"
+	"github.com/ocopvn/ocop/internal/postgres"
 	"github.com/ocopvn/ocop/internal/vntext"
 	"github.com/ocopvn/ocop/media"
 	"github.com/ocopvn/ocop/media/photo"
@@ -186,7 +187,7 @@ func (s *Photos) Upload(ctx context.Context, a Actor, producerID, productID int6
 	vs := toVariants(pvs)
 	largest := vs[len(vs)-1]
 	ph := &Photo{Width: largest.Width, Height: largest.Height, Variants: vs}
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err = postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		// the producer row lock serialises uploads to all its products and
 		// images across processes (quota: sum, then insert); the product
 		// row lock, taken second, the changes of one product's photos
@@ -293,7 +294,7 @@ func (s *Photos) Update(ctx context.Context, a Actor, producerID, productID, pho
 	if len([]rune(alt)) > MaxAlt {
 		return ErrAlt
 	}
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	return postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		ids, err := s.lockPhotos(ctx, tx, producerID, productID)
 		if err != nil {
 			return err
@@ -359,7 +360,7 @@ func (s *Photos) Delete(ctx context.Context, a Actor, producerID, productID, pho
 	unlock := s.lock("product:" + strconv.FormatInt(productID, 10))
 	defer unlock()
 	var vs []Variant
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err = postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		ids, err := s.lockPhotos(ctx, tx, producerID, productID)
 		if err != nil {
 			return err
@@ -399,7 +400,7 @@ func (s *Photos) DeleteProduct(ctx context.Context, a Actor, producerID, product
 	unlock := s.lock("product:" + strconv.FormatInt(productID, 10))
 	defer unlock()
 	var keys []string
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err = postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		var name string
 		err := tx.QueryRow(ctx, `SELECT name FROM product WHERE id = $1 AND producer_id = $2 FOR UPDATE`, productID, producerID).Scan(&name)
 		if errors.Is(err, pgx.ErrNoRows) {

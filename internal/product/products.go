@@ -12,6 +12,7 @@ import (
 
 	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/audit"
+	"github.com/ocopvn/ocop/internal/postgres"
 	"github.com/ocopvn/ocop/internal/producer"
 	"github.com/ocopvn/ocop/internal/sanitize"
 	"github.com/ocopvn/ocop/internal/vntext"
@@ -120,47 +121,42 @@ func (s *Service) Product(ctx context.Context, producerID, id int64) (_ *Product
 func (s *Service) CreateProduct(ctx context.Context, a Actor, producerID int64, in ProductInput) (res SaveResult, err error) {
 	defer apperr.Wrap(&err, "product.CreateProduct(%d)", producerID)
 	v, fe := in.validate()
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return res, err
-	}
-	defer tx.Rollback(ctx) //nolint:errcheck // no-op after commit
-	producerStatus, err := lockProducer(ctx, tx, producerID)
-	if err != nil {
-		return res, err
-	}
-	if v.status == StatusSuspended {
-		fe = withField(fe, "status", errStatusChoice)
-	}
-	if fe, err = checkProduct(ctx, tx, producerID, 0, v, fe); err != nil || fe != nil {
-		return res, cmpErr(fe, err)
-	}
-	res.Status = v.status
-	if v.status == StatusPublished {
-		res.Status, res.Refused = StatusDraft, RefusedNoCertificate
-		if producerStatus != "active" {
-			res.Refused = RefusedProducerSuspended
+	err = postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		producerStatus, err := lockProducer(ctx, tx, producerID)
+		if err != nil {
+			return err
 		}
-	}
-	if res.Slug, err = uniqueProductSlug(ctx, tx, v.name); err != nil {
-		return res, err
-	}
-	err = tx.QueryRow(ctx, `
-		INSERT INTO product (producer_id, group_code, name, name_fold, slug, description, description_html, unit, price_vnd, stock, status)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-		producerID, v.group, v.name, v.nameFold, res.Slug, v.desc, v.descHTML, v.unit, v.price, v.stock, res.Status).Scan(&res.ID)
-	if err != nil {
-		return res, dbError(err)
-	}
-	detail := map[string]any{"name": v.name, "slug": res.Slug, "group": v.group, "price_vnd": v.price, "stock": v.stock, "status": res.Status}
-	if res.Refused != "" {
-		detail["publish_refused"] = res.Refused
-	}
-	if err := audit.Record(ctx, tx, audit.Entry{ActorID: a.UserID, ActingAs: a.ActingAs, ProducerID: producerID,
-		Entity: "product", EntityID: res.ID, Action: "create", Detail: detail}); err != nil {
-		return res, err
-	}
-	return res, tx.Commit(ctx)
+		if v.status == StatusSuspended {
+			fe = withField(fe, "status", errStatusChoice)
+		}
+		if fe, err = checkProduct(ctx, tx, producerID, 0, v, fe); err != nil || fe != nil {
+			return cmpErr(fe, err)
+		}
+		res.Status = v.status
+		if v.status == StatusPublished {
+			res.Status, res.Refused = StatusDraft, RefusedNoCertificate
+			if producerStatus != "active" {
+				res.Refused = RefusedProducerSuspended
+			}
+		}
+		if res.Slug, err = uniqueProductSlug(ctx, tx, v.name); err != nil {
+			return err
+		}
+		err = tx.QueryRow(ctx, `
+			INSERT INTO product (producer_id, group_code, name, name_fold, slug, description, description_html, unit, price_vnd, stock, status)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+			producerID, v.group, v.name, v.nameFold, res.Slug, v.desc, v.descHTML, v.unit, v.price, v.stock, res.Status).Scan(&res.ID)
+		if err != nil {
+			return dbError(err)
+		}
+		detail := map[string]any{"name": v.name, "slug": res.Slug, "group": v.group, "price_vnd": v.price, "stock": v.stock, "status": res.Status}
+		if res.Refused != "" {
+			detail["publish_refused"] = res.Refused
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: a.UserID, ActingAs: a.ActingAs, ProducerID: producerID,
+			Entity: "product", EntityID: res.ID, Action: "create", Detail: detail})
+	})
+	return res, err
 }
 
 // UpdateProduct saves the edit form of product id of producer. The
@@ -171,76 +167,71 @@ func (s *Service) UpdateProduct(ctx context.Context, a Actor, producerID, id int
 	defer apperr.Wrap(&err, "product.UpdateProduct(%d, %d)", producerID, id)
 	v, fe := in.validate()
 	version, verr := strconv.ParseInt(strings.TrimSpace(in.Version), 10, 64)
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return res, err
-	}
-	defer tx.Rollback(ctx) //nolint:errcheck // no-op after commit
-	producerStatus, err := lockProducer(ctx, tx, producerID)
-	if err != nil {
-		return res, err
-	}
-	var old productValues
-	var updated time.Time
-	var certified bool
-	err = tx.QueryRow(ctx, `
-		SELECT p.slug, p.name, p.group_code, p.description_html, p.description, p.unit, p.price_vnd, p.stock, p.status, p.updated_at,
-		       EXISTS (SELECT 1 FROM certificate c WHERE c.product_id = p.id AND c.status = 'active' AND c.valid_until >= `+vnToday+`)
-		FROM product p WHERE p.id = $1 AND p.producer_id = $2 FOR UPDATE`, id, producerID).Scan(
-		&res.Slug, &old.name, &old.group, &old.descHTML, &old.desc, &old.unit, &old.price, &old.stock, &old.status, &updated, &certified)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return res, ErrProductNotFound
-	}
-	if err != nil {
-		return res, err
-	}
-	if verr != nil || version != updated.UnixMicro() {
-		return res, ErrStale
-	}
-	if v.status == StatusSuspended && old.status != StatusSuspended {
-		fe = withField(fe, "status", errStatusChoice)
-	}
-	if fe, err = checkProduct(ctx, tx, producerID, id, v, fe); err != nil || fe != nil {
-		return res, cmpErr(fe, err)
-	}
-	res.ID, res.Status = id, v.status
-	switch {
-	case old.status == StatusSuspended:
-		res.Status = StatusSuspended
-		if v.status != StatusSuspended {
-			res.Refused = RefusedProductSuspended
+	err = postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		producerStatus, err := lockProducer(ctx, tx, producerID)
+		if err != nil {
+			return err
 		}
-	case v.status == StatusPublished && producerStatus != "active":
-		res.Status, res.Refused = StatusDraft, RefusedProducerSuspended
-	case v.status == StatusPublished && !certified:
-		res.Status, res.Refused = StatusDraft, RefusedNoCertificate
-	}
-	v.status = res.Status
-	changes := diff(old, v)
-	if len(changes) == 0 {
-		return res, nil // nothing to save, nothing to record
-	}
-	_, err = tx.Exec(ctx, `
-		UPDATE product SET name = $3, name_fold = $4, group_code = $5, description = $6, description_html = $7, unit = $8,
-		       price_vnd = $9, stock = $10, status = $11, updated_at = clock_timestamp()
-		WHERE id = $1 AND producer_id = $2`,
-		id, producerID, v.name, v.nameFold, v.group, v.desc, v.descHTML, v.unit, v.price, v.stock, v.status)
-	if err != nil {
-		return res, dbError(err)
-	}
-	action := "update"
-	if old.status != v.status && v.status == StatusPublished {
-		action = "publish"
-	}
-	detail := map[string]any{"changes": changes}
-	if res.Refused != "" {
-		detail["publish_refused"] = res.Refused
-	}
-	if err := audit.Record(ctx, tx, audit.Entry{ActorID: a.UserID, ActingAs: a.ActingAs, ProducerID: producerID,
-		Entity: "product", EntityID: id, Action: action, Detail: detail}); err != nil {
-		return res, err
-	}
-	return res, tx.Commit(ctx)
+		var old productValues
+		var updated time.Time
+		var certified bool
+		err = tx.QueryRow(ctx, `
+			SELECT p.slug, p.name, p.group_code, p.description_html, p.description, p.unit, p.price_vnd, p.stock, p.status, p.updated_at,
+			       EXISTS (SELECT 1 FROM certificate c WHERE c.product_id = p.id AND c.status = 'active' AND c.valid_until >= `+vnToday+`)
+			FROM product p WHERE p.id = $1 AND p.producer_id = $2 FOR UPDATE`, id, producerID).Scan(
+			&res.Slug, &old.name, &old.group, &old.descHTML, &old.desc, &old.unit, &old.price, &old.stock, &old.status, &updated, &certified)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrProductNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if verr != nil || version != updated.UnixMicro() {
+			return ErrStale
+		}
+		if v.status == StatusSuspended && old.status != StatusSuspended {
+			fe = withField(fe, "status", errStatusChoice)
+		}
+		if fe, err = checkProduct(ctx, tx, producerID, id, v, fe); err != nil || fe != nil {
+			return cmpErr(fe, err)
+		}
+		res.ID, res.Status = id, v.status
+		switch {
+		case old.status == StatusSuspended:
+			res.Status = StatusSuspended
+			if v.status != StatusSuspended {
+				res.Refused = RefusedProductSuspended
+			}
+		case v.status == StatusPublished && producerStatus != "active":
+			res.Status, res.Refused = StatusDraft, RefusedProducerSuspended
+		case v.status == StatusPublished && !certified:
+			res.Status, res.Refused = StatusDraft, RefusedNoCertificate
+		}
+		v.status = res.Status
+		changes := diff(old, v)
+		if len(changes) == 0 {
+			return nil // nothing to save, nothing to record
+		}
+		_, err = tx.Exec(ctx, `
+			UPDATE product SET name = $3, name_fold = $4, group_code = $5, description = $6, description_html = $7, unit = $8,
+			       price_vnd = $9, stock = $10, status = $11, updated_at = clock_timestamp()
+			WHERE id = $1 AND producer_id = $2`,
+			id, producerID, v.name, v.nameFold, v.group, v.desc, v.descHTML, v.unit, v.price, v.stock, v.status)
+		if err != nil {
+			return dbError(err)
+		}
+		action := "update"
+		if old.status != v.status && v.status == StatusPublished {
+			action = "publish"
+		}
+		detail := map[string]any{"changes": changes}
+		if res.Refused != "" {
+			detail["publish_refused"] = res.Refused
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: a.UserID, ActingAs: a.ActingAs, ProducerID: producerID,
+			Entity: "product", EntityID: id, Action: action, Detail: detail})
+	})
+	return res, err
 }
 
 // diff lists the changed fields: old and new values of the short ones,

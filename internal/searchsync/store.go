@@ -6,6 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/ocopvn/ocop/internal/postgres"
 )
 
 type claimedRow struct {
@@ -59,7 +60,7 @@ func complete(ctx context.Context, pool *pgxpool.Pool, rows []claimedRow) error 
 	for i, r := range rows {
 		ids[i], seqs[i] = r.productID, r.seq
 	}
-	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+	return postgres.InTx(ctx, pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, completeSQL, ids, seqs); err != nil {
 			return err
 		}
