@@ -2,13 +2,13 @@ package importer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
@@ -27,7 +27,6 @@ const (
 	maxDecisionNo   = 200
 	maxAuthority    = 300
 	maxAddress      = 500
-	maxPrice        = 1_000_000_000
 )
 
 // programmeStart is the date of Decision 490/QĐ-TTg, which started the OCOP
@@ -496,47 +495,24 @@ func checkLevel(c *checker, raw string, star int) string {
 	return level
 }
 
-var (
-	groupedDotRE   = regexp.MustCompile(`^[0-9]{1,3}(\.[0-9]{3})+$`)
-	groupedCommaRE = regexp.MustCompile(`^[0-9]{1,3}(,[0-9]{3})+$`)
-	decimalRE      = regexp.MustCompile(`^[0-9]+[.,][0-9]+$`)
-	currencyRE     = regexp.MustCompile(`(?i)(vnđ|vnd|đồng|đ|₫)$`)
-)
-
 func checkPrice(c *checker, raw string) int64 {
-	v := strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) {
-			return -1
-		}
-		return r
-	}, norm.NFC.String(raw))
-	v = currencyRE.ReplaceAllString(v, "")
+	n, err := vntext.ParseVND(raw)
 	switch {
-	case v == "":
+	case err == nil:
+		return n
+	case errors.Is(err, vntext.ErrAmountEmpty):
 		c.fail(colPrice, "thiếu giá bán (số nguyên đồng, ví dụ 120000)", "the price is missing (whole đồng, e.g. 120000)")
-		return 0
-	case strings.HasPrefix(v, "-"):
+	case errors.Is(err, vntext.ErrAmountNegative):
 		c.fail(colPrice, fmt.Sprintf("giá %q không được âm", clip(raw)), fmt.Sprintf("price %q must not be negative", clip(raw)))
-		return 0
-	case digitsRE.MatchString(v):
-	case groupedDotRE.MatchString(v):
-		v = strings.ReplaceAll(v, ".", "")
-	case groupedCommaRE.MatchString(v):
-		v = strings.ReplaceAll(v, ",", "")
-	case decimalRE.MatchString(v):
+	case errors.Is(err, vntext.ErrAmountFraction):
 		c.fail(colPrice, fmt.Sprintf("giá %q phải là số nguyên đồng, không có phần lẻ", clip(raw)),
 			fmt.Sprintf("price %q must be a whole number of đồng", clip(raw)))
-		return 0
+	case errors.Is(err, vntext.ErrAmountTooLarge):
+		c.fail(colPrice, fmt.Sprintf("giá %s vượt quá 1.000.000.000 đồng", clip(raw)),
+			fmt.Sprintf("price %s is over 1,000,000,000 đồng", clip(raw)))
 	default:
 		c.fail(colPrice, fmt.Sprintf("giá %q không phải là số (ví dụ 1.250.000 hoặc 1250000)", clip(raw)),
 			fmt.Sprintf("price %q is not a number (e.g. 1.250.000 or 1250000)", clip(raw)))
-		return 0
 	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || n > maxPrice {
-		c.fail(colPrice, fmt.Sprintf("giá %s vượt quá 1.000.000.000 đồng", clip(raw)),
-			fmt.Sprintf("price %s is over 1,000,000,000 đồng", clip(raw)))
-		return 0
-	}
-	return n
+	return 0
 }

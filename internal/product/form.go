@@ -1,13 +1,11 @@
 package product
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode"
-
-	"golang.org/x/text/unicode/norm"
 
 	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/sanitize"
@@ -37,7 +35,7 @@ var StatusNames = map[string]string{
 const (
 	MaxName  = 200
 	MaxUnit  = 100
-	MaxPrice = 1_000_000_000
+	MaxPrice = vntext.MaxVND
 	MaxStock = 1_000_000_000
 )
 
@@ -107,41 +105,26 @@ func (in ProductInput) validate() (productValues, apperr.FieldErrors) {
 }
 
 var (
-	digitsRE       = regexp.MustCompile(`^[0-9]+$`)
-	groupedDotRE   = regexp.MustCompile(`^[0-9]{1,3}(\.[0-9]{3})+$`)
-	groupedCommaRE = regexp.MustCompile(`^[0-9]{1,3}(,[0-9]{3})+$`)
-	currencyRE     = regexp.MustCompile(`(?i)(vnđ|vnd|đồng|đ|₫)$`)
+	digitsRE     = regexp.MustCompile(`^[0-9]+$`)
+	groupedDotRE = regexp.MustCompile(`^[0-9]{1,3}(\.[0-9]{3})+$`)
 )
 
-// ParsePrice reads a price in đồng as people type it: "120000",
-// "120.000", "120,000", "120.000 ₫", "120.000đ". It returns the amount, or
-// a message saying what is wrong.
+// ParsePrice reads a price in đồng as people type it (vntext.ParseVND):
+// "120000", "120.000", "120,000", "120.000 ₫", "120.000đ". It returns the
+// amount, or a message saying what is wrong.
 func ParsePrice(raw string) (int64, string) {
-	v := strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) {
-			return -1
-		}
-		return r
-	}, norm.NFC.String(raw))
-	v = currencyRE.ReplaceAllString(v, "")
+	n, err := vntext.ParseVND(raw)
 	switch {
-	case v == "":
+	case err == nil:
+		return n, ""
+	case errors.Is(err, vntext.ErrAmountEmpty):
 		return 0, "Vui lòng nhập giá bán (số đồng, ví dụ 120.000)."
-	case strings.HasPrefix(v, "-"):
+	case errors.Is(err, vntext.ErrAmountNegative):
 		return 0, "Giá bán không được âm."
-	case digitsRE.MatchString(v):
-	case groupedDotRE.MatchString(v):
-		v = strings.ReplaceAll(v, ".", "")
-	case groupedCommaRE.MatchString(v):
-		v = strings.ReplaceAll(v, ",", "")
-	default:
-		return 0, "Giá bán phải là số đồng, ví dụ 120000 hoặc 120.000."
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || n > MaxPrice {
+	case errors.Is(err, vntext.ErrAmountTooLarge):
 		return 0, "Giá bán tối đa là 1.000.000.000 ₫."
 	}
-	return n, ""
+	return 0, "Giá bán phải là số đồng, ví dụ 120000 hoặc 120.000."
 }
 
 func parseStock(raw string) (int32, string) {

@@ -76,3 +76,33 @@ func TestVND(t *testing.T) {
 		}
 	}
 }
+
+func TestParseVND(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int64
+		err  error
+	}{
+		{"120000", 120000, nil},
+		{"120.000", 120000, nil},
+		{"120,000", 120000, nil},
+		{" 1 250 000 ₫", 1250000, nil},
+		{"120.000đ", 120000, nil},
+		{"120000 VND", 120000, nil},
+		{"1.000.000.000", 1000000000, nil},
+		{"", 0, ErrAmountEmpty},
+		{"đ", 0, ErrAmountEmpty},
+		{"-5", 0, ErrAmountNegative},
+		{"12.5", 0, ErrAmountFraction},
+		{"1.20.000", 0, ErrAmountNotValid},
+		{"abc", 0, ErrAmountNotValid},
+		{"1.000.000.001", 0, ErrAmountTooLarge},
+		{"99999999999999999999", 0, ErrAmountTooLarge},
+	}
+	for _, tt := range tests {
+		got, err := ParseVND(tt.in)
+		if got != tt.want || err != tt.err {
+			t.Errorf("ParseVND(%q) = %d, %v; want %d, %v", tt.in, got, err, tt.want, tt.err)
+		}
+	}
+}
