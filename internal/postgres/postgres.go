@@ -143,3 +143,20 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	}
 	return nil
 }
+
+// IDsByKey reads rows of (id bigint, key text), as a bulk INSERT …
+// RETURNING id, <unique key> gives them, into a map from key to id. It
+// takes a Query's results as they are: IDsByKey(tx.Query(…)).
+func IDsByKey(rows pgx.Rows, err error) (map[string]int64, error) {
+	if err != nil {
+		return nil, err
+	}
+	ids := make(map[string]int64)
+	var id int64
+	var key string
+	_, err = pgx.ForEachRow(rows, []any{&id, &key}, func() error {
+		ids[key] = id
+		return nil
+	})
+	return ids, err
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/ocopvn/ocop/internal/postgres"
 )
 
 // Row is a producer as the importer writes it in bulk. ID is set by
@@ -31,24 +32,14 @@ func InsertProducers(ctx context.Context, tx pgx.Tx, rows []*Row) error {
 		prov, commune = append(prov, p.ProvinceCode), append(commune, p.CommuneCode)
 		addr, slug = append(addr, p.Address), append(slug, p.Slug)
 	}
-	rs, err := tx.Query(ctx, `
+	ids, err := postgres.IDsByKey(tx.Query(ctx, `
 INSERT INTO producer (name, name_fold, producer_type, province_code, commune_code, address_as_issued, slug)
 SELECT n, f, t, p, nullif(c, ''), a, s
 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS u(n, f, t, p, c, a, s)
-RETURNING id, slug`, name, fold, typ, prov, commune, addr, slug)
-	if err != nil {
-		return err
-	}
-	bySlug := make(map[string]*Row, len(rows))
+RETURNING id, slug`, name, fold, typ, prov, commune, addr, slug))
 	for _, p := range rows {
-		bySlug[p.Slug] = p
+		p.ID = ids[p.Slug]
 	}
-	var id int64
-	var s string
-	_, err = pgx.ForEachRow(rs, []any{&id, &s}, func() error {
-		bySlug[s].ID = id
-		return nil
-	})
 	return err
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/ocopvn/ocop/internal/postgres"
 )
 
 // Row is a product as the importer writes it in bulk. ID is set by
@@ -36,26 +37,16 @@ func InsertProducts(ctx context.Context, tx pgx.Tx, rows []*Row) error {
 		slug, desc, unit = append(slug, p.Slug), append(desc, p.Description), append(unit, p.Unit)
 		status = append(status, p.Status)
 	}
-	rs, err := tx.Query(ctx, `
+	ids, err := postgres.IDsByKey(tx.Query(ctx, `
 INSERT INTO product (producer_id, group_code, name, name_fold, slug, description, unit, price_vnd,
                      price_is_demo, stock, status)
 SELECT pr, g, n, f, s, d, u, pv, false, 0, st
 FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[])
   AS u(pr, g, n, f, s, d, u, pv, st)
-RETURNING id, slug`, producer, group, name, fold, slug, desc, unit, price, status)
-	if err != nil {
-		return err
-	}
-	bySlug := make(map[string]*Row, len(rows))
+RETURNING id, slug`, producer, group, name, fold, slug, desc, unit, price, status))
 	for _, p := range rows {
-		bySlug[p.Slug] = p
+		p.ID = ids[p.Slug]
 	}
-	var id int64
-	var s string
-	_, err = pgx.ForEachRow(rs, []any{&id, &s}, func() error {
-		bySlug[s].ID = id
-		return nil
-	})
 	return err
 }
 
