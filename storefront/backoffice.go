@@ -37,7 +37,7 @@ func (h *Handler) backofficeRoutes(r *web.Router) {
 // "bo_nav" partial): the producer, the back-office's navigation and the
 // banners (producer suspended; staff acting on a household's behalf).
 type BackofficeNav struct {
-	Producer *product.Producer
+	Producer *producer.Summary
 	Base     string // /quan-ly/{id}
 	Active   string // dashboard | products | new | profile | "" (another page)
 	OnBehalf bool   // staff or admin acting for the producer: changes are audited
@@ -46,7 +46,7 @@ type BackofficeNav struct {
 // backofficeNav loads the route's producer for the header.
 func (h *Handler) backofficeNav(c *fiber.Ctx, active string) (BackofficeNav, error) {
 	id := routeProducerID(c)
-	p, err := h.Backoffice.Producer(c.UserContext(), id)
+	p, err := h.Producers.Summary(c.UserContext(), id)
 	if err != nil {
 		return BackofficeNav{}, err
 	}
@@ -75,7 +75,7 @@ func (h *Handler) backofficeBase(c *fiber.Ctx, title string) BasePage {
 
 type boStartPage struct {
 	BasePage
-	Producers []*product.Producer
+	Producers []*producer.Summary
 	Staff     bool
 }
 
@@ -91,7 +91,7 @@ func (h *Handler) showBackofficeStart(c *fiber.Ctx) error {
 			ids[i] = m.ProducerID
 		}
 		var err error
-		if p.Producers, err = h.Backoffice.Producers(c.UserContext(), ids); err != nil {
+		if p.Producers, err = h.Producers.Summaries(c.UserContext(), ids); err != nil {
 			return err
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/ocopvn/ocop/internal/audit"
 	"github.com/ocopvn/ocop/internal/certification"
 	"github.com/ocopvn/ocop/internal/producer"
+	"github.com/ocopvn/ocop/internal/product"
 	"github.com/ocopvn/ocop/internal/web"
 )
 
@@ -582,7 +583,7 @@ func (h *Handler) reinstateProducer(c *fiber.Ctx) error {
 type certificatePage struct {
 	BasePage
 	ProducerID  int64
-	Product     *certification.Product
+	Product     *product.ProductRef
 	Certs       []certification.Certificate
 	Form        certification.Form
 	Errors      apperr.FieldErrors

@@ -14,6 +14,7 @@ import (
 	"github.com/ocopvn/ocop/internal/audit"
 	"github.com/ocopvn/ocop/internal/postgres"
 	"github.com/ocopvn/ocop/internal/producer"
+	"github.com/ocopvn/ocop/internal/product"
 )
 
 // Form records an OCOP certificate for a product, as typed in the staff
@@ -53,14 +54,6 @@ func (c Certificate) Decided() string { return c.DecisionDate.Format("02/01/2006
 // Until is the last valid day, dd/mm/yyyy.
 func (c Certificate) Until() string { return c.ValidUntil.Format("02/01/2006") }
 
-// Product is a producer's product, for the certificate page.
-type Product struct {
-	ID         int64
-	ProducerID int64
-	Name       string
-	Status     string
-}
-
 var (
 	errNotFound = apperr.E(apperr.NotFound, "Không tìm thấy trang bạn cần.", "not found")
 	provinceRE  = regexp.MustCompile(`^[0-9]{2}$`)
@@ -69,13 +62,13 @@ var (
 // ProductCertificates returns a product of the producer (else NotFound)
 // with its certificates, newest first. The actor must serve the
 // producer's province.
-func (s *Service) ProductCertificates(ctx context.Context, actor producer.Actor, producerID, productID int64) (p *Product, certs []Certificate, err error) {
+func (s *Service) ProductCertificates(ctx context.Context, actor producer.Actor, producerID, productID int64) (p *product.ProductRef, certs []Certificate, err error) {
 	defer apperr.Wrap(&err, "certification.ProductCertificates(%d, %d)", producerID, productID)
-	p = &Product{}
+	p = &product.ProductRef{}
 	var prov string
-	err = s.pool.QueryRow(ctx, `SELECT x.id, x.producer_id, x.name, x.status, pr.province_code FROM product x
+	err = s.pool.QueryRow(ctx, `SELECT x.id, x.name, x.slug, x.status, pr.province_code FROM product x
 		JOIN producer pr ON pr.id = x.producer_id WHERE x.id = $1 AND x.producer_id = $2`, productID, producerID).
-		Scan(&p.ID, &p.ProducerID, &p.Name, &p.Status, &prov)
+		Scan(&p.ID, &p.Name, &p.Slug, &p.Status, &prov)
 	if errors.Is(err, pgx.ErrNoRows) || (err == nil && !actor.Serves(prov)) {
 		return nil, nil, errNotFound
 	}

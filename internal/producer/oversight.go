@@ -273,3 +273,50 @@ func (s *Service) FindScope(ctx context.Context, id int64) (_ *Scope, err error)
 	}
 	return sc, nil
 }
+
+// Summary is what every back-office page shows of the producer.
+type Summary struct {
+	ID              int64
+	Name            string
+	DisplayName     string
+	Slug            string
+	Type            string
+	Status          string
+	SuspendedReason string
+}
+
+// Label is the name the producer shows to shoppers.
+func (p *Summary) Label() string {
+	if p.DisplayName != "" {
+		return p.DisplayName
+	}
+	return p.Name
+}
+
+// Summary returns the summary of producer id, or ErrProducerNotFound.
+func (s *Service) Summary(ctx context.Context, id int64) (_ *Summary, err error) {
+	defer apperr.Wrap(&err, "producer.Summary(%d)", id)
+	p := &Summary{}
+	err = s.pool.QueryRow(ctx, `SELECT id, name, display_name, slug, producer_type, status, suspended_reason FROM producer WHERE id = $1`, id).
+		Scan(&p.ID, &p.Name, &p.DisplayName, &p.Slug, &p.Type, &p.Status, &p.SuspendedReason)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, ErrProducerNotFound
+	}
+	return p, err
+}
+
+// Summaries returns the summaries of producers ids, in name order (the
+// memberships of a user).
+func (s *Service) Summaries(ctx context.Context, ids []int64) (_ []*Summary, err error) {
+	defer apperr.Wrap(&err, "producer.Summaries")
+	rows, err := s.pool.Query(ctx, `SELECT id, name, display_name, slug, producer_type, status, suspended_reason
+		FROM producer WHERE id = ANY ($1) ORDER BY name`, ids)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Summary, error) {
+		p := &Summary{}
+		err := r.Scan(&p.ID, &p.Name, &p.DisplayName, &p.Slug, &p.Type, &p.Status, &p.SuspendedReason)
+		return p, err
+	})
+}

@@ -2,7 +2,6 @@ package product
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -10,53 +9,6 @@ import (
 	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/vntext"
 )
-
-// Producer is what every back-office page shows of the producer.
-type Producer struct {
-	ID              int64
-	Name            string
-	DisplayName     string
-	Slug            string
-	Type            string
-	Status          string
-	SuspendedReason string
-}
-
-// Label is the name the producer shows to shoppers.
-func (p *Producer) Label() string {
-	if p.DisplayName != "" {
-		return p.DisplayName
-	}
-	return p.Name
-}
-
-// Producer returns the producer id.
-func (s *Service) Producer(ctx context.Context, id int64) (_ *Producer, err error) {
-	defer apperr.Wrap(&err, "product.Producer(%d)", id)
-	p := &Producer{}
-	err = s.pool.QueryRow(ctx, `SELECT id, name, display_name, slug, producer_type, status, suspended_reason FROM producer WHERE id = $1`, id).
-		Scan(&p.ID, &p.Name, &p.DisplayName, &p.Slug, &p.Type, &p.Status, &p.SuspendedReason)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, ErrProducerNotFound
-	}
-	return p, err
-}
-
-// Producers returns the producers ids, in name order (the memberships of
-// a user).
-func (s *Service) Producers(ctx context.Context, ids []int64) (_ []*Producer, err error) {
-	defer apperr.Wrap(&err, "product.Producers")
-	rows, err := s.pool.Query(ctx, `SELECT id, name, display_name, slug, producer_type, status, suspended_reason
-		FROM producer WHERE id = ANY ($1) ORDER BY name`, ids)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Producer, error) {
-		p := &Producer{}
-		err := r.Scan(&p.ID, &p.Name, &p.DisplayName, &p.Slug, &p.Type, &p.Status, &p.SuspendedReason)
-		return p, err
-	})
-}
 
 // GroupOption is a leaf product group of the form's select.
 type GroupOption struct{ Code, Name string }
