@@ -225,7 +225,7 @@ func TestProducerAndProvinceRules(t *testing.T) {
 	p := signInRoles(t, s)
 	cfg, _ := config.Load(func(k string) string { return map[string]string{"DATABASE_URL": "postgres://x@y/z"}[k] })
 	app := web.New(web.Deps{Config: cfg, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Pool: s.pool, Catalog: catalog.New(s.pool, nil),
-		Sessions: &web.Sessions{Accounts: s.a.Accounts},
+		Sessions: &web.Sessions{Accounts: s.a.Accounts}, Producers: s.a.Producers,
 		Mount: func(r *web.Router) {
 			ok := func(c *fiber.Ctx) error { return c.SendString("ok") }
 			r.Get("/quan-ly/:producer/san-pham", web.ProducerMember, ok)
