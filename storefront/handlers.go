@@ -1,7 +1,6 @@
 package storefront
 
 import (
-	"errors"
 	"net/url"
 	"strconv"
 
@@ -51,7 +50,7 @@ func (h *Handler) showHome(c *fiber.Ctx) error {
 		"@context": "https://schema.org", "@type": "WebSite", "name": T("site.name"), "url": h.baseURL + "/",
 		"potentialAction": map[string]any{"@type": "SearchAction", "target": h.baseURL + "/san-pham?q={q}", "query-input": "required name=q"},
 	})
-	return h.render(c, "home", p)
+	return h.Render(c, "home", p)
 }
 
 func (h *Handler) listCatalog(c *fiber.Ctx) error {
@@ -102,7 +101,7 @@ func (h *Handler) catalogPage(c *fiber.Ctx, v *catalog.View, group *catalog.Grou
 	p.Canonical = h.canonical(path, f.Page)
 	p.NoIndex = len(c.Queries()) > 0 && !(len(c.Queries()) == 1 && c.Query("page") != "")
 	h.withCrumbs(&p.BasePage, crumbs...)
-	return h.render(c, "catalog", p)
+	return h.Render(c, "catalog", p)
 }
 
 func (h *Handler) canonical(path string, page int) string {
@@ -158,7 +157,7 @@ func (h *Handler) showProduct(c *fiber.Ctx, v *catalog.View) error {
 		"offers": map[string]any{"@type": "Offer", "priceCurrency": "VND", "price": p.PriceVND, "availability": availability,
 			"url": page.Canonical, "seller": map[string]any{"@type": "Organization", "name": p.Producer.Name}},
 	})
-	return h.render(c, "product", page)
+	return h.Render(c, "product", page)
 }
 
 func without(items []*catalog.ListItem, slug string, n int) []*catalog.ListItem {
@@ -206,7 +205,7 @@ func (h *Handler) showProducer(c *fiber.Ctx) error {
 		org["description"] = pr.Story
 	}
 	p.JSONLD = append(p.JSONLD, org)
-	return h.render(c, "producer", p)
+	return h.Render(c, "producer", p)
 }
 
 func provinceSlug(ref *catalog.Reference, code string) string {
@@ -262,10 +261,5 @@ func (h *Handler) showProvince(c *fiber.Ctx) error {
 		Province: prov, Stars: stars, Producers: producers, List: l}
 	p.Canonical = h.canonical(path, f.Page)
 	h.withCrumbs(&p.BasePage, Crumb{Name: prov.FullName})
-	return h.render(c, "province", p)
+	return h.Render(c, "province", p)
 }
-
-var errNotFound = fiber.ErrNotFound
-
-// IsNotFound reports whether err means "no such page".
-func IsNotFound(err error) bool { return errors.Is(err, fiber.ErrNotFound) }

@@ -69,7 +69,7 @@ func (h *Handler) showSearch(c *fiber.Ctx) error {
 		}
 	}
 	p.List = h.layoutListing(v, "/tim-kiem", f, notices, "search", page, cards)
-	return h.render(c, "search", p)
+	return h.Render(c, "search", p)
 }
 
 // searchFacets converts search facet counts to the catalog's shape.

@@ -17,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ocopvn/ocop/internal/account"
+	"github.com/ocopvn/ocop/internal/admin"
 	"github.com/ocopvn/ocop/internal/backoffice"
 	"github.com/ocopvn/ocop/internal/catalog"
 	"github.com/ocopvn/ocop/internal/config"
@@ -79,13 +80,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a := &App{Config: cfg, Log: log, Pool: pool}
 	a.Catalog = catalog.New(pool, nil)
 	a.Search, a.meili = NewSearch(cfg, pool, log)
-	sf, err := storefront.New(a.Catalog, a.Search, cfg.BaseURL)
-	if err != nil {
-		pool.Close()
-		return nil, err
-	}
 	a.Accounts = NewAccounts(cfg, pool, log)
-	sf.Accounts = a.Accounts
 	if a.Media, err = OpenMedia(ctx, cfg, log); err != nil {
 		pool.Close()
 		return nil, err
@@ -93,11 +88,35 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.Producers = producer.New(pool, a.Media, nil)
 	a.Backoffice = backoffice.New(pool, nil)
 	a.Photos = photos.New(pool, a.Media, photo.New(a.Media, photo.Options{}), nil)
-	sf.Producers, sf.Backoffice, sf.Photos, sf.Media = a.Producers, a.Backoffice, a.Photos, a.Media
-	sf.UploadLimit = cfg.UploadLimit
-	sess := &web.Sessions{Accounts: a.Accounts, Secure: cfg.Production(), Key: []byte(cfg.SecretKey)}
-	a.HTTP = web.New(web.Deps{Config: cfg, Log: log, Pool: pool, Catalog: a.Catalog, Search: a.Search, Sessions: sess, Mount: sf.Routes, HTMLError: sf.ErrorPage})
+	if a.HTTP, err = a.newHTTP(); err != nil {
+		pool.Close()
+		return nil, err
+	}
 	return a, nil
+}
+
+// newHTTP builds the server: the API, and the two screens on the same
+// router, the shopper's storefront and the back-office, onboarding and
+// staff console (internal/admin); the storefront renders every error
+// page.
+func (a *App) newHTTP() (*fiber.App, error) {
+	cfg := a.Config
+	sf, err := storefront.New(storefront.Deps{Catalog: a.Catalog, Search: a.Search, Accounts: a.Accounts, Media: a.Media, BaseURL: cfg.BaseURL})
+	if err != nil {
+		return nil, err
+	}
+	adm, err := admin.New(admin.Deps{Catalog: a.Catalog, Producers: a.Producers, Backoffice: a.Backoffice, Photos: a.Photos,
+		UploadLimit: cfg.UploadLimit, BaseURL: cfg.BaseURL})
+	if err != nil {
+		return nil, err
+	}
+	sess := &web.Sessions{Accounts: a.Accounts, Secure: cfg.Production(), Key: []byte(cfg.SecretKey)}
+	return web.New(web.Deps{Config: cfg, Log: a.Log, Pool: a.Pool, Catalog: a.Catalog, Search: a.Search, Sessions: sess,
+		Mount: func(r *web.Router) {
+			sf.Routes(r)
+			adm.Routes(r)
+		},
+		HTMLError: sf.ErrorPage}), nil
 }
 
 // NewAccounts returns the accounts service, sending mail through SMTP

@@ -1,0 +1,84 @@
+package admin
+
+import (
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/ocopvn/ocop/internal/producer"
+	"github.com/ocopvn/ocop/internal/web"
+)
+
+type certificatePage struct {
+	BasePage
+	ProducerID  int64
+	Product     *producer.Product
+	Certs       []producer.Certificate
+	Form        producer.CertificateForm
+	Errors      producer.FieldErrors
+	Message     string
+	Done        bool
+	DoneHistory bool
+	Levels      []producer.Option
+	Provinces   []producer.Province
+	Today       string
+}
+
+func (h *Handler) certificatePage(c *fiber.Ctx) (certificatePage, error) {
+	p := certificatePage{BasePage: h.consoleBase(c, T("console.certificate")), Levels: producer.Levels}
+	pid, err := idParam(c, "producer")
+	if err != nil {
+		return p, err
+	}
+	prod, err := idParam(c, "product")
+	if err != nil {
+		return p, err
+	}
+	p.ProducerID = pid
+	if p.Product, p.Certs, err = h.producers.ProductOf(c.UserContext(), consoleActor(c), pid, prod); err != nil {
+		return p, err
+	}
+	if p.Provinces, err = h.producers.Provinces(c.UserContext()); err != nil {
+		return p, err
+	}
+	p.Today = h.producers.Today().Format("2006-01-02")
+	return p, nil
+}
+
+func (h *Handler) showCertificate(c *fiber.Ctx) error {
+	p, err := h.certificatePage(c)
+	if err != nil {
+		return err
+	}
+	p.Done = c.Query("xong") == "1"
+	p.DoneHistory = c.Query("xong") == "lich-su"
+	if rp := web.RouteProducer(c); rp != nil {
+		p.Form.IssuingProvince = rp.Province
+	}
+	p.Form.IssuingLevel = "province"
+	return h.Render(c, "console_certificate", p)
+}
+
+func (h *Handler) saveCertificate(c *fiber.Ctx) error {
+	p, err := h.certificatePage(c)
+	if err != nil {
+		return err
+	}
+	f := producer.CertificateForm{DecisionNo: c.FormValue("decision_no"), DecisionDate: c.FormValue("decision_date"), Star: c.FormValue("star"),
+		Score: c.FormValue("score"), IssuingLevel: c.FormValue("issuing_level"), IssuingAuthority: c.FormValue("issuing_authority"),
+		IssuingProvince: c.FormValue("issuing_province")}
+	_, status, err := h.producers.RecordCertificate(c.UserContext(), consoleActor(c), p.ProducerID, p.Product.ID, f)
+	if err == nil {
+		done := "1"
+		if status != "active" {
+			done = "lich-su" // older than the active certificate: kept as history
+		}
+		return c.Redirect(c.Path()+"?xong="+done, fiber.StatusSeeOther)
+	}
+	var fe producer.FieldErrors
+	if !errors.As(err, &fe) {
+		return err
+	}
+	p.Form, p.Errors, p.Message = f, fe, T("apply.fix_fields")
+	c.Status(fiber.StatusUnprocessableEntity)
+	return h.Render(c, "console_certificate", p)
+}
