@@ -10,7 +10,7 @@ import (
 )
 
 // consolePages are the staff console's page templates (templates/<name>.html).
-var consolePages = []string{"apply", "console_applications", "console_application", "console_producers",
+var consolePages = []string{"console", "apply", "console_applications", "console_application", "console_producers",
 	"console_producer", "console_certificate", "console_audit", "console_staff"}
 
 // consoleRoutes mounts the staff console (/quan-tri/…).
