@@ -75,9 +75,12 @@ var pageNames = []string{"home", "catalog", "product", "producer", "province", "
 // New parses the templates. Every dependency but d.Search is required.
 func New(d Deps) (*Handler, error) {
 	var missing []string
-	for name, ok := range map[string]bool{"Catalog": d.Catalog != nil, "Accounts": d.Accounts != nil, "Media": d.Media != nil} {
-		if !ok {
-			missing = append(missing, name)
+	for _, dep := range []struct {
+		name string
+		ok   bool
+	}{{"Catalog", d.Catalog != nil}, {"Accounts", d.Accounts != nil}, {"Media", d.Media != nil}} {
+		if !dep.ok {
+			missing = append(missing, dep.name)
 		}
 	}
 	if len(missing) > 0 {

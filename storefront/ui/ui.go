@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"path"
 	"regexp"
 	"strings"
 	"sync"
@@ -80,6 +81,23 @@ func New(o Options) (*Site, error) {
 	}
 	for k, f := range o.Funcs {
 		s.funcs[k] = f
+	}
+	// a template that is neither would be a page nobody can render
+	listed := map[string]bool{}
+	for _, name := range o.Partials {
+		listed[name] = true
+	}
+	for _, page := range o.Pages {
+		listed[page+".html"] = true
+	}
+	files, err := fs.Glob(o.Files, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		if name := path.Base(f); !listed[name] {
+			return nil, fmt.Errorf("template %s is neither a page nor a partial", name)
+		}
 	}
 	for _, page := range o.Pages {
 		t, err := s.Parse(page + ".html")
