@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
+
 	"github.com/ocopvn/ocop/internal/catalog"
 )
 
@@ -51,7 +52,7 @@ func (h *Handler) catalogPage(c *fiber.Ctx, v *catalog.View, group *catalog.Grou
 	if f.Page > 1 {
 		title = heading + " – " + T("page.of") + " " + strconv.Itoa(f.Page) + " – " + T("site.name")
 	}
-	p := catalogPage{BasePage: h.base(c, title, heading+": "+strconv.Itoa(l.Page.Total)+" "+T("catalog.results")+" OCOP 3–5 sao được chứng nhận."), Heading: heading, List: l}
+	p := catalogPage{BasePage: h.Base(c, title, heading+": "+strconv.Itoa(l.Page.Total)+" "+T("catalog.results")+" OCOP 3–5 sao được chứng nhận."), Heading: heading, List: l}
 	p.Canonical = h.canonical(path, f.Page)
 	p.NoIndex = len(c.Queries()) > 0 && !(len(c.Queries()) == 1 && c.Query("page") != "")
 	h.withCrumbs(&p.BasePage, crumbs...)
@@ -60,7 +61,7 @@ func (h *Handler) catalogPage(c *fiber.Ctx, v *catalog.View, group *catalog.Grou
 
 func (h *Handler) canonical(path string, page int) string {
 	if page > 1 {
-		return h.baseURL + path + "?page=" + strconv.Itoa(page)
+		return h.BaseURL() + path + "?page=" + strconv.Itoa(page)
 	}
-	return h.baseURL + path
+	return h.BaseURL() + path
 }

@@ -3,8 +3,6 @@ package storefront
 import (
 	"html/template"
 
-	"github.com/gofiber/fiber/v2"
-
 	"github.com/ocopvn/ocop/internal/catalog"
 	"github.com/ocopvn/ocop/internal/sanitize"
 	"github.com/ocopvn/ocop/storefront/ui"
@@ -16,17 +14,13 @@ type BasePage = ui.BasePage
 // Crumb is one step of a breadcrumb trail; the last has no URL.
 type Crumb = ui.Crumb
 
-func (h *Handler) base(c *fiber.Ctx, title, description string) BasePage {
-	return h.Base(c, title, description)
-}
-
 // breadcrumbLD is the schema.org BreadcrumbList of crumbs.
 func (h *Handler) breadcrumbLD(crumbs []Crumb) map[string]any {
 	items := make([]map[string]any, 0, len(crumbs))
 	for i, c := range crumbs {
 		it := map[string]any{"@type": "ListItem", "position": i + 1, "name": c.Name}
 		if c.URL != "" {
-			it["item"] = h.baseURL + c.URL
+			it["item"] = h.BaseURL() + c.URL
 		}
 		items = append(items, it)
 	}

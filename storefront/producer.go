@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
+
 	"github.com/ocopvn/ocop/internal/catalog"
 )
 
@@ -29,7 +30,7 @@ func (h *Handler) showProducer(c *fiber.Ctx) error {
 	// in the structured data
 	label := pr.Label()
 	desc := label + " (" + pr.TypeName + ", " + pr.Province.Name + "): " + strconv.Itoa(l.Page.Total) + " sản phẩm OCOP."
-	p := producerPage{BasePage: h.base(c, label+" – "+T("site.name"), desc), Producer: pr, List: l}
+	p := producerPage{BasePage: h.Base(c, label+" – "+T("site.name"), desc), Producer: pr, List: l}
 	p.Canonical = h.canonical(path, f.Page)
 	p.OGType = "profile"
 	h.withCrumbs(&p.BasePage, Crumb{Name: pr.Province.Name, URL: "/tinh/" + provinceSlug(ref, pr.Province.Code)}, Crumb{Name: label})

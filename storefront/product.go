@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
+
 	"github.com/ocopvn/ocop/internal/catalog"
 )
 
@@ -29,7 +30,7 @@ func (h *Handler) showProduct(c *fiber.Ctx, v *catalog.View) error {
 	if err != nil {
 		return err
 	}
-	page := productPage{BasePage: h.base(c, p.Name+" – OCOP "+strconv.Itoa(p.Star)+" sao – "+T("site.name"),
+	page := productPage{BasePage: h.Base(c, p.Name+" – OCOP "+strconv.Itoa(p.Star)+" sao – "+T("site.name"),
 		p.Name+" – sản phẩm OCOP "+strconv.Itoa(p.Star)+" sao của "+p.Producer.Name+", "+p.Province.Name+"."),
 		Product: p, SameProducer: sameProducerCards, SameGroup: sameGroupCards, Leaf: leaf}
 	page.OGType = "product"

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
+
 	"github.com/ocopvn/ocop/internal/catalog"
 )
 
@@ -50,7 +51,7 @@ func (h *Handler) showProvince(c *fiber.Ctx) error {
 	}
 	producers := v.ProducersIn(prov.Code)
 	heading := T("province.title") + " " + prov.Name
-	p := provincePage{BasePage: h.base(c, heading+" – "+T("site.name"), heading+": "+strconv.Itoa(all.Total)+" sản phẩm được chứng nhận, "+strconv.Itoa(len(producers))+" chủ thể."),
+	p := provincePage{BasePage: h.Base(c, heading+" – "+T("site.name"), heading+": "+strconv.Itoa(all.Total)+" sản phẩm được chứng nhận, "+strconv.Itoa(len(producers))+" chủ thể."),
 		Province: prov, Stars: stars, Producers: producers, List: l}
 	p.Canonical = h.canonical(path, f.Page)
 	h.withCrumbs(&p.BasePage, Crumb{Name: prov.FullName})

@@ -28,7 +28,7 @@ func (h *Handler) showSearch(c *fiber.Ctx) error {
 	if text != "" {
 		heading += " “" + text + "”"
 	}
-	p := searchPage{BasePage: h.base(c, heading+" – "+T("site.name"), ""), Text: text}
+	p := searchPage{BasePage: h.Base(c, heading+" – "+T("site.name"), ""), Text: text}
 	p.NoIndex = true
 	h.withCrumbs(&p.BasePage, Crumb{Name: T("search.results")})
 

@@ -55,7 +55,6 @@ type Handler struct {
 	search   search.Index // nil: search pages use the catalog's word matching
 	accounts *account.Service
 	media    media.Store
-	baseURL  string
 	cardTpl  *template.Template
 	cards    atomic.Pointer[cardCache]
 }
@@ -86,7 +85,7 @@ func New(d Deps) (*Handler, error) {
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("storefront: missing dependencies %s", strings.Join(missing, ", "))
 	}
-	h := &Handler{catalog: d.Catalog, search: d.Search, accounts: d.Accounts, media: d.Media, baseURL: strings.TrimRight(d.BaseURL, "/")}
+	h := &Handler{catalog: d.Catalog, search: d.Search, accounts: d.Accounts, media: d.Media}
 	funcs := template.FuncMap{
 		"level":   func(l string) string { return T("level." + l) },
 		"add":     func(a, b int) int { return a + b },
@@ -174,7 +173,7 @@ func (h *Handler) ErrorPage(c *fiber.Ctx, status int, message, requestID string)
 	case status >= 500:
 		title, help = T("error.500"), T("error.500.help")
 	}
-	p := errorPage{BasePage: h.base(c, title+" – "+T("site.name"), ""), Status: status, Heading: title, Help: help, RequestID: requestID}
+	p := errorPage{BasePage: h.Base(c, title+" – "+T("site.name"), ""), Status: status, Heading: title, Help: help, RequestID: requestID}
 	p.NoIndex = true
 	c.Status(status)
 	return h.Render(c, "error", p)

@@ -76,7 +76,7 @@ func New(d Deps) (*Handler, error) {
 		return nil, fmt.Errorf("admin: missing dependencies %s", strings.Join(missing, ", "))
 	}
 	h := &Handler{catalog: d.Catalog, producers: d.Producers, backoffice: d.Backoffice, photos: d.Photos, uploadLimit: d.UploadLimit}
-	pages := append(append(append([]string{}, consolePages...), backofficePages...), photoPages...)
+	pages := append(append(append(append([]string{}, consolePages...), applyPages...), backofficePages...), photoPages...)
 	var err error
 	h.Site, err = ui.New(ui.Options{BaseURL: d.BaseURL, Files: templateFiles, Messages: messages,
 		Partials: []string{"partials.html"}, Pages: pages})

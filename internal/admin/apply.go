@@ -8,15 +8,18 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
 	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/producer"
 	"github.com/ocopvn/ocop/internal/web"
 )
 
-// The onboarding pages (/mo-cua-hang): a signed-in user applies to open
-// a storefront, follows the application and manages its documents.
+// applyPages are the onboarding pages' templates.
+var applyPages = []string{"apply"}
 
-// applyRoutes mounts the onboarding pages.
+// applyRoutes mounts the onboarding pages (/mo-cua-hang): a signed-in user
+// applies to open a storefront, follows the application and manages its
+// documents.
 func (h *Handler) applyRoutes(r *web.Router) {
 	r.Get("/mo-cua-hang", web.SignedIn, h.showApply)
 	r.Upload("/mo-cua-hang", web.SignedIn, h.saveApply)

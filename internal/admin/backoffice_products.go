@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
+
 	"github.com/ocopvn/ocop/internal/backoffice"
 	"github.com/ocopvn/ocop/storefront/ui"
 )

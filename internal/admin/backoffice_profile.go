@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/gofiber/fiber/v2"
+
 	"github.com/ocopvn/ocop/internal/backoffice"
 	"github.com/ocopvn/ocop/storefront/ui"
 )

@@ -4,13 +4,14 @@ import (
 	"errors"
 
 	"github.com/gofiber/fiber/v2"
+
 	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/producer"
 	"github.com/ocopvn/ocop/internal/web"
 )
 
 // consolePages are the staff console's page templates (templates/<name>.html).
-var consolePages = []string{"console", "apply", "console_applications", "console_application", "console_producers",
+var consolePages = []string{"console", "console_applications", "console_application", "console_producers",
 	"console_producer", "console_certificate", "console_audit", "console_staff"}
 
 // consoleRoutes mounts the staff console (/quan-tri/…).

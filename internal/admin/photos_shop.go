@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/gofiber/fiber/v2"
+
 	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/photos"
 	"github.com/ocopvn/ocop/internal/web"
@@ -12,9 +13,8 @@ import (
 	"github.com/ocopvn/ocop/storefront/ui"
 )
 
-// The shop images page (/quan-ly/{producer}/cua-hang/anh): the
-// producer's logo and banner.
-
+// shopImagesPage is the shop images page (/quan-ly/{producer}/cua-hang/anh):
+// the producer's logo and banner.
 type shopImagesPage struct {
 	BasePage
 	Nav        *BackofficeNav
