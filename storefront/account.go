@@ -77,10 +77,12 @@ type accountPage struct {
 }
 
 // authBase is the layout's data of an account page titled by titleKey.
-func (h *Handler) authBase(c *fiber.Ctx, titleKey string) BasePage { return h.Form(c, T(titleKey)) }
+func (h *Handler) authBase(c *fiber.Ctx, titleKey string) BasePage {
+	return h.site.Form(c, T(titleKey))
+}
 
 func (h *Handler) showSignUp(c *fiber.Ctx) error {
-	return h.Render(c, "signup", signUpPage{BasePage: h.authBase(c, "auth.signup")})
+	return h.site.Render(c, "signup", signUpPage{BasePage: h.authBase(c, "auth.signup")})
 }
 
 func (h *Handler) saveSignUp(c *fiber.Ctx) error {
@@ -99,7 +101,7 @@ func (h *Handler) saveSignUp(c *fiber.Ctx) error {
 			return err
 		}
 		c.Status(fiber.StatusUnprocessableEntity)
-		return h.Render(c, "signup", p)
+		return h.site.Render(c, "signup", p)
 	}
 	// sign straight in: a new session, whatever cookie came with the form
 	tok, pr, err := h.accounts.SignIn(c.UserContext(), f.Identifier, f.Password, c.IP())
@@ -121,7 +123,7 @@ func (h *Handler) replaceSession(c *fiber.Ctx, tok string, p *account.Principal)
 func (h *Handler) showSignIn(c *fiber.Ctx) error {
 	p := signInPage{BasePage: h.authBase(c, "auth.signin"), Form: SignInForm{Next: web.SafeRedirect(c.Query("next"))}}
 	p.Message = ui.Flash(c, "doi-mat-khau", map[string]string{"1": T("auth.reset_done")})
-	return h.Render(c, "signin", p)
+	return h.site.Render(c, "signin", p)
 }
 
 func (h *Handler) saveSignIn(c *fiber.Ctx) error {
@@ -135,7 +137,7 @@ func (h *Handler) saveSignIn(c *fiber.Ctx) error {
 		pg := signInPage{BasePage: h.authBase(c, "auth.signin"), Form: f, Message: ae.Message}
 		pg.Form.Password = ""
 		c.Status(map[apperr.Kind]int{apperr.Unauthorized: fiber.StatusUnauthorized, apperr.TooMany: fiber.StatusTooManyRequests, apperr.Unavailable: fiber.StatusServiceUnavailable}[ae.Kind])
-		return h.Render(c, "signin", pg)
+		return h.site.Render(c, "signin", pg)
 	}
 	h.replaceSession(c, tok, p)
 	return c.Redirect(f.Next, fiber.StatusSeeOther)
@@ -161,7 +163,7 @@ func (h *Handler) showForgot(c *fiber.Ctx) error {
 	p := forgotPage{BasePage: h.authBase(c, "auth.forgot")}
 	p.Message = ui.Flash(c, "da-gui", map[string]string{"1": T("auth.link_sent")})
 	p.Sent = p.Message != ""
-	return h.Render(c, "forgot", p)
+	return h.site.Render(c, "forgot", p)
 }
 
 func (h *Handler) saveForgot(c *fiber.Ctx) error {
@@ -173,7 +175,7 @@ func (h *Handler) saveForgot(c *fiber.Ctx) error {
 			status = fiber.StatusTooManyRequests
 		}
 		c.Status(status)
-		return h.Render(c, "forgot", forgotPage{BasePage: h.authBase(c, "auth.forgot"), Form: f, Message: ae.Message})
+		return h.site.Render(c, "forgot", forgotPage{BasePage: h.authBase(c, "auth.forgot"), Form: f, Message: ae.Message})
 	}
 	if err != nil {
 		return err
@@ -192,7 +194,7 @@ func (h *Handler) showReset(c *fiber.Ctx) error {
 	// with the form, and the CSRF check needs the real origin.
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set("Referrer-Policy", "same-origin")
-	return h.Render(c, "reset", p)
+	return h.site.Render(c, "reset", p)
 }
 
 func (h *Handler) saveReset(c *fiber.Ctx) error {
@@ -201,7 +203,7 @@ func (h *Handler) saveReset(c *fiber.Ctx) error {
 	if ae := apperr.As(err); ae != nil && ae.Kind == apperr.Invalid {
 		p := resetPage{BasePage: h.authBase(c, "auth.reset"), Token: tok, Message: ae.Message, Valid: !errors.Is(err, account.ErrResetInvalid)}
 		c.Status(fiber.StatusUnprocessableEntity)
-		return h.Render(c, "reset", p)
+		return h.site.Render(c, "reset", p)
 	}
 	if err != nil {
 		return err
@@ -215,7 +217,7 @@ func (h *Handler) showAccount(c *fiber.Ctx) error {
 	p := accountPage{BasePage: h.authBase(c, "account.title"), Roles: roleNames(me)}
 	p.Message = ui.Flash(c, "moi", map[string]string{"1": T("account.welcome")})
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return h.Render(c, "account", p)
+	return h.site.Render(c, "account", p)
 }
 
 func roleNames(p *account.Principal) []string {

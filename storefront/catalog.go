@@ -52,16 +52,16 @@ func (h *Handler) catalogPage(c *fiber.Ctx, v *catalog.View, group *catalog.Grou
 	if f.Page > 1 {
 		title = heading + " – " + T("page.of") + " " + strconv.Itoa(f.Page) + " – " + T("site.name")
 	}
-	p := catalogPage{BasePage: h.Base(c, title, heading+": "+strconv.Itoa(l.Page.Total)+" "+T("catalog.results")+" OCOP 3–5 sao được chứng nhận."), Heading: heading, List: l}
+	p := catalogPage{BasePage: h.site.Base(c, title, heading+": "+strconv.Itoa(l.Page.Total)+" "+T("catalog.results")+" OCOP 3–5 sao được chứng nhận."), Heading: heading, List: l}
 	p.Canonical = h.canonical(path, f.Page)
 	p.NoIndex = len(c.Queries()) > 0 && !(len(c.Queries()) == 1 && c.Query("page") != "")
 	h.withCrumbs(&p.BasePage, crumbs...)
-	return h.Render(c, "catalog", p)
+	return h.site.Render(c, "catalog", p)
 }
 
 func (h *Handler) canonical(path string, page int) string {
 	if page > 1 {
-		return h.BaseURL() + path + "?page=" + strconv.Itoa(page)
+		return h.site.BaseURL() + path + "?page=" + strconv.Itoa(page)
 	}
-	return h.BaseURL() + path
+	return h.site.BaseURL() + path
 }

@@ -41,11 +41,11 @@ func (h *Handler) showHome(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := homePage{BasePage: h.Base(c, T("home.title"), ""), Groups: top, Provinces: provinces,
+	p := homePage{BasePage: h.site.Base(c, T("home.title"), ""), Groups: top, Provinces: provinces,
 		Featured: featuredCards, Newest: newestCards, Total: newest.Total}
 	p.JSONLD = append(p.JSONLD, map[string]any{
-		"@context": "https://schema.org", "@type": "WebSite", "name": T("site.name"), "url": h.BaseURL() + "/",
-		"potentialAction": map[string]any{"@type": "SearchAction", "target": h.BaseURL() + "/san-pham?q={q}", "query-input": "required name=q"},
+		"@context": "https://schema.org", "@type": "WebSite", "name": T("site.name"), "url": h.site.BaseURL() + "/",
+		"potentialAction": map[string]any{"@type": "SearchAction", "target": h.site.BaseURL() + "/san-pham?q={q}", "query-input": "required name=q"},
 	})
-	return h.Render(c, "home", p)
+	return h.site.Render(c, "home", p)
 }

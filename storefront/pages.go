@@ -20,7 +20,7 @@ func (h *Handler) breadcrumbLD(crumbs []Crumb) map[string]any {
 	for i, c := range crumbs {
 		it := map[string]any{"@type": "ListItem", "position": i + 1, "name": c.Name}
 		if c.URL != "" {
-			it["item"] = h.BaseURL() + c.URL
+			it["item"] = h.site.BaseURL() + c.URL
 		}
 		items = append(items, it)
 	}

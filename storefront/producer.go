@@ -30,7 +30,7 @@ func (h *Handler) showProducer(c *fiber.Ctx) error {
 	// in the structured data
 	label := pr.Label()
 	desc := label + " (" + pr.TypeName + ", " + pr.Province.Name + "): " + strconv.Itoa(l.Page.Total) + " sản phẩm OCOP."
-	p := producerPage{BasePage: h.Base(c, label+" – "+T("site.name"), desc), Producer: pr, List: l}
+	p := producerPage{BasePage: h.site.Base(c, label+" – "+T("site.name"), desc), Producer: pr, List: l}
 	p.Canonical = h.canonical(path, f.Page)
 	p.OGType = "profile"
 	h.withCrumbs(&p.BasePage, Crumb{Name: pr.Province.Name, URL: "/tinh/" + provinceSlug(ref, pr.Province.Code)}, Crumb{Name: label})
@@ -43,7 +43,7 @@ func (h *Handler) showProducer(c *fiber.Ctx) error {
 		org["description"] = pr.Story
 	}
 	p.JSONLD = append(p.JSONLD, org)
-	return h.Render(c, "producer", p)
+	return h.site.Render(c, "producer", p)
 }
 
 func provinceSlug(ref *catalog.Reference, code string) string {

@@ -30,7 +30,7 @@ func (h *Handler) showProduct(c *fiber.Ctx, v *catalog.View) error {
 	if err != nil {
 		return err
 	}
-	page := productPage{BasePage: h.Base(c, p.Name+" – OCOP "+strconv.Itoa(p.Star)+" sao – "+T("site.name"),
+	page := productPage{BasePage: h.site.Base(c, p.Name+" – OCOP "+strconv.Itoa(p.Star)+" sao – "+T("site.name"),
 		p.Name+" – sản phẩm OCOP "+strconv.Itoa(p.Star)+" sao của "+p.Producer.Name+", "+p.Province.Name+"."),
 		Product: p, SameProducer: sameProducerCards, SameGroup: sameGroupCards, Leaf: leaf}
 	page.OGType = "product"
@@ -54,7 +54,7 @@ func (h *Handler) showProduct(c *fiber.Ctx, v *catalog.View) error {
 		"offers": map[string]any{"@type": "Offer", "priceCurrency": "VND", "price": p.PriceVND, "availability": availability,
 			"url": page.Canonical, "seller": map[string]any{"@type": "Organization", "name": p.Producer.Name}},
 	})
-	return h.Render(c, "product", page)
+	return h.site.Render(c, "product", page)
 }
 
 func without(items []*catalog.ListItem, slug string, n int) []*catalog.ListItem {

@@ -51,9 +51,9 @@ func (h *Handler) showProvince(c *fiber.Ctx) error {
 	}
 	producers := v.ProducersIn(prov.Code)
 	heading := T("province.title") + " " + prov.Name
-	p := provincePage{BasePage: h.Base(c, heading+" – "+T("site.name"), heading+": "+strconv.Itoa(all.Total)+" sản phẩm được chứng nhận, "+strconv.Itoa(len(producers))+" chủ thể."),
+	p := provincePage{BasePage: h.site.Base(c, heading+" – "+T("site.name"), heading+": "+strconv.Itoa(all.Total)+" sản phẩm được chứng nhận, "+strconv.Itoa(len(producers))+" chủ thể."),
 		Province: prov, Stars: stars, Producers: producers, List: l}
 	p.Canonical = h.canonical(path, f.Page)
 	h.withCrumbs(&p.BasePage, Crumb{Name: prov.FullName})
-	return h.Render(c, "province", p)
+	return h.site.Render(c, "province", p)
 }

@@ -9,7 +9,7 @@ import (
 
 func (h *Handler) showRobots(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
-	return c.SendString("User-agent: *\nAllow: /\nDisallow: /api/\nDisallow: /quan-ly/\nDisallow: /quan-tri/\n\nSitemap: " + h.BaseURL() + "/sitemap.xml\n")
+	return c.SendString("User-agent: *\nAllow: /\nDisallow: /api/\nDisallow: /quan-ly/\nDisallow: /quan-tri/\n\nSitemap: " + h.site.BaseURL() + "/sitemap.xml\n")
 }
 
 type urlset struct {
@@ -32,7 +32,7 @@ func (h *Handler) showSitemap(c *fiber.Ctx) error {
 	products, producers := v.PublicSlugs()
 	groups, provinces := v.Groups(), v.Provinces()
 	s := urlset{NS: "http://www.sitemaps.org/schemas/sitemap/0.9"}
-	add := func(path string) { s.URLs = append(s.URLs, sitemapURL{Loc: h.BaseURL() + path}) }
+	add := func(path string) { s.URLs = append(s.URLs, sitemapURL{Loc: h.site.BaseURL() + path}) }
 	add("/")
 	add("/san-pham")
 	for _, g := range groups {

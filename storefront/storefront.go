@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"html/template"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -50,7 +49,7 @@ type Deps struct {
 
 // Handler serves the storefront pages.
 type Handler struct {
-	*ui.Site
+	site     *ui.Site
 	catalog  *catalog.Service
 	search   search.Index // nil: search pages use the catalog's word matching
 	accounts *account.Service
@@ -95,12 +94,12 @@ func New(d Deps) (*Handler, error) {
 		"rich":    sanitize.RichHTML,
 	}
 	var err error
-	h.Site, err = ui.New(ui.Options{BaseURL: d.BaseURL, Files: templateFiles, Messages: messages, Funcs: funcs,
+	h.site, err = ui.New(ui.Options{BaseURL: d.BaseURL, Files: templateFiles, Messages: messages, Funcs: funcs,
 		Partials: []string{"partials.html"}, Pages: pageNames})
 	if err != nil {
 		return nil, fmt.Errorf("storefront: %w", err)
 	}
-	if h.cardTpl, err = h.Parse(); err != nil {
+	if h.cardTpl, err = h.site.Parse(); err != nil {
 		return nil, fmt.Errorf("storefront card template: %w", err)
 	}
 	return h, nil
@@ -173,10 +172,10 @@ func (h *Handler) ErrorPage(c *fiber.Ctx, status int, message, requestID string)
 	case status >= 500:
 		title, help = T("error.500"), T("error.500.help")
 	}
-	p := errorPage{BasePage: h.Base(c, title+" – "+T("site.name"), ""), Status: status, Heading: title, Help: help, RequestID: requestID}
+	p := errorPage{BasePage: h.site.Base(c, title+" – "+T("site.name"), ""), Status: status, Heading: title, Help: help, RequestID: requestID}
 	p.NoIndex = true
 	c.Status(status)
-	return h.Render(c, "error", p)
+	return h.site.Render(c, "error", p)
 }
 
 // initial is the first letter of name, for photo placeholders.
@@ -198,8 +197,6 @@ func options(opts []facetOption) template.HTML { return sanitize.Options(opts, (
 
 // withQuery returns path with the query values q (empty values dropped).
 func withQuery(p string, q url.Values) string { return ui.WithQuery(p, q) }
-
-func itoa(n int) string { return strconv.Itoa(n) }
 
 var errNotFound = fiber.ErrNotFound
 

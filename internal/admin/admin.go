@@ -47,7 +47,7 @@ type Deps struct {
 
 // Handler serves the back-office, onboarding and console pages.
 type Handler struct {
-	*ui.Site
+	site        *ui.Site
 	catalog     *catalog.Service
 	producers   *producer.Service
 	backoffice  *backoffice.Service
@@ -78,7 +78,7 @@ func New(d Deps) (*Handler, error) {
 	h := &Handler{catalog: d.Catalog, producers: d.Producers, backoffice: d.Backoffice, photos: d.Photos, uploadLimit: d.UploadLimit}
 	pages := append(append(append(append([]string{}, consolePages...), applyPages...), backofficePages...), photoPages...)
 	var err error
-	h.Site, err = ui.New(ui.Options{BaseURL: d.BaseURL, Files: templateFiles, Messages: messages,
+	h.site, err = ui.New(ui.Options{BaseURL: d.BaseURL, Files: templateFiles, Messages: messages,
 		Partials: []string{"partials.html"}, Pages: pages})
 	if err != nil {
 		return nil, fmt.Errorf("admin: %w", err)
@@ -98,7 +98,7 @@ func (h *Handler) Routes(r *web.Router) {
 // privateBase is the layout's data of a page of these screens, titled
 // title: with the CSRF token, kept out of search engines and of caches.
 func (h *Handler) privateBase(c *fiber.Ctx, title string) BasePage {
-	b := h.Form(c, title)
+	b := h.site.Form(c, title)
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	return b
 }

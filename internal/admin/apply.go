@@ -93,7 +93,7 @@ func (h *Handler) showApply(c *fiber.Ctx) error {
 	if err := h.fillCommunes(c, &p); err != nil {
 		return err
 	}
-	return h.Render(c, "apply", p)
+	return h.site.Render(c, "apply", p)
 }
 
 func (h *Handler) saveApply(c *fiber.Ctx) error {
@@ -146,7 +146,7 @@ func (h *Handler) saveApply(c *fiber.Ctx) error {
 	if err := h.fillCommunes(c, &p); err != nil {
 		return err
 	}
-	return h.Render(c, "apply", p)
+	return h.site.Render(c, "apply", p)
 }
 
 // listCommunes answers the communes of the province ?tinh= as JSON, for

@@ -88,7 +88,7 @@ func (h *Handler) showBackofficeStart(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	return h.Render(c, "bo_start", p)
+	return h.site.Render(c, "bo_start", p)
 }
 
 type statusCount struct {
@@ -118,7 +118,7 @@ func (h *Handler) showDashboard(c *fiber.Ctx) error {
 			p.Statuses = append(p.Statuses, statusCount{Status: st, Label: backoffice.StatusNames[st], N: n, URL: nav.Base + "/san-pham?status=" + st})
 		}
 	}
-	return h.Render(c, "bo_dashboard", p)
+	return h.site.Render(c, "bo_dashboard", p)
 }
 
 type statusOption struct {

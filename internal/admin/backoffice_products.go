@@ -52,7 +52,7 @@ func (h *Handler) listBackofficeProducts(c *fiber.Ctx) error {
 	if l.Page < l.LastPage {
 		p.Next = link(l.Page + 1)
 	}
-	return h.Render(c, "bo_products", p)
+	return h.site.Render(c, "bo_products", p)
 }
 
 type boProductPage struct {
@@ -97,7 +97,7 @@ func (h *Handler) showNewProduct(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.Render(c, "bo_product", p)
+	return h.site.Render(c, "bo_product", p)
 }
 
 func (h *Handler) saveNewProduct(c *fiber.Ctx) error {
@@ -143,7 +143,7 @@ func (h *Handler) productFormError(c *fiber.Ctx, nav BackofficeNav, prod *backof
 		p.Errors, p.Message = fe, T("bo.fix_fields")
 		c.Status(fiber.StatusUnprocessableEntity)
 	}
-	return h.Render(c, "bo_product", p)
+	return h.site.Render(c, "bo_product", p)
 }
 
 // routeProduct loads :product of the route's producer (404 when it is
@@ -171,7 +171,7 @@ func (h *Handler) showEditProduct(c *fiber.Ctx) error {
 	}
 	p.Notice = ui.Flash(c, "da-luu", map[string]string{"1": T("bo.saved")})
 	p.StatusNote = backoffice.RefusedMessages[c.Query("nhap")]
-	return h.Render(c, "bo_product", p)
+	return h.site.Render(c, "bo_product", p)
 }
 
 func (h *Handler) saveProduct(c *fiber.Ctx) error {

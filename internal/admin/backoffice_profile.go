@@ -29,7 +29,7 @@ func (h *Handler) showProfile(c *fiber.Ctx) error {
 	}
 	p := boProfilePage{BasePage: h.backofficeBase(c, T("bo.profile")), Nav: nav, Form: in}
 	p.Notice = ui.Flash(c, "da-luu", map[string]string{"1": T("bo.profile_saved")})
-	return h.Render(c, "bo_profile", p)
+	return h.site.Render(c, "bo_profile", p)
 }
 
 func (h *Handler) saveProfile(c *fiber.Ctx) error {
@@ -44,7 +44,7 @@ func (h *Handler) saveProfile(c *fiber.Ctx) error {
 	if errors.As(err, &fe) {
 		p := boProfilePage{BasePage: h.backofficeBase(c, T("bo.profile")), Nav: nav, Form: in, Errors: fe, Message: T("bo.fix_fields")}
 		c.Status(fiber.StatusUnprocessableEntity)
-		return h.Render(c, "bo_profile", p)
+		return h.site.Render(c, "bo_profile", p)
 	}
 	if err != nil {
 		return err

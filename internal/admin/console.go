@@ -68,7 +68,7 @@ func (h *Handler) showConsole(c *fiber.Ctx) error {
 	if p.Counts, err = h.producers.ConsoleCounts(c.UserContext(), consoleActor(c)); err != nil {
 		return err
 	}
-	return h.Render(c, "console", p)
+	return h.site.Render(c, "console", p)
 }
 
 // refusal classifies a console action's error: field errors (422) or a

@@ -39,7 +39,7 @@ func (h *Handler) listApplications(c *fiber.Ctx) error {
 	if p.Page < p.Last {
 		p.NextURL = withQuery("/quan-tri/ho-so", url.Values{"trang-thai": {p.Status}, "trang": {strconv.Itoa(p.Page + 1)}})
 	}
-	return h.Render(c, "console_applications", p)
+	return h.site.Render(c, "console_applications", p)
 }
 
 type applicationPage struct {
@@ -84,7 +84,7 @@ func (h *Handler) showApplication(c *fiber.Ctx) error {
 	if d := c.Query("xong"); d != "" {
 		p.Done = lookup("console.done.", d)
 	}
-	return h.Render(c, "console_application", p)
+	return h.site.Render(c, "console_application", p)
 }
 
 // decided re-shows the application page after a refused decision, or
@@ -108,7 +108,7 @@ func (h *Handler) decided(c *fiber.Ctx, err error, done, form string) error {
 		p.Message = T("apply.fix_fields")
 	}
 	c.Status(status)
-	return h.Render(c, "console_application", p)
+	return h.site.Render(c, "console_application", p)
 }
 
 func (h *Handler) saveApproval(c *fiber.Ctx) error {

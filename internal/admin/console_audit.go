@@ -42,7 +42,7 @@ func (h *Handler) showAuditLog(c *fiber.Ctx) error {
 	if p.Producers, _, err = h.producers.Producers(c.UserContext(), a, producer.ProducerFilter{Limit: 100}); err != nil {
 		return err
 	}
-	return h.Render(c, "console_audit", p)
+	return h.site.Render(c, "console_audit", p)
 }
 
 // When is the entry's time in Vietnam.

@@ -56,7 +56,7 @@ func (h *Handler) showCertificate(c *fiber.Ctx) error {
 		p.Form.IssuingProvince = rp.Province
 	}
 	p.Form.IssuingLevel = "province"
-	return h.Render(c, "console_certificate", p)
+	return h.site.Render(c, "console_certificate", p)
 }
 
 func (h *Handler) saveCertificate(c *fiber.Ctx) error {
@@ -81,5 +81,5 @@ func (h *Handler) saveCertificate(c *fiber.Ctx) error {
 	}
 	p.Form, p.Errors, p.Message = f, fe, T("apply.fix_fields")
 	c.Status(fiber.StatusUnprocessableEntity)
-	return h.Render(c, "console_certificate", p)
+	return h.site.Render(c, "console_certificate", p)
 }

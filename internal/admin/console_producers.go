@@ -46,7 +46,7 @@ func (h *Handler) listProducers(c *fiber.Ctx) error {
 		q = url.Values{"q": {p.Q}, "trang-thai": {p.Status}, "trang": {strconv.Itoa(p.Page + 1)}}
 		p.NextURL = withQuery("/quan-tri/chu-the", q)
 	}
-	return h.Render(c, "console_producers", p)
+	return h.site.Render(c, "console_producers", p)
 }
 
 type producerConsolePage struct {
@@ -82,7 +82,7 @@ func (h *Handler) showProducerConsole(c *fiber.Ctx) error {
 	if d := c.Query("xong"); d != "" {
 		p.Done = lookup("console.done.", d)
 	}
-	return h.Render(c, "console_producer", p)
+	return h.site.Render(c, "console_producer", p)
 }
 
 func (h *Handler) producerChanged(c *fiber.Ctx, err error, done string) error {
@@ -104,7 +104,7 @@ func (h *Handler) producerChanged(c *fiber.Ctx, err error, done string) error {
 		p.Message = T("apply.fix_fields")
 	}
 	c.Status(status)
-	return h.Render(c, "console_producer", p)
+	return h.site.Render(c, "console_producer", p)
 }
 
 func (h *Handler) saveSuspension(c *fiber.Ctx) error {

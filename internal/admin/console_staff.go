@@ -37,7 +37,7 @@ func (h *Handler) showStaffRoles(c *fiber.Ctx) error {
 	if d := c.Query("xong"); d != "" {
 		p.Done = lookup("console.done.", d)
 	}
-	return h.Render(c, "console_staff", p)
+	return h.site.Render(c, "console_staff", p)
 }
 
 func (h *Handler) saveStaffRole(c *fiber.Ctx) error {
@@ -61,5 +61,5 @@ func (h *Handler) saveStaffRole(c *fiber.Ctx) error {
 	}
 	p.Identifier, p.Province, p.Errors, p.Message = ident, prov, fe, T("apply.fix_fields")
 	c.Status(fiber.StatusUnprocessableEntity)
-	return h.Render(c, "console_staff", p)
+	return h.site.Render(c, "console_staff", p)
 }

@@ -86,7 +86,9 @@ func scope(c *fiber.Ctx) (producerID, productID int64, err error) {
 
 // photosBase is the layout's data of a photo page titled by titleKey
 // (the handlers that need it keep the page out of caches).
-func (h *Handler) photosBase(c *fiber.Ctx, titleKey string) BasePage { return h.Form(c, T(titleKey)) }
+func (h *Handler) photosBase(c *fiber.Ctx, titleKey string) BasePage {
+	return h.site.Form(c, T(titleKey))
+}
 
 func (h *Handler) photosPage(c *fiber.Ctx, producerID, productID int64) (*photosPage, error) {
 	ctx := c.UserContext()
@@ -122,7 +124,7 @@ func (h *Handler) showPhotos(c *fiber.Ctx) error {
 	}
 	p.Message = ui.Flash(c, "ok", map[string]string{"tai": T("photos.uploaded"), "luu": T("photos.saved"), "xoa": T("photos.deleted")})
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return h.Render(c, "photos", p)
+	return h.site.Render(c, "photos", p)
 }
 
 // displayName is a file's name as the producer chose it, safe to show.
@@ -247,7 +249,7 @@ func (h *Handler) savePhotos(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	c.Status(status)
-	return h.Render(c, "photos", p)
+	return h.site.Render(c, "photos", p)
 }
 
 func (h *Handler) savePhoto(c *fiber.Ctx) error {
@@ -351,7 +353,7 @@ func (h *Handler) photoNotice(c *fiber.Ctx, producerID, productID int64, err err
 	p := noticePage{BasePage: h.photosBase(c, "photos.notice_title"), Message: userMessage(err),
 		Back: fmt.Sprintf("/quan-ly/%d/san-pham/%d/anh", producerID, productID), BackKey: T("photos.title")}
 	c.Status(status)
-	return h.Render(c, "photos_notice", p)
+	return h.site.Render(c, "photos_notice", p)
 }
 
 // Image is a photo as pages show it.

@@ -67,7 +67,7 @@ func (h *Handler) showShopImages(c *fiber.Ctx) error {
 	}
 	p.Message = ui.Flash(c, "ok", map[string]string{"luu": T("photos.shop_saved"), "xoa": T("photos.shop_removed")})
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return h.Render(c, "photos_producer", p)
+	return h.site.Render(c, "photos_producer", p)
 }
 
 func (h *Handler) saveShopImage(kind string) fiber.Handler {
@@ -125,7 +125,7 @@ func (h *Handler) putShopImage(c *fiber.Ctx, kind string) error {
 		}
 	}
 	c.Status(status)
-	return h.Render(c, "photos_producer", p)
+	return h.site.Render(c, "photos_producer", p)
 }
 
 func (h *Handler) removeShopImage(kind string) fiber.Handler {
