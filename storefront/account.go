@@ -8,10 +8,11 @@ import (
 	"github.com/ocopvn/ocop/internal/account"
 	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/web"
+	"github.com/ocopvn/ocop/storefront/ui"
 )
 
 // accountRoutes mounts sign-up, sign-in, sign-out, password reset, the
-// account page. The staff console is in console.go.
+// account page.
 func (h *Handler) accountRoutes(r *web.Router) {
 	r.Get("/dang-ky", web.Public, h.showSignUp)
 	r.Post("/dang-ky", web.Public, h.saveSignUp)
@@ -75,20 +76,18 @@ type accountPage struct {
 	Message string
 }
 
+// authBase is the layout's data of an account page titled by titleKey.
 func (h *Handler) authBase(c *fiber.Ctx, titleKey string) BasePage {
-	b := h.base(c, T(titleKey)+" – "+T("site.name"), "")
-	b.NoIndex = true
-	b.CSRF = web.CSRFToken(c)
-	return b
+	return h.site.Form(c, T(titleKey))
 }
 
 func (h *Handler) showSignUp(c *fiber.Ctx) error {
-	return h.render(c, "signup", signUpPage{BasePage: h.authBase(c, "auth.signup")})
+	return h.site.Render(c, "signup", signUpPage{BasePage: h.authBase(c, "auth.signup")})
 }
 
 func (h *Handler) saveSignUp(c *fiber.Ctx) error {
 	f := SignUpForm{Identifier: c.FormValue("identifier"), DisplayName: c.FormValue("display_name"), Password: c.FormValue("password")}
-	_, err := h.Accounts.Register(c.UserContext(), account.SignUp(f))
+	_, err := h.accounts.Register(c.UserContext(), account.SignUp(f))
 	if err != nil {
 		p := signUpPage{BasePage: h.authBase(c, "auth.signup"), Form: f}
 		p.Form.Password = ""
@@ -102,10 +101,10 @@ func (h *Handler) saveSignUp(c *fiber.Ctx) error {
 			return err
 		}
 		c.Status(fiber.StatusUnprocessableEntity)
-		return h.render(c, "signup", p)
+		return h.site.Render(c, "signup", p)
 	}
 	// sign straight in: a new session, whatever cookie came with the form
-	tok, pr, err := h.Accounts.SignIn(c.UserContext(), f.Identifier, f.Password, c.IP())
+	tok, pr, err := h.accounts.SignIn(c.UserContext(), f.Identifier, f.Password, c.IP())
 	if err != nil {
 		return c.Redirect("/dang-nhap", fiber.StatusSeeOther)
 	}
@@ -116,22 +115,20 @@ func (h *Handler) saveSignUp(c *fiber.Ctx) error {
 // replaceSession ends the request's old session, if any, and starts tok.
 func (h *Handler) replaceSession(c *fiber.Ctx, tok string, p *account.Principal) {
 	if old := web.SessionToken(c); old != "" {
-		_ = h.Accounts.SignOut(c.UserContext(), old)
+		_ = h.accounts.SignOut(c.UserContext(), old)
 	}
 	web.StartSession(c, tok, p)
 }
 
 func (h *Handler) showSignIn(c *fiber.Ctx) error {
 	p := signInPage{BasePage: h.authBase(c, "auth.signin"), Form: SignInForm{Next: web.SafeRedirect(c.Query("next"))}}
-	if c.Query("doi-mat-khau") == "1" {
-		p.Message = T("auth.reset_done")
-	}
-	return h.render(c, "signin", p)
+	p.Message = ui.Flash(c, "doi-mat-khau", map[string]string{"1": T("auth.reset_done")})
+	return h.site.Render(c, "signin", p)
 }
 
 func (h *Handler) saveSignIn(c *fiber.Ctx) error {
 	f := SignInForm{Identifier: c.FormValue("identifier"), Password: c.FormValue("password"), Next: web.SafeRedirect(c.FormValue("next"))}
-	tok, p, err := h.Accounts.SignIn(c.UserContext(), f.Identifier, f.Password, c.IP())
+	tok, p, err := h.accounts.SignIn(c.UserContext(), f.Identifier, f.Password, c.IP())
 	if err != nil {
 		ae := apperr.As(err)
 		if ae == nil || (ae.Kind != apperr.Unauthorized && ae.Kind != apperr.TooMany && ae.Kind != apperr.Unavailable) {
@@ -140,7 +137,7 @@ func (h *Handler) saveSignIn(c *fiber.Ctx) error {
 		pg := signInPage{BasePage: h.authBase(c, "auth.signin"), Form: f, Message: ae.Message}
 		pg.Form.Password = ""
 		c.Status(map[apperr.Kind]int{apperr.Unauthorized: fiber.StatusUnauthorized, apperr.TooMany: fiber.StatusTooManyRequests, apperr.Unavailable: fiber.StatusServiceUnavailable}[ae.Kind])
-		return h.render(c, "signin", pg)
+		return h.site.Render(c, "signin", pg)
 	}
 	h.replaceSession(c, tok, p)
 	return c.Redirect(f.Next, fiber.StatusSeeOther)
@@ -150,9 +147,9 @@ func (h *Handler) signOut(c *fiber.Ctx) error {
 	if p := web.CurrentUser(c); p != nil {
 		var err error
 		if c.FormValue("everywhere") == "1" {
-			err = h.Accounts.SignOutEverywhere(c.UserContext(), p.User.ID)
+			err = h.accounts.SignOutEverywhere(c.UserContext(), p.User.ID)
 		} else {
-			err = h.Accounts.SignOut(c.UserContext(), web.SessionToken(c))
+			err = h.accounts.SignOut(c.UserContext(), web.SessionToken(c))
 		}
 		if err != nil {
 			return err
@@ -164,22 +161,21 @@ func (h *Handler) signOut(c *fiber.Ctx) error {
 
 func (h *Handler) showForgot(c *fiber.Ctx) error {
 	p := forgotPage{BasePage: h.authBase(c, "auth.forgot")}
-	if c.Query("da-gui") == "1" {
-		p.Sent, p.Message = true, T("auth.link_sent")
-	}
-	return h.render(c, "forgot", p)
+	p.Message = ui.Flash(c, "da-gui", map[string]string{"1": T("auth.link_sent")})
+	p.Sent = p.Message != ""
+	return h.site.Render(c, "forgot", p)
 }
 
 func (h *Handler) saveForgot(c *fiber.Ctx) error {
 	f := ForgotForm{Identifier: c.FormValue("identifier")}
-	err := h.Accounts.RequestReset(c.UserContext(), f.Identifier, c.IP())
+	err := h.accounts.RequestReset(c.UserContext(), f.Identifier, c.IP())
 	if ae := apperr.As(err); ae != nil && (ae.Kind == apperr.Invalid || ae.Kind == apperr.TooMany) {
 		status := fiber.StatusUnprocessableEntity
 		if ae.Kind == apperr.TooMany {
 			status = fiber.StatusTooManyRequests
 		}
 		c.Status(status)
-		return h.render(c, "forgot", forgotPage{BasePage: h.authBase(c, "auth.forgot"), Form: f, Message: ae.Message})
+		return h.site.Render(c, "forgot", forgotPage{BasePage: h.authBase(c, "auth.forgot"), Form: f, Message: ae.Message})
 	}
 	if err != nil {
 		return err
@@ -189,7 +185,7 @@ func (h *Handler) saveForgot(c *fiber.Ctx) error {
 
 func (h *Handler) showReset(c *fiber.Ctx) error {
 	tok := c.Query("token")
-	p := resetPage{BasePage: h.authBase(c, "auth.reset"), Token: tok, Valid: h.Accounts.ValidResetToken(c.UserContext(), tok)}
+	p := resetPage{BasePage: h.authBase(c, "auth.reset"), Token: tok, Valid: h.accounts.ValidResetToken(c.UserContext(), tok)}
 	if !p.Valid {
 		p.Message = account.ErrResetInvalid.Message
 	}
@@ -198,16 +194,16 @@ func (h *Handler) showReset(c *fiber.Ctx) error {
 	// with the form, and the CSRF check needs the real origin.
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set("Referrer-Policy", "same-origin")
-	return h.render(c, "reset", p)
+	return h.site.Render(c, "reset", p)
 }
 
 func (h *Handler) saveReset(c *fiber.Ctx) error {
 	tok := c.FormValue("token")
-	err := h.Accounts.ResetPassword(c.UserContext(), tok, c.FormValue("password"))
+	err := h.accounts.ResetPassword(c.UserContext(), tok, c.FormValue("password"))
 	if ae := apperr.As(err); ae != nil && ae.Kind == apperr.Invalid {
 		p := resetPage{BasePage: h.authBase(c, "auth.reset"), Token: tok, Message: ae.Message, Valid: !errors.Is(err, account.ErrResetInvalid)}
 		c.Status(fiber.StatusUnprocessableEntity)
-		return h.render(c, "reset", p)
+		return h.site.Render(c, "reset", p)
 	}
 	if err != nil {
 		return err
@@ -219,11 +215,9 @@ func (h *Handler) saveReset(c *fiber.Ctx) error {
 func (h *Handler) showAccount(c *fiber.Ctx) error {
 	me := web.CurrentUser(c)
 	p := accountPage{BasePage: h.authBase(c, "account.title"), Roles: roleNames(me)}
-	if c.Query("moi") == "1" {
-		p.Message = T("account.welcome")
-	}
+	p.Message = ui.Flash(c, "moi", map[string]string{"1": T("account.welcome")})
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return h.render(c, "account", p)
+	return h.site.Render(c, "account", p)
 }
 
 func roleNames(p *account.Principal) []string {

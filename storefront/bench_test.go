@@ -4,15 +4,19 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 
 	"github.com/valyala/fasthttp"
 
+	"github.com/ocopvn/ocop/internal/account"
 	"github.com/ocopvn/ocop/internal/catalog"
 	"github.com/ocopvn/ocop/internal/config"
 	"github.com/ocopvn/ocop/internal/postgres/pgtest"
 	"github.com/ocopvn/ocop/internal/seed"
 	"github.com/ocopvn/ocop/internal/web"
+	"github.com/ocopvn/ocop/media"
+	"github.com/ocopvn/ocop/media/diskmedia"
 	"github.com/ocopvn/ocop/storefront"
 )
 
@@ -24,7 +28,11 @@ func BenchmarkPages(b *testing.B) {
 		b.Fatal(err)
 	}
 	svc := catalog.New(pool, nil)
-	h, err := storefront.New(svc, nil, "http://localhost")
+	store, err := diskmedia.New(b.TempDir(), strings.TrimSuffix(media.URLPrefix, "/"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	h, err := storefront.New(storefront.Deps{Catalog: svc, Accounts: account.New(pool, account.Options{}), Media: store, BaseURL: "http://localhost"})
 	if err != nil {
 		b.Fatal(err)
 	}

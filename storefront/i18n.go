@@ -1,19 +1,15 @@
 package storefront
 
-// messages holds every UI string of the storefront, by key, so a second
-// language is a second map. Vietnamese is the site's language.
-var messages = map[string]string{
-	"site.name":               "Chợ OCOP",
-	"site.tagline":            "Mỗi xã một sản phẩm",
-	"site.description":        "Mua sản phẩm OCOP 3–5 sao được chứng nhận từ hợp tác xã, doanh nghiệp và hộ sản xuất trên cả nước.",
-	"nav.skip":                "Bỏ qua, đến nội dung chính",
-	"nav.catalog":             "Sản phẩm",
+import "github.com/ocopvn/ocop/storefront/ui"
+
+// messages are the storefront's UI strings: the shared ones (ui.Common)
+// and the shopper's pages'.
+var messages = ui.Merge(ui.Common, shopMessages)
+
+// shopMessages are the strings of the shopper's pages and the account
+// pages.
+var shopMessages = ui.Messages{
 	"nav.home":                "Trang chủ",
-	"nav.main":                "Điều hướng chính",
-	"nav.breadcrumb":          "Đường dẫn",
-	"search.label":            "Tìm sản phẩm OCOP",
-	"search.placeholder":      "Ví dụ: nước mắm Phú Quốc, chè Thái Nguyên",
-	"search.submit":           "Tìm",
 	"search.results":          "Kết quả tìm kiếm",
 	"search.degraded":         "Tìm kiếm đang chạy ở chế độ dự phòng, kết quả có thể kém chính xác hơn.",
 	"search.did_you_mean":     "Không tìm thấy sản phẩm phù hợp. Có phải bạn muốn tìm:",
@@ -45,11 +41,7 @@ var messages = map[string]string{
 	"sort.star":               "Hạng sao cao nhất",
 	"sort.price_asc":          "Giá thấp đến cao",
 	"sort.price_desc":         "Giá cao đến thấp",
-	"page.label":              "Phân trang",
-	"page.prev":               "Trang trước",
-	"page.next":               "Trang sau",
 	"page.of":                 "Trang",
-	"product.star":            "sao",
 	"product.cert":            "Chứng nhận OCOP",
 	"product.decision":        "Quyết định công nhận",
 	"product.date":            "ngày",
@@ -88,8 +80,6 @@ var messages = map[string]string{
 	"error.500.help":          "Chúng tôi đã ghi nhận lỗi. Vui lòng thử lại sau ít phút.",
 	"error.other":             "Yêu cầu không thực hiện được",
 	"error.request_id":        "Mã yêu cầu",
-	"footer.about":            "Sản phẩm OCOP 3–5 sao còn hiệu lực chứng nhận. Dữ liệu giá có ghi \"minh hoạ\" là dữ liệu mẫu.",
-	"auth.signin":             "Đăng nhập",
 	"auth.signup":             "Đăng ký",
 	"auth.signout":            "Đăng xuất",
 	"auth.identifier":         "Email hoặc số điện thoại",
@@ -120,29 +110,8 @@ var messages = map[string]string{
 	"role.producer_staff":     "Nhân viên gian hàng",
 	"role.staff":              "Cán bộ Sở Công Thương",
 	"role.admin":              "Quản trị viên",
-	"console.title":           "Trang quản trị",
-	"console.admin":           "Bạn là quản trị viên của toàn hệ thống.",
-	"console.provinces":       "Tỉnh, thành phố bạn phụ trách",
-	"console.none":            "Bạn chưa được phân công tỉnh, thành phố nào.",
-}
-
-func init() {
-	// each feature keeps its strings in its own file
-	for _, m := range []map[string]string{consoleMessages, backofficeMessages, photoMessages} {
-		for k, v := range m {
-			if _, dup := messages[k]; dup {
-				panic("storefront: UI string " + k + " defined twice")
-			}
-			messages[k] = v
-		}
-	}
 }
 
 // T returns the message of key, or the key itself when it has none (so a
 // missing string shows in tests rather than as blank text).
-func T(key string) string {
-	if m, ok := messages[key]; ok {
-		return m
-	}
-	return key
-}
+func T(key string) string { return messages.T(key) }

@@ -3,42 +3,16 @@ package storefront
 import (
 	"html/template"
 
-	"github.com/gofiber/fiber/v2"
-
-	"github.com/ocopvn/ocop/internal/account"
 	"github.com/ocopvn/ocop/internal/catalog"
 	"github.com/ocopvn/ocop/internal/sanitize"
-	"github.com/ocopvn/ocop/internal/web"
+	"github.com/ocopvn/ocop/storefront/ui"
 )
 
 // BasePage is what the layout needs; every page struct embeds it.
-type BasePage struct {
-	Title       string
-	Description string
-	Canonical   string
-	OGType      string
-	OGImage     string
-	NoIndex     bool
-	Query       string // the search box's current text
-	Breadcrumbs []Crumb
-	JSONLD      []any              // structured data blocks, marshalled by html/template
-	Me          *account.Principal // the signed-in user, or nil
-	CSRF        string             // token for the page's forms, set by pages with forms
-}
+type BasePage = ui.BasePage
 
 // Crumb is one step of a breadcrumb trail; the last has no URL.
-type Crumb struct {
-	Name string
-	URL  string
-}
-
-func (h *Handler) base(c *fiber.Ctx, title, description string) BasePage {
-	if description == "" {
-		description = T("site.description")
-	}
-	return BasePage{Title: title, Description: description, Canonical: h.baseURL + c.Path(), OGType: "website", Query: c.Query("q"),
-		Me: web.CurrentUser(c)}
-}
+type Crumb = ui.Crumb
 
 // breadcrumbLD is the schema.org BreadcrumbList of crumbs.
 func (h *Handler) breadcrumbLD(crumbs []Crumb) map[string]any {
@@ -46,7 +20,7 @@ func (h *Handler) breadcrumbLD(crumbs []Crumb) map[string]any {
 	for i, c := range crumbs {
 		it := map[string]any{"@type": "ListItem", "position": i + 1, "name": c.Name}
 		if c.URL != "" {
-			it["item"] = h.baseURL + c.URL
+			it["item"] = h.site.BaseURL() + c.URL
 		}
 		items = append(items, it)
 	}

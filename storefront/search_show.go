@@ -28,7 +28,7 @@ func (h *Handler) showSearch(c *fiber.Ctx) error {
 	if text != "" {
 		heading += " “" + text + "”"
 	}
-	p := searchPage{BasePage: h.base(c, heading+" – "+T("site.name"), ""), Text: text}
+	p := searchPage{BasePage: h.site.Base(c, heading+" – "+T("site.name"), ""), Text: text}
 	p.NoIndex = true
 	h.withCrumbs(&p.BasePage, Crumb{Name: T("search.results")})
 
@@ -69,7 +69,7 @@ func (h *Handler) showSearch(c *fiber.Ctx) error {
 		}
 	}
 	p.List = h.layoutListing(v, "/tim-kiem", f, notices, "search", page, cards)
-	return h.render(c, "search", p)
+	return h.site.Render(c, "search", p)
 }
 
 // searchFacets converts search facet counts to the catalog's shape.

@@ -7,9 +7,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-func (h *Handler) robots(c *fiber.Ctx) error {
+func (h *Handler) showRobots(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
-	return c.SendString("User-agent: *\nAllow: /\nDisallow: /api/\nDisallow: /quan-ly/\nDisallow: /quan-tri/\n\nSitemap: " + h.baseURL + "/sitemap.xml\n")
+	return c.SendString("User-agent: *\nAllow: /\nDisallow: /api/\nDisallow: /quan-ly/\nDisallow: /quan-tri/\n\nSitemap: " + h.site.BaseURL() + "/sitemap.xml\n")
 }
 
 type urlset struct {
@@ -22,9 +22,9 @@ type sitemapURL struct {
 	Loc string `xml:"loc"`
 }
 
-// sitemap lists the home page, the catalog, every group and province page
+// showSitemap lists the home page, the catalog, every group and province page
 // with public products, every public product and every producer with one.
-func (h *Handler) sitemap(c *fiber.Ctx) error {
+func (h *Handler) showSitemap(c *fiber.Ctx) error {
 	v, err := h.catalog.View(c.UserContext())
 	if err != nil {
 		return err
@@ -32,7 +32,7 @@ func (h *Handler) sitemap(c *fiber.Ctx) error {
 	products, producers := v.PublicSlugs()
 	groups, provinces := v.Groups(), v.Provinces()
 	s := urlset{NS: "http://www.sitemaps.org/schemas/sitemap/0.9"}
-	add := func(path string) { s.URLs = append(s.URLs, sitemapURL{Loc: h.baseURL + path}) }
+	add := func(path string) { s.URLs = append(s.URLs, sitemapURL{Loc: h.site.BaseURL() + path}) }
 	add("/")
 	add("/san-pham")
 	for _, g := range groups {

@@ -11,11 +11,14 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/ocopvn/ocop/internal/account"
 	"github.com/ocopvn/ocop/internal/catalog"
 	"github.com/ocopvn/ocop/internal/catalog/catalogtest"
 	"github.com/ocopvn/ocop/internal/config"
 	"github.com/ocopvn/ocop/internal/postgres/pgtest"
 	"github.com/ocopvn/ocop/internal/web"
+	"github.com/ocopvn/ocop/media"
+	"github.com/ocopvn/ocop/media/diskmedia"
 	"github.com/ocopvn/ocop/storefront"
 )
 
@@ -38,7 +41,11 @@ func newSite(t *testing.T) *site {
 	f.Product(b, catalogtest.Product{Name: "Mắm hết hạn", Group: "I.4.a", Price: 1, Star: 3, Cert: "expired"})
 
 	svc := catalog.New(pool, nil)
-	h, err := storefront.New(svc, nil, "https://ocop.example.vn")
+	store, err := diskmedia.New(t.TempDir(), strings.TrimSuffix(media.URLPrefix, "/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := storefront.New(storefront.Deps{Catalog: svc, Accounts: account.New(pool, account.Options{}), Media: store, BaseURL: "https://ocop.example.vn"})
 	if err != nil {
 		t.Fatal(err)
 	}

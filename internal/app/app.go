@@ -17,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ocopvn/ocop/internal/account"
+	"github.com/ocopvn/ocop/internal/admin"
 	"github.com/ocopvn/ocop/internal/catalog"
 	"github.com/ocopvn/ocop/internal/certification"
 	"github.com/ocopvn/ocop/internal/config"
@@ -42,13 +43,13 @@ type App struct {
 	Accounts *account.Service
 	Search   search.Index
 	Media    media.Store
-	// Producers, Backoffice and Photos are the onboarding and staff
-	// console, the producer back-office and photo management.
-	Producers  *producer.Service
-	Backoffice *product.Service
-	Photos     *product.Photos
-	// Certification owns certificates: recorded from the console,
-	// expired nightly.
+	// Producers owns producers, their applications, members and staff
+	// grants; Products the listings; Photos product photos, logos and
+	// banners; Certification certificates (recorded from the console,
+	// expired nightly).
+	Producers     *producer.Service
+	Products      *product.Service
+	Photos        *product.Photos
 	Certification *certification.Service
 	HTTP          *fiber.App
 
@@ -82,27 +83,45 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a := &App{Config: cfg, Log: log, Pool: pool}
 	a.Catalog = catalog.New(pool, nil)
 	a.Search, a.meili = NewSearch(cfg, pool, log)
-	sf, err := storefront.New(a.Catalog, a.Search, cfg.BaseURL)
-	if err != nil {
-		pool.Close()
-		return nil, err
-	}
 	a.Accounts = NewAccounts(cfg, pool, log)
-	sf.Accounts = a.Accounts
 	if a.Media, err = OpenMedia(ctx, cfg, log); err != nil {
 		pool.Close()
 		return nil, err
 	}
 	a.Producers = producer.New(pool, a.Media, nil)
-	a.Backoffice = product.New(pool, nil)
+	a.Products = product.New(pool, nil)
 	a.Photos = product.NewPhotos(pool, a.Media, photo.New(a.Media, photo.Options{}), nil)
 	a.Certification = certification.New(pool, nil)
-	sf.Producers, sf.Backoffice, sf.Photos, sf.Media = a.Producers, a.Backoffice, a.Photos, a.Media
-	sf.Certification = a.Certification
-	sf.UploadLimit = cfg.UploadLimit
-	sess := &web.Sessions{Accounts: a.Accounts, Secure: cfg.Production(), Key: []byte(cfg.SecretKey)}
-	a.HTTP = web.New(web.Deps{Config: cfg, Log: log, Pool: pool, Catalog: a.Catalog, Search: a.Search, Sessions: sess, Producers: a.Producers, Mount: sf.Routes, HTMLError: sf.ErrorPage})
+	if a.HTTP, err = a.newHTTP(); err != nil {
+		pool.Close()
+		return nil, err
+	}
 	return a, nil
+}
+
+// newHTTP builds the server: the API, and the two screens on the same
+// router, the shopper's storefront and the back-office, onboarding and
+// staff console (internal/admin); the storefront renders every error
+// page.
+func (a *App) newHTTP() (*fiber.App, error) {
+	cfg := a.Config
+	sf, err := storefront.New(storefront.Deps{Catalog: a.Catalog, Search: a.Search, Accounts: a.Accounts, Media: a.Media, BaseURL: cfg.BaseURL})
+	if err != nil {
+		return nil, err
+	}
+	adm, err := admin.New(admin.Deps{Catalog: a.Catalog, Producers: a.Producers, Products: a.Products, Photos: a.Photos,
+		Certification: a.Certification, UploadLimit: cfg.UploadLimit, BaseURL: cfg.BaseURL})
+	if err != nil {
+		return nil, err
+	}
+	sess := &web.Sessions{Accounts: a.Accounts, Secure: cfg.Production(), Key: []byte(cfg.SecretKey)}
+	return web.New(web.Deps{Config: cfg, Log: a.Log, Pool: a.Pool, Catalog: a.Catalog, Search: a.Search, Sessions: sess,
+		Producers: a.Producers,
+		Mount: func(r *web.Router) {
+			sf.Routes(r)
+			adm.Routes(r)
+		},
+		HTMLError: sf.ErrorPage}), nil
 }
 
 // NewAccounts returns the accounts service, sending mail through SMTP

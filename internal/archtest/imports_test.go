@@ -94,6 +94,38 @@ var depRules = []depRule{
 			return under(dep, modulePath+"/internal") && !underAny(dep, adapterMayImport)
 		},
 	},
+	{
+		why:     "internal/web is HTTP plumbing: it must not depend on a screen",
+		applies: func(pkg string) bool { return under(pkg, modulePath+"/internal/web") },
+		forbids: isScreen,
+	},
+	{
+		why:     "the shared page plumbing (storefront/ui, storefront/static) must not depend on a screen",
+		applies: isPagePlumbing,
+		forbids: isScreen,
+	},
+	{
+		why:     "the storefront must not depend on internal/admin; the screens share storefront/ui",
+		applies: func(pkg string) bool { return isScreen(pkg) && under(pkg, modulePath+"/storefront") },
+		forbids: func(dep string) bool { return under(dep, modulePath+"/internal/admin") },
+	},
+	{
+		why:     "internal/admin must not depend on the storefront's pages; the screens share storefront/ui",
+		applies: func(pkg string) bool { return under(pkg, modulePath+"/internal/admin") },
+		forbids: func(dep string) bool { return isScreen(dep) && under(dep, modulePath+"/storefront") },
+	},
+}
+
+// isPagePlumbing reports whether pkg is the page plumbing both screens
+// share.
+func isPagePlumbing(pkg string) bool {
+	return under(pkg, modulePath+"/storefront/ui") || under(pkg, modulePath+"/storefront/static")
+}
+
+// isScreen reports whether pkg is a screen package: the storefront (its
+// page plumbing aside) or internal/admin.
+func isScreen(pkg string) bool {
+	return (under(pkg, modulePath+"/storefront") && !isPagePlumbing(pkg)) || under(pkg, modulePath+"/internal/admin")
 }
 
 // isDomain reports whether the import path pkg is a domain package.
@@ -313,17 +345,24 @@ func TestImportRules(t *testing.T) {
 		m + "internal/payment":  {m + "internal/order"},
 		m + "search/pgsearch":   {m + "internal/apperr", m + "internal/vntext", m + "internal/catalog"},
 		m + "media/diskmedia":   {m + "internal/apperr"},
+		m + "storefront/ui":     {fiber},
+		m + "storefront/static": {m + "internal/admin"},
+		m + "internal/admin":    {m + "storefront/ui", m + "storefront"},
+		m + "internal/web/page": {m + "internal/admin"},
 
 		m + "internal/catalog/catalogtest": {m + "storefront", m + "internal/order"},
 	}
 	want := []string{
+		"internal/admin → storefront",
 		"internal/catalog → " + kit + " → " + fiber,
 		"internal/catalog/catalogtest → storefront",
 		"internal/fair → internal/showroom",
 		"internal/helper → " + fiber,
 		"internal/producer → internal/order",
 		"internal/product → internal/catalog",
+		"internal/web/page → internal/admin",
 		"search/pgsearch → internal/catalog",
+		"storefront/static → internal/admin",
 	}
 
 	vs := importViolations(graph(imports))

@@ -38,6 +38,11 @@ type Problem struct {
 	RequestID string `json:"request_id,omitempty"`
 }
 
+// Status is the HTTP status of err: by its apperr kind (a FieldErrors is
+// 422), 500 for any other error. Screens that re-show a refused form set
+// it themselves.
+func Status(err error) int { return kindStatus[apperr.KindOf(err)] }
+
 // errorHandler is the one place an error becomes a response: API paths get
 // application/problem+json, pages get HTML. Only 5xx errors are logged, and
 // their bodies never carry the internal error.
@@ -46,11 +51,15 @@ func errorHandler(log *slog.Logger, htmlError func(c *fiber.Ctx, status int, mes
 		status := fiber.StatusInternalServerError
 		detail, vi := "The server could not complete the request; it has been logged.", "Đã có lỗi ở máy chủ. Vui lòng thử lại sau."
 		var fe *fiber.Error
+		var fields apperr.FieldErrors
 		if ae := apperr.As(err); ae != nil {
 			status = kindStatus[ae.Kind]
 			if ae.Kind != apperr.Internal {
 				detail, vi = ae.Detail, ae.Message
 			}
+		} else if errors.As(err, &fields) {
+			status = kindStatus[apperr.Unprocessable]
+			detail, vi = fields.Error(), "Một số thông tin chưa hợp lệ. Vui lòng kiểm tra lại."
 		} else if errors.As(err, &fe) {
 			status = fe.Code
 			if status < 500 {

@@ -1,0 +1,122 @@
+// Package admin serves the screens behind sign-in that are not the
+// shopper's: the producer back-office (/quan-ly/…) with its photo pages,
+// the onboarding pages where a user applies to open a storefront
+// (/mo-cua-hang), and the staff console (/quan-tri/…) with the audit log.
+// Its pages share the storefront's layout, partials, strings and static
+// assets through storefront/ui; errors are rendered by the site's error
+// page (web.Deps.HTMLError).
+package admin
+
+import (
+	"embed"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/ocopvn/ocop/internal/apperr"
+	"github.com/ocopvn/ocop/internal/catalog"
+	"github.com/ocopvn/ocop/internal/certification"
+	"github.com/ocopvn/ocop/internal/producer"
+	"github.com/ocopvn/ocop/internal/product"
+	"github.com/ocopvn/ocop/internal/web"
+	"github.com/ocopvn/ocop/storefront/ui"
+)
+
+//go:embed templates
+var templateFiles embed.FS
+
+// Deps are what the screens need; New refuses a missing one.
+type Deps struct {
+	// Catalog names the provinces on the console's start page.
+	Catalog *catalog.Service
+	// Producers serves the onboarding pages and the staff console.
+	Producers *producer.Service
+	// Products serves the producer back-office's listings.
+	Products *product.Service
+	// Photos serves the photo pages.
+	Photos *product.Photos
+	// Certification records certificates from the staff console.
+	Certification *certification.Service
+	// UploadLimit is the server's largest upload body (OCOP_UPLOAD_LIMIT),
+	// which the photo pages announce and check before sending; 0 means
+	// 64 MB.
+	UploadLimit int
+	// BaseURL is the site's public origin, for canonical links.
+	BaseURL string
+}
+
+// Handler serves the back-office, onboarding and console pages.
+type Handler struct {
+	site          *ui.Site
+	catalog       *catalog.Service
+	producers     *producer.Service
+	products      *product.Service
+	photos        *product.Photos
+	certification *certification.Service
+	uploadLimit   int
+}
+
+// messages are the strings of these screens, with the shared ones.
+var messages = ui.Merge(ui.Common, consoleMessages, backofficeMessages, photoMessages)
+
+// T returns the message of key, or the key itself when it has none.
+func T(key string) string { return messages.T(key) }
+
+// New parses the templates. Every service of d is required.
+func New(d Deps) (*Handler, error) {
+	var missing []string
+	for _, dep := range []struct {
+		name string
+		ok   bool
+	}{{"Catalog", d.Catalog != nil}, {"Producers", d.Producers != nil}, {"Products", d.Products != nil}, {"Photos", d.Photos != nil}, {"Certification", d.Certification != nil}} {
+		if !dep.ok {
+			missing = append(missing, dep.name)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("admin: missing dependencies %s", strings.Join(missing, ", "))
+	}
+	h := &Handler{catalog: d.Catalog, producers: d.Producers, products: d.Products, photos: d.Photos, certification: d.Certification, uploadLimit: d.UploadLimit}
+	pages := append(append(append(append([]string{}, consolePages...), applyPages...), backofficePages...), photoPages...)
+	var err error
+	h.site, err = ui.New(ui.Options{BaseURL: d.BaseURL, Files: templateFiles, Messages: messages,
+		Partials: []string{"partials.html"}, Pages: pages})
+	if err != nil {
+		return nil, fmt.Errorf("admin: %w", err)
+	}
+	return h, nil
+}
+
+// Routes mounts the pages on r. Every route declares who may use it
+// (web.Access).
+func (h *Handler) Routes(r *web.Router) {
+	h.consoleRoutes(r)
+	h.applyRoutes(r)
+	h.backofficeRoutes(r)
+	h.photoRoutes(r)
+}
+
+// privateBase is the layout's data of a page of these screens, titled
+// title: with the CSRF token, kept out of search engines and of caches.
+func (h *Handler) privateBase(c *fiber.Ctx, title string) BasePage {
+	b := h.site.Form(c, title)
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return b
+}
+
+// BasePage is what the layout needs; every page struct embeds it.
+type BasePage = ui.BasePage
+
+// withQuery returns path with the query values q (empty values dropped).
+var withQuery = ui.WithQuery
+
+// idParam parses a positive id route parameter; anything else is 404.
+func idParam(c *fiber.Ctx, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Params(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, apperr.E(apperr.NotFound, "Không tìm thấy trang bạn cần.", "bad :"+name)
+	}
+	return id, nil
+}

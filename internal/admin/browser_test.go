@@ -1,0 +1,27 @@
+package admin_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/ocopvn/ocop/internal/app/apptest"
+	"github.com/ocopvn/ocop/internal/browsertest"
+	"github.com/ocopvn/ocop/internal/catalog/catalogtest"
+)
+
+// startApp serves the whole app on a fresh database filled by fill
+// (apptest.Start) and returns its base URL.
+func startApp(t *testing.T, fill func(catalogtest.Fixture)) string { return apptest.Start(t, fill) }
+
+func waitFor(t *testing.T, p *browsertest.Page, expr string) {
+	t.Helper()
+	for range 50 {
+		if ok, _ := p.EvalBool(expr); ok {
+			return
+		}
+		sleep()
+	}
+	t.Fatalf("waited in vain for %s", expr)
+}
+
+func sleep() { time.Sleep(100 * time.Millisecond) }

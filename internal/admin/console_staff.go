@@ -1,0 +1,66 @@
+package admin
+
+import (
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/ocopvn/ocop/internal/apperr"
+	"github.com/ocopvn/ocop/internal/producer"
+)
+
+type staffPage struct {
+	BasePage
+	Staff      []producer.StaffUser
+	Provinces  []producer.Province
+	Identifier string
+	Province   string
+	Errors     apperr.FieldErrors
+	Message    string
+	Done       string
+}
+
+func (h *Handler) staffPage(c *fiber.Ctx) (staffPage, error) {
+	p := staffPage{BasePage: h.consoleBase(c, T("console.staff"))}
+	var err error
+	if p.Staff, err = h.producers.Staff(c.UserContext()); err != nil {
+		return p, err
+	}
+	p.Provinces, err = h.producers.Provinces(c.UserContext())
+	return p, err
+}
+
+func (h *Handler) showStaffRoles(c *fiber.Ctx) error {
+	p, err := h.staffPage(c)
+	if err != nil {
+		return err
+	}
+	if d := c.Query("xong"); d != "" {
+		p.Done = lookup("console.done.", d)
+	}
+	return h.site.Render(c, "console_staff", p)
+}
+
+func (h *Handler) saveStaffRole(c *fiber.Ctx) error {
+	grant := c.FormValue("action") != "revoke"
+	ident, prov := c.FormValue("identifier"), c.FormValue("province")
+	_, err := h.producers.SetStaffProvince(c.UserContext(), consoleActor(c), ident, prov, grant)
+	if err == nil {
+		done := "granted"
+		if !grant {
+			done = "revoked"
+		}
+		return c.Redirect("/quan-tri/can-bo?xong="+done, fiber.StatusSeeOther)
+	}
+	var fe apperr.FieldErrors
+	if !errors.As(err, &fe) {
+		return err
+	}
+	p, perr := h.staffPage(c)
+	if perr != nil {
+		return perr
+	}
+	p.Identifier, p.Province, p.Errors, p.Message = ident, prov, fe, T(apperr.SummaryKey)
+	c.Status(fiber.StatusUnprocessableEntity)
+	return h.site.Render(c, "console_staff", p)
+}
