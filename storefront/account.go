@@ -11,21 +11,6 @@ import (
 	"github.com/ocopvn/ocop/storefront/ui"
 )
 
-// accountRoutes mounts sign-up, sign-in, sign-out, password reset, the
-// account page.
-func (h *Handler) accountRoutes(r *web.Router) {
-	r.Get("/dang-ky", web.Public, h.showSignUp)
-	r.Post("/dang-ky", web.Public, h.saveSignUp)
-	r.Get("/dang-nhap", web.Public, h.showSignIn)
-	r.Post("/dang-nhap", web.Public, h.saveSignIn)
-	r.Post("/dang-xuat", web.Public, h.signOut)
-	r.Get("/quen-mat-khau", web.Public, h.showForgot)
-	r.Post("/quen-mat-khau", web.Public, h.saveForgot)
-	r.Get("/dat-lai-mat-khau", web.Public, h.showReset)
-	r.Post("/dat-lai-mat-khau", web.Public, h.saveReset)
-	r.Get("/tai-khoan", web.SignedIn, h.showAccount)
-}
-
 // SignUpForm is the sign-up form.
 type SignUpForm struct {
 	Identifier  string

@@ -119,7 +119,18 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Get("/tinh", web.Public, h.pickProvince)
 	r.Get("/tinh/:slug", web.Public, h.showProvince)
 	r.Get("/tim-kiem", web.Public, h.showSearch)
-	h.accountRoutes(r)
+
+	// accounts
+	r.Get("/dang-ky", web.Public, h.showSignUp)
+	r.Post("/dang-ky", web.Public, h.saveSignUp)
+	r.Get("/dang-nhap", web.Public, h.showSignIn)
+	r.Post("/dang-nhap", web.Public, h.saveSignIn)
+	r.Post("/dang-xuat", web.Public, h.signOut)
+	r.Get("/quen-mat-khau", web.Public, h.showForgot)
+	r.Post("/quen-mat-khau", web.Public, h.saveForgot)
+	r.Get("/dat-lai-mat-khau", web.Public, h.showReset)
+	r.Post("/dat-lai-mat-khau", web.Public, h.saveReset)
+	r.Get("/tai-khoan", web.SignedIn, h.showAccount)
 }
 
 // renderCards returns the rendered cards of items, from the cache of v's

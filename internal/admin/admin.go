@@ -20,7 +20,6 @@ import (
 	"github.com/ocopvn/ocop/internal/certification"
 	"github.com/ocopvn/ocop/internal/producer"
 	"github.com/ocopvn/ocop/internal/product"
-	"github.com/ocopvn/ocop/internal/web"
 	"github.com/ocopvn/ocop/storefront/ui"
 )
 
@@ -87,15 +86,6 @@ func New(d Deps) (*Handler, error) {
 		return nil, fmt.Errorf("admin: %w", err)
 	}
 	return h, nil
-}
-
-// Routes mounts the pages on r. Every route declares who may use it
-// (web.Access).
-func (h *Handler) Routes(r *web.Router) {
-	h.consoleRoutes(r)
-	h.applyRoutes(r)
-	h.backofficeRoutes(r)
-	h.photoRoutes(r)
 }
 
 // privateBase is the layout's data of a page of these screens, titled

@@ -17,17 +17,6 @@ import (
 // applyPages are the onboarding pages' templates.
 var applyPages = []string{"apply"}
 
-// applyRoutes mounts the onboarding pages (/mo-cua-hang): a signed-in user
-// applies to open a storefront, follows the application and manages its
-// documents.
-func (h *Handler) applyRoutes(r *web.Router) {
-	r.Get("/mo-cua-hang", web.SignedIn, h.showApply)
-	r.Upload("/mo-cua-hang", web.SignedIn, h.saveApply)
-	r.Get("/mo-cua-hang/tai-lieu/:document", web.SignedIn, h.showMyDocument)
-	r.Post("/mo-cua-hang/tai-lieu/:document/xoa", web.SignedIn, h.removeMyDocument)
-	r.Get("/mo-cua-hang/xa", web.SignedIn, h.listCommunes)
-}
-
 type applyPage struct {
 	BasePage
 	App       *producer.Application // the latest application, or nil

@@ -14,22 +14,6 @@ import (
 // backofficePages are the producer back-office's page templates.
 var backofficePages = []string{"bo_start", "bo_dashboard", "bo_products", "bo_product", "bo_profile"}
 
-// backofficeRoutes mounts the producer back-office (/quan-ly/…). Every
-// page below /quan-ly/:producer is for the producer's members, admins and
-// the province's staff on a household's behalf (web.ProducerMember); the
-// producer and product come from the URL only, never from the form.
-func (h *Handler) backofficeRoutes(r *web.Router) {
-	r.Get("/quan-ly", web.SignedIn, h.showBackofficeStart)
-	r.Get("/quan-ly/:producer", web.ProducerMember, h.showDashboard)
-	r.Get("/quan-ly/:producer/san-pham", web.ProducerMember, h.listBackofficeProducts)
-	r.Get("/quan-ly/:producer/san-pham/moi", web.ProducerMember, h.showNewProduct)
-	r.Post("/quan-ly/:producer/san-pham/moi", web.ProducerMember, h.saveNewProduct)
-	r.Get("/quan-ly/:producer/san-pham/:product", web.ProducerMember, h.showEditProduct)
-	r.Post("/quan-ly/:producer/san-pham/:product", web.ProducerMember, h.saveProduct)
-	r.Get("/quan-ly/:producer/cua-hang", web.ProducerMember, h.showProfile)
-	r.Post("/quan-ly/:producer/cua-hang", web.ProducerMember, h.saveProfile)
-}
-
 // BackofficeNav is the header of every /quan-ly/{producer} page (the
 // "bo_nav" partial): the producer, the back-office's navigation and the
 // banners (producer suspended; staff acting on a household's behalf).

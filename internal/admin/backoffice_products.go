@@ -147,6 +147,17 @@ func (h *Handler) productFormError(c *fiber.Ctx, nav BackofficeNav, prod *produc
 	return h.site.Render(c, "bo_product", p)
 }
 
+// productNav is the back-office navigation of the products tab and the
+// route's :product (404 when it is another producer's or no product).
+func (h *Handler) productNav(c *fiber.Ctx) (BackofficeNav, *product.Product, error) {
+	nav, err := h.backofficeNav(c, "products")
+	if err != nil {
+		return nav, nil, err
+	}
+	prod, err := h.routeProduct(c, nav)
+	return nav, prod, err
+}
+
 // routeProduct loads :product of the route's producer (404 when it is
 // another producer's or no product).
 func (h *Handler) routeProduct(c *fiber.Ctx, nav BackofficeNav) (*product.Product, error) {
@@ -158,11 +169,7 @@ func (h *Handler) routeProduct(c *fiber.Ctx, nav BackofficeNav) (*product.Produc
 }
 
 func (h *Handler) showEditProduct(c *fiber.Ctx) error {
-	nav, err := h.backofficeNav(c, "products")
-	if err != nil {
-		return err
-	}
-	prod, err := h.routeProduct(c, nav)
+	nav, prod, err := h.productNav(c)
 	if err != nil {
 		return err
 	}
@@ -176,11 +183,7 @@ func (h *Handler) showEditProduct(c *fiber.Ctx) error {
 }
 
 func (h *Handler) saveProduct(c *fiber.Ctx) error {
-	nav, err := h.backofficeNav(c, "products")
-	if err != nil {
-		return err
-	}
-	prod, err := h.routeProduct(c, nav)
+	nav, prod, err := h.productNav(c)
 	if err != nil {
 		return err
 	}

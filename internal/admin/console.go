@@ -1,8 +1,11 @@
 package admin
 
 import (
+	"errors"
+
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/producer"
 	"github.com/ocopvn/ocop/internal/web"
 )
@@ -10,27 +13,6 @@ import (
 // consolePages are the staff console's page templates (templates/<name>.html).
 var consolePages = []string{"console", "console_applications", "console_application", "console_producers",
 	"console_producer", "console_certificate", "console_audit", "console_staff"}
-
-// consoleRoutes mounts the staff console (/quan-tri/…).
-func (h *Handler) consoleRoutes(r *web.Router) {
-	r.Get("/quan-tri", web.Staff, h.showConsole)
-	r.Get("/quan-tri/ho-so", web.Staff, h.listApplications)
-	r.Get("/quan-tri/ho-so/:application", web.Staff, h.showApplication)
-	r.Get("/quan-tri/ho-so/:application/tai-lieu/:document", web.Staff, h.showApplicationDocument)
-	r.Post("/quan-tri/ho-so/:application/duyet", web.Staff, h.saveApproval)
-	r.Post("/quan-tri/ho-so/:application/yeu-cau-bo-sung", web.Staff, h.saveChangeRequest)
-	r.Post("/quan-tri/ho-so/:application/tu-choi", web.Staff, h.saveRejection)
-	r.Post("/quan-tri/ho-so/:application/gan-chu-the", web.Staff, h.saveLink)
-	r.Get("/quan-tri/chu-the", web.Staff, h.listProducers)
-	r.Get("/quan-tri/chu-the/:producer", web.StaffOfProducer, h.showProducerConsole)
-	r.Post("/quan-tri/chu-the/:producer/tam-ngung", web.StaffOfProducer, h.saveSuspension)
-	r.Post("/quan-tri/chu-the/:producer/mo-lai", web.StaffOfProducer, h.saveReinstatement)
-	r.Get("/quan-tri/chu-the/:producer/san-pham/:product/chung-nhan", web.StaffOfProducer, h.showCertificate)
-	r.Post("/quan-tri/chu-the/:producer/san-pham/:product/chung-nhan", web.StaffOfProducer, h.saveCertificate)
-	r.Get("/quan-tri/nhat-ky", web.Staff, h.showAuditLog)
-	r.Get("/quan-tri/can-bo", web.Admin, h.showStaffRoles)
-	r.Post("/quan-tri/can-bo", web.Admin, h.saveStaffRole)
-}
 
 // consoleActor is the request's user as the producer service sees them; acting
 // is web.Acting(c) on producer routes, else derived from the roles.
@@ -66,4 +48,18 @@ func (h *Handler) showConsole(c *fiber.Ctx) error {
 		return err
 	}
 	return h.site.Render(c, "console", p)
+}
+
+// refusedForm says how a console action's error re-shows its page: field
+// errors (422) or a conflict such as a stale decision (409) come back with
+// the form's field messages and the message on top; ok is false for any
+// other error, which goes to the error page. The status is web.Status(err).
+func refusedForm(err error) (fe apperr.FieldErrors, message string, ok bool) {
+	if k := apperr.KindOf(err); k != apperr.Unprocessable && k != apperr.Conflict {
+		return nil, "", false
+	}
+	if errors.As(err, &fe) {
+		return fe, T(apperr.SummaryKey), true
+	}
+	return nil, apperr.As(err).Message, true
 }

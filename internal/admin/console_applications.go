@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"errors"
 	"net/url"
 	"strconv"
 
@@ -95,23 +94,16 @@ func (h *Handler) decided(c *fiber.Ctx, err error, done, form string) error {
 	if err == nil {
 		return c.Redirect("/quan-tri/ho-so/"+c.Params("application")+"?xong="+done, fiber.StatusSeeOther)
 	}
-	// field errors (422) or a conflict such as a stale decision (409)
-	// re-show the page with the message; anything else is an error page
-	if k := apperr.KindOf(err); k != apperr.Unprocessable && k != apperr.Conflict {
+	fe, msg, ok := refusedForm(err)
+	if !ok {
 		return err
 	}
-	var fe apperr.FieldErrors
-	errors.As(err, &fe)
 	p, perr := h.applicationPage(c)
 	if perr != nil {
 		return perr
 	}
 	p.Errors, p.Form, p.Note, p.Existing = fe, form, c.FormValue("note"), c.FormValue("existing")
-	if fe == nil {
-		p.Message = apperr.As(err).Message
-	} else {
-		p.Message = T(apperr.SummaryKey)
-	}
+	p.Message = msg
 	c.Status(web.Status(err))
 	return h.site.Render(c, "console_application", p)
 }

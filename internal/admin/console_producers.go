@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"errors"
 	"net/url"
 	"strconv"
 
@@ -90,23 +89,16 @@ func (h *Handler) producerChanged(c *fiber.Ctx, err error, done string) error {
 	if err == nil {
 		return c.Redirect("/quan-tri/chu-the/"+c.Params("producer")+"?xong="+done, fiber.StatusSeeOther)
 	}
-	// field errors (422) or a conflict such as a stale decision (409)
-	// re-show the page with the message; anything else is an error page
-	if k := apperr.KindOf(err); k != apperr.Unprocessable && k != apperr.Conflict {
+	fe, msg, ok := refusedForm(err)
+	if !ok {
 		return err
 	}
-	var fe apperr.FieldErrors
-	errors.As(err, &fe)
 	p, perr := h.producerConsolePage(c)
 	if perr != nil {
 		return perr
 	}
 	p.Errors, p.Reason = fe, c.FormValue("reason")
-	if fe == nil {
-		p.Message = apperr.As(err).Message
-	} else {
-		p.Message = T(apperr.SummaryKey)
-	}
+	p.Message = msg
 	c.Status(web.Status(err))
 	return h.site.Render(c, "console_producer", p)
 }

@@ -26,23 +26,6 @@ import (
 // photoPages are the photo pages' templates.
 var photoPages = []string{"photos", "photos_producer", "photos_notice"}
 
-// photoRoutes mounts photo upload and management (the media files are
-// the storefront's).
-func (h *Handler) photoRoutes(r *web.Router) {
-	const productPath = "/quan-ly/:producer/san-pham/:product"
-	r.Get(productPath+"/anh", web.ProducerMember, h.showPhotos)
-	r.Upload(productPath+"/anh", web.ProducerMember, h.savePhotos)
-	r.Post(productPath+"/anh/:photo", web.ProducerMember, h.savePhoto)
-	r.Post(productPath+"/anh/:photo/xoa", web.ProducerMember, h.removePhoto)
-	r.Post(productPath+"/xoa", web.ProducerMember, h.removeProduct)
-	const shop = "/quan-ly/:producer/cua-hang/anh"
-	r.Get(shop, web.ProducerMember, h.showShopImages)
-	for _, kind := range []string{product.Logo, product.Banner} {
-		r.Upload(shop+"/"+kind, web.ProducerMember, h.saveShopImage(kind))
-		r.Post(shop+"/"+kind+"/xoa", web.ProducerMember, h.removeShopImage(kind))
-	}
-}
-
 // FileError is a refused file and why.
 type FileError struct {
 	Name    string
@@ -81,6 +64,15 @@ func scope(c *fiber.Ctx) (producerID, productID int64, err error) {
 		return
 	}
 	productID, err = idParam(c, "product")
+	return
+}
+
+// photoScope is scope and the route's :photo.
+func photoScope(c *fiber.Ctx) (producerID, productID, photoID int64, err error) {
+	if producerID, productID, err = scope(c); err != nil {
+		return
+	}
+	photoID, err = idParam(c, "photo")
 	return
 }
 
@@ -253,11 +245,7 @@ func (h *Handler) savePhotos(c *fiber.Ctx) error {
 }
 
 func (h *Handler) savePhoto(c *fiber.Ctx) error {
-	producerID, productID, err := scope(c)
-	if err != nil {
-		return err
-	}
-	photoID, err := idParam(c, "photo")
+	producerID, productID, photoID, err := photoScope(c)
 	if err != nil {
 		return err
 	}
@@ -308,11 +296,7 @@ func (h *Handler) savePhoto(c *fiber.Ctx) error {
 }
 
 func (h *Handler) removePhoto(c *fiber.Ctx) error {
-	producerID, productID, err := scope(c)
-	if err != nil {
-		return err
-	}
-	photoID, err := idParam(c, "photo")
+	producerID, productID, photoID, err := photoScope(c)
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -173,24 +174,58 @@ func validProvince(jp jsonProvince) (province, error) {
 	if !provinceCodeRE.MatchString(p.code) {
 		return p, errors.New("the code must be 2 digits")
 	}
-	if p.name == "" {
-		return p, errors.New("the name is empty")
+	var err error
+	if p.nameFold, err = foldName(p.name); err != nil {
+		return p, err
 	}
-	p.nameFold = vntext.Fold(p.name)
-	p.slug = vntext.Slug(p.name)
-	if p.nameFold == "" || p.slug == "" {
-		return p, errors.New("the name has no letters or digits")
+	if p.slug = vntext.Slug(p.name); p.slug == "" {
+		return p, errNoLetters
 	}
-	low := strings.ToLower(p.fullName)
-	switch {
-	case strings.HasPrefix(low, "thành phố "):
-		p.kind = "thanh_pho"
-	case strings.HasPrefix(low, "tỉnh "):
-		p.kind = "tinh"
-	default:
-		return p, fmt.Errorf("unknown kind of province in full name %q (want \"Tỉnh …\" or \"Thành phố …\")", p.fullName)
+	if p.kind, err = kindOf(p.fullName, "province", provinceKinds); err != nil {
+		return p, err
 	}
 	return p, nil
+}
+
+// provinceKinds and communeKinds are the kinds of unit by the prefix of
+// the full name (matched in lower case: the dataset spells one "xã" in
+// lower case).
+var (
+	provinceKinds = []unitKind{{"tỉnh ", "tinh", "Tỉnh …"}, {"thành phố ", "thanh_pho", "Thành phố …"}}
+	communeKinds  = []unitKind{{"xã ", "xa", "Xã …"}, {"phường ", "phuong", "Phường …"}, {"đặc khu ", "dac_khu", "Đặc khu …"}}
+)
+
+// unitKind is a kind of administrative unit and the prefix of its full
+// name.
+type unitKind struct{ prefix, kind, example string }
+
+// kindOf returns the kind whose prefix starts fullName.
+func kindOf(fullName, what string, kinds []unitKind) (string, error) {
+	low := strings.ToLower(fullName)
+	var want []string
+	for _, k := range kinds {
+		if strings.HasPrefix(low, k.prefix) {
+			return k.kind, nil
+		}
+		want = append(want, strconv.Quote(k.example))
+	}
+	list := strings.Join(want[:len(want)-1], ", ") + " or " + want[len(want)-1]
+	return "", fmt.Errorf("unknown kind of %s in full name %q (want %s)", what, fullName, list)
+}
+
+var errNoLetters = errors.New("the name has no letters or digits")
+
+// foldName returns the fold of a unit's name, refusing an empty one or
+// one without letters or digits.
+func foldName(name string) (string, error) {
+	if name == "" {
+		return "", errors.New("the name is empty")
+	}
+	f := vntext.Fold(name)
+	if f == "" {
+		return "", errNoLetters
+	}
+	return f, nil
 }
 
 func validCommune(jw jsonWard, provinceCode string) (commune, error) {
@@ -207,24 +242,12 @@ func validCommune(jw jsonWard, provinceCode string) (commune, error) {
 	if pc := strings.TrimSpace(jw.ProvinceCode); pc != "" && pc != provinceCode {
 		return c, fmt.Errorf("ProvinceCode %q differs from the enclosing province %s", pc, provinceCode)
 	}
-	if c.name == "" {
-		return c, errors.New("the name is empty")
+	var err error
+	if c.nameFold, err = foldName(c.name); err != nil {
+		return c, err
 	}
-	c.nameFold = vntext.Fold(c.name)
-	if c.nameFold == "" {
-		return c, errors.New("the name has no letters or digits")
-	}
-	// The dataset spells the prefix with a capital except for one "xã".
-	low := strings.ToLower(c.fullName)
-	switch {
-	case strings.HasPrefix(low, "xã "):
-		c.kind = "xa"
-	case strings.HasPrefix(low, "phường "):
-		c.kind = "phuong"
-	case strings.HasPrefix(low, "đặc khu "):
-		c.kind = "dac_khu"
-	default:
-		return c, fmt.Errorf("unknown kind of commune in full name %q (want \"Xã …\", \"Phường …\" or \"Đặc khu …\")", c.fullName)
+	if c.kind, err = kindOf(c.fullName, "commune", communeKinds); err != nil {
+		return c, err
 	}
 	return c, nil
 }

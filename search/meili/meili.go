@@ -86,39 +86,19 @@ func Settings() *meilisearch.Settings {
 	}
 }
 
-// document is a search.Document as Meilisearch stores it: dates as Unix
-// seconds so they sort.
+// document is a search.Document as Meilisearch stores it: the dates (which
+// the Document leaves out of JSON) as Unix seconds, so they sort.
 type document struct {
-	ID           string   `json:"id"`
-	Slug         string   `json:"slug"`
-	Name         string   `json:"name"`
-	Description  string   `json:"description"`
-	ProducerSlug string   `json:"producer_slug"`
-	ProducerName string   `json:"producer_name"`
-	ProvinceCode string   `json:"province_code"`
-	ProvinceName string   `json:"province_name"`
-	CommuneCode  string   `json:"commune_code"`
-	CommuneName  string   `json:"commune_name"`
-	GroupCodes   []string `json:"group_codes"`
-	GroupNames   []string `json:"group_names"`
-	Star         int      `json:"star"`
-	PriceVND     int64    `json:"price_vnd"`
-	InStock      bool     `json:"in_stock"`
-	ImageURL     string   `json:"image_url"`
-	CertifiedTS  int64    `json:"certified_ts"`
-	CreatedTS    int64    `json:"created_ts"`
+	search.Document
+	CertifiedTS int64 `json:"certified_ts"`
+	CreatedTS   int64 `json:"created_ts"`
 }
 
 var stripTags = strings.NewReplacer(string(preTag), "", string(postTag), "")
 
 func toDocument(d search.Document) document {
-	return document{
-		ID: d.ID, Slug: d.Slug, Name: stripTags.Replace(d.Name), Description: stripTags.Replace(d.Description),
-		ProducerSlug: d.ProducerSlug, ProducerName: stripTags.Replace(d.ProducerName),
-		ProvinceCode: d.ProvinceCode, ProvinceName: d.ProvinceName, CommuneCode: d.CommuneCode, CommuneName: d.CommuneName,
-		GroupCodes: d.GroupCodes, GroupNames: d.GroupNames, Star: d.Star, PriceVND: d.PriceVND, InStock: d.InStock,
-		ImageURL: d.ImageURL, CertifiedTS: d.CertifiedOn.Unix(), CreatedTS: d.CreatedAt.Unix(),
-	}
+	d.Name, d.Description, d.ProducerName = stripTags.Replace(d.Name), stripTags.Replace(d.Description), stripTags.Replace(d.ProducerName)
+	return document{Document: d, CertifiedTS: d.CertifiedOn.Unix(), CreatedTS: d.CreatedAt.Unix()}
 }
 
 func unavailable(err error) error { return search.Unavailable("meilisearch", err) }

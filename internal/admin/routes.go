@@ -1,0 +1,62 @@
+package admin
+
+import (
+	"github.com/ocopvn/ocop/internal/product"
+	"github.com/ocopvn/ocop/internal/web"
+)
+
+// Routes mounts every page of these screens, each with who may use it
+// (web.Access): the staff console, the producer onboarding, the producer
+// back-office and its photo pages.
+func (h *Handler) Routes(r *web.Router) {
+	// staff console (trade-department staff of a province; admins)
+	r.Get("/quan-tri", web.Staff, h.showConsole)
+	r.Get("/quan-tri/ho-so", web.Staff, h.listApplications)
+	r.Get("/quan-tri/ho-so/:application", web.Staff, h.showApplication)
+	r.Get("/quan-tri/ho-so/:application/tai-lieu/:document", web.Staff, h.showApplicationDocument)
+	r.Post("/quan-tri/ho-so/:application/duyet", web.Staff, h.saveApproval)
+	r.Post("/quan-tri/ho-so/:application/yeu-cau-bo-sung", web.Staff, h.saveChangeRequest)
+	r.Post("/quan-tri/ho-so/:application/tu-choi", web.Staff, h.saveRejection)
+	r.Post("/quan-tri/ho-so/:application/gan-chu-the", web.Staff, h.saveLink)
+	r.Get("/quan-tri/chu-the", web.Staff, h.listProducers)
+	r.Get("/quan-tri/chu-the/:producer", web.StaffOfProducer, h.showProducerConsole)
+	r.Post("/quan-tri/chu-the/:producer/tam-ngung", web.StaffOfProducer, h.saveSuspension)
+	r.Post("/quan-tri/chu-the/:producer/mo-lai", web.StaffOfProducer, h.saveReinstatement)
+	r.Get("/quan-tri/chu-the/:producer/san-pham/:product/chung-nhan", web.StaffOfProducer, h.showCertificate)
+	r.Post("/quan-tri/chu-the/:producer/san-pham/:product/chung-nhan", web.StaffOfProducer, h.saveCertificate)
+	r.Get("/quan-tri/nhat-ky", web.Staff, h.showAuditLog)
+	r.Get("/quan-tri/can-bo", web.Admin, h.showStaffRoles)
+	r.Post("/quan-tri/can-bo", web.Admin, h.saveStaffRole)
+
+	// onboarding: a signed-in user applies to open a storefront
+	r.Get("/mo-cua-hang", web.SignedIn, h.showApply)
+	r.Upload("/mo-cua-hang", web.SignedIn, h.saveApply)
+	r.Get("/mo-cua-hang/tai-lieu/:document", web.SignedIn, h.showMyDocument)
+	r.Post("/mo-cua-hang/tai-lieu/:document/xoa", web.SignedIn, h.removeMyDocument)
+	r.Get("/mo-cua-hang/xa", web.SignedIn, h.listCommunes)
+
+	// producer back-office (members; province staff on a household's behalf)
+	r.Get("/quan-ly", web.SignedIn, h.showBackofficeStart)
+	r.Get("/quan-ly/:producer", web.ProducerMember, h.showDashboard)
+	r.Get("/quan-ly/:producer/san-pham", web.ProducerMember, h.listBackofficeProducts)
+	r.Get("/quan-ly/:producer/san-pham/moi", web.ProducerMember, h.showNewProduct)
+	r.Post("/quan-ly/:producer/san-pham/moi", web.ProducerMember, h.saveNewProduct)
+	r.Get("/quan-ly/:producer/san-pham/:product", web.ProducerMember, h.showEditProduct)
+	r.Post("/quan-ly/:producer/san-pham/:product", web.ProducerMember, h.saveProduct)
+	r.Get("/quan-ly/:producer/cua-hang", web.ProducerMember, h.showProfile)
+	r.Post("/quan-ly/:producer/cua-hang", web.ProducerMember, h.saveProfile)
+
+	// photos, logo and banner (the media files are the storefront's)
+	const productPath = "/quan-ly/:producer/san-pham/:product"
+	r.Get(productPath+"/anh", web.ProducerMember, h.showPhotos)
+	r.Upload(productPath+"/anh", web.ProducerMember, h.savePhotos)
+	r.Post(productPath+"/anh/:photo", web.ProducerMember, h.savePhoto)
+	r.Post(productPath+"/anh/:photo/xoa", web.ProducerMember, h.removePhoto)
+	r.Post(productPath+"/xoa", web.ProducerMember, h.removeProduct)
+	const shop = "/quan-ly/:producer/cua-hang/anh"
+	r.Get(shop, web.ProducerMember, h.showShopImages)
+	for _, kind := range []string{product.Logo, product.Banner} {
+		r.Upload(shop+"/"+kind, web.ProducerMember, h.saveShopImage(kind))
+		r.Post(shop+"/"+kind+"/xoa", web.ProducerMember, h.removeShopImage(kind))
+	}
+}
