@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/ocopvn/ocop/internal/apperr"
+	"github.com/ocopvn/ocop/internal/paging"
 	"github.com/ocopvn/ocop/internal/product"
 	"github.com/ocopvn/ocop/storefront/ui"
 )
@@ -29,12 +30,9 @@ func (h *Handler) listBackofficeProducts(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := product.ListFilter{Q: c.Query("q"), Status: c.Query("status"), Page: c.QueryInt("page", 1)}
+	f := product.ListFilter{Q: c.Query("q"), Status: c.Query("status"), Page: paging.Of(c.QueryInt("page", 1), product.PerPage)}
 	if _, ok := product.StatusNames[f.Status]; !ok {
 		f.Status = ""
-	}
-	if f.Page > 10000 {
-		f.Page = 10000
 	}
 	l, err := h.products.Products(c.UserContext(), nav.Producer.ID, f)
 	if err != nil {
@@ -44,15 +42,10 @@ func (h *Handler) listBackofficeProducts(c *fiber.Ctx) error {
 		Filtered: f.Q != "" || f.Status != "", StatusNames: product.StatusNames}
 	p.Query = "" // the site search box is not this search
 	p.Notice = ui.Flash(c, "ok", map[string]string{"xoa": T("bo.product_deleted")})
-	link := func(page int) string {
+	links := f.Page.Links(l.Total, func(page int) string {
 		return withQuery(nav.Base+"/san-pham", url.Values{"q": {f.Q}, "status": {f.Status}, "page": {strconv.Itoa(page)}})
-	}
-	if l.Page > 1 {
-		p.Prev = link(min(l.Page-1, l.LastPage))
-	}
-	if l.Page < l.LastPage {
-		p.Next = link(l.Page + 1)
-	}
+	})
+	p.Prev, p.Next = links.Prev, links.Next
 	return h.site.Render(c, "bo_products", p)
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/ocopvn/ocop/internal/apperr"
+	"github.com/ocopvn/ocop/internal/paging"
 	"github.com/ocopvn/ocop/internal/producer"
 	"github.com/ocopvn/ocop/internal/web"
 )
@@ -25,21 +26,16 @@ const applicationsPerPage = 50
 
 func (h *Handler) listApplications(c *fiber.Ctx) error {
 	p := applicationsPage{BasePage: h.consoleBase(c, T("console.applications")), Status: c.Query("trang-thai"), Statuses: producer.Statuses}
-	p.Page, _ = strconv.Atoi(c.Query("trang"))
-	p.Page = min(max(p.Page, 1), 10000)
+	pg := paging.Of(c.QueryInt("trang", 1), applicationsPerPage)
 	var err error
-	p.Queue, err = h.producers.Applications(c.UserContext(), consoleActor(c),
-		producer.QueueFilter{Status: p.Status, Limit: applicationsPerPage, Offset: (p.Page - 1) * applicationsPerPage})
+	p.Queue, err = h.producers.Applications(c.UserContext(), consoleActor(c), producer.QueueFilter{Status: p.Status, Page: pg})
 	if err != nil {
 		return err
 	}
-	p.Last = max(1, (p.Queue.Total+applicationsPerPage-1)/applicationsPerPage)
-	if p.Page > 1 {
-		p.PrevURL = withQuery("/quan-tri/ho-so", url.Values{"trang-thai": {p.Status}, "trang": {strconv.Itoa(p.Page - 1)}})
-	}
-	if p.Page < p.Last {
-		p.NextURL = withQuery("/quan-tri/ho-so", url.Values{"trang-thai": {p.Status}, "trang": {strconv.Itoa(p.Page + 1)}})
-	}
+	l := pg.Links(p.Queue.Total, func(n int) string {
+		return withQuery("/quan-tri/ho-so", url.Values{"trang-thai": {p.Status}, "trang": {strconv.Itoa(n)}})
+	})
+	p.Page, p.Last, p.PrevURL, p.NextURL = l.Number, l.Last, l.Prev, l.Next
 	return h.site.Render(c, "console_applications", p)
 }
 

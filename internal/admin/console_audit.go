@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/ocopvn/ocop/internal/audit"
+	"github.com/ocopvn/ocop/internal/paging"
 	"github.com/ocopvn/ocop/internal/producer"
 )
 
@@ -39,7 +40,7 @@ func (h *Handler) showAuditLog(c *fiber.Ctx) error {
 		}
 		p.MoreURL = withQuery("/quan-tri/nhat-ky", q)
 	}
-	if p.Producers, _, err = h.producers.Producers(c.UserContext(), a, producer.ProducerFilter{Limit: 100}); err != nil {
+	if p.Producers, _, err = h.producers.Producers(c.UserContext(), a, producer.ProducerFilter{Page: paging.Of(1, 100)}); err != nil {
 		return err
 	}
 	return h.site.Render(c, "console_audit", p)

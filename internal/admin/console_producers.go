@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/ocopvn/ocop/internal/apperr"
+	"github.com/ocopvn/ocop/internal/paging"
 	"github.com/ocopvn/ocop/internal/producer"
 	"github.com/ocopvn/ocop/internal/web"
 )
@@ -25,27 +26,18 @@ const producersPerPage = 30
 
 func (h *Handler) listProducers(c *fiber.Ctx) error {
 	p := producersPage{BasePage: h.consoleBase(c, T("console.producers")), Q: c.Query("q"), Status: c.Query("trang-thai")}
-	p.Page, _ = strconv.Atoi(c.Query("trang"))
-	if p.Page < 1 {
-		p.Page = 1
-	}
+	pg := paging.Of(c.QueryInt("trang", 1), producersPerPage)
 	p.Query = "" // the site search box stays empty
 	var err error
 	p.Items, p.Total, err = h.producers.Producers(c.UserContext(), consoleActor(c),
-		producer.ProducerFilter{Query: p.Q, Status: p.Status, Page: p.Page, Limit: producersPerPage})
+		producer.ProducerFilter{Query: p.Q, Status: p.Status, Page: pg})
 	if err != nil {
 		return err
 	}
-	p.Last = max(1, (p.Total+producersPerPage-1)/producersPerPage)
-	q := url.Values{"q": {p.Q}, "trang-thai": {p.Status}}
-	if p.Page > 1 {
-		q.Set("trang", strconv.Itoa(p.Page-1))
-		p.PrevURL = withQuery("/quan-tri/chu-the", q)
-	}
-	if p.Page < p.Last {
-		q = url.Values{"q": {p.Q}, "trang-thai": {p.Status}, "trang": {strconv.Itoa(p.Page + 1)}}
-		p.NextURL = withQuery("/quan-tri/chu-the", q)
-	}
+	l := pg.Links(p.Total, func(n int) string {
+		return withQuery("/quan-tri/chu-the", url.Values{"q": {p.Q}, "trang-thai": {p.Status}, "trang": {strconv.Itoa(n)}})
+	})
+	p.Page, p.Last, p.PrevURL, p.NextURL = l.Number, l.Last, l.Prev, l.Next
 	return h.site.Render(c, "console_producers", p)
 }
 

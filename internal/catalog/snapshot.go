@@ -13,6 +13,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/ocopvn/ocop/internal/paging"
 	"github.com/ocopvn/ocop/internal/postgres"
 	"github.com/ocopvn/ocop/internal/vntext"
 	"github.com/ocopvn/ocop/media"
@@ -347,7 +348,7 @@ func (s *snapshot) list(f Filter) Page {
 	if q := vntext.Fold(f.Query); q != "" {
 		words = strings.Fields(q)
 	}
-	from := (f.Page - 1) * f.PerPage
+	from := paging.Page{Number: f.Page, Size: f.PerPage}.Offset() // Page and PerPage were checked by Reference.Normalize
 	p := Page{Page: f.Page, PerPage: f.PerPage, Items: make([]*ListItem, 0, min(f.PerPage, len(order)))}
 	// facet counts go into arrays indexed like the reference data, and
 	// become maps once at the end

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/audit"
+	"github.com/ocopvn/ocop/internal/paging"
 	"github.com/ocopvn/ocop/internal/postgres"
 	"github.com/ocopvn/ocop/internal/vntext"
 )
@@ -41,10 +42,9 @@ type Producer struct {
 
 // ProducerFilter selects producers.
 type ProducerFilter struct {
-	Query  string // matched against the folded name
-	Status string // active | suspended | ""
-	Page   int    // from 1
-	Limit  int    // default 30
+	Query  string      // matched against the folded name
+	Status string      // active | suspended | ""
+	Page   paging.Page // size: default 30, at most 100
 }
 
 const producerCols = `p.id, p.name, p.display_name, p.slug, p.producer_type, coalesce(p.tax_code, ''), p.registration_no, p.representative,
@@ -68,12 +68,10 @@ func scanProducer(r pgx.Row) (*Producer, error) {
 // name, with the filter's total.
 func (s *Service) Producers(ctx context.Context, actor Actor, f ProducerFilter) (items []*Producer, total int, err error) {
 	defer apperr.Wrap(&err, "producer.Producers")
-	if f.Limit <= 0 || f.Limit > 100 {
-		f.Limit = 30
+	if f.Page.Size <= 0 || f.Page.Size > 100 {
+		f.Page.Size = 30
 	}
-	if f.Page < 1 || f.Page > 10000 {
-		f.Page = 1
-	}
+	f.Page = paging.Of(f.Page.Number, f.Page.Size)
 	if f.Status != "active" && f.Status != "suspended" {
 		f.Status = ""
 	}
@@ -84,7 +82,7 @@ func (s *Service) Producers(ctx context.Context, actor Actor, f ProducerFilter) 
 		return nil, 0, err
 	}
 	rows, err := s.pool.Query(ctx, `SELECT `+producerCols+` `+producerFrom+` `+where+`
-		ORDER BY p.name_fold, p.id LIMIT $4 OFFSET $5`, actor.scope(), f.Status, fold, f.Limit, (f.Page-1)*f.Limit)
+		ORDER BY p.name_fold, p.id LIMIT $4 OFFSET $5`, actor.scope(), f.Status, fold, f.Page.Size, f.Page.Offset())
 	if err != nil {
 		return nil, 0, err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/ocopvn/ocop/internal/account"
 	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/audit"
+	"github.com/ocopvn/ocop/internal/paging"
 	"github.com/ocopvn/ocop/internal/postgres"
 	"github.com/ocopvn/ocop/internal/vntext"
 )
@@ -22,9 +23,8 @@ var Statuses = []string{"submitted", "changes_requested", "approved", "rejected"
 
 // QueueFilter selects applications.
 type QueueFilter struct {
-	Status string // "" = all
-	Limit  int    // default 50
-	Offset int
+	Status string      // "" = all
+	Page   paging.Page // size: default 50, at most 100
 }
 
 // Queue is a page of applications and the count of each status.
@@ -38,9 +38,10 @@ type Queue struct {
 // (admins: all), newest submitted first.
 func (s *Service) Applications(ctx context.Context, actor Actor, f QueueFilter) (q *Queue, err error) {
 	defer apperr.Wrap(&err, "producer.Applications")
-	if f.Limit <= 0 || f.Limit > 100 {
-		f.Limit = 50
+	if f.Page.Size <= 0 || f.Page.Size > 100 {
+		f.Page.Size = 50
 	}
+	f.Page = paging.Of(f.Page.Number, f.Page.Size)
 	if f.Status != "" && !validStatus(f.Status) {
 		f.Status = ""
 	}
@@ -62,7 +63,7 @@ func (s *Service) Applications(ctx context.Context, actor Actor, f QueueFilter) 
 	}
 	rows, err = s.pool.Query(ctx, `SELECT `+applicationCols+` `+applicationFrom+`
 		WHERE ($1::text[] IS NULL OR a.province_code = ANY ($1)) AND ($2 = '' OR a.status = $2)
-		ORDER BY a.updated_at DESC, a.id DESC LIMIT $3 OFFSET $4`, actor.scope(), f.Status, f.Limit, f.Offset)
+		ORDER BY a.updated_at DESC, a.id DESC LIMIT $3 OFFSET $4`, actor.scope(), f.Status, f.Page.Size, f.Page.Offset())
 	if err != nil {
 		return nil, err
 	}

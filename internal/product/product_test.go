@@ -12,6 +12,7 @@ import (
 
 	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/catalog/catalogtest"
+	"github.com/ocopvn/ocop/internal/paging"
 	"github.com/ocopvn/ocop/internal/postgres/pgtest"
 	"github.com/ocopvn/ocop/internal/producer"
 	"github.com/ocopvn/ocop/internal/product"
@@ -291,11 +292,11 @@ func TestDashboardAndList(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	l, _ = e.svc.Products(ctx, e.producer, product.ListFilter{Page: 2})
+	l, _ = e.svc.Products(ctx, e.producer, product.ListFilter{Page: paging.Of(2, product.PerPage)})
 	if l.Total != 3+product.PerPage || len(l.Items) != 3 || l.LastPage != 2 {
 		t.Errorf("page 2: total %d, %d items, last page %d", l.Total, len(l.Items), l.LastPage)
 	}
-	l, _ = e.svc.Products(ctx, e.producer, product.ListFilter{Page: 9})
+	l, _ = e.svc.Products(ctx, e.producer, product.ListFilter{Page: paging.Of(9, product.PerPage)})
 	if l.Total != 3+product.PerPage || len(l.Items) != 0 {
 		t.Errorf("past the end: %+v", l)
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ocopvn/ocop/internal/apperr"
+	"github.com/ocopvn/ocop/internal/paging"
 	"github.com/ocopvn/ocop/internal/vntext"
 )
 
@@ -44,9 +45,9 @@ func (s *Service) LeafGroups(ctx context.Context) (_ []GroupSet, err error) {
 
 // ListFilter selects a producer's products.
 type ListFilter struct {
-	Q      string // matched folded against the name
-	Status string // one of the statuses, or "" for all
-	Page   int    // from 1
+	Q      string      // matched folded against the name
+	Status string      // one of the statuses, or "" for all
+	Page   paging.Page // of PerPage rows
 }
 
 // PerPage is the product list's page size.
@@ -80,9 +81,7 @@ func (s *Service) Products(ctx context.Context, producerID int64, f ListFilter) 
 	if _, ok := StatusNames[f.Status]; !ok {
 		f.Status = ""
 	}
-	if f.Page < 1 {
-		f.Page = 1
-	}
+	pg := paging.Of(f.Page.Number, PerPage)
 	// Fold leaves letters, digits and spaces only, so the pattern has no
 	// LIKE metacharacters
 	q := vntext.Fold(f.Q)
@@ -93,11 +92,11 @@ func (s *Service) Products(ctx context.Context, producerID int64, f ListFilter) 
 		LEFT JOIN certificate c ON c.product_id = p.id AND c.status = 'active'
 		WHERE p.producer_id = $1 AND ($2 = '' OR p.name_fold LIKE '%' || $2 || '%') AND ($3 = '' OR p.status = $3)
 		ORDER BY p.updated_at DESC, p.id DESC
-		LIMIT $4 OFFSET $5`, producerID, q, f.Status, PerPage, (f.Page-1)*PerPage)
+		LIMIT $4 OFFSET $5`, producerID, q, f.Status, pg.Size, pg.Offset())
 	if err != nil {
 		return nil, err
 	}
-	out := &ListPage{Page: f.Page, Items: []ListRow{}}
+	out := &ListPage{Page: pg.Number, Items: []ListRow{}}
 	var r ListRow
 	_, err = pgx.ForEachRow(rows, []any{&r.ID, &r.Name, &r.Slug, &r.Status, &r.PriceVND, &r.Unit, &r.Stock, &r.Star, &r.ValidUntil, &r.Public, &out.Total},
 		func() error {
@@ -107,14 +106,14 @@ func (s *Service) Products(ctx context.Context, producerID int64, f ListFilter) 
 	if err != nil {
 		return nil, err
 	}
-	if out.Total == 0 && f.Page > 1 {
+	if out.Total == 0 && pg.Number > 1 {
 		// past the end: count without the page
 		if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM product p WHERE p.producer_id = $1 AND ($2 = '' OR p.name_fold LIKE '%' || $2 || '%') AND ($3 = '' OR p.status = $3)`,
 			producerID, q, f.Status).Scan(&out.Total); err != nil {
 			return nil, err
 		}
 	}
-	out.LastPage = max(1, (out.Total+PerPage-1)/PerPage)
+	out.LastPage = pg.Last(out.Total)
 	return out, nil
 }
 
