@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/ocopvn/ocop/internal/catalog"
+	"github.com/ocopvn/ocop/internal/vntext"
 	"github.com/ocopvn/ocop/search"
 )
 
@@ -61,10 +62,9 @@ func readFilter(c *fiber.Ctx, ref *catalog.Reference) (catalog.Filter, []string)
 		if v == "" {
 			continue
 		}
-		// accept "150.000" and "150000"
-		digits := strings.NewReplacer(".", "", ",", "", " ", "").Replace(v)
-		n, err := strconv.ParseInt(digits, 10, 64)
-		if err != nil || n < 0 || n > 1_000_000_000 || strings.HasPrefix(digits, "+") {
+		// as people type prices: "150.000", "150000", "150.000 ₫"
+		n, err := vntext.ParseVND(v)
+		if err != nil {
 			bad(T("filter."+name), v)
 			continue
 		}
