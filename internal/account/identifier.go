@@ -78,6 +78,7 @@ var ErrNoSuchUser = apperr.E(apperr.NotFound, "Không có tài khoản nào vớ
 // FindUserID returns the id of the account with the identifier, or
 // ErrNoSuchUser.
 func FindUserID(ctx context.Context, q postgres.Querier, id Identifier) (uid int64, err error) {
+	defer apperr.Wrap(&err, "account.FindUserID")
 	err = q.QueryRow(ctx, `SELECT id FROM app_user WHERE ($1 <> '' AND email = $1) OR ($2 <> '' AND phone = $2)`, id.Email, id.Phone).Scan(&uid)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, ErrNoSuchUser

@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/postgres"
 )
 
@@ -60,7 +61,8 @@ func columnsOf(rows []*Row) columns {
 // one statement per status change direction: those leaving 'active' first,
 // then those entering it, since the one-active-per-product index is
 // checked row by row. Call it before InsertCertificates.
-func UpdateCertificates(ctx context.Context, tx pgx.Tx, rows []*Row) error {
+func UpdateCertificates(ctx context.Context, tx pgx.Tx, rows []*Row) (err error) {
+	defer apperr.Wrap(&err, "certification.UpdateCertificates")
 	leaving := slices.DeleteFunc(slices.Clone(rows), func(r *Row) bool { return r.Status == Active })
 	entering := slices.DeleteFunc(slices.Clone(rows), func(r *Row) bool { return r.Status != Active })
 	for _, part := range [][]*Row{leaving, entering} {
@@ -86,7 +88,8 @@ WHERE c.id = u.id`, a.id, a.star, a.score, a.decisionDate, a.level, a.authority,
 
 // InsertCertificates inserts rows in one statement in the caller's
 // transaction and sets their IDs.
-func InsertCertificates(ctx context.Context, tx pgx.Tx, rows []*Row) error {
+func InsertCertificates(ctx context.Context, tx pgx.Tx, rows []*Row) (err error) {
+	defer apperr.Wrap(&err, "certification.InsertCertificates")
 	if len(rows) == 0 {
 		return nil
 	}
@@ -130,7 +133,8 @@ type Revocation struct {
 // Revoke revokes certificates in the caller's transaction (bulk: one
 // decision may revoke dozens) and returns how many changed; one revoked
 // already is left as it is.
-func Revoke(ctx context.Context, q postgres.Querier, rs []Revocation) (int64, error) {
+func Revoke(ctx context.Context, q postgres.Querier, rs []Revocation) (_ int64, err error) {
+	defer apperr.Wrap(&err, "certification.Revoke")
 	var ids []int64
 	var on []time.Time
 	var reasons []string

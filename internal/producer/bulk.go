@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/postgres"
 )
 
@@ -22,7 +23,8 @@ type Row struct {
 
 // InsertProducers inserts rows with one statement in the caller's
 // transaction (an import's) and sets their IDs. Slugs must be unique.
-func InsertProducers(ctx context.Context, tx pgx.Tx, rows []*Row) error {
+func InsertProducers(ctx context.Context, tx pgx.Tx, rows []*Row) (err error) {
+	defer apperr.Wrap(&err, "producer.InsertProducers")
 	if len(rows) == 0 {
 		return nil
 	}
@@ -45,7 +47,8 @@ RETURNING id, slug`, name, fold, typ, prov, commune, addr, slug))
 
 // UpdateProducers writes the type, commune and address of rows (by ID)
 // with one statement in the caller's transaction.
-func UpdateProducers(ctx context.Context, tx pgx.Tx, rows []*Row) error {
+func UpdateProducers(ctx context.Context, tx pgx.Tx, rows []*Row) (err error) {
+	defer apperr.Wrap(&err, "producer.UpdateProducers")
 	if len(rows) == 0 {
 		return nil
 	}
@@ -55,7 +58,7 @@ func UpdateProducers(ctx context.Context, tx pgx.Tx, rows []*Row) error {
 		ids, typ = append(ids, p.ID), append(typ, p.Type)
 		commune, addr = append(commune, p.CommuneCode), append(addr, p.Address)
 	}
-	_, err := tx.Exec(ctx, `
+	_, err = tx.Exec(ctx, `
 UPDATE producer p
 SET producer_type = u.t, commune_code = nullif(u.c, ''), address_as_issued = u.a, updated_at = now()
 FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS u(id, t, c, a)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/media"
 )
 
@@ -27,7 +28,8 @@ func imageColumns(kind string) (key, variants string, err error) {
 // quota counted under it cannot change until commit) and returns the
 // variants of its logo or banner (kind). ErrProducerNotFound when there
 // is no such producer.
-func LockImage(ctx context.Context, tx pgx.Tx, producerID int64, kind string) ([]media.Variant, error) {
+func LockImage(ctx context.Context, tx pgx.Tx, producerID int64, kind string) (_ []media.Variant, err error) {
+	defer apperr.Wrap(&err, "producer.LockImage")
 	_, varCol, err := imageColumns(kind)
 	if err != nil {
 		return nil, err
@@ -44,7 +46,8 @@ func LockImage(ctx context.Context, tx pgx.Tx, producerID int64, kind string) ([
 // largest variant last is the key), or removes it when vs is empty. The
 // caller records the audit entry and deletes replaced objects after the
 // commit.
-func SetImage(ctx context.Context, tx pgx.Tx, producerID int64, kind string, vs []media.Variant) error {
+func SetImage(ctx context.Context, tx pgx.Tx, producerID int64, kind string, vs []media.Variant) (err error) {
+	defer apperr.Wrap(&err, "producer.SetImage")
 	keyCol, varCol, err := imageColumns(kind)
 	if err != nil {
 		return err

@@ -3,7 +3,6 @@ package producer
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 	"unicode/utf8"
 
@@ -234,6 +233,7 @@ func RefuseMember(ctx context.Context, q postgres.Querier, actor Actor, producer
 // FindIDByName returns the id of the producer with exactly this name
 // (NotFound when none).
 func (s *Service) FindIDByName(ctx context.Context, name string) (id int64, err error) {
+	defer apperr.Wrap(&err, "producer.FindIDByName")
 	err = s.pool.QueryRow(ctx, `SELECT id FROM producer WHERE name = $1 ORDER BY id LIMIT 1`, name).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, ErrProducerNotFound
@@ -260,6 +260,7 @@ func ManagedOnBehalf(producerType string) bool { return onBehalfTypes[producerTy
 
 // FindScope returns the producer's scope, or ErrProducerNotFound.
 func (s *Service) FindScope(ctx context.Context, id int64) (_ *Scope, err error) {
+	defer apperr.Wrap(&err, "producer.FindScope")
 	sc := &Scope{ID: id}
 	err = s.pool.QueryRow(ctx, `SELECT province_code, producer_type, status FROM producer WHERE id = $1`, id).
 		Scan(&sc.Province, &sc.Type, &sc.Status)
@@ -267,7 +268,7 @@ func (s *Service) FindScope(ctx context.Context, id int64) (_ *Scope, err error)
 		return nil, ErrProducerNotFound
 	}
 	if err != nil {
-		return nil, fmt.Errorf("producer scope: %w", err)
+		return nil, err
 	}
 	return sc, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/postgres"
 )
 
@@ -25,7 +26,8 @@ type Row struct {
 // InsertProducts inserts rows with one statement in the caller's
 // transaction (an import's), with no stock and a real (not demo) price,
 // and sets their IDs. Slugs must be unique.
-func InsertProducts(ctx context.Context, tx pgx.Tx, rows []*Row) error {
+func InsertProducts(ctx context.Context, tx pgx.Tx, rows []*Row) (err error) {
+	defer apperr.Wrap(&err, "product.InsertProducts")
 	if len(rows) == 0 {
 		return nil
 	}
@@ -52,7 +54,8 @@ RETURNING id, slug`, producer, group, name, fold, slug, desc, unit, price, statu
 
 // UpdateProducts writes the group, price, unit and description of rows
 // (by ID) with one statement in the caller's transaction.
-func UpdateProducts(ctx context.Context, tx pgx.Tx, rows []*Row) error {
+func UpdateProducts(ctx context.Context, tx pgx.Tx, rows []*Row) (err error) {
+	defer apperr.Wrap(&err, "product.UpdateProducts")
 	if len(rows) == 0 {
 		return nil
 	}
@@ -62,7 +65,7 @@ func UpdateProducts(ctx context.Context, tx pgx.Tx, rows []*Row) error {
 		ids, price = append(ids, p.ID), append(price, p.PriceVND)
 		group, unit, desc = append(group, p.GroupCode), append(unit, p.Unit), append(desc, p.Description)
 	}
-	_, err := tx.Exec(ctx, `
+	_, err = tx.Exec(ctx, `
 UPDATE product p
 SET group_code = u.g, price_vnd = u.pv, unit = u.un, description = u.d, updated_at = now()
 FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[]) AS u(id, g, pv, un, d)
@@ -74,8 +77,9 @@ WHERE p.id = u.id`, ids, group, price, unit, desc)
 // and gives them a demo stock derived from the slug (so a re-run changes
 // nothing), in the caller's transaction. keys are
 // "province_code|producer name fold|product name fold".
-func MarkDemo(ctx context.Context, tx pgx.Tx, keys []string) error {
-	_, err := tx.Exec(ctx, `
+func MarkDemo(ctx context.Context, tx pgx.Tx, keys []string) (err error) {
+	defer apperr.Wrap(&err, "product.MarkDemo")
+	_, err = tx.Exec(ctx, `
 UPDATE product p SET price_is_demo = true,
        stock = CASE WHEN abs(hashtext(p.slug)) % 10 = 0 THEN 0 ELSE 5 + abs(hashtext(p.slug)) % 200 END
 FROM producer pr

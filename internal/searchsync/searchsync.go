@@ -179,6 +179,7 @@ type Backlog struct {
 
 // Stats reads the backlog in one scan of the (small) outbox.
 func Stats(ctx context.Context, pool *pgxpool.Pool) (b Backlog, err error) {
+	defer apperr.Wrap(&err, "searchsync.Stats")
 	err = pool.QueryRow(ctx, `
 SELECT count(*), coalesce(extract(epoch FROM now() - min(enqueued_at)), 0)::float8,
        count(*) FILTER (WHERE last_error IS NOT NULL)
