@@ -62,7 +62,7 @@ var tableOwners = map[string]string{
 // migrations (SQL owned by the schema, not by a package), test data, and
 // fixture packages that do not end in "test". Directories whose name starts
 // with "." or "_" (.git, .tools, .data) and test-fixture directories whose
-// name ends in "test" (catalogtest, pgtest, photostest, mediatest,
+// name ends in "test" (catalogtest, pgtest, phototest, mediatest,
 // searchtest, browsertest, archtest) are skipped too; see skipDir.
 var skippedDirNames = map[string]bool{
 	"migrations":   true,

@@ -1,4 +1,4 @@
-// Package photostest makes upload test files in code (no binary corpus):
+// Package phototest makes upload test files in code (no binary corpus):
 // ordinary photos, a JPEG carrying EXIF GPS, and the hostile files of
 // SECURITY.md (pixel bombs, truncated, polyglots, SVG with script).
 package phototest
