@@ -1,9 +1,12 @@
-// Package producer is the onboarding and oversight of producers (chủ thể
-// OCOP): a signed-up user's application to open a storefront, its review
-// by trade-department staff of the province (approve, request changes,
-// reject), suspension and reinstatement, and certificates recorded from
-// the staff console. Every change is written to the audit log in the same
-// transaction.
+// Package producer owns producers (chủ thể OCOP) and everything about who
+// acts for them: the tables producer, producer_application,
+// application_document, producer_member and staff_province. It covers a
+// signed-up user's application to open a storefront and its review by the
+// province's staff (approve, request changes, reject, link to an existing
+// producer), suspension and reinstatement, the storefront profile and the
+// logo and banner columns, members and staff grants, which producers staff
+// may manage on their behalf, and the importer's bulk writes. Every change
+// is written to the audit log in the same transaction.
 package producer
 
 import (

@@ -1,5 +1,5 @@
-// Photos: product photos and a producer's logo and banner:
-// upload through the media/photo pipeline (type by content, size and
+// Photos: product photos and a producer's logo and banner. An
+// upload goes through the media/photo pipeline (type by content, size and
 // pixel limits before decoding, EXIF orientation, metadata stripped,
 // sized variants under content-addressed keys), order, alt text and
 // deletion, which deletes the objects too; Sweep removes orphans.

@@ -1,10 +1,13 @@
-// Package backoffice is the producer back-office's product side: a
-// producer's products (create, edit, status), the dashboard's figures and
-// the storefront profile. Descriptions are a safe rich-text subset,
-// sanitised on the server. A product is published only with an active
-// certificate. Every change is written to the audit log in the same
-// transaction, with how the actor acted (member, staff on the producer's
-// behalf, admin).
+// Package product owns products and their photos: the tables product,
+// product_photo and upload_event. Service is a producer's listings
+// (create, edit, publish, stock), the back-office's dashboard and list,
+// and the importer's bulk writes; Photos is product photos, a producer's
+// logo and banner (whose columns producer writes) and the upload quotas.
+// Descriptions are a safe rich-text subset, sanitised on the server. A
+// product is published only with an active certificate. Every change is
+// written to the audit log in the same transaction, with how the actor
+// acted (member, staff on the producer's behalf, admin). The public read
+// model is internal/catalog.
 package product
 
 import (
