@@ -112,14 +112,9 @@ func (s *Photos) Usage(ctx context.Context, producerID int64) (_ int64, err erro
 	return usage(ctx, s.pool, producerID, "")
 }
 
-// querier is a pool or a transaction.
-type querier interface {
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
-
 // usage is the bytes of producerID's stored variants, leaving out its
 // except image (Logo or Banner, the one being replaced; "" for none).
-func usage(ctx context.Context, q querier, producerID int64, except string) (int64, error) {
+func usage(ctx context.Context, q postgres.Querier, producerID int64, except string) (int64, error) {
 	var n int64
 	err := q.QueryRow(ctx, `
 		SELECT coalesce((SELECT sum((v->>'bytes')::bigint)
@@ -147,7 +142,7 @@ func sizeOf(vs []Variant) int64 {
 // except image) when that would cross the quota. In a transaction, the
 // producer row must be locked first, so concurrent uploads to any of its
 // products or images cannot together overshoot.
-func (s *Photos) checkQuota(ctx context.Context, q querier, producerID int64, except string, vs []Variant) error {
+func (s *Photos) checkQuota(ctx context.Context, q postgres.Querier, producerID int64, except string, vs []Variant) error {
 	used, err := usage(ctx, q, producerID, except)
 	if err != nil {
 		return err
