@@ -46,6 +46,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/ocopvn/ocop/internal/postgres/pgtest"
 )
 
 // Timeouts of one browser step. The machines are small (2 cores), and the
@@ -67,13 +68,7 @@ type Browser struct {
 // OCOP_TEST_REQUIRE_DB=1.
 func New(t testing.TB) *Browser {
 	t.Helper()
-	exe := os.Getenv("OCOP_CHROMIUM")
-	if exe == "" {
-		if os.Getenv("OCOP_TEST_REQUIRE_DB") == "1" {
-			t.Fatal("OCOP_CHROMIUM is not set but OCOP_TEST_REQUIRE_DB=1: run `make test`, which installs chromium and sets it")
-		}
-		t.Skip("SKIP: OCOP_CHROMIUM not set; run `make test` to install chromium and axe-core for the browser tests")
-	}
+	exe := pgtest.Env(t, "OCOP_CHROMIUM", "run `make test`, which installs chromium and axe-core for the browser tests and sets it")
 	if _, err := os.Stat(exe); err != nil {
 		t.Fatalf("OCOP_CHROMIUM=%s: %v (deploy/dev/browser-deps.sh installs it)", exe, err)
 	}

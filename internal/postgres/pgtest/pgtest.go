@@ -23,14 +23,23 @@ import (
 // none is configured.
 func URL(tb testing.TB) string {
 	tb.Helper()
-	url := os.Getenv("OCOP_TEST_DATABASE_URL")
-	if url == "" {
+	return Env(tb, "OCOP_TEST_DATABASE_URL", "run `make test` to start a private PostgreSQL")
+}
+
+// Env returns the environment variable name, which a test needs: when it
+// is unset, tb is skipped with the reason and what to do (hint), or fails
+// when OCOP_TEST_REQUIRE_DB=1 (make test sets it: there, nothing may be
+// skipped).
+func Env(tb testing.TB, name, hint string) string {
+	tb.Helper()
+	v := os.Getenv(name)
+	if v == "" {
 		if os.Getenv("OCOP_TEST_REQUIRE_DB") == "1" {
-			tb.Fatal("OCOP_TEST_DATABASE_URL is not set but OCOP_TEST_REQUIRE_DB=1")
+			tb.Fatalf("%s is not set but OCOP_TEST_REQUIRE_DB=1: %s", name, hint)
 		}
-		tb.Skip("SKIP: OCOP_TEST_DATABASE_URL not set; run `make test` to start a private PostgreSQL")
+		tb.Skipf("SKIP: %s not set; %s", name, hint)
 	}
-	return url
+	return v
 }
 
 // NewDB creates an empty database, migrates it and returns a pool on it. The
