@@ -99,12 +99,20 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	return a, nil
 }
 
+// VerifyMisses is how many unknown verification codes a client may look
+// up in 10 minutes before it gets 429: a shopper mistypes a few; an
+// enumeration needs millions.
+const VerifyMisses = 60
+
 // newHTTP builds the server: the API, and the two screens on the same
 // router, the shopper's storefront and the back-office, onboarding and
 // staff console (internal/admin); the storefront renders every error
 // page.
 func (a *App) newHTTP() (*fiber.App, error) {
 	cfg := a.Config
+	// one count of unknown verification codes per client for the page
+	// and the API (SECURITY.md Z-08)
+	verifyLimit := web.NewMissLimiter(VerifyMisses, 10*time.Minute, nil)
 	sf, err := storefront.New(storefront.Deps{Catalog: a.Catalog, Search: a.Search, Accounts: a.Accounts, Media: a.Media, BaseURL: cfg.BaseURL})
 	if err != nil {
 		return nil, err
@@ -116,7 +124,7 @@ func (a *App) newHTTP() (*fiber.App, error) {
 	}
 	sess := &web.Sessions{Accounts: a.Accounts, Secure: cfg.Production(), Key: []byte(cfg.SecretKey)}
 	return web.New(web.Deps{Config: cfg, Log: a.Log, Pool: a.Pool, Catalog: a.Catalog, Search: a.Search, Sessions: sess,
-		Producers: a.Producers,
+		Producers: a.Producers, Certification: a.Certification, VerifyLimit: verifyLimit,
 		Mount: func(r *web.Router) {
 			sf.Routes(r)
 			adm.Routes(r)

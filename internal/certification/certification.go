@@ -130,6 +130,8 @@ func Today(t time.Time) time.Time {
 type Service struct {
 	pool *pgxpool.Pool
 	now  func() time.Time
+
+	verified verifyCache
 }
 
 // New returns the service. now may be nil (time.Now).

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"errors"
 	"strconv"
 	"time"
 
@@ -11,14 +12,37 @@ import (
 
 	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/catalog"
+	"github.com/ocopvn/ocop/internal/certification"
 	"github.com/ocopvn/ocop/search"
 )
 
 type handler struct {
-	catalog     *catalog.Service
-	pool        *pgxpool.Pool
-	search      search.Index
-	suggestions *suggestCache
+	catalog       *catalog.Service
+	pool          *pgxpool.Pool
+	search        search.Index
+	suggestions   *suggestCache
+	certification *certification.Service
+	verifyLimit   *MissLimiter
+}
+
+var errNoVerification = apperr.E(apperr.Unavailable, "Tra cứu chứng nhận đang tạm ngừng.", "verification is not configured")
+
+// verify answers a product's QR code: the live status of its certificate.
+func (h *handler) verify(c *fiber.Ctx) error {
+	if h.certification == nil {
+		return errNoVerification
+	}
+	if err := h.verifyLimit.Check(c); err != nil {
+		return err
+	}
+	v, err := h.certification.Verify(c.UserContext(), c.Params("code"))
+	if errors.Is(err, certification.ErrUnknownCode) {
+		h.verifyLimit.Miss(c)
+	}
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
 }
 
 func (h *handler) healthz(c *fiber.Ctx) error {

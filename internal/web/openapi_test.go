@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -70,6 +71,11 @@ func TestOpenAPIResponsesMatch(t *testing.T) {
 	s := newServer(t)
 	_, raw := loadOpenAPI(t)
 	examples := map[string]string{"/products/{slug}": "/products/che-tan-cuong", "/producers/{slug}": "/producers/htx-che-tan-cuong"}
+	var code string
+	if err := s.pool.QueryRow(context.Background(), `SELECT verify_code FROM product WHERE slug = 'che-tan-cuong'`).Scan(&code); err != nil {
+		t.Fatal(err)
+	}
+	examples["/verify/{code}"] = "/verify/" + code
 	paths := raw["paths"].(map[string]any)
 	var keys []string
 	for p := range paths {

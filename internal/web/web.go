@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/ocopvn/ocop/internal/catalog"
+	"github.com/ocopvn/ocop/internal/certification"
 	"github.com/ocopvn/ocop/internal/config"
 	"github.com/ocopvn/ocop/internal/producer"
 	"github.com/ocopvn/ocop/search"
@@ -33,6 +34,11 @@ type Deps struct {
 	// Sessions loads the signed-in user and holds the CSRF key; nil means
 	// no accounts (every visitor anonymous) and a random CSRF key.
 	Sessions *Sessions
+	// Certification answers GET /api/v1/verify/{code} (a product's QR);
+	// nil makes it 503. VerifyLimit, shared with the verification page,
+	// refuses a client that looks up too many unknown codes.
+	Certification *certification.Service
+	VerifyLimit   *MissLimiter
 	// Producers tells the access rules a route's producer (province, type,
 	// status); nil makes every route with a :producer parameter 404.
 	Producers *producer.Service
@@ -106,7 +112,8 @@ func New(d Deps) *fiber.App {
 	app.Use(r.guardBody) // before the CSRF check reads a body
 	app.Use(sess.checkCSRF)
 
-	h := &handler{catalog: d.Catalog, pool: d.Pool, search: d.Search, suggestions: newSuggestCache(nil)}
+	h := &handler{catalog: d.Catalog, pool: d.Pool, search: d.Search, suggestions: newSuggestCache(nil),
+		certification: d.Certification, verifyLimit: d.VerifyLimit}
 	r.Get("/healthz", Public, h.healthz)
 	r.Get("/readyz", Public, h.readyz)
 	r.Get("/metrics", Public, m.handler())
@@ -119,6 +126,7 @@ func New(d Deps) *fiber.App {
 	r.Get(api+"/groups", Public, h.listGroups)
 	r.Get(api+"/search", Public, h.searchProducts)
 	r.Get(api+"/suggest", Public, h.suggest)
+	r.Get(api+"/verify/:code", Public, h.verify)
 	if d.Mount != nil {
 		d.Mount(r)
 	}

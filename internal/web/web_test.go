@@ -15,9 +15,11 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ocopvn/ocop/internal/catalog"
 	"github.com/ocopvn/ocop/internal/catalog/catalogtest"
+	"github.com/ocopvn/ocop/internal/certification"
 	"github.com/ocopvn/ocop/internal/config"
 	"github.com/ocopvn/ocop/internal/postgres"
 	"github.com/ocopvn/ocop/internal/postgres/pgtest"
@@ -39,6 +41,7 @@ type testServer struct {
 	app   *fiber.App
 	stmts *statementCounter
 	logs  *bytes.Buffer
+	pool  *pgxpool.Pool // the fixture's database
 }
 
 // newServer builds the app on a fresh database holding a small catalog:
@@ -71,10 +74,11 @@ func newServer(t *testing.T) *testServer {
 	if _, err := searchsync.Reindex(context.Background(), pool, catalog.New(pool, nil), pgsearch.New(pool)); err != nil {
 		t.Fatal(err)
 	}
-	app := web.New(web.Deps{Config: cfg, Log: log, Pool: counted, Catalog: catalog.New(counted, nil), Search: pgsearch.New(counted), Mount: func(r *web.Router) {
-		r.Get("/test/panic", web.Public, func(c *fiber.Ctx) error { panic("boom: SQLSTATE 42P01 at /root/secret.go") })
-	}})
-	return &testServer{app: app, stmts: stmts, logs: logs}
+	app := web.New(web.Deps{Config: cfg, Log: log, Pool: counted, Catalog: catalog.New(counted, nil), Search: pgsearch.New(counted),
+		Certification: certification.New(counted, nil), VerifyLimit: web.NewMissLimiter(20, time.Minute, nil), Mount: func(r *web.Router) {
+			r.Get("/test/panic", web.Public, func(c *fiber.Ctx) error { panic("boom: SQLSTATE 42P01 at /root/secret.go") })
+		}})
+	return &testServer{app: app, stmts: stmts, logs: logs, pool: pool}
 }
 
 func (s *testServer) get(t *testing.T, path string, header ...string) (*http.Response, []byte) {
