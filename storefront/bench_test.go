@@ -11,6 +11,7 @@ import (
 
 	"github.com/ocopvn/ocop/internal/account"
 	"github.com/ocopvn/ocop/internal/catalog"
+	"github.com/ocopvn/ocop/internal/certification"
 	"github.com/ocopvn/ocop/internal/config"
 	"github.com/ocopvn/ocop/internal/postgres/pgtest"
 	"github.com/ocopvn/ocop/internal/seed"
@@ -32,7 +33,7 @@ func BenchmarkPages(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	h, err := storefront.New(storefront.Deps{Catalog: svc, Accounts: account.New(pool, account.Options{}), Media: store, BaseURL: "http://localhost"})
+	h, err := storefront.New(storefront.Deps{Catalog: svc, Accounts: account.New(pool, account.Options{}), Media: store, Certification: certification.New(pool, nil), BaseURL: "http://localhost"})
 	if err != nil {
 		b.Fatal(err)
 	}

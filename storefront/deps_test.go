@@ -14,7 +14,7 @@ func TestNewNeedsItsServices(t *testing.T) {
 	if err == nil {
 		t.Fatal("New without services succeeded")
 	}
-	for _, name := range []string{"Catalog", "Accounts", "Media"} {
+	for _, name := range []string{"Catalog", "Accounts", "Media", "Certification"} {
 		if !strings.Contains(err.Error(), name) {
 			t.Errorf("error %q does not name %s", err, name)
 		}

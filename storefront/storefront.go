@@ -22,6 +22,7 @@ import (
 
 	"github.com/ocopvn/ocop/internal/account"
 	"github.com/ocopvn/ocop/internal/catalog"
+	"github.com/ocopvn/ocop/internal/certification"
 	"github.com/ocopvn/ocop/internal/sanitize"
 	"github.com/ocopvn/ocop/internal/web"
 	"github.com/ocopvn/ocop/media"
@@ -43,6 +44,11 @@ type Deps struct {
 	Accounts *account.Service
 	// Media holds the public photos, logos and banners served at /media/.
 	Media media.Store
+	// Certification answers the verification pages of products' QR codes;
+	// VerifyLimit (shared with the API) refuses a client that looks up too
+	// many unknown codes.
+	Certification *certification.Service
+	VerifyLimit   *web.MissLimiter
 	// BaseURL is the site's public origin, for canonical links.
 	BaseURL string
 }
@@ -54,8 +60,11 @@ type Handler struct {
 	search   search.Index // nil: search pages use the catalog's word matching
 	accounts *account.Service
 	media    media.Store
-	cardTpl  *template.Template
-	cards    atomic.Pointer[cardCache]
+	// certification and verifyLimit serve /xac-minh/{code}
+	certification *certification.Service
+	verifyLimit   *web.MissLimiter
+	cardTpl       *template.Template
+	cards         atomic.Pointer[cardCache]
 }
 
 // cardCache holds rendered product cards of one catalog version: a card
@@ -68,7 +77,7 @@ type cardCache struct {
 // pageNames are the page templates, each parsed with the layout and
 // partials into its own set.
 var pageNames = []string{"home", "catalog", "product", "producer", "province", "search", "error",
-	"signup", "signin", "forgot", "reset", "account"}
+	"signup", "signin", "forgot", "reset", "account", "verify"}
 
 // New parses the templates. Every dependency but d.Search is required.
 func New(d Deps) (*Handler, error) {
@@ -76,7 +85,7 @@ func New(d Deps) (*Handler, error) {
 	for _, dep := range []struct {
 		name string
 		ok   bool
-	}{{"Catalog", d.Catalog != nil}, {"Accounts", d.Accounts != nil}, {"Media", d.Media != nil}} {
+	}{{"Catalog", d.Catalog != nil}, {"Accounts", d.Accounts != nil}, {"Media", d.Media != nil}, {"Certification", d.Certification != nil}} {
 		if !dep.ok {
 			missing = append(missing, dep.name)
 		}
@@ -84,7 +93,8 @@ func New(d Deps) (*Handler, error) {
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("storefront: missing dependencies %s", strings.Join(missing, ", "))
 	}
-	h := &Handler{catalog: d.Catalog, search: d.Search, accounts: d.Accounts, media: d.Media}
+	h := &Handler{catalog: d.Catalog, search: d.Search, accounts: d.Accounts, media: d.Media,
+		certification: d.Certification, verifyLimit: d.VerifyLimit}
 	funcs := template.FuncMap{
 		"level":   func(l string) string { return T("level." + l) },
 		"add":     func(a, b int) int { return a + b },
@@ -119,6 +129,9 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Get("/tinh", web.Public, h.pickProvince)
 	r.Get("/tinh/:slug", web.Public, h.showProvince)
 	r.Get("/tim-kiem", web.Public, h.showSearch)
+	r.Get("/xac-minh/:code", web.Public, h.showVerification)
+	r.Get("/xac-minh/:code/qr.svg", web.Public, h.showQRSVG)
+	r.Get("/xac-minh/:code/qr.png", web.Public, h.showQRPNG)
 
 	// accounts
 	r.Get("/dang-ky", web.Public, h.showSignUp)

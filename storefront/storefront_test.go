@@ -10,10 +10,12 @@ import (
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ocopvn/ocop/internal/account"
 	"github.com/ocopvn/ocop/internal/catalog"
 	"github.com/ocopvn/ocop/internal/catalog/catalogtest"
+	"github.com/ocopvn/ocop/internal/certification"
 	"github.com/ocopvn/ocop/internal/config"
 	"github.com/ocopvn/ocop/internal/postgres/pgtest"
 	"github.com/ocopvn/ocop/internal/web"
@@ -23,8 +25,9 @@ import (
 )
 
 type site struct {
-	t   *testing.T
-	app *fiber.App
+	t    *testing.T
+	app  *fiber.App
+	pool *pgxpool.Pool
 }
 
 // newSite serves the storefront through the real web stack (error pages
@@ -45,7 +48,7 @@ func newSite(t *testing.T) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := storefront.New(storefront.Deps{Catalog: svc, Accounts: account.New(pool, account.Options{}), Media: store, BaseURL: "https://ocop.example.vn"})
+	h, err := storefront.New(storefront.Deps{Catalog: svc, Accounts: account.New(pool, account.Options{}), Media: store, Certification: certification.New(pool, nil), BaseURL: "https://ocop.example.vn"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +57,7 @@ func newSite(t *testing.T) *site {
 		h.Routes(r)
 		r.Get("/test/panic", web.Public, func(*fiber.Ctx) error { panic("SQLSTATE 42P01 in /root/secret.go") })
 	}})
-	return &site{t: t, app: app}
+	return &site{t: t, app: app, pool: pool}
 }
 
 func (s *site) get(path string) (int, string, map[string]string) {

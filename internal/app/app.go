@@ -113,7 +113,8 @@ func (a *App) newHTTP() (*fiber.App, error) {
 	// one count of unknown verification codes per client for the page
 	// and the API (SECURITY.md Z-08)
 	verifyLimit := web.NewMissLimiter(VerifyMisses, 10*time.Minute, nil)
-	sf, err := storefront.New(storefront.Deps{Catalog: a.Catalog, Search: a.Search, Accounts: a.Accounts, Media: a.Media, BaseURL: cfg.BaseURL})
+	sf, err := storefront.New(storefront.Deps{Catalog: a.Catalog, Search: a.Search, Accounts: a.Accounts, Media: a.Media,
+		Certification: a.Certification, VerifyLimit: verifyLimit, BaseURL: cfg.BaseURL})
 	if err != nil {
 		return nil, err
 	}

@@ -191,6 +191,9 @@ type Product struct {
 	GroupPath   []CodeRef    `json:"group_path"`
 	Certificate Certificate  `json:"certificate"`
 	Images      []Image      `json:"images"`
+	// VerifyCode is the code of the product's QR label: its certificate's
+	// live status is at /xac-minh/{code} and /api/v1/verify/{code}.
+	VerifyCode string `json:"verify_code"`
 
 	// DescriptionHTML is the sanitised rich-text description, for the
 	// page (the API keeps the plain Description)

@@ -213,14 +213,14 @@ func AppendItemsJSON(buf *bytes.Buffer, items []*ListItem) {
 }
 
 const productQuery = `
-SELECT p.slug, p.name, p.description, pd.description_html, p.unit, p.price_vnd, p.price_is_demo, p.stock > 0, p.group_code,
+SELECT p.slug, pd.verify_code, p.name, p.description, pd.description_html, p.unit, p.price_vnd, p.price_is_demo, p.stock > 0, p.group_code,
        pr.slug, pr.name, pr.producer_type, pr.province_code,
        cm.code, cm.full_name,
        c.star, c.score::float8, c.decision_no, c.decision_date, c.issuing_level, c.issuing_authority, c.valid_from, c.valid_until,
        (SELECT coalesce(json_agg(json_build_object('alt', ph.alt, 'variants', ph.variants) ORDER BY ph.position), '[]')
         FROM product_photo ph WHERE ph.product_id = p.id)
 FROM public_product p
-JOIN product pd ON pd.id = p.id -- the view's p.* predates description_html
+JOIN product pd ON pd.id = p.id -- the view's p.* predates description_html and verify_code
 JOIN producer pr ON pr.id = p.producer_id
 JOIN certificate c ON c.id = p.certificate_id
 LEFT JOIN commune cm ON cm.code = pr.commune_code
@@ -244,7 +244,7 @@ func (s *Service) Product(ctx context.Context, slug string) (_ *Product, err err
 	}
 	// one round trip: the photos come as a JSON array column
 	err = s.pool.QueryRow(ctx, productQuery, slug).Scan(
-		&p.Slug, &p.Name, &p.Description, &p.DescriptionHTML, &p.Unit, &p.PriceVND, &p.PriceIsDemo, &p.InStock, &groupCode,
+		&p.Slug, &p.VerifyCode, &p.Name, &p.Description, &p.DescriptionHTML, &p.Unit, &p.PriceVND, &p.PriceIsDemo, &p.InStock, &groupCode,
 		&p.Producer.Slug, &p.Producer.Name, &p.Producer.Type, &provinceCode,
 		&communeCode, &communeName,
 		&p.Certificate.Star, &p.Certificate.Score, &p.Certificate.DecisionNo, &decided,
