@@ -216,3 +216,28 @@ func TestCatalogPageWeight(t *testing.T) {
 	}
 	t.Logf("catalog page: %d bytes compressed (HTML+CSS+JS)", total)
 }
+
+// TestPriceFilterReadsAmountsAsTyped: the price filter reads đồng the way
+// the back-office form and the importer do (vntext.ParseVND): grouped
+// thousands and a currency sign are fine; a decimal point is refused with
+// a notice, not read as a hundred times the amount.
+func TestPriceFilterReadsAmountsAsTyped(t *testing.T) {
+	s := newSite(t)
+	for _, tt := range []struct {
+		query  string
+		count  string
+		notice bool
+	}{
+		{"price_min=400.000", "2 sản phẩm", false},
+		{"price_min=400.000%C4%91", "2 sản phẩm", false},            // 400.000đ
+		{"price_min=400%C2%A0000%20%E2%82%AB", "2 sản phẩm", false}, // 400 000 ₫ with a no-break space
+		{"price_max=150,000", "1 sản phẩm", false},
+		{"price_min=1.5", "3 sản phẩm", true},
+		{"price_min=150.000,00", "3 sản phẩm", true},
+	} {
+		status, body, _ := s.get("/san-pham?" + tt.query)
+		if status != 200 || !strings.Contains(body, tt.count) || strings.Contains(body, "bộ lọc không hợp lệ") != tt.notice {
+			t.Errorf("%s: status %d, want %s (notice %v)", tt.query, status, tt.count, tt.notice)
+		}
+	}
+}

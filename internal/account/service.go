@@ -283,14 +283,18 @@ func EndSessions(ctx context.Context, q postgres.Querier, userID int64) error {
 	return err
 }
 
-// SetAdmin makes the user an admin (the demo's admin account; real admins
-// come from ocop create-admin).
-func (s *Service) SetAdmin(ctx context.Context, userID int64) error {
-	tag, err := s.pool.Exec(ctx, `UPDATE app_user SET is_admin = true WHERE id = $1 AND NOT is_admin`, userID)
-	if err == nil && tag.RowsAffected() > 0 {
-		err = EndSessions(ctx, s.pool, userID)
-	}
-	return err
+// SetAdmin makes the user an admin, ending their sessions in the same
+// transaction. It is for the demo's admin account only (real admins come
+// from ocop create-admin), so it records no audit entry.
+func (s *Service) SetAdmin(ctx context.Context, userID int64) (err error) {
+	defer apperr.Wrap(&err, "account.SetAdmin(%d)", userID)
+	return postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE app_user SET is_admin = true WHERE id = $1 AND NOT is_admin`, userID)
+		if err != nil || tag.RowsAffected() == 0 {
+			return err
+		}
+		return EndSessions(ctx, tx, userID)
+	})
 }
 
 // Cleanup deletes expired sessions, old failed sign-ins and used or

@@ -44,7 +44,7 @@ func (h *Handler) certificatePage(c *fiber.Ctx) (certificatePage, error) {
 	if p.Provinces, err = h.producers.Provinces(c.UserContext()); err != nil {
 		return p, err
 	}
-	p.Today = h.producers.Today().Format("2006-01-02")
+	p.Today = h.certification.Today().Format("2006-01-02")
 	return p, nil
 }
 

@@ -52,7 +52,7 @@ func (f FieldErrors) OrNil() error {
 
 // Text normalises v (NFC, trimmed) and records a message for field when it
 // is required and empty or longer than max characters; label names the
-// field in the message ("số quyết định").
+// field in the message ("số quyết định"). f must not be nil.
 func (f FieldErrors) Text(field, v string, required bool, max int, label string) string {
 	v = vntext.NFC(v)
 	switch {

@@ -133,8 +133,8 @@ func (s *Service) check(ctx context.Context, f *Form) (date time.Time, star int,
 }
 
 // Record records a certificate for a product of the producer (else
-// NotFound; Unprocessable with field errors for a bad form; Forbidden for
-// an officer who is a member of the producer). A certificate decided on or
+// NotFound; Unprocessable with field errors for a bad form; producer.ErrOwnCase
+// (Conflict) for an officer who is a member of the producer). A certificate decided on or
 // after the product's active one replaces it (which becomes superseded, in
 // the same transaction); an older one, backfilled, is stored as history:
 // superseded while still within its validity, expired past it. It returns

@@ -109,11 +109,11 @@ func Import(ctx context.Context, pool *pgxpool.Pool, s *Sheet, o Options) (Summa
 		// One import at a time: two imports racing to create the same producer
 		// would otherwise fail on the unique index.
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('ocop.importer'))`); err != nil {
-			return fmt.Errorf("importer: lock: %w", err)
+			return fmt.Errorf("lock: %w", err)
 		}
 		ref, err := loadRef(ctx, tx)
 		if err != nil {
-			return fmt.Errorf("importer: load reference data: %w", err)
+			return fmt.Errorf("load reference data: %w", err)
 		}
 
 		rows := make([]*row, 0, len(s.Records))
@@ -138,7 +138,7 @@ func Import(ctx context.Context, pool *pgxpool.Pool, s *Sheet, o Options) (Summa
 
 		results, failed, err := write(ctx, tx, rows, today, o.Publish)
 		if err != nil {
-			return fmt.Errorf("importer: %w", err)
+			return err
 		}
 		for i := range rows {
 			if e, ok := failed[i]; ok {
@@ -172,7 +172,7 @@ func Import(ctx context.Context, pool *pgxpool.Pool, s *Sheet, o Options) (Summa
 		if errors.Is(err, ErrInvalidRows) {
 			return sum, err
 		}
-		return Summary{}, err
+		return Summary{}, fmt.Errorf("importer: %w", err)
 	}
 	return sum, nil
 }

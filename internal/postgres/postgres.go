@@ -76,10 +76,24 @@ type Beginner interface {
 
 // InTx is the one way to run a transaction: fn runs in a transaction of
 // db (a savepoint when db is a transaction), which commits when fn
-// returns nil and rolls back otherwise, returning fn's error (or the
-// rollback's, when that fails too).
-func InTx(ctx context.Context, db Beginner, fn func(tx pgx.Tx) error) error {
-	return pgx.BeginFunc(ctx, db, fn)
+// returns nil and rolls back otherwise, returning fn's error (joined with
+// the rollback's, when that fails too).
+func InTx(ctx context.Context, db Beginner, fn func(tx pgx.Tx) error) (err error) {
+	tx, err := db.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		// a no-op after Commit; after a failure (or a panic) it ends the
+		// transaction, and a failed rollback is reported with fn's error
+		if rbErr := tx.Rollback(ctx); err != nil && rbErr != nil && !errors.Is(rbErr, pgx.ErrTxClosed) {
+			err = errors.Join(err, fmt.Errorf("rollback: %w", rbErr))
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
 }
 
 // InSnapshot runs fn in a read-only repeatable-read transaction: every

@@ -125,8 +125,6 @@ func NormalizePhone(s string) (string, bool) {
 	return "+84" + n, true
 }
 
-// text cleans a one-line field and checks its length.
-
 // checkForm cleans f in place and returns its field errors.
 func (s *Service) checkForm(ctx context.Context, q postgres.Querier, f *ApplicationForm) (apperr.FieldErrors, string, error) {
 	fe := apperr.FieldErrors{}

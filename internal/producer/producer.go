@@ -177,9 +177,6 @@ func (p *Producer) Suspended() string {
 	return VNTime(*p.SuspendedAt)
 }
 
-// DateVN formats a date as dd/mm/yyyy.
-func DateVN(t time.Time) string { return t.Format("02/01/2006") }
-
 // SizeKB is the document's size in kB, rounded up.
 func (d Document) SizeKB() int64 { return (d.Size + 1023) / 1024 }
 

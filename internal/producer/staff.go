@@ -76,7 +76,8 @@ func (s *Service) SetStaffProvince(ctx context.Context, actor Actor, identifier,
 
 // GrantStaff makes the user trade-department staff of a province, as
 // actor (an admin, or System for the demo and the grant-staff command).
-// Like SetStaffProvince, the user's sessions end and the grant is audited.
+// Like SetStaffProvince, a new grant ends the user's sessions and is
+// audited; a grant the user has already changes nothing.
 func (s *Service) GrantStaff(ctx context.Context, actor Actor, userID int64, province string) (err error) {
 	defer apperr.Wrap(&err, "producer.GrantStaff(%d, %s)", userID, province)
 	if !actor.Admin {
