@@ -35,6 +35,7 @@ done
 base="http://127.0.0.1:$port"
 slug=$(curl -fsS "$base/api/v1/products?per_page=1" | sed -E 's/.*"items":\[\{"slug":"([^"]+)".*/\1/')
 total=$(curl -fsS "$base/api/v1/products?per_page=1" | sed -E 's/.*"total":([0-9]+).*/\1/')
+code=$(curl -fsS "$base/api/v1/products/$slug" | sed -E 's/.*"verify_code":"([0-9a-f]+)".*/\1/')
 echo "bench: $total public products; product detail: $slug; $conns connections, $duration per URL" >&2
 
 urls=(
@@ -49,6 +50,8 @@ urls=(
 	"search typo|/api/v1/search?q=nuoc+mam+phu+quco"
 	"search filter only|/api/v1/search?province=19&star=4"
 	"suggest|/api/v1/suggest?q=che+th"
+	"verification page (QR)|/xac-minh/$code"
+	"verify API|/api/v1/verify/$code"
 )
 printf '\n%-28s %12s %10s %10s %8s\n' "endpoint" "requests/s" "p50" "p99" "errors"
 for entry in "${urls[@]}"; do
