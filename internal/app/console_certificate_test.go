@@ -106,8 +106,14 @@ func TestRecordCertificate(t *testing.T) {
 	if r := staff.post(path, path, good...); r.status != 422 || !strings.Contains(r.body, `id="decision_no-error"`) {
 		t.Errorf("duplicate decision: %d", r.status)
 	}
+	// only the ministry certifies 5★ (Decision 148): a province's 5★ is refused
+	if r := staff.post(path, path, set("decision_no", "98/QĐ-UBND", "decision_date", "2025-07-20", "score", "", "star", "5")...); r.status != 422 ||
+		!strings.Contains(r.body, `id="issuing_level-error"`) || !strings.Contains(r.body, "Chỉ Bộ Nông nghiệp và Môi trường") {
+		t.Errorf("a provincial 5★: %d", r.status)
+	}
 	// a recent one (no score) on an ordinary day
-	if r := staff.post(path, path, set("decision_no", "99/QĐ-UBND", "decision_date", "2025-07-20", "score", "", "star", "5")...); r.status != 303 {
+	if r := staff.post(path, path, set("decision_no", "99/QĐ-UBND", "decision_date", "2025-07-20", "score", "", "star", "5",
+		"issuing_level", "central", "issuing_authority", "Bộ Nông nghiệp và Môi trường", "issuing_province", "")...); r.status != 303 {
 		t.Fatalf("second record: %d", r.status)
 	}
 	if n := s.count(`SELECT count(*) FROM certificate WHERE product_id = $1 AND status = 'active' AND valid_until = '2028-07-19' AND score IS NULL`, prod); n != 1 {
@@ -164,5 +170,49 @@ func TestStaffRoles(t *testing.T) {
 	staff, _ := staffClient(t, s, "s19@example.vn", "19")
 	if r := staff.post("/quan-tri/can-bo", "/tai-khoan", "identifier", "0912000111", "province", "19"); r.status != 403 {
 		t.Errorf("staff grants: %d", r.status)
+	}
+}
+
+// TestRecordCertificateRules: the console refuses what the rules refuse,
+// in plain words, and asks for confirmation on a decision that differs
+// from its period's pattern (a provincial 3★ under Decision 148).
+func TestRecordCertificateRules(t *testing.T) {
+	s := newSite(t)
+	f := catalogtest.Fixture{T: t, Pool: s.pool}
+	pid := f.Producer("HTX Mắc ca Đắk Lắk", "66")
+	prod := f.Product(pid, catalogtest.Product{Name: "Hạt mắc ca", Group: "I.3.c", Price: 300000, Star: 3, Decided: time.Date(2022, 1, 10, 0, 0, 0, 0, time.UTC)})
+	staff, _ := staffClient(t, s, "s66@example.vn", "66")
+	path := "/quan-tri/chu-the/" + strconv.FormatInt(pid, 10) + "/san-pham/" + strconv.FormatInt(prod, 10) + "/chung-nhan"
+	form := func(kv ...string) []string {
+		return append([]string{"decision_no", "77/QĐ-UBND", "decision_date", "2024-11-15", "star", "4", "score", "95,64",
+			"issuing_level", "province", "issuing_authority", "UBND tỉnh Đắk Lắk", "issuing_province", "66"}, kv...)
+	}
+	for _, tt := range []struct {
+		name, field, words string
+		form               []string
+	}{
+		{"3★ scoring 89", "score", "ngoài khung điểm của hạng 3 sao", form("star", "3", "score", "89")},
+		{"district after 01/07/2025", "issuing_level", "Cấp huyện đã bãi bỏ", form("star", "3", "score", "", "issuing_level", "district", "decision_date", "2025-08-01")},
+		{"mandatory criteria not met", "meets_mandatory", "tiêu chí bắt buộc", form("meets_mandatory", "no")},
+	} {
+		// the last value of a repeated field wins in the form
+		r := staff.post(path, path, tt.form...)
+		if r.status != 422 || !strings.Contains(r.body, `id="`+tt.field+`-error"`) || !strings.Contains(r.body, tt.words) {
+			t.Errorf("%s: %d, no %s error saying %q", tt.name, r.status, tt.field, tt.words)
+		}
+	}
+	// a provincial 4★ scoring 95,64 (Đắk Lắk 2024) is recorded: potential 5★
+	if r := staff.post(path, path, form()...); r.status != 303 {
+		t.Fatalf("Đắk Lắk 95,64: %d", r.status)
+	}
+	// a provincial 3★ under Decision 148 (districts certified 3★ then): a
+	// warning to confirm, then recorded
+	warned := form("decision_no", "80/QĐ-UBND", "star", "3", "score", "", "decision_date", "2024-12-20")
+	r := staff.post(path, path, warned...)
+	if r.status != 422 || !strings.Contains(r.body, `name="confirm"`) || !strings.Contains(r.body, "UBND cấp huyện") {
+		t.Fatalf("warning: %d", r.status)
+	}
+	if r := staff.post(path, path, append(warned, "confirm", "1")...); r.status != 303 {
+		t.Fatalf("confirmed: %d %s", r.status, r.body)
 	}
 }

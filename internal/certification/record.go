@@ -3,6 +3,7 @@ package certification
 import (
 	"context"
 	"errors"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -27,6 +28,12 @@ type Form struct {
 	IssuingLevel     string
 	IssuingAuthority string
 	IssuingProvince  string
+	// MeetsMandatory is "no" when the product does not meet its star's
+	// mandatory criteria (then it is not certified); anything else is yes.
+	MeetsMandatory string
+	// Confirm is "1" when the officer has read the warnings (a decision
+	// that differs from its period's pattern) and records it anyway.
+	Confirm string
 }
 
 // Certificate is a recorded certificate.
@@ -109,12 +116,33 @@ func (s *Service) check(ctx context.Context, f *Form) (date time.Time, star int,
 			fe["score"] = "Điểm là một số từ 0 đến 100 (có thể để trống)."
 		case star != 0 && v*100 < float64(floor):
 			fe["score"] = "Điểm " + raw + " chưa đạt mức " + strconv.FormatInt(floor/100, 10) + " điểm của hạng " + strconv.Itoa(star) + " sao."
+			// the band's upper bound and the potential-5★ case are Check's
 		default:
 			score = &raw
 		}
 	}
 	if !validLevel(f.IssuingLevel) {
 		fe["issuing_level"] = "Vui lòng chọn cấp ban hành."
+	}
+	if len(fe) == 0 {
+		// the rules of Decisions 148 and 1489: refusals always, warnings
+		// until the officer confirms them
+		d := Decision{Star: star, Level: f.IssuingLevel, Authority: f.IssuingAuthority, Date: date, MeetsMandatory: f.MeetsMandatory != "no"}
+		if score != nil {
+			v, _ := strconv.ParseFloat(*score, 64)
+			h := int64(math.Round(v * 100))
+			d.Score = &h
+		}
+		refusals, warnings := Check(d)
+		for _, r := range refusals {
+			fe = fe.Add(r.Field, r.VI)
+		}
+		if len(refusals) == 0 && len(warnings) > 0 && f.Confirm != "1" {
+			for _, w := range warnings {
+				fe = fe.Add(w.Field, w.VI)
+			}
+			fe["confirm"] = "Quyết định này khác với quy định thường gặp của thời kỳ (xem ghi chú ở các ô). Nếu quyết định đúng như vậy, hãy đánh dấu xác nhận rồi ghi nhận lại."
+		}
 	}
 	f.IssuingProvince = strings.TrimSpace(f.IssuingProvince)
 	if f.IssuingProvince != "" {

@@ -94,7 +94,7 @@ func TestWrongProvinceActorIsRefused(t *testing.T) {
 	pid := fx.Producer("HTX Khác", "19")
 	prod := fx.Product(pid, catalogtest.Product{Name: "Chè", Group: "I.5.a", Price: 1, Star: 3})
 	wrong := producer.Actor{UserID: f.user, Provinces: []string{"01"}}
-	cert := certification.Form{DecisionNo: "1/QĐ", DecisionDate: "2025-01-02", Star: "3", IssuingLevel: "province", IssuingAuthority: "UBND"}
+	cert := certification.Form{DecisionNo: "1/QĐ", DecisionDate: "2025-01-02", Star: "3", IssuingLevel: "district", IssuingAuthority: "UBND huyện Phú Lương"}
 	checks := map[string]error{}
 	_, checks["approve"] = f.svc.Approve(ctx, wrong, appID)
 	checks["reject"] = f.svc.Reject(ctx, wrong, appID, "x")
@@ -233,7 +233,7 @@ func TestOfficerCannotDecideOwnCase(t *testing.T) {
 	pid := fx.Producer("HTX Của Cán Bộ", "19")
 	prod := fx.Product(pid, catalogtest.Product{Name: "Chè", Group: "I.5.a", Price: 1, Star: 3})
 	fx.Exec(`INSERT INTO producer_member (user_id, producer_id, role) VALUES ($1, $2, 'owner')`, f.user, pid)
-	cert := certification.Form{DecisionNo: "1/QĐ", DecisionDate: "2025-01-02", Star: "3", IssuingLevel: "province", IssuingAuthority: "UBND"}
+	cert := certification.Form{DecisionNo: "1/QĐ", DecisionDate: "2025-01-02", Star: "3", IssuingLevel: "district", IssuingAuthority: "UBND huyện Phú Lương"}
 	for _, actor := range []producer.Actor{officer, admin} {
 		checks := map[string]error{}
 		_, checks["approve"] = f.svc.Approve(ctx, actor, appID)
@@ -302,7 +302,7 @@ func TestBackfilledCertificateKeepsTheActiveOne(t *testing.T) {
 	record := func(no, date string) string {
 		t.Helper()
 		_, status, err := f.certs.Record(ctx, admin, pid, prod, certification.Form{DecisionNo: no, DecisionDate: date, Star: "4",
-			IssuingLevel: "province", IssuingAuthority: "UBND"})
+			IssuingLevel: "province", IssuingAuthority: "UBND tỉnh Thái Nguyên"})
 		if err != nil {
 			t.Fatalf("%s: %v", no, err)
 		}
@@ -492,7 +492,7 @@ func TestExpiredDecisionNeverActive(t *testing.T) {
 	prod := fx.Product(pid, catalogtest.Product{Name: "Mật ong", Group: "I.2.b", Price: 1, Star: 3})
 	fx.Exec(`DELETE FROM certificate WHERE product_id = $1`, prod)
 	_, status, err := f.certs.Record(ctx, producer.Actor{UserID: f.user, Admin: true}, pid, prod, certification.Form{
-		DecisionNo: "12/QĐ", DecisionDate: "2021-06-01", Star: "3", IssuingLevel: "district", IssuingAuthority: "UBND huyện"})
+		DecisionNo: "12/QĐ", DecisionDate: "2021-06-01", Star: "3", IssuingLevel: "province", IssuingAuthority: "UBND tỉnh Thái Nguyên"})
 	if err != nil || status != "expired" {
 		t.Fatalf("a decision valid until 2024-05-31: status %q (%v), want expired", status, err)
 	}
