@@ -59,6 +59,9 @@ func importCmd(ctx context.Context, cfg config.Config, args []string, stdout io.
 	for _, e := range sum.Errors {
 		fmt.Fprintln(stdout, e.Error())
 	}
+	for _, w := range sum.Warnings {
+		fmt.Fprintln(stdout, "cần xem lại (check): "+w.Error())
+	}
 	fmt.Fprintln(stdout, sum)
 	if errors.Is(err, importer.ErrInvalidRows) {
 		return fmt.Errorf("nothing imported: %d invalid rows (fix them, or use -skip-invalid)", sum.Rejected)

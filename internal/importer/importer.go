@@ -64,6 +64,9 @@ func (e RowError) Error() string {
 type Summary struct {
 	Created, Updated, Unchanged, Rejected int
 	Errors                                []RowError // sorted by line
+	// Warnings are accepted rows whose decision differs from its period's
+	// pattern (certification.Check): written, and worth a second look.
+	Warnings []RowError
 }
 
 // String returns a one-line report such as "tạo mới 12, cập nhật 3, không
@@ -119,7 +122,7 @@ func Import(ctx context.Context, pool *pgxpool.Pool, s *Sheet, o Options) (Summa
 		rows := make([]*row, 0, len(s.Records))
 		firstLine := make(map[string]int)
 		for i, rec := range s.Records {
-			r, errs := ref.validate(rec, s.Lines[i], today)
+			r, errs, warnings := ref.validate(rec, s.Lines[i], today)
 			if k := r.dupKey(); k != "" {
 				if first, ok := firstLine[k]; ok {
 					errs = append(errs, RowError{Line: r.line,
@@ -133,6 +136,7 @@ func Import(ctx context.Context, pool *pgxpool.Pool, s *Sheet, o Options) (Summa
 				reject(errs...)
 				continue
 			}
+			sum.Warnings = append(sum.Warnings, warnings...)
 			rows = append(rows, r)
 		}
 

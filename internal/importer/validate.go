@@ -185,8 +185,8 @@ func (c *checker) text(rec Record, col, labelVI, labelEN string, required, isNam
 }
 
 // validate checks one record and returns the row with every field that was
-// valid, plus the errors.
-func (ref *refData) validate(rec Record, line int, today time.Time) (*row, []RowError) {
+// valid, plus the errors and the warnings (see rules).
+func (ref *refData) validate(rec Record, line int, today time.Time) (*row, []RowError, []RowError) {
 	c := &checker{line: line}
 	r := &row{line: line}
 
@@ -211,9 +211,36 @@ func (ref *refData) validate(rec Record, line int, today time.Time) (*row, []Row
 	r.provinceCode = ref.checkProvince(c, rec[colProvinceCode])
 	r.communeCode = ref.checkCommune(c, rec[colCommuneCode], r.provinceCode)
 	r.decisionDate = checkDate(c, rec[colDecisionDate], today)
-	r.issuingLevel = checkLevel(c, rec[colIssuingLevel], r.star)
+	r.issuingLevel = checkLevel(c, rec[colIssuingLevel])
 	r.price = checkPrice(c, rec[colPrice])
-	return r, c.errs
+	warnings := c.rules(r)
+	return r, c.errs, warnings
+}
+
+// rules applies certification.Check to a row whose star, level and date
+// are valid: its refusals are row errors (unless the column has one
+// already), its warnings come back to be reported, never refused: a
+// published decision lists certified products, so it meets the mandatory
+// criteria.
+func (c *checker) rules(r *row) (warnings []RowError) {
+	if r.star == 0 || r.issuingLevel == "" || r.decisionDate.IsZero() {
+		return nil
+	}
+	failed := map[string]bool{}
+	for _, e := range c.errs {
+		failed[e.Column] = true
+	}
+	refusals, found := certification.Check(certification.Decision{Star: r.star, Score: r.score, Level: r.issuingLevel,
+		Authority: r.issuingAuthority, Date: r.decisionDate, MeetsMandatory: true})
+	for _, f := range refusals {
+		if !failed[f.Field] {
+			c.fail(f.Field, f.VI, f.EN)
+		}
+	}
+	for _, f := range found {
+		warnings = append(warnings, RowError{Line: r.line, Column: f.Field, ReasonVI: f.VI, ReasonEN: f.EN})
+	}
+	return warnings
 }
 
 func (ref *refData) checkGroup(c *checker, raw string) string {
@@ -466,7 +493,7 @@ var levels = map[string]string{
 	"cap quoc gia": "central", "bo": "central", "cap bo": "central",
 }
 
-func checkLevel(c *checker, raw string, star int) string {
+func checkLevel(c *checker, raw string) string {
 	f := vntext.Fold(raw)
 	if f == "" {
 		c.fail(colIssuingLevel, "thiếu cấp công nhận (huyện, tỉnh hoặc trung ương)", "the issuing level is missing (district, province or central)")
@@ -476,20 +503,6 @@ func checkLevel(c *checker, raw string, star int) string {
 	if !ok {
 		c.fail(colIssuingLevel, fmt.Sprintf("cấp công nhận %q không hợp lệ: dùng huyện, tỉnh hoặc trung ương", clip(raw)),
 			fmt.Sprintf("unknown issuing level %q: use district, province or central", clip(raw)))
-		return ""
-	}
-	switch {
-	case star == 5 && level != "central":
-		c.fail(colIssuingLevel, "sản phẩm 5 sao do Trung ương (Bộ) công nhận: cấp công nhận phải là trung ương",
-			"5-star products are certified centrally (by the ministry): the issuing level must be central")
-		return ""
-	case level == "central" && star != 0 && star != 5:
-		c.fail(colIssuingLevel, fmt.Sprintf("Trung ương chỉ công nhận sản phẩm 5 sao, không công nhận %d sao", star),
-			fmt.Sprintf("the central level certifies only 5-star products, not %d-star", star))
-		return ""
-	case level == "district" && star != 0 && star != 3:
-		c.fail(colIssuingLevel, fmt.Sprintf("cấp huyện chỉ công nhận sản phẩm 3 sao, không công nhận %d sao", star),
-			fmt.Sprintf("the district level certifies only 3-star products, not %d-star", star))
 		return ""
 	}
 	return level

@@ -108,7 +108,7 @@ func TestCheckCodes(t *testing.T) {
 		{"Bộ", 5, "central"}, {"central", 5, "central"},
 	} {
 		c := &checker{}
-		if got := checkLevel(c, tt.in, tt.star); got != tt.want || len(c.errs) > 0 {
+		if got := checkLevel(c, tt.in); got != tt.want || len(c.errs) > 0 {
 			t.Errorf("checkLevel(%q, %d) = %q %v, want %q", tt.in, tt.star, got, c.errs, tt.want)
 		}
 	}
