@@ -74,6 +74,7 @@ var shopMessages = ui.Messages{
 	"province.by_star":          "Số sản phẩm theo hạng sao",
 	"province.producers":        "Chủ thể OCOP",
 	"province.products":         "sản phẩm",
+	"product.potential5":        "Tiềm năng 5 sao (đã gửi Hội đồng OCOP Trung ương đánh giá)",
 	"product.verify":            "xác minh chứng nhận, mã QR",
 	"verify.title":              "Xác minh chứng nhận OCOP",
 	"verify.status":             "Tình trạng chứng nhận",

@@ -13,7 +13,9 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"math"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -102,6 +104,16 @@ func New(d Deps) (*Handler, error) {
 		"tone":    groupTone,
 		"options": options,
 		"rich":    sanitize.RichHTML,
+		// a certificate's score the Vietnamese way (95,64), and whether it
+		// makes a provincial 4★ a potential 5★
+		"score": certScore,
+		"potential5": func(c catalog.Certificate) bool {
+			if c.Score == nil {
+				return false
+			}
+			h := int64(math.Round(*c.Score * 100))
+			return certification.PotentialFive(c.Star, c.IssuingLevel, &h)
+		},
 	}
 	var err error
 	h.site, err = ui.New(ui.Options{BaseURL: d.BaseURL, Files: templateFiles, Messages: messages, Funcs: funcs,
@@ -226,3 +238,22 @@ var errNotFound = fiber.ErrNotFound
 
 // IsNotFound reports whether err means "no such page".
 func IsNotFound(err error) bool { return errors.Is(err, fiber.ErrNotFound) }
+
+// certScore formats a score as stored (a float, or the database's text)
+// the Vietnamese way: 95,64.
+func certScore(v any) string {
+	switch x := v.(type) {
+	case float64:
+		return certification.ScoreText(x)
+	case *float64:
+		if x != nil {
+			return certification.ScoreText(*x)
+		}
+	case string:
+		if f, err := strconv.ParseFloat(x, 64); err == nil {
+			return certification.ScoreText(f)
+		}
+		return x
+	}
+	return ""
+}

@@ -89,3 +89,25 @@ func TestVerificationQR(t *testing.T) {
 		t.Errorf("unknown code's QR: %d", status)
 	}
 }
+
+// TestPotentialFiveAndScoreInWords: the product and verification pages
+// show a score the Vietnamese way and a provincial 4★ scoring 90 or more
+// as a potential 5★.
+func TestPotentialFiveAndScoreInWords(t *testing.T) {
+	s := newSite(t)
+	if _, err := s.pool.Exec(context.Background(), `UPDATE certificate SET score = 95.64, issuing_level = 'province'
+		WHERE product_id = (SELECT id FROM product WHERE name LIKE 'Chè%')`); err != nil {
+		t.Fatal(err)
+	}
+	_, body, _ := s.get("/san-pham/che-img-src-x-onerror-alert-1")
+	if !strings.Contains(body, "95,64/100") || !strings.Contains(body, "Tiềm năng 5 sao") {
+		t.Error("product page: no 95,64 or potential 5★")
+	}
+	_, body, _ = s.get("/xac-minh/" + s.code("che-img-src-x-onerror-alert-1"))
+	if !strings.Contains(body, "95,64/100") || !strings.Contains(body, "Tiềm năng 5 sao") {
+		t.Error("verification page: no 95,64 or potential 5★")
+	}
+	if _, body, _ = s.get("/san-pham/tra-hoa-vang"); strings.Contains(body, "Tiềm năng 5 sao") {
+		t.Error("a 5★ marked potential 5★")
+	}
+}

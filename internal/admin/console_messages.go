@@ -95,6 +95,7 @@ var consoleMessages = ui.Messages{
 	"console.certificate_col":    "Chứng nhận",
 	"console.no_cert":            "Chưa có chứng nhận còn hiệu lực",
 	"console.valid_until":        "hiệu lực đến",
+	"console.potential5":         "tiềm năng 5 sao",
 	"console.mandatory":          "Tiêu chí bắt buộc của hạng sao (Quyết định 148/QĐ-TTg)",
 	"console.mandatory_yes":      "Sản phẩm đạt các tiêu chí bắt buộc",
 	"console.mandatory_no":       "Sản phẩm chưa đạt tiêu chí bắt buộc (không được công nhận)",

@@ -52,6 +52,25 @@ type Certificate struct {
 	CreatedAt        time.Time
 }
 
+// Points is the score the Vietnamese way (95,64), or "" when none.
+func (c Certificate) Points() string {
+	f, err := strconv.ParseFloat(c.Score, 64)
+	if err != nil {
+		return c.Score
+	}
+	return ScoreText(f)
+}
+
+// PotentialFive reports a provincial 4★ scoring 90 or more.
+func (c Certificate) PotentialFive() bool {
+	f, err := strconv.ParseFloat(c.Score, 64)
+	if err != nil {
+		return false
+	}
+	h := int64(math.Round(f * 100))
+	return PotentialFive(c.Star, c.IssuingLevel, &h)
+}
+
 // LevelLabel is the label of the certificate's issuing level.
 func (c Certificate) LevelLabel() string { return LevelLabel(c.IssuingLevel) }
 

@@ -2,6 +2,7 @@ package certification
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -139,6 +140,10 @@ func authorityFits(folded, level string) bool {
 	}
 	return false
 }
+
+// ScoreText formats a score (points, as stored) the Vietnamese way, with a
+// decimal comma: 95,64; 90; 78,5.
+func ScoreText(score float64) string { return points(int64(math.Round(score * 100))) }
 
 // points formats a score in hundredths the Vietnamese way: 95,64; 90.
 func points(h int64) string {

@@ -3,7 +3,9 @@ package certification
 import (
 	"context"
 	"errors"
+	"math"
 	"regexp"
+	"strconv"
 	"sync"
 	"time"
 
@@ -29,8 +31,11 @@ type Verification struct {
 	Commune  string        `json:"commune,omitempty"`
 	Group    VerifiedPlace `json:"group"`
 	// The certificate shown: the active one, or else the latest decision.
-	Star             int    `json:"star"`
-	Score            string `json:"score,omitempty"`
+	Star  int    `json:"star"`
+	Score string `json:"score,omitempty"`
+	// PotentialFive: a provincial 4★ scoring 90 or more, forwarded to the
+	// central council ("tiềm năng 5 sao").
+	PotentialFive    bool   `json:"potential_five"`
 	DecisionNo       string `json:"decision_no"`
 	DecisionDate     string `json:"decision_date"` // yyyy-mm-dd
 	IssuingLevel     string `json:"issuing_level"`
@@ -148,6 +153,12 @@ WHERE p.verify_code = $1`, code).Scan(&v.Product.Name, &v.Product.Slug, &v.Liste
 	}
 	if displayName != "" {
 		v.Producer.Name = displayName
+	}
+	if v.Score != "" {
+		if f, err := strconv.ParseFloat(v.Score, 64); err == nil {
+			h := int64(math.Round(f * 100))
+			v.PotentialFive = PotentialFive(v.Star, v.IssuingLevel, &h)
+		}
 	}
 	if v.Status == Active && until.Before(today) {
 		v.Status = Expired

@@ -124,3 +124,19 @@ func TestVerifyUnknownCodesAreLimited(t *testing.T) {
 		t.Errorf("a blocked client's malformed code: %d", resp.StatusCode)
 	}
 }
+
+// TestVerifyPotentialFive: a provincial 4★ scoring 95,64 (Đắk Lắk 2024)
+// is marked potential 5★.
+func TestVerifyPotentialFive(t *testing.T) {
+	s := newServer(t)
+	f := catalogtest.Fixture{T: t, Pool: s.pool}
+	f.Exec(`UPDATE certificate SET score = 95.64, issuing_level = 'province' WHERE product_id = (SELECT id FROM product WHERE slug = 'che-tan-cuong')`)
+	_, body := s.get(t, "/api/v1/verify/"+s.code(t, "che-tan-cuong"))
+	if m := decode(t, body); m["potential_five"] != true || m["score"] != "95.64" {
+		t.Errorf("potential 5★: %v", m)
+	}
+	_, body = s.get(t, "/api/v1/verify/"+s.code(t, "tra-hoa-vang"))
+	if m := decode(t, body); m["potential_five"] != false {
+		t.Errorf("a 5★: %v", m)
+	}
+}
