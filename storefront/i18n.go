@@ -87,6 +87,7 @@ var shopMessages = ui.Messages{
 	"verify.verdict.expired":    "Chứng nhận OCOP của sản phẩm này đã hết hiệu lực",
 	"verify.verdict.revoked":    "Chứng nhận OCOP của sản phẩm này đã bị thu hồi",
 	"verify.until":              "đến hết ngày",
+	"verify.revoke_decision":    "quyết định",
 	"verify.revoked_on":         "Thu hồi ngày",
 	"verify.validity":           "Thời hạn",
 	"verify.see_product":        "Xem sản phẩm và mua trên Chợ OCOP",

@@ -40,8 +40,11 @@ func init() {
 		"GET /quan-tri/chu-the/:producer/san-pham/:product/chung-nhan":  staffOnly(403, 200, 200),
 		"POST /quan-tri/chu-the/:producer/san-pham/:product/chung-nhan": staffPost(403, 422, 422),
 		"GET /quan-tri/nhat-ky":                                         staffOnly(200, 200, 200),
-		"GET /quan-tri/can-bo":                                          staffOnly(403, 403, 200),
-		"POST /quan-tri/can-bo":                                         staffPost(403, 403, 422),
+		"GET /quan-tri/thu-hoi":                                         staffOnly(200, 200, 200),
+		// an empty form: no decision, no product
+		"POST /quan-tri/thu-hoi": staffPost(422, 422, 422),
+		"GET /quan-tri/can-bo":   staffOnly(403, 403, 200),
+		"POST /quan-tri/can-bo":  staffPost(403, 403, 422),
 	})
 	matrixParams["application"] = func(t *testing.T, s *site, p principals) string {
 		id, _ := matrixApplication(t, s, p)

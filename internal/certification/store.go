@@ -128,6 +128,7 @@ type Revocation struct {
 	CertificateID int64
 	On            time.Time // the revoking decision's date
 	Reason        string
+	DecisionNo    string // the revoking decision's number; "" when not known
 }
 
 // Revoke revokes certificates in the caller's transaction (bulk: one
@@ -137,14 +138,15 @@ func Revoke(ctx context.Context, q postgres.Querier, rs []Revocation) (_ int64, 
 	defer apperr.Wrap(&err, "certification.Revoke")
 	var ids []int64
 	var on []time.Time
-	var reasons []string
+	var reasons, nos []string
 	for _, r := range rs {
-		ids, on, reasons = append(ids, r.CertificateID), append(on, r.On), append(reasons, r.Reason)
+		ids, on, reasons, nos = append(ids, r.CertificateID), append(on, r.On), append(reasons, r.Reason), append(nos, r.DecisionNo)
 	}
 	tag, err := q.Exec(ctx, `
-UPDATE certificate c SET status = 'revoked', revoked_on = u.on_date, revoke_reason = u.reason, updated_at = now()
-FROM unnest($1::bigint[], $2::date[], $3::text[]) AS u(id, on_date, reason)
-WHERE c.id = u.id AND c.status <> 'revoked'`, ids, on, reasons)
+UPDATE certificate c SET status = 'revoked', revoked_on = u.on_date, revoke_reason = u.reason,
+       revoke_decision_no = nullif(u.no, ''), updated_at = now()
+FROM unnest($1::bigint[], $2::date[], $3::text[], $4::text[]) AS u(id, on_date, reason, no)
+WHERE c.id = u.id AND c.status <> 'revoked'`, ids, on, reasons, nos)
 	return tag.RowsAffected(), err
 }
 

@@ -44,6 +44,7 @@ type Verification struct {
 	ValidUntil       string `json:"valid_until"`
 	RevokedOn        string `json:"revoked_on,omitempty"`
 	RevokeReason     string `json:"revoke_reason,omitempty"`
+	RevokeDecisionNo string `json:"revoke_decision_no,omitempty"`
 }
 
 // VerifiedName is a named thing with its page's slug.
@@ -132,7 +133,7 @@ func findVerification(ctx context.Context, q postgres.Querier, code string, toda
 SELECT p.name, p.slug, EXISTS (SELECT 1 FROM public_product pp WHERE pp.id = p.id),
        pr.name, pr.display_name, pr.slug, prov.code, prov.name, coalesce(cm.full_name, ''), g.code, g.name,
        c.star, coalesce(c.score::text, ''), c.decision_no, c.decision_date, c.issuing_level, c.issuing_authority,
-       c.valid_from, c.valid_until, c.status, c.revoked_on, coalesce(c.revoke_reason, '')
+       c.valid_from, c.valid_until, c.status, c.revoked_on, coalesce(c.revoke_reason, ''), coalesce(c.revoke_decision_no, '')
 FROM product p
 JOIN producer pr ON pr.id = p.producer_id
 JOIN province prov ON prov.code = pr.province_code
@@ -144,7 +145,7 @@ JOIN LATERAL (SELECT * FROM certificate c WHERE c.product_id = p.id
 WHERE p.verify_code = $1`, code).Scan(&v.Product.Name, &v.Product.Slug, &v.Listed,
 		&v.Producer.Name, &displayName, &v.Producer.Slug, &v.Province.Code, &v.Province.Name, &v.Commune, &v.Group.Code, &v.Group.Name,
 		&v.Star, &v.Score, &v.DecisionNo, &decided, &v.IssuingLevel, &v.IssuingAuthority,
-		&from, &until, &v.Status, &revokedOn, &v.RevokeReason)
+		&from, &until, &v.Status, &revokedOn, &v.RevokeReason, &v.RevokeDecisionNo)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
 	}

@@ -124,6 +124,19 @@ type Dashboard struct {
 	Public   int
 	Expiring []ExpiringCert
 	LowStock []ListRow
+	// Revoked are the certificates revoked within the last year (the
+	// product left the catalog): which decision and why.
+	Revoked []RevokedCert
+}
+
+// RevokedCert is a revoked certificate, as the dashboard explains it.
+type RevokedCert struct {
+	ProductID   int64
+	ProductName string
+	DecisionNo  string    // the certificate's decision
+	RevokedOn   time.Time // the revoking decision's date
+	RevokedBy   string    // the revoking decision's number, "" when not recorded
+	Reason      string
 }
 
 // ExpiringCert is an active certificate ending within ExpiringDays.
@@ -170,6 +183,17 @@ func (s *Service) Dashboard(ctx context.Context, producerID int64) (_ *Dashboard
 		return nil, err
 	}
 	if d.Expiring, err = pgx.CollectRows(rows, pgx.RowToStructByPos[ExpiringCert]); err != nil {
+		return nil, err
+	}
+	rows, err = s.pool.Query(ctx, `
+		SELECT p.id, p.name, c.decision_no, c.revoked_on, coalesce(c.revoke_decision_no, ''), coalesce(c.revoke_reason, '')
+		FROM certificate c JOIN product p ON p.id = c.product_id
+		WHERE p.producer_id = $1 AND c.status = 'revoked' AND c.revoked_on >= $2::date - 365
+		ORDER BY c.revoked_on DESC, p.name`, producerID, today)
+	if err != nil {
+		return nil, err
+	}
+	if d.Revoked, err = pgx.CollectRows(rows, pgx.RowToStructByPos[RevokedCert]); err != nil {
 		return nil, err
 	}
 	rows, err = s.pool.Query(ctx, `
