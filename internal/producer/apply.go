@@ -85,7 +85,9 @@ type Document struct {
 }
 
 var (
-	taxCodeRE = regexp.MustCompile(`^[0-9]{10}(-[0-9]{3})?$`)
+	// 10 digits, 10+3 for a branch, or since 01/07/2025 a household's
+	// 12-digit personal identification number
+	taxCodeRE = regexp.MustCompile(`^([0-9]{10}(-[0-9]{3})?|[0-9]{12})$`)
 	codeRE    = regexp.MustCompile(`^[0-9]{5}$`)
 	provRE    = regexp.MustCompile(`^[0-9]{2}$`)
 )
@@ -145,7 +147,7 @@ func (s *Service) checkForm(ctx context.Context, q postgres.Querier, f *Applicat
 	case f.TaxCode == "" && !taxOptional[f.ProducerType] && fe["producer_type"] == "":
 		fe["tax_code"] = "Vui lòng nhập mã số thuế (hộ kinh doanh và cơ sở sản xuất có thể để trống)."
 	case f.TaxCode != "" && !taxCodeRE.MatchString(f.TaxCode):
-		fe["tax_code"] = "Mã số thuế gồm 10 chữ số, hoặc 10 chữ số, dấu gạch ngang và 3 chữ số (ví dụ 0101234567-001)."
+		fe["tax_code"] = "Mã số thuế gồm 10 chữ số, hoặc 10 chữ số, dấu gạch ngang và 3 chữ số (ví dụ 0101234567-001); hộ kinh doanh dùng số định danh cá nhân 12 chữ số."
 	}
 	phone := ""
 	f.Phone = strings.TrimSpace(f.Phone)

@@ -501,3 +501,31 @@ func TestExpiredDecisionNeverActive(t *testing.T) {
 		t.Errorf("%d active certificates (%v), want 0", active, err)
 	}
 }
+
+// TestTaxCodes: 10 digits, 10+3 for a branch, and since 01/07/2025 a
+// household's 12-digit personal identification number; the database
+// accepts what the form accepts.
+func TestTaxCodes(t *testing.T) {
+	f := newFixture(t, nil)
+	ctx := context.Background()
+	for code, ok := range map[string]bool{"4601234567": true, "4601234567-001": true, "001085012345": true,
+		"46012345": false, "4601234567001": false, "00108501234": false, "0010850123456": false} {
+		fm := form()
+		fm.ProducerType, fm.TaxCode = "ho_kinh_doanh", code
+		_, err := f.svc.Submit(ctx, f.user, fm, nil)
+		var fe apperr.FieldErrors
+		switch {
+		case ok && err != nil:
+			t.Errorf("%s: %v", code, err)
+		case !ok && (!errors.As(err, &fe) || fe["tax_code"] == ""):
+			t.Errorf("%s accepted: %v", code, err)
+		}
+		if ok {
+			if _, err := f.pool.Exec(ctx, `DELETE FROM producer_application WHERE user_id = $1`, f.user); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	fx := catalogtest.Fixture{T: t, Pool: f.pool}
+	fx.Exec(`UPDATE producer SET tax_code = '001085012345' WHERE id = $1`, fx.Producer("Hộ kinh doanh Lò Văn A", "11"))
+}
