@@ -198,11 +198,11 @@ func sampleRecords(provinces map[string]string, withCommunes bool) ([]map[string
 		if decision == "" {
 			decision = vntext.Truncate(ref, 120)
 		}
-		level, authority := "province", "UBND "+provinces[province]
+		level, authority := "province", provincialAuthority(provinces[province], get("address_in_source (pre-2025 units)"), date)
 		switch {
 		case star == 5:
 			level, authority = "central", centralAuthority(date)
-		case strings.Contains(ref, "huyện") && star == 3:
+		case strings.Contains(ref, "huyện") && star == 3 && date.Before(certification.DistrictsAbolished):
 			level = "district"
 			if a := reAuthority.FindString(ref); a != "" {
 				authority = strings.TrimSpace(a)
@@ -237,6 +237,42 @@ func sampleRecords(provinces map[string]string, withCommunes bool) ([]map[string
 		}
 	}
 	return out, revoked, nil
+}
+
+// provincialAuthority is the provincial authority as a decision of date
+// names it: "UBND tỉnh Hậu Giang" for a 2021 decision of a province that
+// merged on 01/07/2025 (the province of the address as issued, when it
+// names one), else the current province, "UBND tỉnh Thái Nguyên" (lower
+// case "tỉnh", as decisions write it).
+func provincialAuthority(current, addressAsIssued string, date time.Time) string {
+	if date.Before(certification.DistrictsAbolished) {
+		if m := reOldProvince.FindStringSubmatch(addressAsIssued); m != nil {
+			return "UBND " + strings.ToLower(m[1]) + " " + strings.TrimSpace(m[2])
+		}
+	}
+	for _, prefix := range []string{"Tỉnh ", "Thành phố "} {
+		if rest, ok := strings.CutPrefix(current, prefix); ok {
+			return "UBND " + strings.ToLower(prefix) + rest
+		}
+	}
+	return "UBND " + current
+}
+
+// reOldProvince finds the province at the end of an address as issued:
+// "…, tỉnh Trà Vinh", "…, thành phố Cần Thơ".
+var reOldProvince = regexp.MustCompile(`(?i)(tỉnh|thành phố)\s+([^,]+)$`)
+
+// decisionSuffix is how a decision number of level ends: the ministry's
+// coordination office numbered 5★ decisions …/QĐ-BNN-VPĐP until the
+// ministries merged in 03/2025, …/QĐ-BNNMT since.
+func decisionSuffix(level string, date time.Time) string {
+	if level != "central" {
+		return "UBND"
+	}
+	if date.Before(time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)) {
+		return "BNN-VPĐP"
+	}
+	return "BNNMT"
 }
 
 // centralAuthority names the ministry that certified 5★ products on date:
@@ -391,12 +427,11 @@ func generated(provinces map[string]string, n int) []map[string]string {
 				star, score = 5, 90+rng.Float64()*10
 			}
 			date := start.AddDate(0, 0, rng.IntN(days))
-			level, authority := "province", "UBND "+provinces[province]
+			level, authority := "province", provincialAuthority(provinces[province], "", date)
 			switch {
 			case star == 5:
 				level, authority = "central", centralAuthority(date)
-			case star == 3 && date.After(time.Date(2023, 2, 24, 0, 0, 0, 0, time.UTC)) &&
-				date.Before(time.Date(2025, 7, 6, 0, 0, 0, 0, time.UTC)) && rng.IntN(2) == 0:
+			case star == 3 && !date.Before(certification.Decision148) && date.Before(certification.DistrictsAbolished) && rng.IntN(2) == 0:
 				level, authority = "district", "UBND huyện "+place
 			}
 			price, unit := demoPrice(st.leaf, name)
@@ -404,7 +439,7 @@ func generated(provinces map[string]string, n int) []map[string]string {
 				"product_name": name, "group_code": st.leaf, "star": strconv.Itoa(star),
 				"score":         strconv.FormatFloat(float64(int(score*100))/100, 'f', 2, 64),
 				"producer_name": producer, "producer_type": pk.kind, "province_code": province,
-				"decision_no":   fmt.Sprintf("%d/QĐ-%s", 100+rng.IntN(3900), map[string]string{"central": "BNN", "province": "UBND", "district": "UBND"}[level]),
+				"decision_no":   fmt.Sprintf("%d/QĐ-%s", 100+rng.IntN(3900), decisionSuffix(level, date)),
 				"decision_date": date.Format("02/01/2006"), "issuing_level": level, "issuing_authority": authority,
 				"price_vnd": strconv.FormatInt(price, 10), "unit": unit,
 				"description": st.name + " của " + producer + ", sản phẩm OCOP " + strconv.Itoa(star) + " sao (dữ liệu minh hoạ).",
