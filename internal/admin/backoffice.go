@@ -12,7 +12,7 @@ import (
 )
 
 // backofficePages are the producer back-office's page templates.
-var backofficePages = []string{"bo_start", "bo_dashboard", "bo_products", "bo_product", "bo_profile"}
+var backofficePages = []string{"bo_start", "bo_dashboard", "bo_products", "bo_product", "bo_profile", "bo_labels"}
 
 // BackofficeNav is the header of every /quan-ly/{producer} page (the
 // "bo_nav" partial): the producer, the back-office's navigation and the

@@ -47,6 +47,7 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Post("/quan-ly/:producer/san-pham/:product", web.ProducerMember, h.saveProduct)
 	r.Get("/quan-ly/:producer/cua-hang", web.ProducerMember, h.showProfile)
 	r.Post("/quan-ly/:producer/cua-hang", web.ProducerMember, h.saveProfile)
+	r.Get("/quan-ly/:producer/san-pham/:product/tem", web.ProducerMember, h.showLabels)
 
 	// photos, logo and banner (the media files are the storefront's)
 	const productPath = "/quan-ly/:producer/san-pham/:product"

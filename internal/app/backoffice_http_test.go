@@ -28,12 +28,13 @@ func init() {
 	}
 	addMatrix(map[string]map[string]int{
 		// one storefront: straight to it; none or several: a page
-		"GET /quan-ly":                             {"anon": 303, "shopper": 200, "producerA": 303, "producerB": 303, "staff01": 200, "staff19": 200, "admin": 200},
-		"GET /quan-ly/:producer":                   member(false),
-		"GET /quan-ly/:producer/san-pham":          member(false),
-		"GET /quan-ly/:producer/san-pham/moi":      member(false),
-		"GET /quan-ly/:producer/san-pham/:product": member(false),
-		"GET /quan-ly/:producer/cua-hang":          member(false),
+		"GET /quan-ly":                                 {"anon": 303, "shopper": 200, "producerA": 303, "producerB": 303, "staff01": 200, "staff19": 200, "admin": 200},
+		"GET /quan-ly/:producer":                       member(false),
+		"GET /quan-ly/:producer/san-pham":              member(false),
+		"GET /quan-ly/:producer/san-pham/moi":          member(false),
+		"GET /quan-ly/:producer/san-pham/:product":     member(false),
+		"GET /quan-ly/:producer/cua-hang":              member(false),
+		"GET /quan-ly/:producer/san-pham/:product/tem": member(false),
 		// an empty form: refused fields (422), a form without its version
 		// (409), an empty profile is valid (303)
 		"POST /quan-ly/:producer/san-pham/moi":      post(422),
@@ -508,5 +509,39 @@ func TestBackofficeDeletedNotice(t *testing.T) {
 	}
 	if r := c.do("GET", base, nil); strings.Contains(r.body, "Đã xoá sản phẩm.") {
 		t.Error("the notice shows without ?ok=xoa")
+	}
+}
+
+// TestBackofficeQRLabels: a certified product's printable sheet holds 40
+// labels of its verification QR; a product without a certificate has no
+// labels, and says why.
+func TestBackofficeQRLabels(t *testing.T) {
+	s := newSite(t)
+	p := signInRoles(t, s)
+	a := as(s, p, "producerA")
+	f := catalogtest.Fixture{T: t, Pool: s.pool}
+	certified := f.Product(p.producerA, catalogtest.Product{Name: "Chè tem QR", Group: "I.5.a", Price: 1000, Star: 4})
+	draft := f.Product(p.producerA, catalogtest.Product{Name: "Chè chưa công nhận", Group: "I.5.a", Price: 1000, Star: 3, Cert: "revoked"})
+	var code string
+	if err := s.pool.QueryRow(context.Background(), `SELECT verify_code FROM product WHERE id = $1`, certified).Scan(&code); err != nil {
+		t.Fatal(err)
+	}
+	base := "/quan-ly/" + strconv.FormatInt(p.producerA, 10) + "/san-pham/"
+	r := a.do("GET", base+strconv.FormatInt(certified, 10)+"/tem", nil)
+	if r.status != 200 || strings.Count(r.body, `src="/xac-minh/`+code+`/qr.svg"`) != 40 || !strings.Contains(r.body, "OCOP ★★★★") {
+		t.Errorf("labels: %d, %d labels", r.status, strings.Count(r.body, `/qr.svg"`))
+	}
+	if r := a.do("GET", base+strconv.FormatInt(certified, 10), nil); !strings.Contains(r.body, `/tem">In tem QR xác minh`) {
+		t.Error("the product page does not link to its labels")
+	}
+	r = a.do("GET", base+strconv.FormatInt(draft, 10)+"/tem", nil)
+	if r.status != 200 || strings.Contains(r.body, "/qr.svg") || !strings.Contains(r.body, "chưa in được tem") {
+		t.Errorf("no certificate: %d", r.status)
+	}
+	if r := as(s, p, "producerB").do("GET", base+strconv.FormatInt(certified, 10)+"/tem", nil); r.status != 404 {
+		t.Errorf("another producer's labels: %d", r.status)
+	}
+	if r := s.client().do("GET", "/xac-minh/"+code+"/qr.svg", nil); r.status != 200 {
+		t.Errorf("the labels' QR: %d", r.status)
 	}
 }

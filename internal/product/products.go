@@ -65,6 +65,8 @@ type Product struct {
 	Star       int
 	DecisionNo string
 	ValidUntil time.Time
+	// VerifyCode is the code of the product's QR label (/xac-minh/{code}).
+	VerifyCode string
 }
 
 // Version is the optimistic-concurrency token of the edit form.
@@ -103,12 +105,12 @@ func (s *Service) Product(ctx context.Context, producerID, id int64) (_ *Product
 	err = s.pool.QueryRow(ctx, `
 		SELECT p.id, p.name, p.slug, p.group_code, p.description_html, p.description, p.unit, p.price_vnd, p.stock, p.status, p.updated_at,
 		       coalesce(pr.status = 'active' AND c.valid_until >= `+vnToday+`, false),
-		       coalesce(c.star, 0), coalesce(c.decision_no, ''), coalesce(c.valid_until, '0001-01-01')
+		       coalesce(c.star, 0), coalesce(c.decision_no, ''), coalesce(c.valid_until, '0001-01-01'), p.verify_code
 		FROM product p JOIN producer pr ON pr.id = p.producer_id
 		LEFT JOIN certificate c ON c.product_id = p.id AND c.status = 'active'
 		WHERE p.id = $1 AND p.producer_id = $2`, id, producerID).Scan(
 		&p.ID, &p.Name, &p.Slug, &p.Group, &p.DescriptionHTML, &p.Description, &p.Unit, &p.PriceVND, &p.Stock, &p.Status, &p.UpdatedAt, &p.CanPublish,
-		&p.Star, &p.DecisionNo, &p.ValidUntil)
+		&p.Star, &p.DecisionNo, &p.ValidUntil, &p.VerifyCode)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrProductNotFound
 	}
