@@ -75,6 +75,7 @@ var shopMessages = ui.Messages{
 	"province.producers":        "Chủ thể OCOP",
 	"province.products":         "sản phẩm",
 	"product.potential5":        "Tiềm năng 5 sao (đã gửi Hội đồng OCOP Trung ương đánh giá)",
+	"product.tourism":           "Dịch vụ du lịch: liên hệ chủ thể để đặt lịch",
 	"product.verify":            "xác minh chứng nhận, mã QR",
 	"verify.title":              "Xác minh chứng nhận OCOP",
 	"verify.status":             "Tình trạng chứng nhận",

@@ -104,6 +104,9 @@ type productPage struct {
 	SameProducer []template.HTML // rendered cards
 	SameGroup    []template.HTML
 	Leaf         catalog.CodeRef
+	// Tourism: a community-tourism service (group VI), booked rather
+	// than kept in stock
+	Tourism bool
 }
 
 type producerPage struct {

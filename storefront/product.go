@@ -32,7 +32,9 @@ func (h *Handler) showProduct(c *fiber.Ctx, v *catalog.View) error {
 	}
 	page := productPage{BasePage: h.site.Base(c, p.Name+" – OCOP "+strconv.Itoa(p.Star)+" sao – "+T("site.name"),
 		p.Name+" – sản phẩm OCOP "+strconv.Itoa(p.Star)+" sao của "+p.Producer.Name+", "+p.Province.Name+"."),
-		Product: p, SameProducer: sameProducerCards, SameGroup: sameGroupCards, Leaf: leaf}
+		Product: p, SameProducer: sameProducerCards, SameGroup: sameGroupCards, Leaf: leaf,
+		// group VI is community tourism and services: booked, not stocked
+		Tourism: len(p.GroupPath) > 0 && p.GroupPath[0].Code == "VI"}
 	page.OGType = "product"
 	ref := v.Reference()
 	crumbs := []Crumb{{Name: T("nav.catalog"), URL: "/san-pham"}}
@@ -42,7 +44,7 @@ func (h *Handler) showProduct(c *fiber.Ctx, v *catalog.View) error {
 	crumbs = append(crumbs, Crumb{Name: p.Name})
 	h.withCrumbs(&page.BasePage, crumbs...)
 	availability := "https://schema.org/InStock"
-	if !p.InStock {
+	if !p.InStock && !page.Tourism {
 		availability = "https://schema.org/OutOfStock"
 	}
 	page.JSONLD = append(page.JSONLD, map[string]any{

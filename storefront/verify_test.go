@@ -11,6 +11,7 @@ import (
 
 	qrcode "github.com/skip2/go-qrcode"
 
+	"github.com/ocopvn/ocop/internal/catalog/catalogtest"
 	"github.com/ocopvn/ocop/storefront"
 )
 
@@ -109,5 +110,26 @@ func TestPotentialFiveAndScoreInWords(t *testing.T) {
 	}
 	if _, body, _ = s.get("/san-pham/tra-hoa-vang"); strings.Contains(body, "Tiềm năng 5 sao") {
 		t.Error("a 5★ marked potential 5★")
+	}
+}
+
+// TestTourismIsNotStocked: a community-tourism service (group VI) is not
+// shown in or out of stock.
+func TestTourismIsNotStocked(t *testing.T) {
+	s := newSite(t)
+	var producerID int64
+	if err := s.pool.QueryRow(context.Background(), `SELECT id FROM producer LIMIT 1`).Scan(&producerID); err != nil {
+		t.Fatal(err)
+	}
+	var leaf string
+	if err := s.pool.QueryRow(context.Background(), `SELECT code FROM product_group WHERE is_leaf AND code LIKE 'VI%' ORDER BY code LIMIT 1`).Scan(&leaf); err != nil {
+		t.Fatal(err)
+	}
+	f := catalogtest.Fixture{T: t, Pool: s.pool}
+	id := f.Product(producerID, catalogtest.Product{Name: "Homestay bản Lác", Group: leaf, Price: 350000, Star: 3})
+	f.Exec(`UPDATE product SET stock = 0 WHERE id = $1`, id)
+	_, body, _ := s.get("/san-pham/homestay-ban-lac")
+	if !strings.Contains(body, "Dịch vụ du lịch") || strings.Contains(body, "Hết hàng") || strings.Contains(body, "OutOfStock") {
+		t.Errorf("tourism page shows stock:\n%s", body)
 	}
 }
