@@ -69,7 +69,8 @@ func (h *Handler) saveCertificate(c *fiber.Ctx) error {
 	}
 	f := certification.Form{DecisionNo: c.FormValue("decision_no"), DecisionDate: c.FormValue("decision_date"), Star: c.FormValue("star"),
 		Score: c.FormValue("score"), IssuingLevel: c.FormValue("issuing_level"), IssuingAuthority: c.FormValue("issuing_authority"),
-		IssuingProvince: c.FormValue("issuing_province"), MeetsMandatory: c.FormValue("meets_mandatory"), Confirm: c.FormValue("confirm")}
+		IssuingProvince: c.FormValue("issuing_province"), MeetsMandatory: c.FormValue("meets_mandatory"), Confirm: c.FormValue("confirm"),
+		ValidFrom: c.FormValue("valid_from")}
 	_, status, err := h.certification.Record(c.UserContext(), consoleActor(c), p.ProducerID, p.Product.ID, f)
 	if err == nil {
 		done := "1"

@@ -216,3 +216,27 @@ func TestRecordCertificateRules(t *testing.T) {
 		t.Fatalf("confirmed: %d %s", r.status, r.body)
 	}
 }
+
+// TestRecordCertificateLaterStart: a decision that states a later start
+// (Yên Bái: valid 36 months from 28/12/2023) is valid 36 months from that
+// day; a start before the decision is refused.
+func TestRecordCertificateLaterStart(t *testing.T) {
+	s := newSite(t)
+	f := catalogtest.Fixture{T: t, Pool: s.pool}
+	pid := f.Producer("HTX Quế Văn Yên", "15")
+	prod := f.Product(pid, catalogtest.Product{Name: "Quế Văn Yên", Group: "I.3.c", Price: 90000, Star: 3, Decided: time.Date(2022, 1, 10, 0, 0, 0, 0, time.UTC)})
+	staff, _ := staffClient(t, s, "s15@example.vn", "15")
+	path := "/quan-tri/chu-the/" + strconv.FormatInt(pid, 10) + "/san-pham/" + strconv.FormatInt(prod, 10) + "/chung-nhan"
+	form := []string{"decision_no", "2900/QĐ-UBND", "decision_date", "2023-12-20", "valid_from", "2023-12-28", "star", "4",
+		"issuing_level", "province", "issuing_authority", "UBND tỉnh Yên Bái", "issuing_province", "15"}
+	if r := staff.post(path, path, append(form, "valid_from", "2023-12-01")...); r.status != 422 || !strings.Contains(r.body, `id="valid_from-error"`) {
+		t.Errorf("a start before the decision: %d", r.status)
+	}
+	if r := staff.post(path, path, form...); r.status != 303 {
+		t.Fatalf("later start: %d", r.status)
+	}
+	if n := s.count(`SELECT count(*) FROM certificate WHERE product_id = $1 AND decision_date = '2023-12-20'
+		AND valid_from = '2023-12-28' AND valid_until = '2026-12-27' AND status = 'active'`, prod); n != 1 {
+		t.Error("the certificate does not run 36 months from 28/12/2023")
+	}
+}

@@ -28,6 +28,10 @@ type Form struct {
 	IssuingLevel     string
 	IssuingAuthority string
 	IssuingProvince  string
+	// ValidFrom is the start of validity when the decision states a later
+	// one than its own date (Yên Bái: "kể từ ngày 28/12/2023"); "" for the
+	// decision date.
+	ValidFrom string
 	// MeetsMandatory is "no" when the product does not meet its star's
 	// mandatory criteria (then it is not certified); anything else is yes.
 	MeetsMandatory string
@@ -77,6 +81,9 @@ func (c Certificate) LevelLabel() string { return LevelLabel(c.IssuingLevel) }
 // Decided is the decision date, dd/mm/yyyy.
 func (c Certificate) Decided() string { return c.DecisionDate.Format("02/01/2006") }
 
+// From is the first valid day, dd/mm/yyyy.
+func (c Certificate) From() string { return c.ValidFrom.Format("02/01/2006") }
+
 // Until is the last valid day, dd/mm/yyyy.
 func (c Certificate) Until() string { return c.ValidUntil.Format("02/01/2006") }
 
@@ -107,7 +114,7 @@ func (s *Service) ProductCertificates(ctx context.Context, actor producer.Actor,
 
 // check validates f, returning the decision date, star and score
 // (hundredths, nil when not given) or the field errors.
-func (s *Service) check(ctx context.Context, f *Form) (date time.Time, star int, score *string, issuingProv *string, err error) {
+func (s *Service) check(ctx context.Context, f *Form) (date, from time.Time, star int, score *string, issuingProv *string, err error) {
 	fe := apperr.FieldErrors{}
 	f.DecisionNo = fe.Text("decision_no", f.DecisionNo, true, 200, "số quyết định")
 	f.IssuingAuthority = fe.Text("issuing_authority", f.IssuingAuthority, true, 300, "cơ quan ban hành")
@@ -143,6 +150,20 @@ func (s *Service) check(ctx context.Context, f *Form) (date time.Time, star int,
 	if !validLevel(f.IssuingLevel) {
 		fe["issuing_level"] = "Vui lòng chọn cấp ban hành."
 	}
+	from = date
+	if raw := strings.TrimSpace(f.ValidFrom); raw != "" && fe["decision_date"] == "" {
+		v, err := time.Parse(time.DateOnly, raw)
+		switch {
+		case err != nil:
+			fe["valid_from"] = "Ngày bắt đầu hiệu lực chưa đúng (năm-tháng-ngày)."
+		case v.Before(date):
+			fe["valid_from"] = "Hiệu lực không thể bắt đầu trước ngày ký quyết định."
+		case v.After(date.AddDate(1, 0, 0)):
+			fe["valid_from"] = "Ngày bắt đầu hiệu lực cách ngày ký quá một năm: hãy kiểm tra lại quyết định."
+		default:
+			from = v
+		}
+	}
 	if len(fe) == 0 {
 		// the rules of Decisions 148 and 1489: refusals always, warnings
 		// until the officer confirms them
@@ -168,7 +189,7 @@ func (s *Service) check(ctx context.Context, f *Form) (date time.Time, star int,
 		var ok bool
 		if provinceRE.MatchString(f.IssuingProvince) {
 			if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM province WHERE code = $1)`, f.IssuingProvince).Scan(&ok); err != nil {
-				return date, 0, nil, nil, err
+				return date, from, 0, nil, nil, err
 			}
 		}
 		if !ok {
@@ -176,7 +197,7 @@ func (s *Service) check(ctx context.Context, f *Form) (date time.Time, star int,
 		}
 		issuingProv = &f.IssuingProvince
 	}
-	return date, star, score, issuingProv, fe.OrNil()
+	return date, from, star, score, issuingProv, fe.OrNil()
 }
 
 // Record records a certificate for a product of the producer (else
@@ -188,11 +209,11 @@ func (s *Service) check(ctx context.Context, f *Form) (date time.Time, star int,
 // the new certificate's id and status (active, superseded or expired).
 func (s *Service) Record(ctx context.Context, actor producer.Actor, producerID, productID int64, f Form) (id int64, status string, err error) {
 	defer apperr.Wrap(&err, "certification.Record(%d, %d)", producerID, productID)
-	date, star, score, issuingProv, err := s.check(ctx, &f)
+	date, from, star, score, issuingProv, err := s.check(ctx, &f)
 	if err != nil {
 		return 0, "", err
 	}
-	until := ValidUntil(date)
+	until := ValidUntil(from)
 	err = postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		var prov string
 		err := tx.QueryRow(ctx, `SELECT pr.province_code FROM product x JOIN producer pr ON pr.id = x.producer_id
@@ -219,7 +240,7 @@ func (s *Service) Record(ctx context.Context, actor producer.Actor, producerID, 
 			}
 			superseded = append(superseded, activeID)
 		}
-		id, err = insertOne(ctx, tx, productID, star, score, f, date, issuingProv, until, status)
+		id, err = insertOne(ctx, tx, productID, star, score, f, date, from, issuingProv, until, status)
 		if postgres.IsUniqueViolation(err, "certificate_decision_product_key") {
 			return apperr.FieldErrors{"decision_no": "Sản phẩm này đã có chứng nhận theo quyết định số này."}
 		}
@@ -227,7 +248,7 @@ func (s *Service) Record(ctx context.Context, actor producer.Actor, producerID, 
 			return err
 		}
 		detail := map[string]any{"product_id": productID, "decision_no": f.DecisionNo, "decision_date": date.Format(time.DateOnly),
-			"star": star, "valid_until": until.Format(time.DateOnly), "issuing_level": f.IssuingLevel, "status": status}
+			"star": star, "valid_from": from.Format(time.DateOnly), "valid_until": until.Format(time.DateOnly), "issuing_level": f.IssuingLevel, "status": status}
 		if len(superseded) > 0 {
 			detail["superseded"] = superseded
 		}

@@ -190,11 +190,11 @@ func findByProduct(ctx context.Context, q postgres.Querier, productID int64) ([]
 	return pgx.CollectRows(rows, pgx.RowToStructByPos[Certificate])
 }
 
-func insertOne(ctx context.Context, q postgres.Querier, productID int64, star int, score *string, f Form, date time.Time,
+func insertOne(ctx context.Context, q postgres.Querier, productID int64, star int, score *string, f Form, date, from time.Time,
 	issuingProv *string, until time.Time, status string) (id int64, err error) {
 	err = q.QueryRow(ctx, `INSERT INTO certificate (product_id, star, score, decision_no, decision_date, issuing_level, issuing_authority,
 			issuing_province_code, valid_from, valid_until, status)
-			VALUES ($1, $2, $3::numeric, $4, $5, $6, $7, $8, $5, $9, $10) RETURNING id`,
-		productID, star, score, f.DecisionNo, date, f.IssuingLevel, f.IssuingAuthority, issuingProv, until, status).Scan(&id)
+			VALUES ($1, $2, $3::numeric, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+		productID, star, score, f.DecisionNo, date, f.IssuingLevel, f.IssuingAuthority, issuingProv, from, until, status).Scan(&id)
 	return id, err
 }
