@@ -21,6 +21,7 @@ type demoAccount struct {
 	// province a staff member serves, or the producer (by name) an owner
 	// runs
 	province, producer string
+	kind               string // a staff member's department (producer.StaffKinds)
 }
 
 // demoAccounts let a developer try every role on the demo catalog: the
@@ -28,7 +29,8 @@ type demoAccount struct {
 // its behalf.
 var demoAccounts = []demoAccount{
 	{email: "quantri@ocop.test", name: "Quản trị viên (demo)", role: "admin"},
-	{email: "canbo.daklak@ocop.test", name: "Cán bộ Sở Công Thương Đắk Lắk (demo)", role: "staff", province: "66"},
+	{email: "canbo.daklak@ocop.test", name: "Cán bộ Văn phòng OCOP Đắk Lắk (demo)", role: "staff", province: "66", kind: producer.StaffOCOPOffice},
+	{email: "xuctien.daklak@ocop.test", name: "Cán bộ Xúc tiến thương mại Đắk Lắk (demo)", role: "staff", province: "66", kind: producer.StaffTradePromotion},
 	{email: "yensao.banme@ocop.test", name: "Chủ hộ Yến sào Ban Mê (demo)", role: "owner", producer: "Hộ kinh doanh Yến sào Ban Mê"},
 	{email: "nguoimua@ocop.test", name: "Người mua (demo)", role: "shopper"},
 }
@@ -60,8 +62,8 @@ func seedDemoAccounts(ctx context.Context, pool *pgxpool.Pool, production bool, 
 			err = acc.SetAdmin(ctx, id)
 			what = "admin"
 		case "staff":
-			err = producers.GrantStaff(ctx, producer.System, id, d.province)
-			what = "staff of province " + d.province
+			err = producers.GrantStaff(ctx, producer.System, id, d.province, d.kind)
+			what = "staff of province " + d.province + " (" + d.kind + ")"
 		case "owner":
 			var producerID int64
 			if producerID, err = producers.FindIDByName(ctx, d.producer); err == nil {

@@ -31,8 +31,10 @@ func TestSeedDemoAccounts(t *testing.T) {
 	want := map[string]func(p *account.Principal) bool{
 		"quantri@ocop.test":      func(p *account.Principal) bool { return p.IsAdmin() && !p.IsStaff() },
 		"canbo.daklak@ocop.test": func(p *account.Principal) bool { return p.ServesProvince("66") && len(p.Provinces) == 1 },
-		"yensao.banme@ocop.test": func(p *account.Principal) bool { return len(p.Producers) == 1 && p.Producers[0].Role == "owner" },
-		"nguoimua@ocop.test":     func(p *account.Principal) bool { return !p.IsAdmin() && !p.IsStaff() && len(p.Producers) == 0 },
+		// trade promotion serves the province but does not certify
+		"xuctien.daklak@ocop.test": func(p *account.Principal) bool { return p.ServesProvince("66") && !p.Certifies("66") },
+		"yensao.banme@ocop.test":   func(p *account.Principal) bool { return len(p.Producers) == 1 && p.Producers[0].Role == "owner" },
+		"nguoimua@ocop.test":       func(p *account.Principal) bool { return !p.IsAdmin() && !p.IsStaff() && len(p.Producers) == 0 },
 	}
 	for id, ok := range want {
 		_, p, err := acc.SignIn(ctx, id, DemoPassword, "10.1.1.1")

@@ -27,6 +27,7 @@ import (
 	"github.com/ocopvn/ocop/internal/app"
 	"github.com/ocopvn/ocop/internal/config"
 	"github.com/ocopvn/ocop/internal/postgres"
+	"github.com/ocopvn/ocop/internal/producer"
 )
 
 func main() {
@@ -41,7 +42,7 @@ func main() {
 	}
 }
 
-var errUsage = errors.New("usage: ocop serve | migrate up|down|status | seed [-products N] | import [-skip-invalid] FILE | geo import FILE | reindex | create-admin EMAIL < password | grant-staff EMAIL|PHONE PROVINCE_CODE...")
+var errUsage = errors.New("usage: ocop serve | migrate up|down|status | seed [-products N] | import [-skip-invalid] FILE | geo import FILE | reindex | create-admin EMAIL < password | grant-staff [-trade] EMAIL|PHONE PROVINCE_CODE...")
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -81,10 +82,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		return createAdminCmd(ctx, cfg, log, args[1], stdout)
 	case "grant-staff":
+		// -trade: trade promotion (fairs, showrooms); else the OCOP office
+		kind := producer.StaffOCOPOffice
+		if len(args) > 1 && args[1] == "-trade" {
+			kind, args = producer.StaffTradePromotion, append(args[:1:1], args[2:]...)
+		}
 		if len(args) < 3 {
 			return errUsage
 		}
-		return grantStaffCmd(ctx, cfg, args[1], args[2:], stdout)
+		return grantStaffCmd(ctx, cfg, args[1], kind, args[2:], stdout)
 	case "geo":
 		if len(args) != 3 || args[1] != "import" {
 			return errUsage

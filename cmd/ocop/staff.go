@@ -14,9 +14,9 @@ import (
 )
 
 // grantStaffCmd makes the account with the identifier (email or phone)
-// trade-department staff of the provinces; each grant is audited as the
+// staff of the provinces' department of kind; each grant is audited as the
 // system.
-func grantStaffCmd(ctx context.Context, cfg config.Config, identifier string, provinces []string, stdout io.Writer) error {
+func grantStaffCmd(ctx context.Context, cfg config.Config, identifier, kind string, provinces []string, stdout io.Writer) error {
 	pool, err := app.OpenDB(ctx, cfg)
 	if err != nil {
 		return err
@@ -25,7 +25,7 @@ func grantStaffCmd(ctx context.Context, cfg config.Config, identifier string, pr
 	svc := producer.New(pool, nil, nil)
 	sys := producer.System
 	for _, code := range provinces {
-		uid, err := svc.SetStaffProvince(ctx, sys, identifier, code, true)
+		uid, err := svc.SetStaffProvince(ctx, sys, identifier, code, kind, true)
 		var fe apperr.FieldErrors
 		if errors.As(err, &fe) {
 			keys := make([]string, 0, len(fe))
@@ -38,7 +38,7 @@ func grantStaffCmd(ctx context.Context, cfg config.Config, identifier string, pr
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "account %d is now staff of province %s\n", uid, code)
+		fmt.Fprintf(stdout, "account %d is now staff of province %s (%s)\n", uid, code, kind)
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"log/slog"
 	"runtime"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -158,7 +159,18 @@ type Membership struct {
 type Principal struct {
 	User      User
 	Producers []Membership
-	Provinces []string // province codes the user serves as staff
+	Provinces []string // province codes the user serves as staff, of either kind
+	// OCOPOffice are the provinces whose OCOP office (certification) the
+	// user works for; TradePromotion those whose trade promotion (fairs,
+	// showrooms).
+	OCOPOffice     []string
+	TradePromotion []string
+}
+
+// Certifies reports whether p may record and revoke certificates of the
+// province: an admin, or staff of its OCOP office.
+func (p *Principal) Certifies(province string) bool {
+	return p.IsAdmin() || (p != nil && slices.Contains(p.OCOPOffice, province))
 }
 
 // IsStaff reports whether p is trade-department staff of some province.

@@ -252,7 +252,7 @@ func TestStaffSessionAbsoluteLifetime(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := producer.New(pool, nil, nil).GrantStaff(ctx, producer.System, u.ID, "01"); err != nil {
+	if err := producer.New(pool, nil, nil).GrantStaff(ctx, producer.System, u.ID, "01", producer.StaffOCOPOffice); err != nil {
 		t.Skipf("province 01 not seeded: %v", err)
 	}
 	tok, p, err := s.SignIn(ctx, "canbo@so.vn", "mat khau dung", "10.0.0.1")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -267,11 +268,22 @@ func (s *Service) principal(ctx context.Context, q postgres.Querier, uid int64) 
 	if err != nil {
 		return nil, err
 	}
-	rows, err = q.Query(ctx, `SELECT province_code FROM staff_province WHERE user_id = $1 ORDER BY province_code`, uid)
+	rows, err = q.Query(ctx, `SELECT province_code, kind FROM staff_province WHERE user_id = $1 ORDER BY province_code, kind`, uid)
 	if err != nil {
 		return nil, err
 	}
-	p.Provinces, err = pgx.CollectRows(rows, pgx.RowTo[string])
+	var code, kind string
+	_, err = pgx.ForEachRow(rows, []any{&code, &kind}, func() error {
+		if !slices.Contains(p.Provinces, code) {
+			p.Provinces = append(p.Provinces, code)
+		}
+		if kind == "trade_promotion" {
+			p.TradePromotion = append(p.TradePromotion, code)
+		} else {
+			p.OCOPOffice = append(p.OCOPOffice, code)
+		}
+		return nil
+	})
 	return p, err
 }
 

@@ -18,7 +18,7 @@ var consolePages = []string{"console", "console_revoke", "console_applications",
 // is web.Acting(c) on producer routes, else derived from the roles.
 func consoleActor(c *fiber.Ctx) producer.Actor {
 	me := web.CurrentUser(c)
-	return producer.Actor{UserID: me.User.ID, Admin: me.IsAdmin(), Provinces: me.Provinces, ActingAs: web.Acting(c)}
+	return producer.Actor{UserID: me.User.ID, Admin: me.IsAdmin(), Provinces: me.Provinces, Certifies: me.OCOPOffice, ActingAs: web.Acting(c)}
 }
 
 // consoleBase is the layout's data of a console or onboarding page.

@@ -15,13 +15,15 @@ type staffPage struct {
 	Provinces  []producer.Province
 	Identifier string
 	Province   string
+	Kind       string
+	Kinds      []producer.Option
 	Errors     apperr.FieldErrors
 	Message    string
 	Done       string
 }
 
 func (h *Handler) staffPage(c *fiber.Ctx) (staffPage, error) {
-	p := staffPage{BasePage: h.consoleBase(c, T("console.staff"))}
+	p := staffPage{BasePage: h.consoleBase(c, T("console.staff")), Kinds: producer.StaffKinds, Kind: producer.StaffOCOPOffice}
 	var err error
 	if p.Staff, err = h.producers.Staff(c.UserContext()); err != nil {
 		return p, err
@@ -43,8 +45,8 @@ func (h *Handler) showStaffRoles(c *fiber.Ctx) error {
 
 func (h *Handler) saveStaffRole(c *fiber.Ctx) error {
 	grant := c.FormValue("action") != "revoke"
-	ident, prov := c.FormValue("identifier"), c.FormValue("province")
-	_, err := h.producers.SetStaffProvince(c.UserContext(), consoleActor(c), ident, prov, grant)
+	ident, prov, kind := c.FormValue("identifier"), c.FormValue("province"), c.FormValue("kind", producer.StaffOCOPOffice)
+	_, err := h.producers.SetStaffProvince(c.UserContext(), consoleActor(c), ident, prov, kind, grant)
 	if err == nil {
 		done := "granted"
 		if !grant {
@@ -60,7 +62,7 @@ func (h *Handler) saveStaffRole(c *fiber.Ctx) error {
 	if perr != nil {
 		return perr
 	}
-	p.Identifier, p.Province, p.Errors, p.Message = ident, prov, fe, T(apperr.SummaryKey)
+	p.Identifier, p.Province, p.Kind, p.Errors, p.Message = ident, prov, kind, fe, T(apperr.SummaryKey)
 	c.Status(fiber.StatusUnprocessableEntity)
 	return h.site.Render(c, "console_staff", p)
 }

@@ -39,7 +39,7 @@ func TestBrowserOnboarding(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := producer.New(f.Pool, nil, nil).GrantStaff(context.Background(), producer.System, u.ID, "08"); err != nil {
+		if err := producer.New(f.Pool, nil, nil).GrantStaff(context.Background(), producer.System, u.ID, "08", producer.StaffOCOPOffice); err != nil {
 			t.Fatal(err)
 		}
 	})

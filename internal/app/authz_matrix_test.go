@@ -23,7 +23,9 @@ import (
 // roles of the matrix, in column order. producerA (province 19) is a
 // household business, so staff19 may manage it on its behalf; producerB
 // (province 91) is a cooperative.
-var roles = []string{"anon", "shopper", "producerA", "producerB", "staff01", "staff19", "admin"}
+// staff01 and staff19 work for their province's OCOP office; trade19 for
+// the trade promotion of province 19 (fairs, showrooms: no certificates).
+var roles = []string{"anon", "shopper", "producerA", "producerB", "staff01", "staff19", "trade19", "admin"}
 
 // matrix is the expected status of every route that is not public, for
 // each role (SECURITY.md Z-01). A route registered with a rule other than
@@ -91,9 +93,11 @@ func signInRoles(t *testing.T, s *site) principals {
 		case "producerB":
 			err = s.a.Producers.AddMember(ctx, producer.System, u.ID, p.producerB, "staff")
 		case "staff01":
-			err = s.a.Producers.GrantStaff(ctx, producer.System, u.ID, "01")
+			err = s.a.Producers.GrantStaff(ctx, producer.System, u.ID, "01", producer.StaffOCOPOffice)
 		case "staff19":
-			err = s.a.Producers.GrantStaff(ctx, producer.System, u.ID, "19")
+			err = s.a.Producers.GrantStaff(ctx, producer.System, u.ID, "19", producer.StaffOCOPOffice)
+		case "trade19":
+			err = s.a.Producers.GrantStaff(ctx, producer.System, u.ID, "19", producer.StaffTradePromotion)
 		case "admin":
 			_, err = s.pool.Exec(ctx, `UPDATE app_user SET is_admin = true WHERE id = $1`, u.ID)
 		}
@@ -238,17 +242,18 @@ func TestProducerAndProvinceRules(t *testing.T) {
 		path string
 		want map[string]int
 	}{
-		// staff19 manages household A on its behalf, not cooperative B
-		{"/quan-ly/" + a + "/san-pham", map[string]int{"anon": 303, "shopper": 404, "producerA": 200, "producerB": 404, "staff01": 404, "staff19": 200, "admin": 200}},
-		{"/quan-ly/" + b + "/san-pham", map[string]int{"anon": 303, "shopper": 404, "producerA": 404, "producerB": 200, "staff01": 404, "staff19": 404, "admin": 200}},
-		{"/quan-ly/abc/san-pham", map[string]int{"anon": 303, "shopper": 404, "producerA": 404, "producerB": 404, "staff01": 404, "staff19": 404, "admin": 404}},
-		{"/quan-ly/999999/san-pham", map[string]int{"anon": 303, "shopper": 404, "producerA": 404, "producerB": 404, "staff01": 404, "staff19": 404, "admin": 404}},
-		{"/quan-tri/chu-the/" + a, map[string]int{"anon": 303, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 403, "staff19": 200, "admin": 200}},
-		{"/quan-tri/chu-the/" + b, map[string]int{"anon": 303, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 403, "staff19": 403, "admin": 200}},
-		{"/quan-tri/chu-the/999999", map[string]int{"anon": 303, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 404, "staff19": 404, "admin": 404}},
-		{"/quan-tri/tinh/01", map[string]int{"anon": 303, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 200, "staff19": 403, "admin": 200}},
-		{"/quan-tri/tinh/79", map[string]int{"anon": 303, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 403, "staff19": 403, "admin": 200}},
-		{"/quan-tri/he-thong", map[string]int{"anon": 303, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 403, "staff19": 403, "admin": 200}},
+		// staff19 manages household A on its behalf, not cooperative B;
+		// trade19 (the same province's trade promotion) as staff19
+		{"/quan-ly/" + a + "/san-pham", map[string]int{"anon": 303, "shopper": 404, "producerA": 200, "producerB": 404, "staff01": 404, "staff19": 200, "trade19": 200, "admin": 200}},
+		{"/quan-ly/" + b + "/san-pham", map[string]int{"anon": 303, "shopper": 404, "producerA": 404, "producerB": 200, "staff01": 404, "staff19": 404, "trade19": 404, "admin": 200}},
+		{"/quan-ly/abc/san-pham", map[string]int{"anon": 303, "shopper": 404, "producerA": 404, "producerB": 404, "staff01": 404, "staff19": 404, "trade19": 404, "admin": 404}},
+		{"/quan-ly/999999/san-pham", map[string]int{"anon": 303, "shopper": 404, "producerA": 404, "producerB": 404, "staff01": 404, "staff19": 404, "trade19": 404, "admin": 404}},
+		{"/quan-tri/chu-the/" + a, map[string]int{"anon": 303, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 403, "staff19": 200, "trade19": 200, "admin": 200}},
+		{"/quan-tri/chu-the/" + b, map[string]int{"anon": 303, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 403, "staff19": 403, "trade19": 403, "admin": 200}},
+		{"/quan-tri/chu-the/999999", map[string]int{"anon": 303, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 404, "staff19": 404, "trade19": 404, "admin": 404}},
+		{"/quan-tri/tinh/01", map[string]int{"anon": 303, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 200, "staff19": 403, "trade19": 403, "admin": 200}},
+		{"/quan-tri/tinh/79", map[string]int{"anon": 303, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 403, "staff19": 403, "trade19": 403, "admin": 200}},
+		{"/quan-tri/he-thong", map[string]int{"anon": 303, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 403, "staff19": 403, "trade19": 403, "admin": 200}},
 	}
 	for _, tt := range tests {
 		for _, role := range roles {

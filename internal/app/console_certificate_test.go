@@ -157,7 +157,7 @@ func TestStaffRoles(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := admin.do("GET", "/quan-tri/can-bo", nil)
-	contains(t, r.body, "Cán bộ mới", "moi@example.vn · &#43;84912000111", ": "+provName+"</span>")
+	contains(t, r.body, "Cán bộ mới", "moi@example.vn · &#43;84912000111", ": "+provName+" (Văn phòng điều phối OCOP")
 	if r := admin.post("/quan-tri/can-bo", "/quan-tri/can-bo", "identifier", "+84912000111", "province", "19", "action", "revoke"); r.status != 303 {
 		t.Fatalf("revoke: %d", r.status)
 	}
@@ -238,5 +238,45 @@ func TestRecordCertificateLaterStart(t *testing.T) {
 	if n := s.count(`SELECT count(*) FROM certificate WHERE product_id = $1 AND decision_date = '2023-12-20'
 		AND valid_from = '2023-12-28' AND valid_until = '2026-12-27' AND status = 'active'`, prod); n != 1 {
 		t.Error("the certificate does not run 36 months from 28/12/2023")
+	}
+}
+
+// TestStaffKinds: an admin grants a province's trade promotion apart from
+// its OCOP office (audited, sessions ended); trade promotion sees the
+// producers but gets 403 recording a certificate, and its staff page
+// names the kind.
+func TestStaffKinds(t *testing.T) {
+	s := newSite(t)
+	admin, _ := staffClient(t, s, "admin@example.vn")
+	u := s.user("xtm@example.vn", "Cán bộ xúc tiến", "mat khau dung")
+	if r := admin.post("/quan-tri/can-bo", "/quan-tri/can-bo", "identifier", "xtm@example.vn", "province", "19", "kind", "nope", "action", "grant"); r.status != 422 || !strings.Contains(r.body, `id="kind-error"`) {
+		t.Errorf("bad kind: %d", r.status)
+	}
+	if r := admin.post("/quan-tri/can-bo", "/quan-tri/can-bo", "identifier", "xtm@example.vn", "province", "19", "kind", "trade_promotion", "action", "grant"); r.status != 303 {
+		t.Fatalf("grant: %d", r.status)
+	}
+	if n := s.count(`SELECT count(*) FROM staff_province WHERE user_id = $1 AND province_code = '19' AND kind = 'trade_promotion'`, u.ID); n != 1 {
+		t.Error("not granted as trade promotion")
+	}
+	if n := s.count(`SELECT count(*) FROM audit_log WHERE entity = 'staff_province' AND entity_id = $1 AND detail->>'kind' = 'trade_promotion'`, u.ID); n != 1 {
+		t.Error("the grant's kind is not audited")
+	}
+	contains(t, admin.do("GET", "/quan-tri/can-bo", nil).body, "Xúc tiến thương mại (Sở Công Thương)")
+
+	f := catalogtest.Fixture{T: t, Pool: s.pool}
+	pid := f.Producer("HTX Chè Tân Cương", "19")
+	prod := f.Product(pid, catalogtest.Product{Name: "Chè Tân Cương", Group: "I.5.a", Price: 1000, Star: 3})
+	trade := s.client()
+	if r := trade.signIn("xtm@example.vn", "mat khau dung"); r.status != 303 {
+		t.Fatalf("sign in: %d", r.status)
+	}
+	if r := trade.do("GET", "/quan-tri/chu-the/"+strconv.FormatInt(pid, 10), nil); r.status != 200 {
+		t.Errorf("trade promotion sees its province's producer: %d", r.status)
+	}
+	path := "/quan-tri/chu-the/" + strconv.FormatInt(pid, 10) + "/san-pham/" + strconv.FormatInt(prod, 10) + "/chung-nhan"
+	r := trade.post(path, path, "decision_no", "5/QĐ-UBND", "decision_date", "2025-09-01", "star", "3", "issuing_level", "province",
+		"issuing_authority", "UBND tỉnh Thái Nguyên", "issuing_province", "19")
+	if r.status != 403 || !strings.Contains(r.body, "Văn phòng điều phối OCOP") {
+		t.Errorf("trade promotion records a certificate: %d", r.status)
 	}
 }

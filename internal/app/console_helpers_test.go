@@ -134,7 +134,7 @@ func staffClient(t *testing.T, s *site, id string, provinces ...string) (*client
 	ctx := context.Background()
 	u := s.user(id, "Cán bộ "+id, "mat khau dung")
 	for _, p := range provinces {
-		if err := s.a.Producers.GrantStaff(ctx, producer.System, u.ID, p); err != nil {
+		if err := s.a.Producers.GrantStaff(ctx, producer.System, u.ID, p, producer.StaffOCOPOffice); err != nil {
 			t.Fatal(err)
 		}
 	}

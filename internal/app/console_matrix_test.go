@@ -17,6 +17,11 @@ func init() {
 	staffPost := func(s01, s19, admin int) map[string]int {
 		return map[string]int{"anon": 401, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": s01, "staff19": s19, "admin": admin}
 	}
+	// withTrade adds what trade19 (trade promotion of province 19) gets
+	withTrade := func(m map[string]int, trade int) map[string]int {
+		m["trade19"] = trade
+		return m
+	}
 	addMatrix(map[string]map[string]int{
 		"GET /mo-cua-hang": {"anon": 303, "shopper": 200, "producerA": 200, "producerB": 200, "staff01": 200, "staff19": 200, "admin": 200},
 		// an empty form: invalid (the shopper's own application is waiting: 409)
@@ -29,20 +34,21 @@ func init() {
 		"GET /quan-tri/ho-so/:application":                    staffOnly(404, 200, 200),
 		"GET /quan-tri/ho-so/:application/tai-lieu/:document": staffOnly(404, 200, 200),
 		// approving is a real decision: not sent for the allowed roles
-		"POST /quan-tri/ho-so/:application/duyet":                       staffPost(404, 0, 0),
-		"POST /quan-tri/ho-so/:application/yeu-cau-bo-sung":             staffPost(404, 422, 422),
-		"POST /quan-tri/ho-so/:application/tu-choi":                     staffPost(404, 422, 422),
-		"POST /quan-tri/ho-so/:application/gan-chu-the":                 staffPost(404, 422, 422),
-		"GET /quan-tri/chu-the":                                         staffOnly(200, 200, 200),
-		"GET /quan-tri/chu-the/:producer":                               staffOnly(403, 200, 200),
-		"POST /quan-tri/chu-the/:producer/tam-ngung":                    staffPost(403, 422, 422),
-		"POST /quan-tri/chu-the/:producer/mo-lai":                       staffPost(403, 409, 409),
-		"GET /quan-tri/chu-the/:producer/san-pham/:product/chung-nhan":  staffOnly(403, 200, 200),
-		"POST /quan-tri/chu-the/:producer/san-pham/:product/chung-nhan": staffPost(403, 422, 422),
-		"GET /quan-tri/nhat-ky":                                         staffOnly(200, 200, 200),
-		"GET /quan-tri/thu-hoi":                                         staffOnly(200, 200, 200),
+		"POST /quan-tri/ho-so/:application/duyet":                      staffPost(404, 0, 0),
+		"POST /quan-tri/ho-so/:application/yeu-cau-bo-sung":            staffPost(404, 422, 422),
+		"POST /quan-tri/ho-so/:application/tu-choi":                    staffPost(404, 422, 422),
+		"POST /quan-tri/ho-so/:application/gan-chu-the":                staffPost(404, 422, 422),
+		"GET /quan-tri/chu-the":                                        staffOnly(200, 200, 200),
+		"GET /quan-tri/chu-the/:producer":                              staffOnly(403, 200, 200),
+		"POST /quan-tri/chu-the/:producer/tam-ngung":                   staffPost(403, 422, 422),
+		"POST /quan-tri/chu-the/:producer/mo-lai":                      staffPost(403, 409, 409),
+		"GET /quan-tri/chu-the/:producer/san-pham/:product/chung-nhan": staffOnly(403, 200, 200),
+		// trade promotion may see the page but not record: 403 on sending
+		"POST /quan-tri/chu-the/:producer/san-pham/:product/chung-nhan": withTrade(staffPost(403, 422, 422), 0),
+		"GET /quan-tri/nhat-ky": staffOnly(200, 200, 200),
+		"GET /quan-tri/thu-hoi": withTrade(staffOnly(200, 200, 200), 200),
 		// an empty form: no decision, no product
-		"POST /quan-tri/thu-hoi": staffPost(422, 422, 422),
+		"POST /quan-tri/thu-hoi": withTrade(staffPost(422, 422, 422), 422),
 		"GET /quan-tri/can-bo":   staffOnly(403, 403, 200),
 		"POST /quan-tri/can-bo":  staffPost(403, 403, 422),
 	})

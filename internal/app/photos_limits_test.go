@@ -168,7 +168,7 @@ func TestPhotoUploadRateLimitPerUser(t *testing.T) {
 	// another user, here the province's officer working on the household's
 	// behalf, has a limit of their own
 	u := p.user("canbo@hagiang.gov.vn", "Cán bộ Hà Giang", "mat khau dung")
-	if err := p.a.Producers.GrantStaff(ctx, producer.System, u.ID, "19"); err != nil {
+	if err := p.a.Producers.GrantStaff(ctx, producer.System, u.ID, "19", producer.StaffOCOPOffice); err != nil {
 		t.Fatal(err)
 	}
 	staff := p.client()

@@ -89,7 +89,12 @@ func (c Certificate) Until() string { return c.ValidUntil.Format("02/01/2006") }
 
 var (
 	errNotFound = apperr.E(apperr.NotFound, "Không tìm thấy trang bạn cần.", "not found")
-	provinceRE  = regexp.MustCompile(`^[0-9]{2}$`)
+	// ErrNotOCOPOffice is staff of the province who do not work for its
+	// OCOP office (trade promotion, say): certificates are not theirs.
+	ErrNotOCOPOffice = apperr.E(apperr.Forbidden,
+		"Chỉ cán bộ Văn phòng điều phối OCOP của tỉnh (Sở Nông nghiệp và Môi trường) được ghi nhận và thu hồi chứng nhận.",
+		"only the province's OCOP office records and revokes certificates")
+	provinceRE = regexp.MustCompile(`^[0-9]{2}$`)
 )
 
 // ProductCertificates returns a product of the producer (else NotFound)
@@ -223,6 +228,9 @@ func (s *Service) Record(ctx context.Context, actor producer.Actor, producerID, 
 		}
 		if err != nil {
 			return err
+		}
+		if !actor.CertifiesIn(prov) {
+			return ErrNotOCOPOffice
 		}
 		if err := producer.RefuseMember(ctx, tx, actor, producerID); err != nil {
 			return err

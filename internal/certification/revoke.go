@@ -51,7 +51,7 @@ func (s *Service) Revocables(ctx context.Context, actor producer.Actor, q string
 	defer apperr.Wrap(&err, "certification.Revocables")
 	var scope []string
 	if !actor.Admin {
-		scope = append([]string{}, actor.Provinces...)
+		scope = append([]string{}, actor.Certifies...) // only what the actor may revoke
 	}
 	fold := vntext.Fold(vntext.Truncate(q, 200))
 	rows, err := s.pool.Query(ctx, `
@@ -122,6 +122,9 @@ func (s *Service) RevokeByDecision(ctx context.Context, actor producer.Actor, f 
 		for _, c := range certs {
 			if !actor.Serves(c.province) {
 				return errNotFound
+			}
+			if !actor.CertifiesIn(c.province) {
+				return ErrNotOCOPOffice
 			}
 			if !checked[c.producerID] {
 				if err := producer.RefuseMember(ctx, tx, actor, c.producerID); err != nil {

@@ -27,7 +27,9 @@ func TestRevokeByDecision(t *testing.T) {
 	if err := pool.QueryRow(ctx, `INSERT INTO app_user (email, display_name, password_hash) VALUES ('cb@so.vn', 'Cán bộ', 'x') RETURNING id`).Scan(&uid); err != nil {
 		t.Fatal(err)
 	}
-	officer := producer.Actor{UserID: uid, Provinces: []string{"82"}}
+	officer := producer.Actor{UserID: uid, Provinces: []string{"82"}, Certifies: []string{"82"}}
+	// staff of the province's trade promotion: not theirs to revoke
+	trade := producer.Actor{UserID: uid, Provinces: []string{"82"}}
 	dt := f.Producer("HTX Đồng Tháp", "82")
 	a := f.Product(dt, catalogtest.Product{Name: "Bánh phồng tôm", Group: "I.3.a", Price: 50000, Star: 3})
 	b := f.Product(dt, catalogtest.Product{Name: "Nem Lai Vung", Group: "I.3.a", Price: 60000, Star: 3})
@@ -57,6 +59,14 @@ func TestRevokeByDecision(t *testing.T) {
 		if !errors.As(err, &fe) || fe[tt.field] == "" {
 			t.Errorf("%s: %v, want a %s error", tt.name, err, tt.field)
 		}
+	}
+	tradeForm := form
+	tradeForm.ProductIDs = []int64{a}
+	if _, err := svc.RevokeByDecision(ctx, trade, tradeForm); !errors.Is(err, certification.ErrNotOCOPOffice) {
+		t.Errorf("trade promotion staff: %v", err)
+	}
+	if items, _, _ := svc.Revocables(ctx, trade, "", paging.Of(1, 50)); len(items) != 0 {
+		t.Errorf("trade promotion staff see %d revocables", len(items))
 	}
 	// another province's product in the list: nothing revoked
 	withOther := form

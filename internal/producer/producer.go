@@ -11,6 +11,7 @@ package producer
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -51,6 +52,9 @@ type Actor struct {
 	UserID    int64
 	Admin     bool
 	Provinces []string
+	// Certifies are the provinces whose OCOP office the actor works for:
+	// certificates are theirs to record and revoke.
+	Certifies []string
 	// ActingAs is the audit's acting_as; empty means admin or staff
 	// according to Admin.
 	ActingAs string
@@ -59,6 +63,28 @@ type Actor struct {
 // System is the actor of jobs and commands (the demo seed, the
 // grant-staff command): an admin's rights, audited as the system.
 var System = Actor{Admin: true, ActingAs: audit.AsSystem}
+
+// Staff kinds: which provincial department a staff grant is for.
+const (
+	// StaffOCOPOffice is the OCOP office (Văn phòng điều phối OCOP, under
+	// Sở Nông nghiệp và Môi trường): certificates.
+	StaffOCOPOffice = "ocop_office"
+	// StaffTradePromotion is trade promotion (Sở Công Thương and its trade
+	// promotion centre): fairs and showrooms.
+	StaffTradePromotion = "trade_promotion"
+)
+
+// StaffKinds are the staff kinds with their labels.
+var StaffKinds = []Option{
+	{Code: StaffOCOPOffice, Label: "Văn phòng điều phối OCOP (Sở Nông nghiệp và Môi trường): chứng nhận"},
+	{Code: StaffTradePromotion, Label: "Xúc tiến thương mại (Sở Công Thương): hội chợ, điểm bán"},
+}
+
+// CertifiesIn reports whether the actor may record and revoke
+// certificates of the province (an admin, or its OCOP office's staff).
+func (a Actor) CertifiesIn(province string) bool {
+	return a.Admin || slices.Contains(a.Certifies, province)
+}
 
 // Serves reports whether the actor may act on things of the province.
 func (a Actor) Serves(province string) bool {

@@ -93,7 +93,7 @@ func TestWrongProvinceActorIsRefused(t *testing.T) {
 	fx := catalogtest.Fixture{T: t, Pool: f.pool}
 	pid := fx.Producer("HTX Khác", "19")
 	prod := fx.Product(pid, catalogtest.Product{Name: "Chè", Group: "I.5.a", Price: 1, Star: 3})
-	wrong := producer.Actor{UserID: f.user, Provinces: []string{"01"}}
+	wrong := producer.Actor{UserID: f.user, Provinces: []string{"01"}, Certifies: []string{"01"}}
 	cert := certification.Form{DecisionNo: "1/QĐ", DecisionDate: "2025-01-02", Star: "3", IssuingLevel: "district", IssuingAuthority: "UBND huyện Phú Lương"}
 	checks := map[string]error{}
 	_, checks["approve"] = f.svc.Approve(ctx, wrong, appID)
@@ -104,7 +104,7 @@ func TestWrongProvinceActorIsRefused(t *testing.T) {
 	_, _, checks["certificate"] = f.certs.Record(ctx, wrong, pid, prod, cert)
 	_, _, checks["application"] = f.svc.Application(ctx, wrong, appID)
 	_, checks["producer"] = f.svc.ProducerDetail(ctx, wrong, pid)
-	_, checks["staff"] = f.svc.SetStaffProvince(ctx, wrong, "a@example.vn", "19", true)
+	_, checks["staff"] = f.svc.SetStaffProvince(ctx, wrong, "a@example.vn", "19", producer.StaffOCOPOffice, true)
 	for name, err := range checks {
 		if k := apperr.KindOf(err); k != apperr.NotFound && k != apperr.Forbidden {
 			t.Errorf("%s: %v, want NotFound or Forbidden", name, err)
@@ -116,7 +116,7 @@ func TestWrongProvinceActorIsRefused(t *testing.T) {
 	if n != 0 {
 		t.Errorf("%d changes by the wrong province", n)
 	}
-	right := producer.Actor{UserID: f.user, Provinces: []string{"19"}}
+	right := producer.Actor{UserID: f.user, Provinces: []string{"19"}, Certifies: []string{"19"}}
 	if _, _, err := f.certs.Record(ctx, right, pid, prod, cert); err != nil {
 		t.Errorf("right province: %v", err)
 	}
@@ -223,7 +223,7 @@ func TestCertificateValidity(t *testing.T) {
 func TestOfficerCannotDecideOwnCase(t *testing.T) {
 	f := newFixture(t, nil)
 	ctx := context.Background()
-	officer := producer.Actor{UserID: f.user, Provinces: []string{"19"}}
+	officer := producer.Actor{UserID: f.user, Provinces: []string{"19"}, Certifies: []string{"19"}}
 	admin := producer.Actor{UserID: f.user, Admin: true}
 	appID, err := f.svc.Submit(ctx, f.user, form(), nil)
 	if err != nil {
@@ -263,7 +263,7 @@ func TestOfficerCannotDecideOwnCase(t *testing.T) {
 	if err := f.pool.QueryRow(ctx, `INSERT INTO app_user (email, display_name, password_hash) VALUES ('b@example.vn', 'B', 'x') RETURNING id`).Scan(&other); err != nil {
 		t.Fatal(err)
 	}
-	colleague := producer.Actor{UserID: other, Provinces: []string{"19"}}
+	colleague := producer.Actor{UserID: other, Provinces: []string{"19"}, Certifies: []string{"19"}}
 	if err := f.svc.Reinstate(ctx, colleague, pid); err != nil {
 		t.Errorf("colleague reinstate: %v", err)
 	}
@@ -528,4 +528,21 @@ func TestTaxCodes(t *testing.T) {
 	}
 	fx := catalogtest.Fixture{T: t, Pool: f.pool}
 	fx.Exec(`UPDATE producer SET tax_code = '001085012345' WHERE id = $1`, fx.Producer("Hộ kinh doanh Lò Văn A", "11"))
+}
+
+// TestTradePromotionDoesNotCertify: staff of the province's trade
+// promotion serve its producers but may not record certificates, which
+// are the OCOP office's.
+func TestTradePromotionDoesNotCertify(t *testing.T) {
+	f := newFixture(t, nil)
+	ctx := context.Background()
+	fx := catalogtest.Fixture{T: t, Pool: f.pool}
+	pid := fx.Producer("HTX Chè La Bằng", "19")
+	prod := fx.Product(pid, catalogtest.Product{Name: "Chè La Bằng", Group: "I.5.a", Price: 1, Star: 3})
+	trade := producer.Actor{UserID: f.user, Provinces: []string{"19"}}
+	_, _, err := f.certs.Record(ctx, trade, pid, prod, certification.Form{DecisionNo: "7/QĐ", DecisionDate: "2025-01-02", Star: "3",
+		IssuingLevel: "district", IssuingAuthority: "UBND huyện Đại Từ"})
+	if !errors.Is(err, certification.ErrNotOCOPOffice) {
+		t.Errorf("trade promotion recorded a certificate: %v", err)
+	}
 }
