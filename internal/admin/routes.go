@@ -25,6 +25,7 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Get("/quan-tri/chu-the/:producer/san-pham/:product/chung-nhan", web.StaffOfProducer, h.showCertificate)
 	r.Post("/quan-tri/chu-the/:producer/san-pham/:product/chung-nhan", web.StaffOfProducer, h.saveCertificate)
 	r.Get("/quan-tri/nhat-ky", web.Staff, h.showAuditLog)
+	r.Get("/quan-tri/han-chung-nhan", web.Staff, h.showDeadlines)
 	r.Get("/quan-tri/thu-hoi", web.Staff, h.showRevoke)
 	r.Post("/quan-tri/thu-hoi", web.Staff, h.saveRevoke)
 	r.Get("/quan-tri/can-bo", web.Admin, h.showStaffRoles)

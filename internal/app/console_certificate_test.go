@@ -280,3 +280,45 @@ func TestStaffKinds(t *testing.T) {
 		t.Errorf("trade promotion records a certificate: %d", r.status)
 	}
 }
+
+// TestCertificateDeadlines: the staff's deadlines page counts and lists
+// their provinces' certificates ending within 30 and 90 days, lapsed and
+// revoked this year, by commune and group; the downloads are formula-safe
+// (X-06) and scoped like the page (Z-07).
+func TestCertificateDeadlines(t *testing.T) {
+	s := newSite(t)
+	f := catalogtest.Fixture{T: t, Pool: s.pool}
+	now := time.Now()
+	pid := f.Producer("HTX Hạn chứng nhận", "19")
+	f.Product(pid, catalogtest.Product{Name: `=HYPERLINK("http://evil","x")`, Group: "I.5.a", Price: 1000, Star: 3, Decided: now.AddDate(-3, 0, 10)})
+	f.Product(pid, catalogtest.Product{Name: "Chè 60 ngày", Group: "I.5.a", Price: 1000, Star: 4, Decided: now.AddDate(-3, 0, 60)})
+	f.Product(pid, catalogtest.Product{Name: "Mật ong đã hết hạn", Group: "I.2.b", Price: 1000, Star: 3, Decided: now.AddDate(-3, 0, -40), Cert: "expired"})
+	f.Product(pid, catalogtest.Product{Name: "Nem bị thu hồi", Group: "I.3.a", Price: 1000, Star: 3, Cert: "revoked"})
+	f.Product(pid, catalogtest.Product{Name: "Chè còn lâu", Group: "I.5.a", Price: 1000, Star: 4})
+	f.Product(f.Producer("HTX Hà Nội", "01"), catalogtest.Product{Name: "Bánh Hà Nội 20 ngày", Group: "I.3.a", Price: 1000, Star: 3, Decided: now.AddDate(-3, 0, 20)})
+	f.Exec(`UPDATE certificate SET revoked_on = current_date, revoke_reason = 'Vi phạm' WHERE status = 'revoked'`)
+
+	staff, _ := staffClient(t, s, "s19@example.vn", "19")
+	r := staff.do("GET", "/quan-tri/han-chung-nhan", nil)
+	if r.status != 200 {
+		t.Fatalf("page: %d", r.status)
+	}
+	contains(t, r.body, "<strong>1</strong> Hết hạn trong 30 ngày", "<strong>1</strong> Hết hạn trong 31–90 ngày",
+		"<strong>1</strong> Đã hết hạn, chưa đánh giá lại", "<strong>1</strong> Đã thu hồi trong năm",
+		"Chè 60 ngày", "Mật ong đã hết hạn", "Nem bị thu hồi", "Sản phẩm thực phẩm", "Theo xã, phường")
+	if strings.Contains(r.body, "Chè còn lâu") || strings.Contains(r.body, "Bánh Hà Nội") {
+		t.Error("the page lists a certificate far from its end, or another province's")
+	}
+	r = staff.do("GET", "/quan-tri/han-chung-nhan?tai-ve=csv", nil)
+	if r.status != 200 || !strings.HasPrefix(r.body, "\uFEFF") || !strings.Contains(r.body, `"'=HYPERLINK(""http://evil"",""x"")"`) ||
+		strings.Contains(r.body, "Bánh Hà Nội") || strings.Count(r.body, "\n") != 5 {
+		t.Errorf("csv: %d\n%s", r.status, r.body)
+	}
+	if r := staff.do("GET", "/quan-tri/han-chung-nhan?tai-ve=xlsx", nil); r.status != 200 || !strings.HasPrefix(r.body, "PK") {
+		t.Errorf("xlsx: %d", r.status)
+	}
+	other, _ := staffClient(t, s, "s01@example.vn", "01")
+	if r := other.do("GET", "/quan-tri/han-chung-nhan?tai-ve=csv", nil); strings.Contains(r.body, "Chè 60 ngày") || !strings.Contains(r.body, "Bánh Hà Nội") {
+		t.Errorf("another province's staff:\n%s", r.body)
+	}
+}
