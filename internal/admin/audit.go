@@ -97,6 +97,11 @@ func detailValue(key string, v any) string {
 		if s, ok := v.(string); ok && s != "" {
 			return certification.LevelLabel(s)
 		}
+	case "kind":
+		// a certificate's kind (new, renewal, upgrade) or a staff grant's
+		if s, ok := v.(string); ok && s != "" {
+			return lookup("console.kind.", s)
+		}
 	case "star":
 		if n, ok := v.(float64); ok {
 			return strconv.Itoa(int(n)) + " sao"

@@ -322,3 +322,32 @@ func TestCertificateDeadlines(t *testing.T) {
 		t.Errorf("another province's staff:\n%s", r.body)
 	}
 }
+
+// TestRenewalAndUpgradeAreRecorded: a new decision at the same star is a
+// renewal, at a higher one an upgrade; both supersede the active one, and
+// the audit says which, in words.
+func TestRenewalAndUpgradeAreRecorded(t *testing.T) {
+	s := newSite(t)
+	f := catalogtest.Fixture{T: t, Pool: s.pool}
+	pid := f.Producer("HTX Bưởi Đoan Hùng", "25")
+	prod := f.Product(pid, catalogtest.Product{Name: "Bưởi Đoan Hùng", Group: "I.1.b", Price: 60000, Star: 3, Decided: time.Date(2023, 1, 10, 0, 0, 0, 0, time.UTC)})
+	staff, _ := staffClient(t, s, "s25@example.vn", "25")
+	path := "/quan-tri/chu-the/" + strconv.FormatInt(pid, 10) + "/san-pham/" + strconv.FormatInt(prod, 10) + "/chung-nhan"
+	for _, tt := range []struct{ no, date, star, kind string }{
+		{"10/QĐ-UBND", "2025-08-01", "3", "renewal"},
+		{"20/QĐ-UBND", "2025-10-01", "4", "upgrade"},
+	} {
+		if r := staff.post(path, path, "decision_no", tt.no, "decision_date", tt.date, "star", tt.star, "issuing_level", "province",
+			"issuing_authority", "UBND tỉnh Phú Thọ", "issuing_province", "25"); r.status != 303 {
+			t.Fatalf("%s: %d", tt.kind, r.status)
+		}
+		if n := s.count(`SELECT count(*) FROM audit_log WHERE entity = 'certificate' AND action = 'record' AND detail->>'kind' = $1
+			AND detail->>'decision_no' = $2`, tt.kind, tt.no); n != 1 {
+			t.Errorf("%s not audited as such", tt.kind)
+		}
+	}
+	if n := s.count(`SELECT count(*) FROM certificate WHERE product_id = $1 AND status = 'active' AND star = 4`, prod); n != 1 {
+		t.Error("the upgrade is not the active certificate")
+	}
+	contains(t, staff.do("GET", "/quan-tri/nhat-ky", nil).body, "nâng hạng", "công nhận lại")
+}

@@ -54,6 +54,18 @@ type Certificate struct {
 	ValidUntil       time.Time
 	Status           string
 	CreatedAt        time.Time
+	// the revoking decision, for a revoked certificate
+	RevokedOn        *time.Time
+	RevokeDecisionNo string
+	RevokeReason     string
+}
+
+// Revoked is the revocation's date, dd/mm/yyyy ("" when not revoked).
+func (c Certificate) Revoked() string {
+	if c.RevokedOn == nil {
+		return ""
+	}
+	return c.RevokedOn.Format("02/01/2006")
 }
 
 // Points is the score the Vietnamese way (95,64), or "" when none.
@@ -235,6 +247,10 @@ func (s *Service) Record(ctx context.Context, actor producer.Actor, producerID, 
 		if err := producer.RefuseMember(ctx, tx, actor, producerID); err != nil {
 			return err
 		}
+		kind, err := recordKind(ctx, tx, productID, star)
+		if err != nil {
+			return err
+		}
 		activeID, activeDate, err := findActive(ctx, tx, productID)
 		if err != nil {
 			return err
@@ -256,7 +272,7 @@ func (s *Service) Record(ctx context.Context, actor producer.Actor, producerID, 
 			return err
 		}
 		detail := map[string]any{"product_id": productID, "decision_no": f.DecisionNo, "decision_date": date.Format(time.DateOnly),
-			"star": star, "valid_from": from.Format(time.DateOnly), "valid_until": until.Format(time.DateOnly), "issuing_level": f.IssuingLevel, "status": status}
+			"star": star, "valid_from": from.Format(time.DateOnly), "valid_until": until.Format(time.DateOnly), "kind": kind, "issuing_level": f.IssuingLevel, "status": status}
 		if len(superseded) > 0 {
 			detail["superseded"] = superseded
 		}

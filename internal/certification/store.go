@@ -182,7 +182,8 @@ func findActive(ctx context.Context, q postgres.Querier, productID int64) (int64
 
 func findByProduct(ctx context.Context, q postgres.Querier, productID int64) ([]Certificate, error) {
 	rows, err := q.Query(ctx, `SELECT id, decision_no, decision_date, star, coalesce(score::text, ''), issuing_level, issuing_authority,
-		coalesce(issuing_province_code, ''), valid_from, valid_until, status, created_at
+		coalesce(issuing_province_code, ''), valid_from, valid_until, status, created_at,
+		revoked_on, coalesce(revoke_decision_no, ''), coalesce(revoke_reason, '')
 		FROM certificate WHERE product_id = $1 ORDER BY decision_date DESC, id DESC`, productID)
 	if err != nil {
 		return nil, err
@@ -197,4 +198,24 @@ func insertOne(ctx context.Context, q postgres.Querier, productID int64, star in
 			VALUES ($1, $2, $3::numeric, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
 		productID, star, score, f.DecisionNo, date, f.IssuingLevel, f.IssuingAuthority, issuingProv, from, until, status).Scan(&id)
 	return id, err
+}
+
+// recordKind says what a new certificate of star is for the product: the
+// first recognition ("new"), a re-recognition at the same star
+// ("renewal", công nhận lại) or a higher one ("upgrade", nâng hạng), by
+// the product's latest certificate.
+func recordKind(ctx context.Context, q postgres.Querier, productID int64, star int) (string, error) {
+	var last int
+	err := q.QueryRow(ctx, `SELECT star FROM certificate WHERE product_id = $1 ORDER BY decision_date DESC, id DESC LIMIT 1`, productID).Scan(&last)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return "new", nil
+	case err != nil:
+		return "", err
+	case star > last:
+		return "upgrade", nil
+	case star == last:
+		return "renewal", nil
+	}
+	return "downgrade", nil
 }
