@@ -14,13 +14,16 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
 
 	"github.com/ocopvn/ocop/internal/account"
 	"github.com/ocopvn/ocop/internal/admin"
 	"github.com/ocopvn/ocop/internal/catalog"
 	"github.com/ocopvn/ocop/internal/certification"
 	"github.com/ocopvn/ocop/internal/config"
+	"github.com/ocopvn/ocop/internal/jobs"
 	"github.com/ocopvn/ocop/internal/postgres"
 	"github.com/ocopvn/ocop/internal/producer"
 	"github.com/ocopvn/ocop/internal/product"
@@ -51,7 +54,9 @@ type App struct {
 	Products      *product.Service
 	Photos        *product.Photos
 	Certification *certification.Service
-	HTTP          *fiber.App
+	// Jobs is the job queue (River on PostgreSQL), started by Serve.
+	Jobs *river.Client[pgx.Tx]
+	HTTP *fiber.App
 
 	meili *meili.Index // nil unless MEILI_URL is set
 }
@@ -92,6 +97,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.Products = product.New(pool, nil)
 	a.Photos = product.NewPhotos(pool, a.Media, photo.New(a.Media, photo.Options{}), nil)
 	a.Certification = certification.New(pool, nil)
+	if a.Jobs, err = jobs.New(pool, a.Certification, NewMailer(cfg, log), log); err != nil {
+		pool.Close()
+		return nil, err
+	}
 	if a.HTTP, err = a.newHTTP(); err != nil {
 		pool.Close()
 		return nil, err
@@ -136,14 +145,19 @@ func (a *App) newHTTP() (*fiber.App, error) {
 // NewAccounts returns the accounts service, sending mail through SMTP
 // when OCOP_SMTP_ADDR is set and to the log otherwise.
 func NewAccounts(cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) *account.Service {
-	logMailer := account.LogMailer{Log: log, Production: cfg.Production()}
-	var mailer account.Mailer = logMailer
-	if cfg.SMTPAddr != "" {
-		mailer = account.SMTPMailer{Addr: cfg.SMTPAddr, Username: cfg.SMTPUsername, Password: cfg.SMTPPassword, From: cfg.SMTPFrom}
-	}
 	// no SMS gateway yet: links for phone-only accounts are logged (the
 	// link itself only in development)
-	return account.New(pool, account.Options{Log: log, Mailer: mailer, SMS: logMailer, BaseURL: cfg.BaseURL})
+	return account.New(pool, account.Options{Log: log, Mailer: NewMailer(cfg, log),
+		SMS: account.LogMailer{Log: log, Production: cfg.Production()}, BaseURL: cfg.BaseURL})
+}
+
+// NewMailer sends mail through SMTP when OCOP_SMTP_ADDR is set and to the
+// log otherwise.
+func NewMailer(cfg config.Config, log *slog.Logger) account.Mailer {
+	if cfg.SMTPAddr != "" {
+		return account.SMTPMailer{Addr: cfg.SMTPAddr, Username: cfg.SMTPUsername, Password: cfg.SMTPPassword, From: cfg.SMTPFrom}
+	}
+	return account.LogMailer{Log: log, Production: cfg.Production()}
 }
 
 // NewSearch chooses the search backend: PostgreSQL (pgsearch) unless
@@ -176,6 +190,23 @@ func (a *App) SetupSearch(ctx context.Context) error {
 // ctx is done. The returned function waits for them to stop.
 func (a *App) background(ctx context.Context) (wait func()) {
 	var wg sync.WaitGroup
+	// the job queue (River): the certificate deadline scan and its mails
+	if a.Jobs != nil {
+		if err := a.Jobs.Start(ctx); err != nil {
+			a.Log.Error("job queue did not start", "err", err)
+		} else {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-ctx.Done()
+				stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+				defer cancel()
+				if err := a.Jobs.Stop(stop); err != nil {
+					a.Log.Warn("job queue stop", "err", err)
+				}
+			}()
+		}
+	}
 	worker := searchsync.NewWorker(a.Pool, a.Catalog, a.Search, a.Log)
 	wg.Add(3)
 	go func() {

@@ -38,7 +38,8 @@ var tableOwners = map[string]string{
 	"upload_event":  "internal/product",
 
 	// OCOP certificates.
-	"certificate": "internal/certification",
+	"certificate":        "internal/certification",
+	"certificate_notice": "internal/certification",
 
 	// Accounts and sign-in.
 	"app_user":       "internal/account",

@@ -127,6 +127,18 @@ type Dashboard struct {
 	// Revoked are the certificates revoked within the last year (the
 	// product left the catalog): which decision and why.
 	Revoked []RevokedCert
+	// Notices are the deadline notices (T-90, T-30, T-7) of certificates
+	// still active, newest first: the same as mailed to the members.
+	Notices []DeadlineNotice
+}
+
+// DeadlineNotice is a notice that a certificate is ending.
+type DeadlineNotice struct {
+	ProductID   int64
+	ProductName string
+	Days        int
+	ValidUntil  time.Time
+	SentAt      time.Time
 }
 
 // RevokedCert is a revoked certificate, as the dashboard explains it.
@@ -183,6 +195,17 @@ func (s *Service) Dashboard(ctx context.Context, producerID int64) (_ *Dashboard
 		return nil, err
 	}
 	if d.Expiring, err = pgx.CollectRows(rows, pgx.RowToStructByPos[ExpiringCert]); err != nil {
+		return nil, err
+	}
+	rows, err = s.pool.Query(ctx, `
+		SELECT p.id, p.name, n.days, n.valid_until, n.created_at
+		FROM certificate_notice n JOIN certificate c ON c.id = n.certificate_id JOIN product p ON p.id = c.product_id
+		WHERE p.producer_id = $1 AND c.status = 'active'
+		ORDER BY n.created_at DESC, p.name LIMIT 50`, producerID)
+	if err != nil {
+		return nil, err
+	}
+	if d.Notices, err = pgx.CollectRows(rows, pgx.RowToStructByPos[DeadlineNotice]); err != nil {
 		return nil, err
 	}
 	rows, err = s.pool.Query(ctx, `
