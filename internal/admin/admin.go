@@ -18,6 +18,7 @@ import (
 	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/catalog"
 	"github.com/ocopvn/ocop/internal/certification"
+	"github.com/ocopvn/ocop/internal/importer"
 	"github.com/ocopvn/ocop/internal/producer"
 	"github.com/ocopvn/ocop/internal/product"
 	"github.com/ocopvn/ocop/storefront/ui"
@@ -38,6 +39,8 @@ type Deps struct {
 	Photos *product.Photos
 	// Certification records certificates from the staff console.
 	Certification *certification.Service
+	// Importer imports decision annexes from the staff console.
+	Importer *importer.Service
 	// UploadLimit is the server's largest upload body (OCOP_UPLOAD_LIMIT),
 	// which the photo pages announce and check before sending; 0 means
 	// 64 MB.
@@ -54,6 +57,7 @@ type Handler struct {
 	products      *product.Service
 	photos        *product.Photos
 	certification *certification.Service
+	importer      *importer.Service
 	uploadLimit   int
 }
 
@@ -69,7 +73,7 @@ func New(d Deps) (*Handler, error) {
 	for _, dep := range []struct {
 		name string
 		ok   bool
-	}{{"Catalog", d.Catalog != nil}, {"Producers", d.Producers != nil}, {"Products", d.Products != nil}, {"Photos", d.Photos != nil}, {"Certification", d.Certification != nil}} {
+	}{{"Catalog", d.Catalog != nil}, {"Producers", d.Producers != nil}, {"Products", d.Products != nil}, {"Photos", d.Photos != nil}, {"Certification", d.Certification != nil}, {"Importer", d.Importer != nil}} {
 		if !dep.ok {
 			missing = append(missing, dep.name)
 		}
@@ -77,7 +81,7 @@ func New(d Deps) (*Handler, error) {
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("admin: missing dependencies %s", strings.Join(missing, ", "))
 	}
-	h := &Handler{catalog: d.Catalog, producers: d.Producers, products: d.Products, photos: d.Photos, certification: d.Certification, uploadLimit: d.UploadLimit}
+	h := &Handler{catalog: d.Catalog, producers: d.Producers, products: d.Products, photos: d.Photos, certification: d.Certification, importer: d.Importer, uploadLimit: d.UploadLimit}
 	pages := append(append(append(append([]string{}, consolePages...), applyPages...), backofficePages...), photoPages...)
 	var err error
 	h.site, err = ui.New(ui.Options{BaseURL: d.BaseURL, Files: templateFiles, Messages: messages,

@@ -7,6 +7,7 @@ import (
 	"github.com/ocopvn/ocop/internal/admin"
 	"github.com/ocopvn/ocop/internal/catalog"
 	"github.com/ocopvn/ocop/internal/certification"
+	"github.com/ocopvn/ocop/internal/importer"
 	"github.com/ocopvn/ocop/internal/producer"
 	"github.com/ocopvn/ocop/internal/product"
 )
@@ -18,7 +19,7 @@ func TestNewNeedsEveryService(t *testing.T) {
 	if err == nil {
 		t.Fatal("New without services succeeded")
 	}
-	for _, name := range []string{"Catalog", "Producers", "Products", "Photos", "Certification"} {
+	for _, name := range []string{"Catalog", "Producers", "Products", "Photos", "Certification", "Importer"} {
 		if !strings.Contains(err.Error(), name) {
 			t.Errorf("error %q does not name %s", err, name)
 		}
@@ -26,7 +27,7 @@ func TestNewNeedsEveryService(t *testing.T) {
 	// the services are not used before a request: no database needed
 	h, err := admin.New(admin.Deps{Catalog: catalog.New(nil, nil), Producers: producer.New(nil, nil, nil),
 		Products: product.New(nil, nil), Photos: product.NewPhotos(nil, nil, nil, nil),
-		Certification: certification.New(nil, nil), BaseURL: "https://ocop.example.vn"})
+		Certification: certification.New(nil, nil), Importer: importer.New(nil), BaseURL: "https://ocop.example.vn"})
 	if err != nil || h == nil {
 		t.Fatalf("New with every service: %v", err)
 	}

@@ -11,7 +11,7 @@ import (
 )
 
 // consolePages are the staff console's page templates (templates/<name>.html).
-var consolePages = []string{"console", "console_revoke", "console_deadlines", "console_applications", "console_application", "console_producers",
+var consolePages = []string{"console", "console_revoke", "console_deadlines", "console_import", "console_applications", "console_application", "console_producers",
 	"console_producer", "console_certificate", "console_audit", "console_staff"}
 
 // consoleActor is the request's user as the producer service sees them; acting

@@ -23,6 +23,7 @@ import (
 	"github.com/ocopvn/ocop/internal/catalog"
 	"github.com/ocopvn/ocop/internal/certification"
 	"github.com/ocopvn/ocop/internal/config"
+	"github.com/ocopvn/ocop/internal/importer"
 	"github.com/ocopvn/ocop/internal/jobs"
 	"github.com/ocopvn/ocop/internal/postgres"
 	"github.com/ocopvn/ocop/internal/producer"
@@ -128,7 +129,7 @@ func (a *App) newHTTP() (*fiber.App, error) {
 		return nil, err
 	}
 	adm, err := admin.New(admin.Deps{Catalog: a.Catalog, Producers: a.Producers, Products: a.Products, Photos: a.Photos,
-		Certification: a.Certification, UploadLimit: cfg.UploadLimit, BaseURL: cfg.BaseURL})
+		Certification: a.Certification, Importer: importer.New(a.Pool), UploadLimit: cfg.UploadLimit, BaseURL: cfg.BaseURL})
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,8 @@ package app_test
 
 import (
 	"context"
+	"html"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -350,4 +352,48 @@ func TestRenewalAndUpgradeAreRecorded(t *testing.T) {
 		t.Error("the upgrade is not the active certificate")
 	}
 	contains(t, staff.do("GET", "/quan-tri/nhat-ky", nil).body, "nâng hạng", "công nhận lại")
+}
+
+// TestImportDecisionAnnex: an officer uploads a decision's annex; the
+// preview shows each refused row (another province's, here) and writes
+// nothing; a good annex is previewed with its warnings, then imported as
+// drafts, audited.
+func TestImportDecisionAnnex(t *testing.T) {
+	s := newSite(t)
+	staff, _ := staffClient(t, s, "s19@example.vn", "19")
+	const header = "product_name,group_code,star,score,producer_name,producer_type,province_code,commune_code,address_as_issued,decision_no,decision_date,issuing_level,issuing_authority,price_vnd,unit,description\n"
+	bad := header +
+		"Chè Khe Cốc,I.5.a,4,75,HTX Chè Khe Cốc,htx,19,,,901/QĐ-UBND,15/09/2025,province,UBND tỉnh Thái Nguyên,200000,Gói 100 g,\n" +
+		"Bánh cốm Hà Nội,I.3.a,3,,HTX Bánh cốm,htx,01,,,902/QĐ-UBND,15/09/2025,province,UBND thành phố Hà Nội,50000,Hộp,\n"
+	r := staff.upload("/quan-tri/nhap-quyet-dinh", "/quan-tri/nhap-quyet-dinh", "", "file", upFile{"phu-luc.csv", []byte(bad)})
+	if r.status != 422 || !strings.Contains(r.body, "Dòng 3") || !strings.Contains(r.body, "không thuộc các tỉnh bạn phụ trách") || strings.Contains(r.body, `action="/quan-tri/nhap-quyet-dinh/ghi"`) {
+		t.Fatalf("bad annex: %d", r.status)
+	}
+	if n := s.count(`SELECT count(*) FROM product`); n != 0 {
+		t.Fatalf("a preview wrote %d products", n)
+	}
+	good := header +
+		"Chè Khe Cốc,I.5.a,4,75,HTX Chè Khe Cốc,htx,19,,,901/QĐ-UBND,15/09/2025,province,UBND tỉnh Thái Nguyên,200000,Gói 100 g,\n" +
+		"Trà hoa vàng Đại Từ,I.5.b,3,,HTX Trà Đại Từ,htx,19,,,901/QĐ-UBND,15/09/2024,province,UBND tỉnh Thái Nguyên,300000,Hộp,\n"
+	r = staff.upload("/quan-tri/nhap-quyet-dinh", "/quan-tri/nhap-quyet-dinh", "", "file", upFile{"phu-luc.csv", []byte(good)})
+	if r.status != 200 || !strings.Contains(r.body, "tạo mới 2") || !strings.Contains(r.body, "Các dòng cần xem lại") {
+		t.Fatalf("good annex preview: %d", r.status)
+	}
+	if n := s.count(`SELECT count(*) FROM product`); n != 0 {
+		t.Fatalf("a preview wrote %d products", n)
+	}
+	data := regexp.MustCompile(`name="data" value="([^"]+)"`).FindStringSubmatch(r.body)
+	if data == nil {
+		t.Fatal("no import form")
+	}
+	r = staff.post("/quan-tri/nhap-quyet-dinh/ghi", "/quan-tri/nhap-quyet-dinh", "data", html.UnescapeString(data[1]), "format", "csv", "name", "phu-luc.csv")
+	if r.status != 200 || !strings.Contains(r.body, "Đã ghi nhận quyết định") {
+		t.Fatalf("import: %d", r.status)
+	}
+	if n := s.count(`SELECT count(*) FROM product WHERE status = 'draft'`); n != 2 {
+		t.Errorf("%d draft products, want 2", n)
+	}
+	if n := s.count(`SELECT count(*) FROM audit_log WHERE entity = 'import' AND detail->>'created' = '2'`); n != 1 {
+		t.Error("the import is not audited")
+	}
 }

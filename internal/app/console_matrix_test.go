@@ -45,9 +45,13 @@ func init() {
 		"GET /quan-tri/chu-the/:producer/san-pham/:product/chung-nhan": staffOnly(403, 200, 200),
 		// trade promotion may see the page but not record: 403 on sending
 		"POST /quan-tri/chu-the/:producer/san-pham/:product/chung-nhan": withTrade(staffPost(403, 422, 422), 0),
-		"GET /quan-tri/nhat-ky":        staffOnly(200, 200, 200),
-		"GET /quan-tri/han-chung-nhan": withTrade(staffOnly(200, 200, 200), 200),
-		"GET /quan-tri/thu-hoi":        withTrade(staffOnly(200, 200, 200), 200),
+		"GET /quan-tri/nhat-ky":         staffOnly(200, 200, 200),
+		"GET /quan-tri/nhap-quyet-dinh": withTrade(staffOnly(200, 200, 200), 200),
+		// an empty multipart form: no file (422); trade promotion may not import (403)
+		"POST /quan-tri/nhap-quyet-dinh":     withTrade(staffPost(0, 0, 0), 0),
+		"POST /quan-tri/nhap-quyet-dinh/ghi": withTrade(staffPost(422, 422, 422), 403),
+		"GET /quan-tri/han-chung-nhan":       withTrade(staffOnly(200, 200, 200), 200),
+		"GET /quan-tri/thu-hoi":              withTrade(staffOnly(200, 200, 200), 200),
 		// an empty form: no decision, no product
 		"POST /quan-tri/thu-hoi": withTrade(staffPost(422, 422, 422), 422),
 		"GET /quan-tri/can-bo":   staffOnly(403, 403, 200),

@@ -18,6 +18,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/ocopvn/ocop/internal/audit"
 	"github.com/ocopvn/ocop/internal/postgres"
 )
 
@@ -37,7 +38,23 @@ type Options struct {
 	// does); otherwise they are created as 'draft'. Existing products keep
 	// their status.
 	Publish bool
+	// DryRun validates and plans everything, writes it in a transaction
+	// and rolls it back: the Summary says what an import would do (the
+	// console's preview).
+	DryRun bool
+	// Provinces, when not nil, are the only provinces the file may name
+	// (an officer imports for their own provinces); a row of another is
+	// refused.
+	Provinces []string
+	// Actor, when its UserID is set, is recorded in the audit log with
+	// the import's counts (the console's imports).
+	Actor audit.Actor
+	// Name is the file's name, for the audit log.
+	Name string
 }
+
+// errDryRun rolls a dry run back.
+var errDryRun = errors.New("dry run")
 
 // RowError is one problem with one row of the file.
 type RowError struct {
@@ -78,6 +95,17 @@ func (s Summary) String() string {
 
 // vnZone is Asia/Ho_Chi_Minh: UTC+7 all year, no daylight saving time.
 var vnZone = time.FixedZone("ICT", 7*60*60)
+
+// Service imports files into the database for the staff console.
+type Service struct{ pool *pgxpool.Pool }
+
+// New returns the service.
+func New(pool *pgxpool.Pool) *Service { return &Service{pool: pool} }
+
+// Import is Import on the service's database.
+func (s *Service) Import(ctx context.Context, sheet *Sheet, o Options) (Summary, error) {
+	return Import(ctx, s.pool, sheet, o)
+}
 
 // Import validates every record of s and writes the valid ones in one
 // transaction: producers are upserted on (province, folded name), products
@@ -132,6 +160,11 @@ func Import(ctx context.Context, pool *pgxpool.Pool, s *Sheet, o Options) (Summa
 					firstLine[k] = r.line
 				}
 			}
+			if o.Provinces != nil && r.provinceCode != "" && !slices.Contains(o.Provinces, r.provinceCode) {
+				errs = append(errs, RowError{Line: r.line, Column: colProvinceCode,
+					ReasonVI: fmt.Sprintf("tỉnh %s không thuộc các tỉnh bạn phụ trách", r.provinceCode),
+					ReasonEN: fmt.Sprintf("province %s is not one you serve", r.provinceCode)})
+			}
 			if len(errs) > 0 {
 				reject(errs...)
 				continue
@@ -170,9 +203,22 @@ func Import(ctx context.Context, pool *pgxpool.Pool, s *Sheet, o Options) (Summa
 			sum = Summary{Rejected: sum.Rejected, Errors: sum.Errors}
 			return fmt.Errorf("%w: %d dòng bị từ chối, không ghi gì / %d rows rejected, nothing written", ErrInvalidRows, sum.Rejected, sum.Rejected)
 		}
+		if o.Actor.UserID != 0 {
+			if err := audit.Record(ctx, tx, audit.Entry{ActorID: o.Actor.UserID, ActingAs: o.Actor.ActingAs, Entity: "import", Action: "import",
+				Detail: map[string]any{"file": o.Name, "created": sum.Created, "updated": sum.Updated, "unchanged": sum.Unchanged,
+					"rejected": sum.Rejected}}); err != nil {
+				return err
+			}
+		}
+		if o.DryRun {
+			return errDryRun
+		}
 		return nil
 	})
 	if err != nil {
+		if errors.Is(err, errDryRun) {
+			return sum, nil
+		}
 		if errors.Is(err, ErrInvalidRows) {
 			return sum, err
 		}

@@ -89,7 +89,24 @@ var ErrBadFile = errors.New("importer: bad catalog file")
 
 // fileError returns a bilingual error wrapping ErrBadFile.
 func fileError(vi, en string) error {
-	return fmt.Errorf("%w: %s / %s", ErrBadFile, vi, en)
+	return &badFile{vi: vi, en: en}
+}
+
+// badFile is a file the importer cannot read, in both languages.
+type badFile struct{ vi, en string }
+
+func (e *badFile) Error() string { return fmt.Sprintf("%v: %s / %s", ErrBadFile, e.vi, e.en) }
+
+func (e *badFile) Unwrap() error { return ErrBadFile }
+
+// FileProblem returns why a file could not be read, in Vietnamese, or ""
+// when err is not about the file.
+func FileProblem(err error) string {
+	var b *badFile
+	if errors.As(err, &b) {
+		return b.vi
+	}
+	return ""
 }
 
 // Record is one data row: canonical column name → raw cell text. Columns
