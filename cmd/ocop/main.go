@@ -120,7 +120,15 @@ func migrate(ctx context.Context, cfg config.Config, args []string, stdout io.Wr
 		for _, r := range res {
 			fmt.Fprintf(stdout, "applied %s (%s)\n", r.Source.Path, r.Duration)
 		}
-		if err == nil && len(res) == 0 {
+		if err != nil {
+			return err
+		}
+		// the job queue's tables (River), after ours
+		queue, err := postgres.MigrateQueue(ctx, pool)
+		for _, v := range queue {
+			fmt.Fprintf(stdout, "applied job queue migration %d\n", v)
+		}
+		if err == nil && len(res) == 0 && len(queue) == 0 {
 			fmt.Fprintln(stdout, "database is up to date")
 		}
 		return err

@@ -157,15 +157,25 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	// the job queue's own tables (River), by its own migrator
+	_, err = MigrateQueue(ctx, pool)
+	return err
+}
+
+// MigrateQueue creates or updates the job queue's own tables (River's, by
+// its own migrator) and returns the versions it applied.
+func MigrateQueue(ctx context.Context, pool *pgxpool.Pool) (applied []int, err error) {
 	rm, err := rivermigrate.New(riverpgxv5.New(pool), nil)
 	if err != nil {
-		return fmt.Errorf("migrate job queue: %w", err)
+		return nil, fmt.Errorf("migrate job queue: %w", err)
 	}
-	if _, err := rm.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
-		return fmt.Errorf("migrate job queue: %w", err)
+	res, err := rm.Migrate(ctx, rivermigrate.DirectionUp, nil)
+	if err != nil {
+		return nil, fmt.Errorf("migrate job queue: %w", err)
 	}
-	return nil
+	for _, v := range res.Versions {
+		applied = append(applied, v.Version)
+	}
+	return applied, nil
 }
 
 // IDsByKey reads rows of (id bigint, key text), as a bulk INSERT …
