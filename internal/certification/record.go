@@ -129,20 +129,33 @@ func (s *Service) ProductCertificates(ctx context.Context, actor producer.Actor,
 	return p, certs, err
 }
 
+// signedOn reads a decision's date of signature (yyyy-mm-dd) into field,
+// recording a message in fe when it is missing, malformed or in the future
+// in Vietnam; ok reports a usable date.
+func (s *Service) signedOn(fe apperr.FieldErrors, field, raw, what string) (date time.Time, ok bool) {
+	date, err := time.Parse(time.DateOnly, strings.TrimSpace(raw))
+	switch {
+	case strings.TrimSpace(raw) == "":
+		fe[field] = "Vui lòng nhập ngày ký " + what + "."
+	case err != nil:
+		fe[field] = "Ngày ký chưa đúng (năm-tháng-ngày, ví dụ 2025-03-15)."
+	case date.After(s.Today()):
+		fe[field] = "Ngày ký quyết định không thể ở tương lai."
+	default:
+		return date, true
+	}
+	return date, false
+}
+
 // check validates f, returning the decision date, star and score
 // (hundredths, nil when not given) or the field errors.
 func (s *Service) check(ctx context.Context, f *Form) (date, from time.Time, star int, score *string, issuingProv *string, err error) {
 	fe := apperr.FieldErrors{}
 	f.DecisionNo = fe.Text("decision_no", f.DecisionNo, true, 200, "số quyết định")
 	f.IssuingAuthority = fe.Text("issuing_authority", f.IssuingAuthority, true, 300, "cơ quan ban hành")
-	date, derr := time.Parse(time.DateOnly, strings.TrimSpace(f.DecisionDate))
+	date, ok := s.signedOn(fe, "decision_date", f.DecisionDate, "quyết định")
 	switch {
-	case strings.TrimSpace(f.DecisionDate) == "":
-		fe["decision_date"] = "Vui lòng nhập ngày ký quyết định."
-	case derr != nil:
-		fe["decision_date"] = "Ngày ký chưa đúng (năm-tháng-ngày, ví dụ 2025-03-15)."
-	case date.After(s.Today()):
-		fe["decision_date"] = "Ngày ký quyết định không thể ở tương lai."
+	case !ok:
 	case date.Before(ProgrammeStart):
 		fe["decision_date"] = "Ngày ký trước khi Chương trình OCOP bắt đầu (07/05/2018)."
 	}

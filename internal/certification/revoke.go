@@ -3,7 +3,6 @@ package certification
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -89,15 +88,7 @@ func (s *Service) RevokeByDecision(ctx context.Context, actor producer.Actor, f 
 	fe := apperr.FieldErrors{}
 	f.DecisionNo = fe.Text("revoke_decision_no", f.DecisionNo, true, 200, "số quyết định thu hồi")
 	f.Reason = fe.Text("reason", f.Reason, true, 500, "lý do thu hồi")
-	date, derr := time.Parse(time.DateOnly, strings.TrimSpace(f.DecisionDate))
-	switch {
-	case strings.TrimSpace(f.DecisionDate) == "":
-		fe["revoke_date"] = "Vui lòng nhập ngày ký quyết định thu hồi."
-	case derr != nil:
-		fe["revoke_date"] = "Ngày ký chưa đúng (năm-tháng-ngày, ví dụ 2025-03-15)."
-	case date.After(s.Today()):
-		fe["revoke_date"] = "Ngày ký quyết định không thể ở tương lai."
-	}
+	date, _ := s.signedOn(fe, "revoke_date", f.DecisionDate, "quyết định thu hồi")
 	ids := uniqueIDs(f.ProductIDs)
 	switch {
 	case len(ids) == 0:
