@@ -723,3 +723,36 @@ func TestProductSlugAvoidsGroupSlugs(t *testing.T) {
 		t.Errorf("product slug = %q, which is a group's slug", slug)
 	}
 }
+
+// TestImportLaterStartAndMandatory: the optional columns valid_from (a
+// later start the decision states: 36 months count from it) and
+// meets_mandatory (a product that fails them is refused).
+func TestImportLaterStartAndMandatory(t *testing.T) {
+	pool := newDB(t)
+	ctx := context.Background()
+	const head = "product_name,group_code,star,producer_name,producer_type,province_code,decision_no,decision_date,issuing_level,issuing_authority,price_vnd,valid_from,meets_mandatory\n"
+	bad := head +
+		"Quế Văn Yên,I.3.c,4,HTX Quế,htx,15,2900/QĐ-UBND,20/12/2023,province,UBND tỉnh Yên Bái,90000,01/12/2023,có\n" +
+		"Quế Trấn Yên,I.3.c,4,HTX Quế,htx,15,2901/QĐ-UBND,20/12/2023,province,UBND tỉnh Yên Bái,90000,,không\n" +
+		"Quế Lục Yên,I.3.c,4,HTX Quế,htx,15,2902/QĐ-UBND,20/12/2023,province,UBND tỉnh Yên Bái,90000,,có lẽ\n"
+	sum, err := importer.Import(ctx, pool, readString(t, bad), importer.Options{Now: now})
+	if !errors.Is(err, importer.ErrInvalidRows) || len(sum.Errors) != 3 {
+		t.Fatalf("bad rows: %v %v", err, sum.Errors)
+	}
+	for i, col := range []string{"valid_from", "meets_mandatory", "meets_mandatory"} {
+		if sum.Errors[i].Column != col {
+			t.Errorf("error %d: %v, want column %s", i, sum.Errors[i], col)
+		}
+	}
+	good := head + "Quế Văn Yên,I.3.c,4,HTX Quế,htx,15,2900/QĐ-UBND,20/12/2023,province,UBND tỉnh Yên Bái,90000,28/12/2023,có\n"
+	if _, err := importer.Import(ctx, pool, readString(t, good), importer.Options{Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	var from, until string
+	if err := pool.QueryRow(ctx, `SELECT valid_from::text, valid_until::text FROM certificate WHERE decision_no = '2900/QĐ-UBND'`).Scan(&from, &until); err != nil {
+		t.Fatal(err)
+	}
+	if from != "2023-12-28" || until != "2026-12-27" {
+		t.Errorf("validity %s–%s, want 2023-12-28–2026-12-27", from, until)
+	}
+}

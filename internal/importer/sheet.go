@@ -44,6 +44,11 @@ const (
 	colPrice            = "price_vnd"
 	colUnit             = "unit"
 	colDescription      = "description"
+	// optional: a later start of validity the decision states, and
+	// whether the product meets its star's mandatory criteria (yes when
+	// absent: an annex lists certified products)
+	colValidFrom      = "valid_from"
+	colMeetsMandatory = "meets_mandatory"
 )
 
 // columns lists the canonical column names a catalog file may have, in the
@@ -51,7 +56,7 @@ const (
 var columns = []string{
 	colProductName, colGroupCode, colStar, colScore, colProducerName, colProducerType,
 	colProvinceCode, colCommuneCode, colAddress, colDecisionNo, colDecisionDate,
-	colIssuingLevel, colIssuingAuthority, colPrice, colUnit, colDescription,
+	colIssuingLevel, colIssuingAuthority, colPrice, colUnit, colDescription, colValidFrom, colMeetsMandatory,
 }
 
 // requiredColumns lists the columns a catalog file must have.
@@ -81,6 +86,8 @@ var headerAliases = map[string][]string{
 	colPrice:            {"Giá (VNĐ)", "Giá bán", "Giá", "Giá bán (VNĐ)", "Giá (đồng)"},
 	colUnit:             {"Đơn vị tính", "Quy cách", "ĐVT"},
 	colDescription:      {"Mô tả", "Mô tả sản phẩm"},
+	colValidFrom:        {"Hiệu lực từ ngày", "Ngày hiệu lực", "Có hiệu lực từ"},
+	colMeetsMandatory:   {"Đạt tiêu chí bắt buộc", "Tiêu chí bắt buộc"},
 }
 
 // ErrBadFile is wrapped by errors about a whole file: unreadable, not CSV

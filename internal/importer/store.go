@@ -350,8 +350,8 @@ func (w *writer) plan(ctx context.Context, q pgx.Tx, r *row) (result, error) {
 		decisionDate: r.decisionDate,
 		level:        r.issuingLevel,
 		authority:    r.issuingAuthority,
-		validFrom:    r.decisionDate,
-		validUntil:   certification.ValidUntil(r.decisionDate),
+		validFrom:    cmp.Or(r.validFrom, r.decisionDate),
+		validUntil:   certification.ValidUntil(cmp.Or(r.validFrom, r.decisionDate)),
 		address:      r.address,
 	}
 	if f.level != "central" {

@@ -123,6 +123,8 @@ type row struct {
 	address                    string
 	decisionNo                 string
 	decisionDate               time.Time // midnight UTC
+	validFrom                  time.Time // a later start of validity; zero: the decision date
+	meetsMandatory             bool
 	issuingLevel               string
 	issuingAuthority           string
 	price                      int64
@@ -213,15 +215,15 @@ func (ref *refData) validate(rec Record, line int, today time.Time) (*row, []Row
 	r.decisionDate = checkDate(c, rec[colDecisionDate], today)
 	r.issuingLevel = checkLevel(c, rec[colIssuingLevel])
 	r.price = checkPrice(c, rec[colPrice])
+	r.validFrom = checkValidFrom(c, rec[colValidFrom], r.decisionDate)
+	r.meetsMandatory = checkMandatory(c, rec[colMeetsMandatory])
 	warnings := c.rules(r)
 	return r, c.errs, warnings
 }
 
 // rules applies certification.Check to a row whose star, level and date
 // are valid: its refusals are row errors (unless the column has one
-// already), its warnings come back to be reported, never refused: a
-// published decision lists certified products, so it meets the mandatory
-// criteria.
+// already), its warnings come back to be reported, never refused.
 func (c *checker) rules(r *row) (warnings []RowError) {
 	if r.star == 0 || r.issuingLevel == "" || r.decisionDate.IsZero() {
 		return nil
@@ -231,7 +233,7 @@ func (c *checker) rules(r *row) (warnings []RowError) {
 		failed[e.Column] = true
 	}
 	refusals, found := certification.Check(certification.Decision{Star: r.star, Score: r.score, Level: r.issuingLevel,
-		Authority: r.issuingAuthority, Date: r.decisionDate, MeetsMandatory: true})
+		Authority: r.issuingAuthority, Date: r.decisionDate, MeetsMandatory: r.meetsMandatory})
 	for _, f := range refusals {
 		if !failed[f.Field] {
 			c.fail(f.Field, f.VI, f.EN)
@@ -439,12 +441,10 @@ var (
 	dateHelpE = "use dd/mm/yyyy, e.g. 20/07/2021"
 )
 
-func checkDate(c *checker, raw string, today time.Time) time.Time {
-	v := strings.TrimSpace(raw)
-	if v == "" {
-		c.fail(colDecisionDate, "thiếu ngày quyết định ("+dateHelpV+")", "the decision date is missing ("+dateHelpE+")")
-		return time.Time{}
-	}
+// parseDate reads d/m/yyyy, yyyy-mm-dd or "ngày d tháng m năm yyyy";
+// known is false for another format, real for a date not on the calendar
+// (31/02/2024).
+func parseDate(v string) (t time.Time, known, real bool) {
 	var y, m, d int
 	switch {
 	case dmyRE.MatchString(v):
@@ -457,14 +457,62 @@ func checkDate(c *checker, raw string, today time.Time) time.Time {
 		p := longVIRE.FindStringSubmatch(vntext.Fold(v))
 		d, m, y = atoi(p[1]), atoi(p[2]), atoi(p[3])
 	default:
+		return time.Time{}, false, false
+	}
+	t = time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+	return t, true, t.Year() == y && int(t.Month()) == m && t.Day() == d
+}
+
+// checkValidFrom reads the optional later start of validity: not before
+// the decision, at most a year after it; zero when not given.
+func checkValidFrom(c *checker, raw string, decided time.Time) time.Time {
+	v := strings.TrimSpace(raw)
+	if v == "" || decided.IsZero() {
+		return time.Time{}
+	}
+	t, known, real := parseDate(v)
+	switch {
+	case !known || !real:
+		c.fail(colValidFrom, fmt.Sprintf("ngày bắt đầu hiệu lực %q không đúng: %s", clip(raw), dateHelpV),
+			fmt.Sprintf("start of validity %q is not a date: %s", clip(raw), dateHelpE))
+	case t.Before(decided):
+		c.fail(colValidFrom, "hiệu lực không thể bắt đầu trước ngày quyết định", "validity cannot start before the decision")
+	case t.After(decided.AddDate(1, 0, 0)):
+		c.fail(colValidFrom, "ngày bắt đầu hiệu lực cách ngày quyết định quá một năm", "validity starts more than a year after the decision")
+	default:
+		return t
+	}
+	return time.Time{}
+}
+
+// checkMandatory reads whether the product meets its star's mandatory
+// criteria: yes when empty.
+func checkMandatory(c *checker, raw string) bool {
+	switch vntext.Fold(raw) {
+	case "", "co", "dat", "yes", "true", "1", "x":
+		return true
+	case "khong", "khong dat", "chua dat", "no", "false", "0":
+		return false
+	}
+	c.fail(colMeetsMandatory, fmt.Sprintf("%q: ghi \"có\" hoặc \"không\"", clip(raw)), fmt.Sprintf("%q: write yes or no", clip(raw)))
+	return true
+}
+
+func checkDate(c *checker, raw string, today time.Time) time.Time {
+	v := strings.TrimSpace(raw)
+	if v == "" {
+		c.fail(colDecisionDate, "thiếu ngày quyết định ("+dateHelpV+")", "the decision date is missing ("+dateHelpE+")")
+		return time.Time{}
+	}
+	t, known, real := parseDate(v)
+	switch {
+	case !known:
 		c.fail(colDecisionDate, fmt.Sprintf("ngày quyết định %q không đúng định dạng: %s", clip(raw), dateHelpV),
 			fmt.Sprintf("decision date %q is not in a known format: %s", clip(raw), dateHelpE))
 		return time.Time{}
-	}
-	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
-	if t.Year() != y || int(t.Month()) != m || t.Day() != d {
-		c.fail(colDecisionDate, fmt.Sprintf("ngày %02d/%02d/%04d không có thật trên lịch", d, m, y),
-			fmt.Sprintf("%04d-%02d-%02d is not a calendar date", y, m, d))
+	case !real:
+		c.fail(colDecisionDate, fmt.Sprintf("ngày %s không có thật trên lịch", clip(v)),
+			fmt.Sprintf("%s is not a calendar date", clip(v)))
 		return time.Time{}
 	}
 	switch {
