@@ -75,14 +75,14 @@ func (h *Handler) showDeadlines(c *fiber.Ctx) error {
 // downloadDeadlines sends ds as a spreadsheet (formula-safe, X-06).
 func (h *Handler) downloadDeadlines(c *fiber.Ctx, ds []certification.Deadline, format string) error {
 	t := export.Table{Sheet: "Chung nhan OCOP", Header: []string{"Tình trạng", "Sản phẩm", "Chủ thể", "Tỉnh", "Xã/phường",
-		"Nhóm sản phẩm", "Hạng sao", "Số quyết định", "Hiệu lực đến", "Ngày thu hồi", "Lý do thu hồi"}}
+		"Nhóm sản phẩm", "Hạng sao", "Số quyết định", "Hiệu lực đến", "Ngày thu hồi", "Lý do thu hồi", "Đã thông báo trước (ngày)"}}
 	for _, d := range ds {
 		revoked := ""
 		if d.RevokedOn != nil {
 			revoked = d.RevokedOn.Format("02/01/2006")
 		}
 		t.Rows = append(t.Rows, []any{T("console.deadline." + d.Category), d.ProductName, d.ProducerName, d.Province, d.Commune,
-			d.Group, d.Star, d.DecisionNo, d.Until(), revoked, d.Reason})
+			d.Group, d.Star, d.DecisionNo, d.Until(), revoked, d.Reason, d.Notified})
 	}
 	var b bytes.Buffer
 	var err error

@@ -116,6 +116,8 @@ var consoleMessages = ui.Messages{
 	"console.revoke_submit":        "Thu hồi chứng nhận các sản phẩm đã chọn",
 	"console.revoked_unit":         "sản phẩm",
 	"console.revoked_done":         "Đã thu hồi chứng nhận của",
+	"console.notified":             "đã thông báo cho chủ thể trước",
+	"console.days_before":          "ngày",
 	"console.deadlines":            "Hạn chứng nhận",
 	"console.deadlines_hint":       "Chứng nhận sắp hết hạn (cần thông báo cho chủ thể ít nhất 30 ngày trước), đã hết hạn chưa đánh giá lại và đã thu hồi trong năm, ở các tỉnh bạn phụ trách.",
 	"console.deadline.30":          "Hết hạn trong 30 ngày",

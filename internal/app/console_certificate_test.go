@@ -397,3 +397,15 @@ func TestImportDecisionAnnex(t *testing.T) {
 		t.Error("the import is not audited")
 	}
 }
+
+// TestDeadlinesShowNotices: the staff's deadlines page says which
+// producers have been told (the T-30 notice here).
+func TestDeadlinesShowNotices(t *testing.T) {
+	s := newSite(t)
+	f := catalogtest.Fixture{T: t, Pool: s.pool}
+	pid := f.Producer("HTX Thông báo", "19")
+	prod := f.Product(pid, catalogtest.Product{Name: "Chè đã được báo", Group: "I.5.a", Price: 1000, Star: 3, Decided: time.Now().AddDate(-3, 0, 20)})
+	f.Exec(`INSERT INTO certificate_notice (certificate_id, days, valid_until) SELECT id, 30, valid_until FROM certificate WHERE product_id = $1`, prod)
+	staff, _ := staffClient(t, s, "s19@example.vn", "19")
+	contains(t, staff.do("GET", "/quan-tri/han-chung-nhan", nil).body, "Chè đã được báo", "đã thông báo cho chủ thể trước 30 ngày")
+}

@@ -36,6 +36,9 @@ type Deadline struct {
 	ValidUntil   time.Time
 	RevokedOn    *time.Time
 	Reason       string
+	// Notified is the latest deadline notice sent (90, 30 or 7 days
+	// before), 0 when none yet.
+	Notified int
 }
 
 // Until is the last valid day, dd/mm/yyyy.
@@ -58,7 +61,8 @@ SELECT CASE WHEN c.status = 'active' AND c.valid_until < $2::date + 31 THEN '30'
             WHEN c.status = 'expired' THEN 'lapsed'
             ELSE 'revoked' END,
        p.id, p.name, pr.id, coalesce(nullif(pr.display_name, ''), pr.name), pr.province_code, coalesce(cm.full_name, ''),
-       g.name, c.star, c.decision_no, c.valid_until, c.revoked_on, coalesce(c.revoke_reason, '')
+       g.name, c.star, c.decision_no, c.valid_until, c.revoked_on, coalesce(c.revoke_reason, ''),
+       coalesce((SELECT min(n.days) FROM certificate_notice n WHERE n.certificate_id = c.id), 0)
 FROM certificate c
 JOIN product p ON p.id = c.product_id
 JOIN producer pr ON pr.id = p.producer_id
@@ -75,7 +79,7 @@ ORDER BY 1, c.valid_until, p.name_fold, p.id`, scope, today.Format(time.DateOnly
 	}
 	var d Deadline
 	_, err = pgx.ForEachRow(rows, []any{&d.Category, &d.ProductID, &d.ProductName, &d.ProducerID, &d.ProducerName, &d.Province,
-		&d.Commune, &d.Group, &d.Star, &d.DecisionNo, &d.ValidUntil, &d.RevokedOn, &d.Reason}, func() error {
+		&d.Commune, &d.Group, &d.Star, &d.DecisionNo, &d.ValidUntil, &d.RevokedOn, &d.Reason, &d.Notified}, func() error {
 		out = append(out, d)
 		d.RevokedOn = nil
 		return nil
