@@ -25,3 +25,19 @@ func waitFor(t *testing.T, p *browsertest.Page, expr string) {
 }
 
 func sleep() { time.Sleep(100 * time.Millisecond) }
+
+// runJS runs js on the page for step, failing t when it throws.
+func runJS(t *testing.T, p *browsertest.Page, step, js string) {
+	t.Helper()
+	if ok, err := p.EvalBool(`(() => {` + js + `; return true })()`); !ok || err != nil {
+		t.Fatalf("%s: %v", step, err)
+	}
+}
+
+// signInAs signs the account id in with the tests' password.
+func signInAs(t *testing.T, p *browsertest.Page, base, id string) {
+	t.Helper()
+	p.Goto("sign in "+id, base+"/dang-nhap")
+	runJS(t, p, "sign in", `document.querySelector('#identifier').value = '`+id+`'; document.querySelector('#password').value = 'mat khau dung'`)
+	p.ClickLink("sign in", `main form button[type=submit]`)
+}

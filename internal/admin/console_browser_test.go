@@ -30,17 +30,10 @@ func TestBrowserConsole(t *testing.T) {
 		f.Product(hh, catalogtest.Product{Name: "Mật ong bạc hà", Group: "I.2.b", Price: 320000, Star: 4})
 	})
 	p := b.NewPage(t, browsertest.Viewports[0])
-	eval := func(step, js string) {
-		t.Helper()
-		if ok, err := p.EvalBool(`(() => {` + js + `; return true })()`); !ok || err != nil {
-			t.Fatalf("%s: %v", step, err)
-		}
-	}
+	eval := func(step, js string) { t.Helper(); runJS(t, p, step, js) }
 	signIn := func(id string) {
 		t.Helper()
-		p.Goto("sign in "+id, base+"/dang-nhap")
-		eval("sign in", `document.querySelector('#identifier').value = '`+id+`'; document.querySelector('#password').value = 'mat khau dung'`)
-		p.ClickLink("sign in", `main form button[type=submit]`)
+		signInAs(t, p, base, id)
 		p.AssertText("header", strings.Split(id, "@")[0])
 	}
 	signIn("lan@example.vn")

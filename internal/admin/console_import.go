@@ -40,12 +40,12 @@ func (h *Handler) showImport(c *fiber.Ctx) error {
 // annexOptions are the import options of the signed-in officer: their
 // provinces' OCOP office only (admins: any province), new products as
 // drafts, audited as them.
-func annexOptions(c *fiber.Ctx, name string) (importer.Options, error) {
+func annexOptions(c *fiber.Ctx) (importer.Options, error) {
 	a := consoleActor(c)
 	if !a.Admin && len(a.Certifies) == 0 {
 		return importer.Options{}, certification.ErrNotOCOPOffice
 	}
-	o := importer.Options{Actor: audit.Actor{UserID: a.UserID, ActingAs: a.Acting()}, Name: name}
+	o := importer.Options{Actor: audit.Actor{UserID: a.UserID, ActingAs: a.Acting()}}
 	if !a.Admin {
 		o.Provinces = a.Certifies
 	}
@@ -55,7 +55,8 @@ func annexOptions(c *fiber.Ctx, name string) (importer.Options, error) {
 // previewImport reads the uploaded annex and shows what importing it
 // would do, writing nothing.
 func (h *Handler) previewImport(c *fiber.Ctx) error {
-	if _, err := annexOptions(c, ""); err != nil {
+	o, err := annexOptions(c)
+	if err != nil {
 		return err
 	}
 	p := importPage{BasePage: h.consoleBase(c, T("console.import"))}
@@ -81,33 +82,32 @@ func (h *Handler) previewImport(c *fiber.Ctx) error {
 		return h.site.Render(c, "console_import", p)
 	}
 	p.Data = base64.StdEncoding.EncodeToString(data)
-	return h.runImport(c, p, data, true)
+	o.DryRun = true
+	return h.runImport(c, p, data, o)
 }
 
 // saveImport imports the previewed annex.
 func (h *Handler) saveImport(c *fiber.Ctx) error {
-	if _, err := annexOptions(c, ""); err != nil {
+	o, err := annexOptions(c)
+	if err != nil {
 		return err
 	}
 	p := importPage{BasePage: h.consoleBase(c, T("console.import")), Name: path.Base(c.FormValue("name")), Format: c.FormValue("format"),
 		Data: c.FormValue("data")}
-	data, err := base64.StdEncoding.DecodeString(p.Data)
-	if err != nil || len(data) == 0 || len(data) > maxAnnex {
+	data, derr := base64.StdEncoding.DecodeString(p.Data)
+	if derr != nil || len(data) == 0 || len(data) > maxAnnex {
 		p.Message = T("console.import_choose")
 		c.Status(fiber.StatusUnprocessableEntity)
 		return h.site.Render(c, "console_import", p)
 	}
-	return h.runImport(c, p, data, false)
+	return h.runImport(c, p, data, o)
 }
 
-// runImport imports data (a dry run for the preview) and renders the
-// outcome: the rows refused and why, the warnings, and the counts.
-func (h *Handler) runImport(c *fiber.Ctx, p importPage, data []byte, dry bool) error {
-	o, err := annexOptions(c, p.Name)
-	if err != nil {
-		return err
-	}
-	o.DryRun = dry
+// runImport imports data with o (a dry run for the preview) and renders
+// the outcome: the rows refused and why, the warnings, and the counts.
+func (h *Handler) runImport(c *fiber.Ctx, p importPage, data []byte, o importer.Options) error {
+	o.Name = p.Name
+	dry := o.DryRun
 	sheet, err := importer.Read(bytes.NewReader(data), p.Format)
 	if msg := importer.FileProblem(err); msg != "" {
 		p.Message, p.Data = msg, ""

@@ -47,18 +47,8 @@ func TestBrowserRevocation(t *testing.T) {
 		return c
 	}
 	p := b.NewPage(t, browsertest.Viewports[0])
-	eval := func(step, js string) {
-		t.Helper()
-		if ok, err := p.EvalBool(`(() => {` + js + `; return true })()`); !ok || err != nil {
-			t.Fatalf("%s: %v", step, err)
-		}
-	}
-	signIn := func(id string) {
-		t.Helper()
-		p.Goto("sign in "+id, base+"/dang-nhap")
-		eval("sign in", `document.querySelector('#identifier').value = '`+id+`'; document.querySelector('#password').value = 'mat khau dung'`)
-		p.ClickLink("sign in", `main form button[type=submit]`)
-	}
+	eval := func(step, js string) { t.Helper(); runJS(t, p, step, js) }
+	signIn := func(id string) { t.Helper(); signInAs(t, p, base, id) }
 
 	// before: the verification page is green and search finds all three
 	p.Goto("verify before", base+"/xac-minh/"+code("Mật ong hoa bạc hà"))
