@@ -50,6 +50,7 @@ test:
 	deploy/dev/browser-deps.sh; \
 	admin=$$($(PG) start); \
 	minio=$$($(MINIO) env); eval "$$minio"; \
+	stripe=$$(deploy/dev/stripe-mock.sh env); eval "$$stripe"; \
 	OCOP_TEST_DATABASE_URL=$$admin OCOP_TEST_REQUIRE_DB=1 OCOP_SHARED_DATA="$(SHARED_DATA)" \
 	OCOP_CHROMIUM=$(CHROMIUM) OCOP_AXE_JS=$(AXE_JS) \
 		$(GO) test -race -count=1 ./...
@@ -64,6 +65,7 @@ lint:
 db-stop:
 	@$(PG) stop
 	@$(MINIO) stop
+	@deploy/dev/stripe-mock.sh stop
 
 clean: db-stop
 	rm -rf bin .data .tools screenshots
