@@ -41,6 +41,19 @@ var tableOwners = map[string]string{
 	"certificate":        "internal/certification",
 	"certificate_notice": "internal/certification",
 
+	// Carts and orders.
+	"cart":        "internal/order",
+	"cart_line":   "internal/order",
+	"order_group": "internal/order",
+	"shop_order":  "internal/order",
+	"order_item":  "internal/order",
+
+	// Payments, the platform's settings and payouts.
+	"payment":             "internal/payment",
+	"payment_event":       "internal/payment",
+	"marketplace_setting": "internal/payment",
+	"payout":              "internal/payment",
+
 	// Accounts and sign-in.
 	"app_user":       "internal/account",
 	"user_session":   "internal/account",

@@ -194,6 +194,12 @@ func (s *Service) checkForm(ctx context.Context, q postgres.Querier, f *Applicat
 // resolveCommune finds a commune of the province by code or by name
 // (folded, with or without "xã"/"phường"); "" when none or ambiguous.
 func (s *Service) resolveCommune(ctx context.Context, q postgres.Querier, province, v string) (string, error) {
+	return ResolveCommune(ctx, q, province, v)
+}
+
+// ResolveCommune finds a commune of the province by code or by name
+// (folded, with or without "xã"/"phường"); "" when none or ambiguous.
+func ResolveCommune(ctx context.Context, q postgres.Querier, province, v string) (string, error) {
 	if v == "" {
 		return "", nil
 	}

@@ -1,0 +1,366 @@
+package order
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ocopvn/ocop/internal/account"
+	"github.com/ocopvn/ocop/internal/apperr"
+	"github.com/ocopvn/ocop/internal/audit"
+	"github.com/ocopvn/ocop/internal/postgres"
+	"github.com/ocopvn/ocop/internal/producer"
+	"github.com/ocopvn/ocop/internal/product"
+	"github.com/ocopvn/ocop/internal/vntext"
+)
+
+// LineInput is a product (by slug) and a quantity the shopper asks for.
+type LineInput struct {
+	Product  string `json:"product"`
+	Quantity int    `json:"quantity"`
+
+	productID int64
+}
+
+// Buyer is who orders.
+type Buyer struct {
+	Name  string `json:"name"`
+	Phone string `json:"phone"`
+	Email string `json:"email"`
+}
+
+// Address is where the order goes.
+type Address struct {
+	ProvinceCode string `json:"province_code"`
+	CommuneCode  string `json:"commune_code"`
+	Address      string `json:"address"`
+}
+
+// CheckoutInput is a checkout request. Prices are never part of it.
+type CheckoutInput struct {
+	Lines    []LineInput `json:"lines"`
+	Buyer    Buyer       `json:"buyer"`
+	Shipping Address     `json:"shipping"`
+	Method   string      `json:"payment_method"`
+	Note     string      `json:"note"`
+
+	// IdempotencyKey makes a retry return the first attempt's group.
+	IdempotencyKey string `json:"-"`
+	// UserID is the signed-in shopper, 0 for a guest.
+	UserID int64 `json:"-"`
+	// FromCart, when set, is the cart the lines come from: the ordered
+	// lines leave it in the checkout's transaction.
+	FromCart *CartRef `json:"-"`
+}
+
+// PaymentHook creates the group's payment in the checkout's transaction
+// (internal/payment). It may set g.PayBy.
+type PaymentHook func(ctx context.Context, tx pgx.Tx, g *Group, parts []PlacedPart) error
+
+// PlacedPart is what a payment needs of one producer order: who gets the
+// money when the group has one producer with a bank account.
+type PlacedPart struct {
+	ProducerID       int64
+	BankBIN, BankNo  string
+	BankAccountName  string
+	TotalVND         int64
+	Lines            []CartLine
+	ShippingVND      int64
+	ProducerName     string
+	ProducerSlug     string
+	OrderCode        string
+	OrderSubtotalVND int64
+}
+
+// ErrIdempotencyMismatch is a key used before for another request.
+var ErrIdempotencyMismatch = apperr.E(apperr.Unprocessable,
+	"Mã chống gửi trùng (Idempotency-Key) này đã được dùng cho một đơn hàng khác. Hãy dùng mã mới cho đơn mới.",
+	"this Idempotency-Key was used for a different request")
+
+// Place checks the request, takes the stock and creates the order group
+// with one order per producer and, through pay, its payment, in one
+// transaction. created is false when the idempotency key was seen before:
+// g is then the first attempt's group and nothing new is created.
+// Errors: apperr.FieldErrors (422) naming the field or line, a 409 when a
+// product has too little stock.
+func (s *Service) Place(ctx context.Context, in CheckoutInput, pay PaymentHook) (g *Group, created bool, err error) {
+	in, fe := s.clean(ctx, in)
+	if err := fe.OrNil(); err != nil {
+		return nil, false, err
+	}
+	var key, reqHash []byte
+	if in.IdempotencyKey != "" {
+		key, reqHash = hash("idem:"+in.IdempotencyKey), requestHash(in)
+		if g, err := s.byIdempotencyKey(ctx, key, reqHash); g != nil || err != nil {
+			return g, false, err
+		}
+	}
+	var code string
+	for attempt := 0; ; attempt++ {
+		code = newGroupCode()
+		err = postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error { return s.place(ctx, tx, code, in, key, reqHash, pay) })
+		if postgres.IsUniqueViolation(err, "order_group_code_key") && attempt < 3 {
+			continue // 40 random bits collided: draw again
+		}
+		break
+	}
+	if errors.Is(err, errSameKey) {
+		// a concurrent request with the same key committed first
+		g, err := s.byIdempotencyKey(ctx, key, reqHash)
+		if g == nil && err == nil {
+			err = errors.New("order: idempotent group vanished")
+		}
+		return g, false, err
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	g, err = s.GroupByCode(ctx, code)
+	return g, true, err
+}
+
+var errSameKey = errors.New("order: another request with this idempotency key committed first")
+
+func (s *Service) place(ctx context.Context, tx pgx.Tx, code string, in CheckoutInput, key, reqHash []byte, pay PaymentHook) error {
+	// the group row first: a concurrent request with the same key waits
+	// here for this one and then finds the key taken
+	var gid int64
+	err := tx.QueryRow(ctx, `
+		INSERT INTO order_group (code, user_id, idempotency_key, request_hash, buyer_name, buyer_phone, buyer_email,
+			province_code, commune_code, address, note, payment_method, total_vnd, created_at)
+		VALUES ($1, NULLIF($2, 0), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, $13)
+		ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+		code, in.UserID, key, reqHash, in.Buyer.Name, in.Buyer.Phone, in.Buyer.Email, in.Shipping.ProvinceCode,
+		in.Shipping.CommuneCode, in.Shipping.Address, in.Note, in.Method, s.now()).Scan(&gid)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return errSameKey
+	}
+	if err != nil {
+		return err
+	}
+	slugs := make([]string, len(in.Lines))
+	for i, l := range in.Lines {
+		slugs[i] = l.Product
+	}
+	ps, err := productsBySlug(ctx, tx, slugs)
+	if err != nil {
+		return err
+	}
+	fe := apperr.FieldErrors{}
+	takes := make([]product.Take, 0, len(in.Lines))
+	for i, l := range in.Lines {
+		p := ps[l.Product]
+		field := fmt.Sprintf("lines[%d].product", i)
+		switch {
+		case p == nil || p.problem(0) == ProblemUnavailable:
+			fe.Add(field, fmt.Sprintf("Dòng %d: không có sản phẩm “%s” đang bán.", i+1, vntext.Truncate(l.Product, 80)))
+		case !p.Certified:
+			fe.Add(field, fmt.Sprintf("Dòng %d: %s", i+1, problemText(ProblemUncertified, p.Name)))
+		default:
+			takes = append(takes, product.Take{ProductID: p.ID, Quantity: l.Quantity})
+		}
+	}
+	if err := fe.OrNil(); err != nil {
+		return err
+	}
+	short, err := product.TakeStock(ctx, tx, takes)
+	if err != nil {
+		return err
+	}
+	if len(short) > 0 {
+		return outOfStock(short, ps)
+	}
+	cart := s.price(in.Lines, func(l LineInput) *productRow { return ps[l.Product] })
+	var commission int
+	if err := tx.QueryRow(ctx, `SELECT commission_bp FROM marketplace_setting`).Scan(&commission); err != nil {
+		return err
+	}
+	status := PendingPayment
+	if in.Method == MethodCOD {
+		status = CODPending
+	}
+	now := s.now()
+	parts := make([]PlacedPart, len(cart.Parts))
+	b := &pgx.Batch{}
+	for i, part := range cart.Parts {
+		oc := orderCode(code, i+1)
+		first := ps[part.Lines[0].Slug]
+		parts[i] = PlacedPart{ProducerID: part.ProducerID, TotalVND: part.TotalVND, Lines: part.Lines, ShippingVND: part.ShippingVND,
+			ProducerName: part.ProducerName, ProducerSlug: part.ProducerSlug, OrderCode: oc, OrderSubtotalVND: part.SubtotalVND}
+		if first.ProducerBankBIN != nil && first.ProducerBankNo != nil {
+			parts[i].BankBIN, parts[i].BankNo = *first.ProducerBankBIN, *first.ProducerBankNo
+			if first.ProducerBankHolder != nil {
+				parts[i].BankAccountName = *first.ProducerBankHolder
+			}
+		}
+		b.Queue(`INSERT INTO shop_order (group_id, code, producer_id, status, subtotal_vnd, shipping_vnd, total_vnd, commission_bp, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)`, gid, oc, part.ProducerID, status, part.SubtotalVND, part.ShippingVND, part.TotalVND, commission, now)
+		for _, l := range part.Lines {
+			b.Queue(`INSERT INTO order_item (order_id, product_id, product_slug, product_name, unit, unit_price_vnd, quantity)
+				SELECT id, $2, $3, $4, $5, $6, $7 FROM shop_order WHERE code = $1`, oc, l.ProductID, l.Slug, l.Name, l.Unit, l.UnitPriceVND, l.Quantity)
+		}
+	}
+	var payBy *time.Time
+	if in.Method != MethodCOD {
+		t := now.Add(s.payWindow)
+		payBy = &t
+	}
+	b.Queue(`UPDATE order_group SET total_vnd = $2, pay_by = $3 WHERE id = $1`, gid, cart.TotalVND, payBy)
+	if in.FromCart != nil {
+		if cid, err := cartID(ctx, tx, *in.FromCart); err != nil {
+			return err
+		} else if cid != 0 {
+			ids := make([]int64, len(cart.Lines()))
+			for i, l := range cart.Lines() {
+				ids[i] = l.ProductID
+			}
+			b.Queue(`DELETE FROM cart_line WHERE cart_id = $1 AND product_id = ANY($2)`, cid, ids)
+		}
+	}
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return err
+	}
+	g := &Group{ID: gid, Code: code, Method: in.Method, TotalVND: cart.TotalVND, PayBy: payBy, Buyer: in.Buyer, CreatedAt: now}
+	if pay != nil {
+		if err := pay(ctx, tx, g, parts); err != nil {
+			return err
+		}
+	}
+	return s.enqueue(ctx, tx, Message{GroupID: gid, Event: EventPlaced})
+}
+
+// outOfStock is the 409 naming the products with too little stock.
+func outOfStock(short []int64, ps map[string]*productRow) error {
+	var names []string
+	for _, p := range ps {
+		for _, id := range short {
+			if p.ID == id {
+				names = append(names, "“"+p.Name+"”")
+			}
+		}
+	}
+	return apperr.E(apperr.Conflict,
+		fmt.Sprintf("Không đủ hàng: %s vừa hết hoặc còn ít hơn số lượng bạn đặt. Hãy giảm số lượng hoặc bỏ sản phẩm này.", strings.Join(names, ", ")),
+		"not enough stock")
+}
+
+// clean normalises and checks a checkout request; the errors name the
+// fields (buyer.phone, shipping.commune_code, lines[2].quantity...).
+func (s *Service) clean(ctx context.Context, in CheckoutInput) (CheckoutInput, apperr.FieldErrors) {
+	fe := apperr.FieldErrors{}
+	in.Buyer.Name = vntext.CleanText(in.Buyer.Name)
+	in.Shipping.Address = vntext.CleanText(in.Shipping.Address)
+	in.Note = strings.TrimSpace(vntext.NFC(in.Note))
+	in.Buyer.Email = strings.TrimSpace(in.Buyer.Email)
+	switch n := len([]rune(in.Buyer.Name)); {
+	case n == 0:
+		fe.Add("buyer.name", "Hãy nhập họ tên người nhận.")
+	case n > 100:
+		fe.Add("buyer.name", "Họ tên dài quá 100 ký tự.")
+	}
+	if id, ok := account.ParseIdentifier(in.Buyer.Phone); !ok || id.Phone == "" {
+		fe.Add("buyer.phone", "Số điện thoại di động không hợp lệ. Ví dụ: 0912 345 678.")
+	} else {
+		in.Buyer.Phone = id.Phone
+	}
+	if in.Buyer.Email != "" {
+		if id, ok := account.ParseIdentifier(in.Buyer.Email); !ok || id.Email == "" {
+			fe.Add("buyer.email", "Email không hợp lệ (có thể bỏ trống).")
+		} else {
+			in.Buyer.Email = id.Email
+		}
+	}
+	switch n := len([]rune(in.Shipping.Address)); {
+	case n == 0:
+		fe.Add("shipping.address", "Hãy nhập số nhà, đường, thôn/xóm.")
+	case n > 300:
+		fe.Add("shipping.address", "Địa chỉ dài quá 300 ký tự.")
+	}
+	if len([]rune(in.Note)) > 1000 {
+		fe.Add("note", "Ghi chú dài quá 1.000 ký tự.")
+	}
+	switch in.Method {
+	case MethodCOD, MethodVietQR, MethodCard:
+	default:
+		fe.Add("payment_method", "Hãy chọn cách thanh toán: tiền mặt khi nhận hàng (cod), chuyển khoản VietQR (vietqr) hoặc thẻ (card).")
+	}
+	var provinceOK bool
+	if len(in.Shipping.ProvinceCode) == 2 {
+		if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM province WHERE code = $1)`, in.Shipping.ProvinceCode).Scan(&provinceOK); err != nil {
+			fe.Add("shipping.province_code", "Chưa kiểm tra được tỉnh/thành. Hãy thử lại.")
+		}
+	}
+	if !provinceOK {
+		fe.Add("shipping.province_code", "Hãy chọn tỉnh/thành phố nhận hàng.")
+	} else if c, err := producer.ResolveCommune(ctx, s.pool, in.Shipping.ProvinceCode, strings.TrimSpace(in.Shipping.CommuneCode)); err != nil || c == "" {
+		fe.Add("shipping.commune_code", "Không tìm thấy xã/phường này trong tỉnh đã chọn. Hãy chọn trong danh sách.")
+	} else {
+		in.Shipping.CommuneCode = c
+	}
+	switch {
+	case len(in.Lines) == 0:
+		fe.Add("lines", "Giỏ hàng trống: hãy chọn ít nhất một sản phẩm.")
+	case len(in.Lines) > MaxLines:
+		fe.Add("lines", fmt.Sprintf("Một đơn có tối đa %d dòng sản phẩm (đơn này có %d).", MaxLines, len(in.Lines)))
+	}
+	// one line per product: repeated products add up
+	merged := make([]LineInput, 0, len(in.Lines))
+	seen := map[string]int{}
+	for i, l := range in.Lines {
+		l.Product = strings.TrimSpace(l.Product)
+		if l.Quantity < 1 || l.Quantity > s.lineCap {
+			fe.Add(fmt.Sprintf("lines[%d].quantity", i), fmt.Sprintf("Dòng %d: số lượng phải từ 1 đến %d.", i+1, s.lineCap))
+			continue
+		}
+		if j, ok := seen[l.Product]; ok {
+			merged[j].Quantity += l.Quantity
+			if merged[j].Quantity > s.lineCap {
+				fe.Add(fmt.Sprintf("lines[%d].quantity", i), fmt.Sprintf("Dòng %d: tổng số lượng một sản phẩm tối đa %d.", i+1, s.lineCap))
+			}
+			continue
+		}
+		seen[l.Product] = len(merged)
+		merged = append(merged, l)
+	}
+	in.Lines = merged
+	return in, fe
+}
+
+// requestHash is a hash of what a checkout asked for, to tell a retry
+// from another request under the same key.
+func requestHash(in CheckoutInput) []byte {
+	b, _ := json.Marshal(in)
+	h := sha256.Sum256(b)
+	return h[:]
+}
+
+// byIdempotencyKey returns the group placed under key, nil if none; a
+// group placed for another request is ErrIdempotencyMismatch.
+func (s *Service) byIdempotencyKey(ctx context.Context, key, reqHash []byte) (*Group, error) {
+	var code string
+	var stored []byte
+	err := s.pool.QueryRow(ctx, `SELECT code, request_hash FROM order_group WHERE idempotency_key = $1`, key).Scan(&code, &stored)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.Equal(stored, reqHash) {
+		return nil, ErrIdempotencyMismatch
+	}
+	return s.GroupByCode(ctx, code)
+}
+
+// auditOrder records a change of an order in tx.
+func auditOrder(ctx context.Context, tx pgx.Tx, actor audit.Actor, o *Order, action string, detail map[string]any) error {
+	return audit.Record(ctx, tx, audit.Entry{ActorID: actor.UserID, ActingAs: actor.ActingAs, ProducerID: o.ProducerID,
+		Entity: "order", EntityID: o.ID, Action: action, Detail: detail})
+}
