@@ -94,6 +94,7 @@ func (h *Handler) saveSignUp(c *fiber.Ctx) error {
 		return c.Redirect("/dang-nhap", fiber.StatusSeeOther)
 	}
 	h.replaceSession(c, tok, pr)
+	h.mergeGuestCart(c, pr.User.ID)
 	return c.Redirect("/tai-khoan?moi=1", fiber.StatusSeeOther)
 }
 
@@ -125,6 +126,7 @@ func (h *Handler) saveSignIn(c *fiber.Ctx) error {
 		return h.site.Render(c, "signin", pg)
 	}
 	h.replaceSession(c, tok, p)
+	h.mergeGuestCart(c, p.User.ID)
 	return c.Redirect(f.Next, fiber.StatusSeeOther)
 }
 

@@ -4,7 +4,7 @@ import "github.com/ocopvn/ocop/storefront/ui"
 
 // messages are the storefront's UI strings: the shared ones (ui.Common)
 // and the shopper's pages'.
-var messages = ui.Merge(ui.Common, shopMessages)
+var messages = ui.Merge(ui.Common, shopMessages, ui.Orders)
 
 // shopMessages are the strings of the shopper's pages and the account
 // pages.

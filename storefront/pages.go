@@ -107,6 +107,9 @@ type productPage struct {
 	// Tourism: a community-tourism service (group VI), booked rather
 	// than kept in stock
 	Tourism bool
+	// LineCap, when above 0, shows the add-to-cart form: the most units
+	// of one product per cart line
+	LineCap int
 }
 
 type producerPage struct {

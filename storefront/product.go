@@ -3,6 +3,8 @@ package storefront
 import (
 	"strconv"
 
+	"github.com/ocopvn/ocop/internal/web"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/ocopvn/ocop/internal/catalog"
@@ -36,6 +38,11 @@ func (h *Handler) showProduct(c *fiber.Ctx, v *catalog.View) error {
 		// group VI is community tourism and services: booked, not stocked
 		Tourism: len(p.GroupPath) > 0 && p.GroupPath[0].Code == "VI"}
 	page.OGType = "product"
+	if h.orders != nil && !page.Tourism && p.InStock {
+		// the add-to-cart form
+		page.CSRF = web.CSRFToken(c)
+		page.LineCap = h.orders.LineCap()
+	}
 	ref := v.Reference()
 	crumbs := []Crumb{{Name: T("nav.catalog"), URL: "/san-pham"}}
 	for _, g := range ref.Path(leaf.Code) {

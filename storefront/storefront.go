@@ -25,6 +25,8 @@ import (
 	"github.com/ocopvn/ocop/internal/account"
 	"github.com/ocopvn/ocop/internal/catalog"
 	"github.com/ocopvn/ocop/internal/certification"
+	"github.com/ocopvn/ocop/internal/order"
+	"github.com/ocopvn/ocop/internal/payment"
 	"github.com/ocopvn/ocop/internal/sanitize"
 	"github.com/ocopvn/ocop/internal/web"
 	"github.com/ocopvn/ocop/media"
@@ -51,6 +53,9 @@ type Deps struct {
 	// many unknown codes.
 	Certification *certification.Service
 	VerifyLimit   *web.MissLimiter
+	// Sales are the cart, checkout and order pages (nil: no shop); its
+	// rate limits are the API's.
+	Sales *web.Sales
 	// BaseURL is the site's public origin, for canonical links.
 	BaseURL string
 }
@@ -65,6 +70,10 @@ type Handler struct {
 	// certification and verifyLimit serve /xac-minh/{code}
 	certification *certification.Service
 	verifyLimit   *web.MissLimiter
+	// orders, payments and sales serve the cart, checkout and orders
+	orders   *order.Service
+	payments *payment.Service
+	sales    *web.Sales
 	cardTpl       *template.Template
 	cards         atomic.Pointer[cardCache]
 }
@@ -79,7 +88,7 @@ type cardCache struct {
 // pageNames are the page templates, each parsed with the layout and
 // partials into its own set.
 var pageNames = []string{"home", "catalog", "product", "producer", "province", "search", "error",
-	"signup", "signin", "forgot", "reset", "account", "verify"}
+	"signup", "signin", "forgot", "reset", "account", "verify", "cart", "checkout", "order", "orders"}
 
 // New parses the templates. Every dependency but d.Search is required.
 func New(d Deps) (*Handler, error) {
@@ -97,6 +106,9 @@ func New(d Deps) (*Handler, error) {
 	}
 	h := &Handler{catalog: d.Catalog, search: d.Search, accounts: d.Accounts, media: d.Media,
 		certification: d.Certification, verifyLimit: d.VerifyLimit}
+	if d.Sales != nil {
+		h.sales, h.orders, h.payments = d.Sales, d.Sales.Orders, d.Sales.Payments
+	}
 	funcs := template.FuncMap{
 		"level":   func(l string) string { return T("level." + l) },
 		"add":     func(a, b int) int { return a + b },
@@ -104,6 +116,11 @@ func New(d Deps) (*Handler, error) {
 		"tone":    groupTone,
 		"options": options,
 		"rich":    sanitize.RichHTML,
+		// the shop's pages
+		"status":    func(s order.Status) string { return order.StatusText(s) },
+		"datetime":  ui.DateTime,
+		"hasPrefix": strings.HasPrefix,
+		"field":     newCheckoutField,
 		// a certificate's score the Vietnamese way (95,64), and whether it
 		// makes a provincial 4★ a potential 5★
 		"score": certScore,
@@ -156,6 +173,21 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Get("/dat-lai-mat-khau", web.Public, h.showReset)
 	r.Post("/dat-lai-mat-khau", web.Public, h.saveReset)
 	r.Get("/tai-khoan", web.SignedIn, h.showAccount)
+
+	// cart, checkout and orders
+	if h.orders != nil {
+		r.Get("/gio-hang", web.Public, h.showCart)
+		r.Post("/gio-hang/them", web.Public, h.addToCart)
+		r.Post("/gio-hang/cap-nhat", web.Public, h.updateCart)
+		r.Get("/thanh-toan", web.Public, h.showCheckout)
+		r.Post("/thanh-toan", web.Public, h.saveCheckout)
+		r.Get("/thanh-toan/xa-phuong", web.Public, h.listCommunes)
+		r.Get("/don-hang/:code", web.Public, h.showOrder)
+		r.Get("/don-hang/:code/vietqr.svg", web.Public, h.showVietQR)
+		r.Post("/don-hang/:code/thanh-toan-the", web.Public, h.payByCard)
+		r.Post("/don-hang/:code/huy", web.Public, h.cancelOrder)
+		r.Get("/tai-khoan/don-hang", web.SignedIn, h.listMyOrders)
+	}
 }
 
 // renderCards returns the rendered cards of items, from the cache of v's

@@ -10,6 +10,7 @@ package admin
 import (
 	"embed"
 	"fmt"
+	"html/template"
 	"strconv"
 	"strings"
 
@@ -19,6 +20,8 @@ import (
 	"github.com/ocopvn/ocop/internal/catalog"
 	"github.com/ocopvn/ocop/internal/certification"
 	"github.com/ocopvn/ocop/internal/importer"
+	"github.com/ocopvn/ocop/internal/order"
+	"github.com/ocopvn/ocop/internal/payment"
 	"github.com/ocopvn/ocop/internal/producer"
 	"github.com/ocopvn/ocop/internal/product"
 	"github.com/ocopvn/ocop/storefront/ui"
@@ -41,6 +44,10 @@ type Deps struct {
 	Certification *certification.Service
 	// Importer imports decision annexes from the staff console.
 	Importer *importer.Service
+	// Orders and Payments serve the back-office's orders and sales
+	// settings and the console's ledger.
+	Orders   *order.Service
+	Payments *payment.Service
 	// UploadLimit is the server's largest upload body (OCOP_UPLOAD_LIMIT),
 	// which the photo pages announce and check before sending; 0 means
 	// 64 MB.
@@ -58,11 +65,13 @@ type Handler struct {
 	photos        *product.Photos
 	certification *certification.Service
 	importer      *importer.Service
+	orders        *order.Service
+	payments      *payment.Service
 	uploadLimit   int
 }
 
 // messages are the strings of these screens, with the shared ones.
-var messages = ui.Merge(ui.Common, consoleMessages, backofficeMessages, photoMessages)
+var messages = ui.Merge(ui.Common, ui.Orders, consoleMessages, backofficeMessages, photoMessages, orderMessages)
 
 // T returns the message of key, or the key itself when it has none.
 func T(key string) string { return messages.T(key) }
@@ -73,7 +82,7 @@ func New(d Deps) (*Handler, error) {
 	for _, dep := range []struct {
 		name string
 		ok   bool
-	}{{"Catalog", d.Catalog != nil}, {"Producers", d.Producers != nil}, {"Products", d.Products != nil}, {"Photos", d.Photos != nil}, {"Certification", d.Certification != nil}, {"Importer", d.Importer != nil}} {
+	}{{"Catalog", d.Catalog != nil}, {"Producers", d.Producers != nil}, {"Products", d.Products != nil}, {"Photos", d.Photos != nil}, {"Certification", d.Certification != nil}, {"Importer", d.Importer != nil}, {"Orders", d.Orders != nil}, {"Payments", d.Payments != nil}} {
 		if !dep.ok {
 			missing = append(missing, dep.name)
 		}
@@ -81,10 +90,16 @@ func New(d Deps) (*Handler, error) {
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("admin: missing dependencies %s", strings.Join(missing, ", "))
 	}
-	h := &Handler{catalog: d.Catalog, producers: d.Producers, products: d.Products, photos: d.Photos, certification: d.Certification, importer: d.Importer, uploadLimit: d.UploadLimit}
+	h := &Handler{catalog: d.Catalog, producers: d.Producers, products: d.Products, photos: d.Photos, certification: d.Certification, importer: d.Importer, orders: d.Orders, payments: d.Payments, uploadLimit: d.UploadLimit}
 	pages := append(append(append(append([]string{}, consolePages...), applyPages...), backofficePages...), photoPages...)
+	pages = append(pages, orderPages...)
 	var err error
-	h.site, err = ui.New(ui.Options{BaseURL: d.BaseURL, Files: templateFiles, Messages: messages,
+	funcs := template.FuncMap{
+		"status":     func(s order.Status) string { return order.StatusText(s) },
+		"datetime":   ui.DateTime,
+		"commission": func(bp int) string { return strconv.FormatFloat(float64(bp)/100, 'f', -1, 64) },
+	}
+	h.site, err = ui.New(ui.Options{BaseURL: d.BaseURL, Files: templateFiles, Messages: messages, Funcs: funcs,
 		Partials: []string{"partials.html"}, Pages: pages})
 	if err != nil {
 		return nil, fmt.Errorf("admin: %w", err)

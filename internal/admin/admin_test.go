@@ -8,6 +8,8 @@ import (
 	"github.com/ocopvn/ocop/internal/catalog"
 	"github.com/ocopvn/ocop/internal/certification"
 	"github.com/ocopvn/ocop/internal/importer"
+	"github.com/ocopvn/ocop/internal/order"
+	"github.com/ocopvn/ocop/internal/payment"
 	"github.com/ocopvn/ocop/internal/producer"
 	"github.com/ocopvn/ocop/internal/product"
 )
@@ -19,7 +21,7 @@ func TestNewNeedsEveryService(t *testing.T) {
 	if err == nil {
 		t.Fatal("New without services succeeded")
 	}
-	for _, name := range []string{"Catalog", "Producers", "Products", "Photos", "Certification", "Importer"} {
+	for _, name := range []string{"Catalog", "Producers", "Products", "Photos", "Certification", "Importer", "Orders", "Payments"} {
 		if !strings.Contains(err.Error(), name) {
 			t.Errorf("error %q does not name %s", err, name)
 		}
@@ -27,7 +29,8 @@ func TestNewNeedsEveryService(t *testing.T) {
 	// the services are not used before a request: no database needed
 	h, err := admin.New(admin.Deps{Catalog: catalog.New(nil, nil), Producers: producer.New(nil, nil, nil),
 		Products: product.New(nil, nil), Photos: product.NewPhotos(nil, nil, nil, nil),
-		Certification: certification.New(nil, nil), Importer: importer.New(nil), BaseURL: "https://ocop.example.vn"})
+		Certification: certification.New(nil, nil), Importer: importer.New(nil), Orders: &order.Service{}, Payments: &payment.Service{},
+		BaseURL: "https://ocop.example.vn"})
 	if err != nil || h == nil {
 		t.Fatalf("New with every service: %v", err)
 	}

@@ -31,6 +31,9 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Post("/quan-tri/nhap-quyet-dinh/ghi", web.Staff, h.saveImport)
 	r.Get("/quan-tri/thu-hoi", web.Staff, h.showRevoke)
 	r.Post("/quan-tri/thu-hoi", web.Staff, h.saveRevoke)
+	r.Get("/quan-tri/so-cai", web.Staff, h.showLedger)
+	r.Post("/quan-tri/so-cai/chi-tra", web.Staff, h.savePayout)
+	r.Post("/quan-tri/so-cai/cai-dat", web.Admin, h.saveMarketplace)
 	r.Get("/quan-tri/can-bo", web.Admin, h.showStaffRoles)
 	r.Post("/quan-tri/can-bo", web.Admin, h.saveStaffRole)
 
@@ -52,6 +55,15 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Get("/quan-ly/:producer/cua-hang", web.ProducerMember, h.showProfile)
 	r.Post("/quan-ly/:producer/cua-hang", web.ProducerMember, h.saveProfile)
 	r.Get("/quan-ly/:producer/san-pham/:product/tem", web.ProducerMember, h.showLabels)
+	// orders: the producer's members, and its province's staff (either
+	// kind), who may act on them too, audited as staff
+	r.Get("/quan-ly/:producer/don-hang", web.ProducerOrStaff, h.listOrders)
+	r.Get("/quan-ly/:producer/don-hang/:order", web.ProducerOrStaff, h.showOrder)
+	r.Post("/quan-ly/:producer/don-hang/:order", web.ProducerOrStaff, h.saveOrder)
+	r.Post("/quan-ly/:producer/don-hang/:order/da-nhan-tien", web.ProducerOrStaff, h.confirmTransfer)
+	r.Post("/quan-ly/:producer/don-hang/:order/hoan-tien", web.ProducerOrStaff, h.refundOrder)
+	r.Get("/quan-ly/:producer/ban-hang", web.ProducerMember, h.showSales)
+	r.Post("/quan-ly/:producer/ban-hang", web.ProducerMember, h.saveSales)
 
 	// photos, logo and banner (the media files are the storefront's)
 	const productPath = "/quan-ly/:producer/san-pham/:product"

@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -25,6 +26,9 @@ import (
 	"github.com/ocopvn/ocop/internal/config"
 	"github.com/ocopvn/ocop/internal/importer"
 	"github.com/ocopvn/ocop/internal/jobs"
+	"github.com/ocopvn/ocop/internal/order"
+	"github.com/ocopvn/ocop/internal/payment"
+	"github.com/ocopvn/ocop/internal/payment/stripecard"
 	"github.com/ocopvn/ocop/internal/postgres"
 	"github.com/ocopvn/ocop/internal/producer"
 	"github.com/ocopvn/ocop/internal/product"
@@ -55,6 +59,10 @@ type App struct {
 	Products      *product.Service
 	Photos        *product.Photos
 	Certification *certification.Service
+	// Orders are carts, checkout and the orders' life; Payments their
+	// payments (COD, VietQR, Stripe cards) and the seller ledger.
+	Orders   *order.Service
+	Payments *payment.Service
 	// Jobs is the job queue (River on PostgreSQL), started by Serve.
 	Jobs *river.Client[pgx.Tx]
 	HTTP *fiber.App
@@ -98,7 +106,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.Products = product.New(pool, nil)
 	a.Photos = product.NewPhotos(pool, a.Media, photo.New(a.Media, photo.Options{}), nil)
 	a.Certification = certification.New(pool, nil)
-	if a.Jobs, err = jobs.New(pool, a.Certification, NewMailer(cfg, log), log); err != nil {
+	if err := a.newSales(); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	if a.Jobs, err = jobs.New(pool, jobs.Deps{Certification: a.Certification, Orders: a.Orders, Payments: a.Payments,
+		Mailer: NewMailer(cfg, log), SMS: account.LogMailer{Log: log, Production: cfg.Production()}, Log: log, BaseURL: cfg.BaseURL}); err != nil {
 		pool.Close()
 		return nil, err
 	}
@@ -107,6 +120,33 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		return nil, err
 	}
 	return a, nil
+}
+
+// newSales builds the orders and payments services: order messages are
+// queued through an insert-only River client (the worker client is built
+// after, with these services); cards are on when a Stripe key is set.
+func (a *App) newSales() error {
+	cfg := a.Config
+	queue, err := jobs.NewInserter(a.Pool)
+	if err != nil {
+		return err
+	}
+	key := []byte(cfg.SecretKey)
+	if len(key) == 0 {
+		// development without OCOP_SECRET_KEY: tracking links last as
+		// long as the process
+		key = make([]byte, 32)
+		_, _ = rand.Read(key)
+	}
+	if a.Orders, err = order.New(a.Pool, order.Options{TokenKey: key, Queue: queue, PayWindow: cfg.PayWindow}); err != nil {
+		return err
+	}
+	var card *stripecard.Client
+	if cfg.StripeSecretKey != "" {
+		card = stripecard.New(stripecard.Config{SecretKey: cfg.StripeSecretKey, WebhookSecret: cfg.StripeWebhookSecret, BaseURL: cfg.StripeAPIURL})
+	}
+	a.Payments = payment.New(a.Pool, a.Orders, payment.Options{Stripe: card, BankSecret: cfg.BankWebhookSecret, BaseURL: cfg.BaseURL, Log: a.Log})
+	return nil
 }
 
 // VerifyMisses is how many unknown verification codes a client may look
@@ -123,19 +163,20 @@ func (a *App) newHTTP() (*fiber.App, error) {
 	// one count of unknown verification codes per client for the page
 	// and the API (SECURITY.md Z-08)
 	verifyLimit := web.NewMissLimiter(VerifyMisses, 10*time.Minute, nil)
+	sales := web.NewSales(a.Orders, a.Payments, cfg.CheckoutRate)
 	sf, err := storefront.New(storefront.Deps{Catalog: a.Catalog, Search: a.Search, Accounts: a.Accounts, Media: a.Media,
-		Certification: a.Certification, VerifyLimit: verifyLimit, BaseURL: cfg.BaseURL})
+		Certification: a.Certification, VerifyLimit: verifyLimit, Sales: sales, BaseURL: cfg.BaseURL})
 	if err != nil {
 		return nil, err
 	}
 	adm, err := admin.New(admin.Deps{Catalog: a.Catalog, Producers: a.Producers, Products: a.Products, Photos: a.Photos,
-		Certification: a.Certification, Importer: importer.New(a.Pool), UploadLimit: cfg.UploadLimit, BaseURL: cfg.BaseURL})
+		Certification: a.Certification, Importer: importer.New(a.Pool), Orders: a.Orders, Payments: a.Payments, UploadLimit: cfg.UploadLimit, BaseURL: cfg.BaseURL})
 	if err != nil {
 		return nil, err
 	}
 	sess := &web.Sessions{Accounts: a.Accounts, Secure: cfg.Production(), Key: []byte(cfg.SecretKey)}
 	return web.New(web.Deps{Config: cfg, Log: a.Log, Pool: a.Pool, Catalog: a.Catalog, Search: a.Search, Sessions: sess,
-		Producers: a.Producers, Certification: a.Certification, VerifyLimit: verifyLimit,
+		Producers: a.Producers, Certification: a.Certification, VerifyLimit: verifyLimit, Sales: sales,
 		Mount: func(r *web.Router) {
 			sf.Routes(r)
 			adm.Routes(r)

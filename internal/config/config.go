@@ -53,6 +53,19 @@ type Config struct {
 	SMTPUsername string
 	SMTPPassword string
 	SMTPFrom     string
+
+	// Payments: cards through Stripe when StripeSecretKey is set (cash on
+	// delivery and VietQR need no key); bank notifications when
+	// BankWebhookSecret is set.
+	StripeSecretKey     string
+	StripeWebhookSecret string
+	StripeAPIURL        string // "" = Stripe's API; stripe-mock in tests
+	BankWebhookSecret   string
+	// CheckoutRate is how many checkouts one IP may make per minute.
+	CheckoutRate int
+	// PayWindow is how long an unpaid card or VietQR order holds its
+	// stock.
+	PayWindow time.Duration
 }
 
 // Var documents one environment variable; README's table lists the same.
@@ -87,6 +100,12 @@ var Vars = []Var{
 	{"OCOP_SMTP_USERNAME", "(none)", "SMTP user"},
 	{"OCOP_SMTP_PASSWORD", "(none)", "SMTP password; or OCOP_SMTP_PASSWORD_FILE"},
 	{"OCOP_SMTP_FROM", "Chợ OCOP <no-reply@localhost>", "sender of the site's mail"},
+	{"OCOP_STRIPE_SECRET_KEY", "(none: no card payments)", "Stripe secret key; or OCOP_STRIPE_SECRET_KEY_FILE"},
+	{"OCOP_STRIPE_WEBHOOK_SECRET", "(none)", "signing secret of the /webhooks/stripe endpoint; or _FILE"},
+	{"OCOP_STRIPE_API_URL", "(Stripe's API)", "another Stripe API root, e.g. stripe-mock's http://127.0.0.1:12111"},
+	{"OCOP_BANK_WEBHOOK_SECRET", "(none: notifications refused)", "HMAC-SHA256 secret of bank transfer notifications at /webhooks/bank; or _FILE"},
+	{"OCOP_CHECKOUT_RATE", "60", "checkouts per minute from one IP (many shoppers share a carrier's IP)"},
+	{"OCOP_PAY_WINDOW", "30m", "how long an unpaid card or VietQR order holds its stock"},
 }
 
 // Load builds a Config from getenv and validates it. The error lists every
@@ -130,6 +149,9 @@ func Load(getenv func(string) string) (Config, error) {
 		MeiliURL:         strings.TrimRight(get("MEILI_URL", ""), "/"),
 		MeiliAPIKey:      get("MEILI_API_KEY", ""),
 		MeiliIndex:       get("MEILI_INDEX", "products"),
+		StripeAPIURL:     strings.TrimRight(get("OCOP_STRIPE_API_URL", ""), "/"),
+		CheckoutRate:     integer("OCOP_CHECKOUT_RATE", "60", 1, 1000000),
+		PayWindow:        duration("OCOP_PAY_WINDOW", "30m"),
 	}
 	c.BaseURL = strings.TrimRight(get("OCOP_BASE_URL", fmt.Sprintf("http://localhost:%d", c.Port)), "/")
 	errs = append(errs, c.loadMedia(get, readFile)...)
@@ -253,6 +275,12 @@ func (c *Config) loadAccounts(get func(name, def string) string, readFile func(s
 	c.SMTPUsername = get("OCOP_SMTP_USERNAME", "")
 	c.SMTPPassword = secret("OCOP_SMTP_PASSWORD")
 	c.SMTPFrom = get("OCOP_SMTP_FROM", "Chợ OCOP <no-reply@localhost>")
+	c.StripeSecretKey = secret("OCOP_STRIPE_SECRET_KEY")
+	c.StripeWebhookSecret = secret("OCOP_STRIPE_WEBHOOK_SECRET")
+	c.BankWebhookSecret = secret("OCOP_BANK_WEBHOOK_SECRET")
+	if c.StripeSecretKey != "" && c.StripeWebhookSecret == "" {
+		errs = append(errs, errors.New("OCOP_STRIPE_WEBHOOK_SECRET is not set: card payments need the webhook's signing secret"))
+	}
 	if c.SecretKey != "" && len(c.SecretKey) < 32 {
 		errs = append(errs, errors.New("OCOP_SECRET_KEY: want at least 32 characters"))
 	}
@@ -294,11 +322,18 @@ func (c Config) String() string {
 		}
 		media = fmt.Sprintf("s3:%s://%s/%s region=%q s3_access_key=%s s3_secret_key=%s", scheme, c.S3Endpoint, c.S3Bucket, c.S3Region, mask(c.S3AccessKey), mask(c.S3SecretKey))
 	}
+	cards := "off"
+	if c.StripeSecretKey != "" {
+		cards = "stripe key=" + mask(c.StripeSecretKey)
+		if c.StripeAPIURL != "" {
+			cards += " api=" + c.StripeAPIURL
+		}
+	}
 	mail := "log"
 	if c.SMTPAddr != "" {
 		mail = fmt.Sprintf("smtp:%s user=%q password=%s", c.SMTPAddr, c.SMTPUsername, mask(c.SMTPPassword))
 	}
-	return fmt.Sprintf("env=%s port=%d base_url=%s db=%s db_max_conns=%d log_level=%s search=%s media=%s signing_key=%s mail=%s", c.Env, c.Port, c.BaseURL, db, c.DBMaxConns, c.LogLevel, searchBackend, media, mask(c.SecretKey), mail)
+	return fmt.Sprintf("env=%s port=%d base_url=%s db=%s db_max_conns=%d log_level=%s search=%s media=%s signing_key=%s mail=%s cards=%s", c.Env, c.Port, c.BaseURL, db, c.DBMaxConns, c.LogLevel, searchBackend, media, mask(c.SecretKey), mail, cards)
 }
 
 // mask shows only whether a secret is set.

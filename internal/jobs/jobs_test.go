@@ -61,7 +61,7 @@ func TestDeadlineNotices(t *testing.T) {
 	run := func() {
 		t.Helper()
 		certs := certification.New(pool, clock)
-		client, err := jobs.New(pool, certs, box, log)
+		client, err := jobs.New(pool, jobs.Deps{Certification: certs, Mailer: box, Log: log})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -140,8 +140,8 @@ func (s *Service) AddToCart(ctx context.Context, ref CartRef, slug string, quant
 		if lines >= MaxLines {
 			return errCartFull
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO cart_line (cart_id, product_id, quantity) VALUES ($1, $2, LEAST($3, $4))
-			ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = LEAST(cart_line.quantity + $3, $4)`,
+		_, err = tx.Exec(ctx, `INSERT INTO cart_line (cart_id, product_id, quantity) VALUES ($1, $2, LEAST($3::int, $4::int))
+			ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = LEAST(cart_line.quantity + $3::int, $4::int)`,
 			id, p.ID, quantity, min(s.lineCap, max(p.Stock, 1)))
 		return err
 	})
@@ -159,7 +159,7 @@ func (s *Service) SetQuantity(ctx context.Context, ref CartRef, productID int64,
 		_, err = s.pool.Exec(ctx, `DELETE FROM cart_line WHERE cart_id = $1 AND product_id = $2`, id, productID)
 		return err
 	}
-	_, err = s.pool.Exec(ctx, `UPDATE cart_line l SET quantity = LEAST($3, $4, GREATEST(p.stock, 1))
+	_, err = s.pool.Exec(ctx, `UPDATE cart_line l SET quantity = LEAST($3::int, $4::int, GREATEST(p.stock, 1))
 		FROM product p WHERE l.cart_id = $1 AND l.product_id = $2 AND p.id = l.product_id`, id, productID, quantity, s.lineCap)
 	return err
 }
@@ -195,8 +195,8 @@ func (s *Service) MergeCart(ctx context.Context, guestToken string, userID int64
 			return err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO cart_line (cart_id, product_id, quantity, added_at)
-			SELECT $2, product_id, LEAST(quantity, $3), added_at FROM cart_line WHERE cart_id = $1
-			ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = LEAST(cart_line.quantity + EXCLUDED.quantity, $3)`,
+			SELECT $2, product_id, LEAST(quantity, $3::int), added_at FROM cart_line WHERE cart_id = $1
+			ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = LEAST(cart_line.quantity + EXCLUDED.quantity, $3::int)`,
 			guest, mine, s.lineCap); err != nil {
 			return err
 		}

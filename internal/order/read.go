@@ -256,3 +256,22 @@ func escapeLike(s string) string {
 	}
 	return string(r)
 }
+
+// Commune is a commune of a province, for the checkout form's list.
+type Commune struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+// Communes returns the communes of a province by name; none for an
+// unknown province.
+func (s *Service) Communes(ctx context.Context, province string) ([]Commune, error) {
+	if len(province) != 2 {
+		return []Commune{}, nil
+	}
+	rows, err := s.pool.Query(ctx, `SELECT code, full_name FROM commune WHERE province_code = $1 ORDER BY name_fold`, province)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[Commune])
+}

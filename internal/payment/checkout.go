@@ -32,7 +32,7 @@ type Result struct {
 // leaves the order in place: the tracking page's pay button tries again).
 func (s *Service) Checkout(ctx context.Context, in order.CheckoutInput) (*Result, error) {
 	if in.Method == order.MethodCard && s.stripe == nil {
-		return nil, errNoCard
+		return nil, errNoCard()
 	}
 	g, created, err := s.orders.Place(ctx, in, s.createPayment)
 	if err != nil {
@@ -114,7 +114,7 @@ func (s *Service) createPayment(ctx context.Context, tx pgx.Tx, g *order.Group, 
 			return err
 		}
 		if st.BankBIN == "" {
-			return errNoTransfer
+			return errNoTransfer()
 		}
 		payee, bin, acct, holder = PayeePlatform, st.BankBIN, st.BankAccountNo, st.BankAccountName
 	}

@@ -182,7 +182,11 @@ func settings(ctx context.Context, q interface {
 }
 
 // errNoCard is a card checkout while cards are off.
-var errNoCard = apperr.FieldErrors{"payment_method": "Thanh toán bằng thẻ chưa được bật. Hãy chọn tiền mặt khi nhận hàng hoặc chuyển khoản VietQR."}
+func errNoCard() error {
+	return apperr.FieldErrors{"payment_method": "Thanh toán bằng thẻ chưa được bật. Hãy chọn tiền mặt khi nhận hàng hoặc chuyển khoản VietQR."}
+}
 
 // errNoTransfer is a VietQR checkout with no account to pay to.
-var errNoTransfer = apperr.FieldErrors{"payment_method": "Chưa có tài khoản nhận chuyển khoản cho đơn này. Hãy chọn tiền mặt khi nhận hàng."}
+func errNoTransfer() error {
+	return apperr.FieldErrors{"payment_method": "Chưa có tài khoản nhận chuyển khoản cho đơn này. Hãy chọn tiền mặt khi nhận hàng."}
+}

@@ -49,10 +49,15 @@ const (
 	StaffOfProducer
 	// Admin: admins only.
 	Admin
+	// ProducerOrStaff: a member of the route's :producer, staff (either
+	// kind) of the producer's province, or an admin: what staff may see
+	// of any producer (its orders), where ProducerMember lets them act
+	// only for households. Others get 404.
+	ProducerOrStaff
 )
 
 func (a Access) String() string {
-	return [...]string{"unset", "public", "signed-in", "producer-member", "staff", "staff-of-producer", "admin"}[a]
+	return [...]string{"unset", "public", "signed-in", "producer-member", "staff", "staff-of-producer", "admin", "producer-or-staff"}[a]
 }
 
 // Acting is how the request's user acts on the route's producer, set by
@@ -90,6 +95,10 @@ type Router struct {
 	// uploadLimit is the largest body of an upload route. The server's
 	// BodyLimit does not cut a streamed body short, so guardBody checks it.
 	uploadLimit int
+	// cookieless are the POST paths of API calls and webhooks: a request
+	// without the session cookie carries no ambient authority, so it needs
+	// no CSRF token; one with the cookie is a browser's and is checked
+	cookieless map[string]bool
 }
 
 var routers sync.Map // *fiber.App -> *Router
@@ -137,6 +146,30 @@ func (r *Router) Get(path string, a Access, h ...fiber.Handler) { r.add(fiber.Me
 // may not exceed the ordinary limit (OCOP_BODY_LIMIT).
 func (r *Router) Post(path string, a Access, h ...fiber.Handler) { r.add(fiber.MethodPost, path, a, h) }
 
+// PostAPI registers a POST route of the JSON API or a webhook (a fixed
+// path): a request without the site's session cookie skips the CSRF
+// check (SECURITY.md W-02 holds: it carries no credentials); a request
+// with the cookie is a browser's and passes the check like any form.
+func (r *Router) PostAPI(path string, a Access, h ...fiber.Handler) {
+	r.mu.Lock()
+	if r.cookieless == nil {
+		r.cookieless = map[string]bool{}
+	}
+	r.cookieless[routeKey(path)] = true
+	r.mu.Unlock()
+	r.add(fiber.MethodPost, path, a, h)
+}
+
+func (r *Router) isCookieless(path string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.cookieless[routeKey(path)]
+}
+
+// routeKey is a fixed path as the router matches it (case and a trailing
+// slash do not count).
+func routeKey(path string) string { return strings.ToLower(strings.TrimRight(path, "/")) }
+
 // Upload registers a POST route that takes files: its body may be as
 // large as OCOP_UPLOAD_LIMIT and take UploadReadTimeout to arrive, and it
 // is read (for the CSRF token, then by h) only once the user passed the
@@ -174,7 +207,7 @@ func (r *Router) readConfig(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
 }
 
 func (r *Router) add(method, path string, a Access, h []fiber.Handler) {
-	if a < Public || a > Admin {
+	if a < Public || a > ProducerOrStaff {
 		panic("web: route " + method + " " + path + " without an access rule")
 	}
 	r.mu.Lock()
@@ -311,6 +344,30 @@ func (r *Router) authorize(a Access) fiber.Handler {
 				}
 			}
 			c.Locals(actingKey, acting)
+		case ProducerOrStaff:
+			id, err := strconv.ParseInt(c.Params("producer"), 10, 64)
+			if err != nil || id <= 0 {
+				return errNotFound
+			}
+			acting := audit.AsMember
+			if p.MemberOf(id) == "" {
+				if !p.IsAdmin() && !p.IsStaff() {
+					return errNotFound
+				}
+				ps, err := r.lookupProducer(c, id)
+				if err != nil {
+					return err
+				}
+				switch {
+				case p.IsAdmin():
+					acting = audit.AsAdmin
+				case p.ServesProvince(ps.Province):
+					acting = audit.AsStaff
+				default:
+					return errNotFound
+				}
+			}
+			c.Locals(actingKey, acting)
 		case StaffOfProducer:
 			if !p.IsAdmin() && !p.IsStaff() {
 				return errForbidden
@@ -380,6 +437,8 @@ type Sessions struct {
 	Accounts *account.Service
 	Secure   bool   // cookies get Secure and the __Host- prefix
 	Key      []byte // HMAC key of CSRF tokens
+
+	router *Router // set by New: its cookieless API routes
 }
 
 // CookieName is the session cookie's name.
@@ -509,6 +568,9 @@ func (s *Sessions) checkCSRF(c *fiber.Ctx) error {
 	if c.Locals(uploadKey) != nil {
 		// an upload's body is read only after its route's access rule:
 		// Router.Upload checks the token there (checkUploadCSRF)
+		return c.Next()
+	}
+	if s.router != nil && c.Cookies(s.CookieName()) == "" && s.router.isCookieless(c.Path()) {
 		return c.Next()
 	}
 	return s.verifyCSRF(c)

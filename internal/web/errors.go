@@ -36,6 +36,8 @@ type Problem struct {
 	MessageVI string `json:"message_vi,omitempty"`
 	Instance  string `json:"instance,omitempty"`
 	RequestID string `json:"request_id,omitempty"`
+	// Errors are a refused form's messages by field (422), in Vietnamese.
+	Errors map[string]string `json:"errors,omitempty"`
 }
 
 // Status is the HTTP status of err: by its apperr kind (a FieldErrors is
@@ -73,7 +75,7 @@ func errorHandler(log *slog.Logger, htmlError func(c *fiber.Ctx, status int, mes
 			log.Error("request failed", "request_id", RequestID(c), "method", c.Method(), "path", c.Path(), "status", status, "err", err.Error())
 		}
 		if strings.HasPrefix(c.Path(), "/api/") || !acceptsHTML(c) {
-			return sendProblem(c, Problem{Title: http.StatusText(status), Status: status, Detail: detail, MessageVI: vi})
+			return sendProblem(c, Problem{Title: http.StatusText(status), Status: status, Detail: detail, MessageVI: vi, Errors: fields})
 		}
 		if htmlError != nil {
 			if err := htmlError(c, status, vi, RequestID(c)); err == nil {

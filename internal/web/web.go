@@ -42,6 +42,9 @@ type Deps struct {
 	// Producers tells the access rules a route's producer (province, type,
 	// status); nil makes every route with a :producer parameter 404.
 	Producers *producer.Service
+	// Sales, if set, serves the checkout and order API and the payment
+	// webhooks.
+	Sales *Sales
 	// Mount, if set, adds more routes (the storefront) after the API,
 	// each with its access rule.
 	Mount func(r *Router)
@@ -107,6 +110,7 @@ func New(d Deps) *fiber.App {
 	}
 	r.bodyLimit, r.uploadLimit = d.Config.BodyLimit, max(d.Config.UploadLimit, d.Config.BodyLimit)
 	r.sess = sess
+	sess.router = r
 	app.Server().HeaderReceived = r.readConfig
 	app.Use(sess.loadSession)
 	app.Use(r.guardBody) // before the CSRF check reads a body
@@ -127,6 +131,9 @@ func New(d Deps) *fiber.App {
 	r.Get(api+"/search", Public, h.searchProducts)
 	r.Get(api+"/suggest", Public, h.suggest)
 	r.Get(api+"/verify/:code", Public, h.verify)
+	if d.Sales != nil {
+		d.Sales.mount(r, api)
+	}
 	if d.Mount != nil {
 		d.Mount(r)
 	}

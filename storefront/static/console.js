@@ -1,4 +1,4 @@
-// Apply form (/mo-cua-hang): when the province changes, fill the commune
+// Apply and checkout forms (/mo-cua-hang, /thanh-toan): when the province changes, fill the commune
 // list with that province's communes (by name). Without JavaScript the
 // page offers the same list through its "choose province" form, which
 // this script removes.
@@ -18,7 +18,7 @@
     }
     list.textContent = '';
     if (!/^[0-9]{2}$/.test(code)) return;
-    fetch('/mo-cua-hang/xa?tinh=' + code, { headers: { Accept: 'application/json' }, credentials: 'same-origin' })
+    fetch((commune.getAttribute('data-communes') || '/mo-cua-hang/xa') + '?tinh=' + code, { headers: { Accept: 'application/json' }, credentials: 'same-origin' })
       .then(function (r) { return r.ok ? r.json() : []; })
       .then(function (items) {
         items.forEach(function (c) {

@@ -43,6 +43,8 @@ var Common = Messages{
 	"site.description":   "Mua sản phẩm OCOP 3–5 sao được chứng nhận từ hợp tác xã, doanh nghiệp và hộ sản xuất trên cả nước.",
 	"nav.skip":           "Bỏ qua, đến nội dung chính",
 	"nav.catalog":        "Sản phẩm",
+	"nav.cart":           "Giỏ hàng",
+	"nav.cart_units":     "sản phẩm trong giỏ",
 	"nav.main":           "Điều hướng chính",
 	"nav.breadcrumb":     "Đường dẫn",
 	"search.label":       "Tìm sản phẩm OCOP",

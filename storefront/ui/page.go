@@ -2,6 +2,7 @@ package ui
 
 import (
 	"net/url"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -22,7 +23,14 @@ type BasePage struct {
 	JSONLD      []any              // structured data blocks, marshalled by html/template
 	Me          *account.Principal // the signed-in user, or nil
 	CSRF        string             // token for the page's forms, set by pages with forms
+	// CartCount is the number of units in the shopper's cart, from the
+	// cart-count cookie the cart pages set (a hint: the cart page reads
+	// the cart itself), so browsing pages need no query for it.
+	CartCount int
 }
+
+// CartCookie is the cookie holding the cart's unit count for the header.
+const CartCookie = "gio"
 
 // Crumb is one step of a breadcrumb trail; the last has no URL.
 type Crumb struct {
@@ -35,8 +43,12 @@ func (s *Site) Base(c *fiber.Ctx, title, description string) BasePage {
 	if description == "" {
 		description = s.T("site.description")
 	}
-	return BasePage{Title: title, Description: description, Canonical: s.baseURL + c.Path(), OGType: "website", Query: c.Query("q"),
+	b := BasePage{Title: title, Description: description, Canonical: s.baseURL + c.Path(), OGType: "website", Query: c.Query("q"),
 		Me: web.CurrentUser(c)}
+	if n, err := strconv.Atoi(c.Cookies(CartCookie)); err == nil && n > 0 && n < 100000 {
+		b.CartCount = n
+	}
+	return b
 }
 
 // Form is Base for a page with forms, titled title (the site's name is

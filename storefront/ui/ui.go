@@ -21,6 +21,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ocopvn/ocop/internal/catalog"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/ocopvn/ocop/internal/vntext"
@@ -193,4 +195,19 @@ func paragraphs(s string) []string {
 		}
 	}
 	return out
+}
+
+// DateTime shows t as Vietnam's local time, "15:04 02/01/2006"; a nil
+// pointer is "".
+func DateTime(t any) string {
+	switch v := t.(type) {
+	case time.Time:
+		return v.In(catalog.Vietnam).Format("15:04 02/01/2006")
+	case *time.Time:
+		if v == nil {
+			return ""
+		}
+		return v.In(catalog.Vietnam).Format("15:04 02/01/2006")
+	}
+	return ""
 }
