@@ -74,8 +74,8 @@ type Handler struct {
 	orders   *order.Service
 	payments *payment.Service
 	sales    *web.Sales
-	cardTpl       *template.Template
-	cards         atomic.Pointer[cardCache]
+	cardTpl  *template.Template
+	cards    atomic.Pointer[cardCache]
 }
 
 // cardCache holds rendered product cards of one catalog version: a card
