@@ -76,6 +76,7 @@ func TestOpenAPIResponsesMatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	examples["/verify/{code}"] = "/verify/" + code
+	examples["/orders/{code}"] = s.orderPath
 	paths := raw["paths"].(map[string]any)
 	var keys []string
 	for p := range paths {

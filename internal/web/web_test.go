@@ -21,6 +21,8 @@ import (
 	"github.com/ocopvn/ocop/internal/catalog/catalogtest"
 	"github.com/ocopvn/ocop/internal/certification"
 	"github.com/ocopvn/ocop/internal/config"
+	"github.com/ocopvn/ocop/internal/order"
+	"github.com/ocopvn/ocop/internal/payment"
 	"github.com/ocopvn/ocop/internal/postgres"
 	"github.com/ocopvn/ocop/internal/postgres/pgtest"
 	"github.com/ocopvn/ocop/internal/searchsync"
@@ -42,6 +44,9 @@ type testServer struct {
 	stmts *statementCounter
 	logs  *bytes.Buffer
 	pool  *pgxpool.Pool // the fixture's database
+	// orderPath is the API path of an order placed in the fixture (with
+	// its tracking token)
+	orderPath string
 }
 
 // newServer builds the app on a fresh database holding a small catalog:
@@ -74,11 +79,25 @@ func newServer(t *testing.T) *testServer {
 	if _, err := searchsync.Reindex(context.Background(), pool, catalog.New(pool, nil), pgsearch.New(pool)); err != nil {
 		t.Fatal(err)
 	}
+	f.Exec(`INSERT INTO commune (code, province_code, name, full_name, kind, name_fold) VALUES ('05800', '19', 'Phú Đô', 'Xã Phú Đô', 'xa', 'phu do')`)
+	orders, err := order.New(pool, order.Options{TokenKey: []byte("a test key of 32 bytes, no more.")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	payments := payment.New(pool, orders, payment.Options{BaseURL: "https://ocop.example"})
+	placed, err := payments.Checkout(context.Background(), order.CheckoutInput{Lines: []order.LineInput{{Product: "che-tan-cuong", Quantity: 1}},
+		Buyer: order.Buyer{Name: "Người mua", Phone: "0912345678"}, Shipping: order.Address{ProvinceCode: "19", CommuneCode: "05800", Address: "Số 1"},
+		Method: order.MethodCOD})
+	if err != nil {
+		t.Fatal(err)
+	}
 	app := web.New(web.Deps{Config: cfg, Log: log, Pool: counted, Catalog: catalog.New(counted, nil), Search: pgsearch.New(counted),
-		Certification: certification.New(counted, nil), VerifyLimit: web.NewMissLimiter(20, time.Minute, nil), Mount: func(r *web.Router) {
+		Certification: certification.New(counted, nil), VerifyLimit: web.NewMissLimiter(20, time.Minute, nil),
+		Sales: web.NewSales(orders, payments, 60), Mount: func(r *web.Router) {
 			r.Get("/test/panic", web.Public, func(c *fiber.Ctx) error { panic("boom: SQLSTATE 42P01 at /root/secret.go") })
 		}})
-	return &testServer{app: app, stmts: stmts, logs: logs, pool: pool}
+	orderPath := placed.TrackingURL[strings.Index(placed.TrackingURL, "/don-hang/")+len("/don-hang/"):]
+	return &testServer{app: app, stmts: stmts, logs: logs, pool: pool, orderPath: "/orders/" + orderPath}
 }
 
 func (s *testServer) get(t *testing.T, path string, header ...string) (*http.Response, []byte) {
