@@ -2,13 +2,18 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ocopvn/ocop/internal/account"
+	"github.com/ocopvn/ocop/internal/audit"
+	"github.com/ocopvn/ocop/internal/order"
+	"github.com/ocopvn/ocop/internal/payment"
 	"github.com/ocopvn/ocop/internal/producer"
 )
 
@@ -76,5 +81,109 @@ func seedDemoAccounts(ctx context.Context, pool *pgxpool.Pool, production bool, 
 		}
 		fmt.Fprintf(stdout, "  %-26s %s\n", d.email, what)
 	}
+	return seedDemoSales(ctx, pool, stdout)
+}
+
+// seedDemoSales lets a new user see the whole sales flow at once: the
+// demo household takes VietQR transfers to its own account, the platform
+// has an account for mixed carts, and the demo shopper has orders in
+// several states (placed once: a second run adds none).
+func seedDemoSales(ctx context.Context, pool *pgxpool.Pool, stdout io.Writer) error {
+	producers := producer.New(pool, nil, nil)
+	household, err := producers.FindIDByName(ctx, "Hộ kinh doanh Yến sào Ban Mê")
+	if err != nil {
+		return err
+	}
+	free := int64(500_000)
+	if err := producers.SetSales(ctx, audit.Actor{ActingAs: audit.AsSystem}, household, producer.Sales{BankBIN: "970415",
+		BankAccountNo: "0011001932418", BankAccountName: "HO KINH DOANH YEN SAO BAN ME", ShippingFeeVND: 25_000, FreeShippingFromVND: &free}); err != nil {
+		return err
+	}
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	orders, err := order.New(pool, order.Options{TokenKey: key})
+	if err != nil {
+		return err
+	}
+	payments := payment.New(pool, orders, payment.Options{})
+	if err := payments.SetPlatformBank(ctx, audit.Actor{ActingAs: audit.AsSystem}, "970436", "1234567890", "SAN OCOP VIET NAM"); err != nil {
+		return err
+	}
+	shopper, err := account.FindUserID(ctx, pool, account.Identifier{Email: "nguoimua@ocop.test"})
+	if err != nil {
+		return err
+	}
+	var placed bool
+	if err := pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM order_group WHERE user_id = $1)`, shopper).Scan(&placed); err != nil || placed {
+		return err
+	}
+	// products in stock: two of the household's province (Đắk Lắk), one of
+	// them the household's when it has one on sale
+	rows, err := pool.Query(ctx, `
+		SELECT p.slug FROM product p JOIN producer pr ON pr.id = p.producer_id
+		JOIN certificate c ON c.product_id = p.id AND c.status = 'active'
+		WHERE p.status = 'published' AND p.stock >= 5 AND pr.province_code = '66'
+		ORDER BY p.producer_id = $1 DESC, p.producer_id, p.id LIMIT 4`, household)
+	if err != nil {
+		return err
+	}
+	slugs, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return err
+	}
+	var commune string
+	if err := pool.QueryRow(ctx, `SELECT code FROM commune WHERE province_code = '66' ORDER BY code LIMIT 1`).Scan(&commune); err != nil || len(slugs) < 2 {
+		fmt.Fprintln(stdout, "demo orders: skipped (communes not loaded, or too few products in stock)")
+		return nil
+	}
+	place := func(method string, lines ...string) (*payment.Result, error) {
+		in := order.CheckoutInput{Buyer: order.Buyer{Name: "Người mua (demo)", Phone: "0912345678", Email: "nguoimua@ocop.test"},
+			Shipping: order.Address{ProvinceCode: "66", CommuneCode: commune, Address: "Số 12, đường Lê Duẩn"}, Method: method, UserID: shopper}
+		for _, s := range lines {
+			in.Lines = append(in.Lines, order.LineInput{Product: s, Quantity: 1})
+		}
+		return payments.Checkout(ctx, in)
+	}
+	move := func(r *payment.Result, cs ...order.Change) error {
+		for _, o := range r.Group.Orders {
+			for _, c := range cs {
+				c.Actor = audit.Actor{ActingAs: audit.AsSystem}
+				if _, err := orders.Transition(ctx, o.ProducerID, o.Code, c); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	// shipped, from two producers; delivered and completed; a transfer
+	// waiting to be paid; cancelled by the shopper
+	shipped, err := place(order.MethodCOD, slugs[0], slugs[len(slugs)-1])
+	if err == nil {
+		err = move(shipped, order.Change{To: order.Confirmed, Party: order.ByProducer},
+			order.Change{To: order.Shipped, Party: order.ByProducer, Carrier: "Viettel Post", TrackingNo: "VTP123456789"})
+	}
+	if err != nil {
+		return err
+	}
+	done, err := place(order.MethodCOD, slugs[1])
+	if err == nil {
+		err = move(done, order.Change{To: order.Confirmed, Party: order.ByProducer},
+			order.Change{To: order.Shipped, Party: order.ByProducer, Carrier: "GHN", TrackingNo: "GHN0001"},
+			order.Change{To: order.Delivered, Party: order.ByProducer}, order.Change{To: order.Completed, Party: order.ByProducer})
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := place(order.MethodVietQR, slugs[0]); err != nil {
+		return err
+	}
+	cancelled, err := place(order.MethodCOD, slugs[1])
+	if err == nil {
+		_, err = orders.CancelByShopper(ctx, cancelled.Group.Code, orders.TrackingToken(cancelled.Group.Code), shopper)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "demo orders: 4 for nguoimua@ocop.test (shipped, completed, awaiting a VietQR transfer, cancelled)")
 	return nil
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"slices"
 	"strings"
 	"testing"
 
@@ -55,5 +57,35 @@ func TestSeedDemoAccounts(t *testing.T) {
 	}, &out, &errb)
 	if err == nil || !strings.Contains(err.Error(), "development only") {
 		t.Errorf("production: %v, want a refusal", err)
+	}
+	// with a commune to deliver to, the demo shopper gets orders in
+	// several states, placed once
+	if _, err := pool.Exec(ctx, `INSERT INTO commune (code, province_code, name, full_name, kind, name_fold)
+		VALUES ('24100', '66', 'Buôn Ma Thuột', 'Phường Buôn Ma Thuột', 'phuong', 'buon ma thuot')`); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := seedDemoSales(ctx, pool, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows, err := pool.Query(ctx, `SELECT o.status FROM shop_order o JOIN order_group g ON g.id = o.group_id
+		JOIN app_user u ON u.id = g.user_id WHERE u.email = 'nguoimua@ocop.test' ORDER BY o.id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var states []string
+	for rows.Next() {
+		var st string
+		_ = rows.Scan(&st)
+		states = append(states, st)
+	}
+	for _, want := range []string{"shipped", "completed", "pending_payment", "cancelled"} {
+		if !slices.Contains(states, want) {
+			t.Errorf("demo orders %v lack one %s", states, want)
+		}
+	}
+	if len(states) > 6 {
+		t.Errorf("%d demo orders after two runs: placed twice?", len(states))
 	}
 }
