@@ -195,8 +195,10 @@ func (s *Service) MergeCart(ctx context.Context, guestToken string, userID int64
 			return err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO cart_line (cart_id, product_id, quantity, added_at)
-			SELECT $2, product_id, LEAST(quantity, $3::int), added_at FROM cart_line WHERE cart_id = $1
-			ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = LEAST(cart_line.quantity + EXCLUDED.quantity, $3::int)`,
+			SELECT $2, l.product_id, LEAST(l.quantity, $3::int, GREATEST(p.stock, 1)), l.added_at
+			FROM cart_line l JOIN product p ON p.id = l.product_id WHERE l.cart_id = $1
+			ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = LEAST(cart_line.quantity + EXCLUDED.quantity, $3::int,
+				(SELECT GREATEST(p.stock, 1) FROM product p WHERE p.id = EXCLUDED.product_id))`,
 			guest, mine, s.lineCap); err != nil {
 			return err
 		}

@@ -177,6 +177,15 @@ func (s *Service) place(ctx context.Context, tx pgx.Tx, code string, in Checkout
 	if len(short) > 0 {
 		return outOfStock(short, ps)
 	}
+	// ps was read before the stock was taken (another snapshot): what was
+	// just taken is there to sell, whatever the older read said
+	for _, t := range takes {
+		for _, p := range ps {
+			if p.ID == t.ProductID && p.Stock < t.Quantity {
+				p.Stock = t.Quantity
+			}
+		}
+	}
 	cart := s.price(in.Lines, func(l LineInput) *productRow { return ps[l.Product] })
 	var commission int
 	if err := tx.QueryRow(ctx, `SELECT commission_bp FROM marketplace_setting`).Scan(&commission); err != nil {
@@ -209,7 +218,14 @@ func (s *Service) place(ctx context.Context, tx pgx.Tx, code string, in Checkout
 	}
 	var payBy *time.Time
 	if in.Method != MethodCOD {
-		t := now.Add(s.payWindow)
+		w := s.payWindow
+		if in.Method == MethodCard {
+			// a Stripe Checkout Session stays open at least 30 minutes:
+			// the stock is held past its end, so a card paid at the last
+			// minute finds its orders (the expiry job asks Stripe first)
+			w = max(w, CardPayWindow)
+		}
+		t := now.Add(w)
 		payBy = &t
 	}
 	b.Queue(`UPDATE order_group SET total_vnd = $2, pay_by = $3 WHERE id = $1`, gid, cart.TotalVND, payBy)

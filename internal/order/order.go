@@ -61,6 +61,10 @@ const (
 	// DefaultPayWindow is how long an unpaid card or VietQR order holds
 	// its stock.
 	DefaultPayWindow = 30 * time.Minute
+	// CardPayWindow is the shortest hold of a card order's stock: longer
+	// than Stripe's shortest session (30 minutes) and the session's expiry
+	// set by the payment (CardPayWindow less 3 minutes).
+	CardPayWindow = 35 * time.Minute
 )
 
 // Queue inserts jobs in a transaction (the River client).

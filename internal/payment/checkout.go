@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -139,7 +140,8 @@ func (s *Service) openSession(ctx context.Context, g *order.Group, p *Payment) e
 		params.ShippingVND += o.ShippingVND
 	}
 	if g.PayBy != nil {
-		params.ExpiresAt = *g.PayBy
+		// Stripe stops taking the card before the orders are released
+		params.ExpiresAt = g.PayBy.Add(-3 * time.Minute)
 	}
 	sess, err := s.stripe.CreateSession(ctx, params)
 	if err != nil {

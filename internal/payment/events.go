@@ -134,18 +134,35 @@ func (s *Service) effect(ctx context.Context, tx pgx.Tx, ev Event) (string, int6
 			// or re-open it by hand
 			return EffectReview, p.GroupID, s.review(ctx, tx, p, ev.AmountVND, "tiền đến sau khi đơn đã hết hạn thanh toán và bị huỷ")
 		}
+		moved, err := s.orders.GroupTransitionTx(ctx, tx, p.GroupID, order.Change{To: order.Paid, Party: order.BySystem, Actor: ev.Actor})
+		if err != nil {
+			return "", 0, err
+		}
+		if len(moved) == 0 {
+			// every order was cancelled before the money came
+			return EffectReview, p.GroupID, s.review(ctx, tx, p, ev.AmountVND, "tiền đến sau khi mọi đơn của nhóm đã bị huỷ")
+		}
 		if _, err := tx.Exec(ctx, `UPDATE payment SET status = 'paid', received_vnd = $2, paid_at = $3, updated_at = $3 WHERE id = $1`,
 			p.ID, ev.AmountVND, s.now()); err != nil {
 			return "", 0, err
 		}
-		_, err := s.orders.GroupTransitionTx(ctx, tx, p.GroupID, order.Change{To: order.Paid, Party: order.BySystem, Actor: ev.Actor})
-		return EffectPaid, p.GroupID, err
+		return EffectPaid, p.GroupID, nil
 	case Refund:
 		if !currencyOK {
 			return EffectReview, p.GroupID, s.review(ctx, tx, p, p.ReceivedVND, "hoàn tiền bằng loại tiền khác vnd")
 		}
 		if ev.AmountVND <= p.RefundedVND {
 			return EffectIgnored, p.GroupID, nil // an older total
+		}
+		if p.Status == StatusPending || p.Status == StatusFailed {
+			// a refund says the money was taken: its success event has not
+			// come yet (Stripe does not order deliveries)
+			if _, err := tx.Exec(ctx, `UPDATE payment SET received_vnd = amount_vnd, paid_at = $2 WHERE id = $1`, p.ID, s.now()); err != nil {
+				return "", 0, err
+			}
+			if _, err := s.orders.GroupTransitionTx(ctx, tx, p.GroupID, order.Change{To: order.Paid, Party: order.BySystem, Actor: ev.Actor}); err != nil {
+				return "", 0, err
+			}
 		}
 		status := p.Status
 		effect := EffectPartial
@@ -230,7 +247,9 @@ type BankNotification struct {
 	Account   string `json:"account"`
 }
 
-var groupCodeRE = regexp.MustCompile(`OCOP[0-9A-Z]{8}`)
+// groupCodeRE is a group code in a memo: OCOP and 8 characters of the
+// codes' alphabet (no I, L, O, U).
+var groupCodeRE = regexp.MustCompile(`OCOP[0-9A-HJKMNP-TV-Z]{8}`)
 
 // HandleBankNotification verifies the HMAC-SHA256 of the raw body (header
 // "sha256=<hex>") with the shared secret and applies the transfer to the
@@ -251,9 +270,32 @@ func (s *Service) HandleBankNotification(ctx context.Context, body []byte, signa
 	}
 	// banks upper-case, space out or cut memos: match the code loosely
 	memo := strings.ToUpper(strings.Join(strings.Fields(n.Memo), ""))
-	code := groupCodeRE.FindString(memo)
+	code, err := s.knownCode(ctx, memo)
+	if err != nil {
+		return "", err
+	}
 	return s.Apply(ctx, Event{Provider: "bank", ID: n.ID, Type: "transfer", GroupCode: code, Outcome: Succeeded,
 		AmountVND: n.AmountVND, Currency: "vnd"})
+}
+
+// knownCode is the first group code in memo that names a group ("" when
+// none does): a memo may hold other text that looks like a code.
+func (s *Service) knownCode(ctx context.Context, memo string) (string, error) {
+	for i := 0; i+12 <= len(memo); i++ {
+		c := groupCodeRE.FindString(memo[i:])
+		if c == "" {
+			break
+		}
+		i += strings.Index(memo[i:], c)
+		var ok bool
+		if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM order_group WHERE code = $1)`, c).Scan(&ok); err != nil {
+			return "", err
+		}
+		if ok {
+			return c, nil
+		}
+	}
+	return "", nil
 }
 
 // SignBankNotification is the signature header of a notification body,

@@ -81,11 +81,10 @@ func (s *Service) RefundOrder(ctx context.Context, actor audit.Actor, producerID
 		if _, err := s.orders.TransitionTx(ctx, tx, producerID, orderCode, order.Change{To: order.Refunded, Party: order.BySystem, Actor: actor}); err != nil {
 			return err
 		}
-		st := p.Status
-		if p.RefundedVND+total >= p.ReceivedVND {
-			st = StatusRefunded
-		}
-		_, err := tx.Exec(ctx, `UPDATE payment SET refunded_vnd = refunded_vnd + $2, status = $3, updated_at = $4 WHERE id = $1`, p.ID, total, st, s.now())
+		// from the row as it is now (a concurrent refund of another order
+		// of the group may have committed since p was read)
+		_, err := tx.Exec(ctx, `UPDATE payment SET refunded_vnd = refunded_vnd + $2,
+			status = CASE WHEN refunded_vnd + $2 >= received_vnd THEN 'refunded' ELSE status END, updated_at = $3 WHERE id = $1`, p.ID, total, s.now())
 		return err
 	})
 }
