@@ -120,6 +120,7 @@ func New(d Deps) (*Handler, error) {
 		"status":    func(s order.Status) string { return order.StatusText(s) },
 		"datetime":  ui.DateTime,
 		"hasPrefix": strings.HasPrefix,
+		"phone":     localPhone,
 		"field":     newCheckoutField,
 		// a certificate's score the Vietnamese way (95,64), and whether it
 		// makes a provincial 4★ a potential 5★

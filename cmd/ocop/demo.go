@@ -136,6 +136,18 @@ func seedDemoSales(ctx context.Context, pool *pgxpool.Pool, stdout io.Writer) er
 		fmt.Fprintln(stdout, "demo orders: skipped (communes not loaded, or too few products in stock)")
 		return nil
 	}
+	// the producer of the first product takes transfers to its own
+	// account too: its VietQR order shows a producer as the payee
+	var seller int64
+	if err := pool.QueryRow(ctx, `SELECT producer_id FROM product WHERE slug = $1`, slugs[0]).Scan(&seller); err != nil {
+		return err
+	}
+	if seller != household {
+		if err := producers.SetSales(ctx, audit.Actor{ActingAs: audit.AsSystem}, seller, producer.Sales{BankBIN: "970405",
+			BankAccountNo: "5100205123456", BankAccountName: "DEMO CHU THE OCOP", ShippingFeeVND: 30_000, FreeShippingFromVND: &free}); err != nil {
+			return err
+		}
+	}
 	place := func(method string, lines ...string) (*payment.Result, error) {
 		in := order.CheckoutInput{Buyer: order.Buyer{Name: "Người mua (demo)", Phone: "0912345678", Email: "nguoimua@ocop.test"},
 			Shipping: order.Address{ProvinceCode: "66", CommuneCode: commune, Address: "Số 12, đường Lê Duẩn"}, Method: method, UserID: shopper}
@@ -184,6 +196,6 @@ func seedDemoSales(ctx context.Context, pool *pgxpool.Pool, stdout io.Writer) er
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, "demo orders: 4 for nguoimua@ocop.test (shipped, completed, awaiting a VietQR transfer, cancelled)")
+	fmt.Fprintf(stdout, "demo orders: 4 for nguoimua@ocop.test (shipped, completed, awaiting a VietQR transfer, cancelled); the seller's orders at /quan-ly/%d/don-hang (staff of 66, admin)\n", seller)
 	return nil
 }
