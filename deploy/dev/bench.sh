@@ -71,6 +71,14 @@ trap - EXIT
 
 echo "Go benchmarks:"
 go test -run='^$' -bench=. -benchmem ./internal/catalog/
+# checkout: 3,000 orders through the JSON API of a served app from 50
+# concurrent shoppers (a scarce product in every 4th cart, every 20th
+# request a retry of an earlier Idempotency-Key): orders/s, p50/p99 and,
+# counted afterwards in the database, oversold and duplicated (both must
+# be 0)
+echo "Checkout (50 concurrent shoppers):"
+OCOP_TEST_DATABASE_URL=$(deploy/dev/postgres.sh start) \
+	go test -run='^$' -bench=Checkout -benchtime=${BENCH_ORDERS:-3000}x ./internal/app/
 # pgsearch on generated catalogs of 10,000 and 100,000 documents: ns/op,
 # p50 and p99 per query kind (each run creates and drops its own database)
 OCOP_TEST_DATABASE_URL=$(deploy/dev/postgres.sh start) OCOP_BENCH_LARGE=${OCOP_BENCH_LARGE:-1} \

@@ -102,10 +102,13 @@ func (s *Service) Place(ctx context.Context, in CheckoutInput, pay PaymentHook) 
 			return g, false, err
 		}
 	}
-	var code string
 	for attempt := 0; ; attempt++ {
-		code = newGroupCode()
-		err = postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error { return s.place(ctx, tx, code, in, key, reqHash, pay) })
+		code := newGroupCode()
+		err = postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+			var err error
+			g, err = s.place(ctx, tx, code, in, key, reqHash, pay)
+			return err
+		})
 		if postgres.IsUniqueViolation(err, "order_group_code_key") && attempt < 3 {
 			continue // 40 random bits collided: draw again
 		}
@@ -122,28 +125,31 @@ func (s *Service) Place(ctx context.Context, in CheckoutInput, pay PaymentHook) 
 	if err != nil {
 		return nil, false, err
 	}
-	g, err = s.GroupByCode(ctx, code)
-	return g, true, err
+	return g, true, nil
 }
 
 var errSameKey = errors.New("order: another request with this idempotency key committed first")
 
-func (s *Service) place(ctx context.Context, tx pgx.Tx, code string, in CheckoutInput, key, reqHash []byte, pay PaymentHook) error {
+// place writes the group in tx and returns it as written (with its
+// orders and items; without the place names, which only pages show).
+func (s *Service) place(ctx context.Context, tx pgx.Tx, code string, in CheckoutInput, key, reqHash []byte, pay PaymentHook) (*Group, error) {
 	// the group row first: a concurrent request with the same key waits
 	// here for this one and then finds the key taken
 	var gid int64
+	var commission int
+	now := s.now()
 	err := tx.QueryRow(ctx, `
 		INSERT INTO order_group (code, user_id, idempotency_key, request_hash, buyer_name, buyer_phone, buyer_email,
 			province_code, commune_code, address, note, payment_method, total_vnd, created_at)
 		VALUES ($1, NULLIF($2, 0), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, $13)
-		ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+		ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, (SELECT commission_bp FROM marketplace_setting)`,
 		code, in.UserID, key, reqHash, in.Buyer.Name, in.Buyer.Phone, in.Buyer.Email, in.Shipping.ProvinceCode,
-		in.Shipping.CommuneCode, in.Shipping.Address, in.Note, in.Method, s.now()).Scan(&gid)
+		in.Shipping.CommuneCode, in.Shipping.Address, in.Note, in.Method, now).Scan(&gid, &commission)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return errSameKey
+		return nil, errSameKey
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	slugs := make([]string, len(in.Lines))
 	for i, l := range in.Lines {
@@ -151,7 +157,7 @@ func (s *Service) place(ctx context.Context, tx pgx.Tx, code string, in Checkout
 	}
 	ps, err := productsBySlug(ctx, tx, slugs)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	fe := apperr.FieldErrors{}
 	takes := make([]product.Take, 0, len(in.Lines))
@@ -168,17 +174,10 @@ func (s *Service) place(ctx context.Context, tx pgx.Tx, code string, in Checkout
 		}
 	}
 	if err := fe.OrNil(); err != nil {
-		return err
+		return nil, err
 	}
-	short, err := product.TakeStock(ctx, tx, takes)
-	if err != nil {
-		return err
-	}
-	if len(short) > 0 {
-		return outOfStock(short, ps)
-	}
-	// ps was read before the stock was taken (another snapshot): what was
-	// just taken is there to sell, whatever the older read said
+	// whether there is enough is decided by taking the stock, last (see
+	// below): the price is computed as if the read stock sufficed
 	for _, t := range takes {
 		for _, p := range ps {
 			if p.ID == t.ProductID && p.Stock < t.Quantity {
@@ -187,16 +186,13 @@ func (s *Service) place(ctx context.Context, tx pgx.Tx, code string, in Checkout
 		}
 	}
 	cart := s.price(in.Lines, func(l LineInput) *productRow { return ps[l.Product] })
-	var commission int
-	if err := tx.QueryRow(ctx, `SELECT commission_bp FROM marketplace_setting`).Scan(&commission); err != nil {
-		return err
-	}
 	status := PendingPayment
 	if in.Method == MethodCOD {
 		status = CODPending
 	}
-	now := s.now()
 	parts := make([]PlacedPart, len(cart.Parts))
+	g := &Group{ID: gid, Code: code, UserID: in.UserID, Buyer: in.Buyer, Shipping: in.Shipping, Note: in.Note, Method: in.Method,
+		TotalVND: cart.TotalVND, CreatedAt: now, Orders: make([]Order, len(cart.Parts))}
 	b := &pgx.Batch{}
 	for i, part := range cart.Parts {
 		oc := orderCode(code, i+1)
@@ -209,8 +205,16 @@ func (s *Service) place(ctx context.Context, tx pgx.Tx, code string, in Checkout
 				parts[i].BankAccountName = *first.ProducerBankHolder
 			}
 		}
+		o := &g.Orders[i]
 		b.Queue(`INSERT INTO shop_order (group_id, code, producer_id, status, subtotal_vnd, shipping_vnd, total_vnd, commission_bp, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)`, gid, oc, part.ProducerID, status, part.SubtotalVND, part.ShippingVND, part.TotalVND, commission, now)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id`, gid, oc, part.ProducerID, status, part.SubtotalVND, part.ShippingVND, part.TotalVND, commission, now).
+			QueryRow(func(row pgx.Row) error { return row.Scan(&o.ID) })
+		*o = Order{GroupID: gid, GroupCode: code, Code: oc, ProducerID: part.ProducerID, ProducerSlug: part.ProducerSlug,
+			ProducerName: part.ProducerName, Status: status, SubtotalVND: part.SubtotalVND, ShippingVND: part.ShippingVND,
+			TotalVND: part.TotalVND, CommissionBP: commission, CreatedAt: now, UpdatedAt: now}
+		for _, l := range part.Lines {
+			o.Items = append(o.Items, Item{ProductID: l.ProductID, Slug: l.Slug, Name: l.Name, Unit: l.Unit, UnitPriceVND: l.UnitPriceVND, Quantity: l.Quantity})
+		}
 		for _, l := range part.Lines {
 			b.Queue(`INSERT INTO order_item (order_id, product_id, product_slug, product_name, unit, unit_price_vnd, quantity)
 				SELECT id, $2, $3, $4, $5, $6, $7 FROM shop_order WHERE code = $1`, oc, l.ProductID, l.Slug, l.Name, l.Unit, l.UnitPriceVND, l.Quantity)
@@ -231,7 +235,7 @@ func (s *Service) place(ctx context.Context, tx pgx.Tx, code string, in Checkout
 	b.Queue(`UPDATE order_group SET total_vnd = $2, pay_by = $3 WHERE id = $1`, gid, cart.TotalVND, payBy)
 	if in.FromCart != nil {
 		if cid, err := cartID(ctx, tx, *in.FromCart); err != nil {
-			return err
+			return nil, err
 		} else if cid != 0 {
 			ids := make([]int64, len(cart.Lines()))
 			for i, l := range cart.Lines() {
@@ -241,15 +245,28 @@ func (s *Service) place(ctx context.Context, tx pgx.Tx, code string, in Checkout
 		}
 	}
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return err
+		return nil, err
 	}
-	g := &Group{ID: gid, Code: code, Method: in.Method, TotalVND: cart.TotalVND, PayBy: payBy, Buyer: in.Buyer, CreatedAt: now}
+	g.PayBy = payBy
 	if pay != nil {
 		if err := pay(ctx, tx, g, parts); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return s.enqueue(ctx, tx, Message{GroupID: gid, Event: EventPlaced})
+	if err := s.enqueue(ctx, tx, Message{GroupID: gid, Event: EventPlaced}); err != nil {
+		return nil, err
+	}
+	// the stock last: its row locks are held only until the commit that
+	// follows, so checkouts of one popular product queue as briefly as
+	// possible; too little stock rolls everything back
+	short, err := product.TakeStock(ctx, tx, takes)
+	if err != nil {
+		return nil, err
+	}
+	if len(short) > 0 {
+		return nil, outOfStock(short, ps)
+	}
+	return g, nil
 }
 
 // outOfStock is the 409 naming the products with too little stock.
@@ -307,18 +324,30 @@ func (s *Service) clean(ctx context.Context, in CheckoutInput) (CheckoutInput, a
 	default:
 		fe.Add("payment_method", "Hãy chọn cách thanh toán: tiền mặt khi nhận hàng (cod), chuyển khoản VietQR (vietqr) hoặc thẻ (card).")
 	}
-	var provinceOK bool
+	// the commune first: found in the province, both are right (one query
+	// on the usual path); otherwise the province tells which field is wrong
+	commune := ""
 	if len(in.Shipping.ProvinceCode) == 2 {
-		if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM province WHERE code = $1)`, in.Shipping.ProvinceCode).Scan(&provinceOK); err != nil {
-			fe.Add("shipping.province_code", "Chưa kiểm tra được tỉnh/thành. Hãy thử lại.")
+		c, err := producer.ResolveCommune(ctx, s.pool, in.Shipping.ProvinceCode, strings.TrimSpace(in.Shipping.CommuneCode))
+		if err != nil {
+			fe.Add("shipping.commune_code", "Chưa kiểm tra được xã/phường. Hãy thử lại.")
 		}
+		commune = c
 	}
-	if !provinceOK {
-		fe.Add("shipping.province_code", "Hãy chọn tỉnh/thành phố nhận hàng.")
-	} else if c, err := producer.ResolveCommune(ctx, s.pool, in.Shipping.ProvinceCode, strings.TrimSpace(in.Shipping.CommuneCode)); err != nil || c == "" {
-		fe.Add("shipping.commune_code", "Không tìm thấy xã/phường này trong tỉnh đã chọn. Hãy chọn trong danh sách.")
-	} else {
-		in.Shipping.CommuneCode = c
+	if commune != "" {
+		in.Shipping.CommuneCode = commune
+	} else if _, failed := fe["shipping.commune_code"]; !failed {
+		var provinceOK bool
+		if len(in.Shipping.ProvinceCode) == 2 {
+			if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM province WHERE code = $1)`, in.Shipping.ProvinceCode).Scan(&provinceOK); err != nil {
+				return in, fe.Add("shipping.province_code", "Chưa kiểm tra được tỉnh/thành. Hãy thử lại.")
+			}
+		}
+		if !provinceOK {
+			fe.Add("shipping.province_code", "Hãy chọn tỉnh/thành phố nhận hàng.")
+		} else {
+			fe.Add("shipping.commune_code", "Không tìm thấy xã/phường này trong tỉnh đã chọn. Hãy chọn trong danh sách.")
+		}
 	}
 	switch {
 	case len(in.Lines) == 0:

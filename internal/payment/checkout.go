@@ -35,13 +35,19 @@ func (s *Service) Checkout(ctx context.Context, in order.CheckoutInput) (*Result
 	if in.Method == order.MethodCard && s.stripe == nil {
 		return nil, errNoCard()
 	}
-	g, created, err := s.orders.Place(ctx, in, s.createPayment)
+	var p *Payment
+	g, created, err := s.orders.Place(ctx, in, func(ctx context.Context, tx pgx.Tx, g *order.Group, parts []order.PlacedPart) error {
+		var err error
+		p, err = s.createPayment(ctx, tx, g, parts)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.ByGroup(ctx, g.ID)
-	if err != nil {
-		return nil, err
+	if !created {
+		if p, err = s.ByGroup(ctx, g.ID); err != nil {
+			return nil, err
+		}
 	}
 	if created && p.Method == order.MethodCard {
 		if err := s.openSession(ctx, g, p); err != nil {
@@ -92,9 +98,9 @@ func (s *Service) PayURL(code string) string {
 	return fmt.Sprintf("%s/don-hang/%s/thanh-toan-the?token=%s", s.baseURL, code, url.QueryEscape(s.orders.TrackingToken(code)))
 }
 
-// createPayment is order.PaymentHook: the payment row, in the checkout's
-// transaction.
-func (s *Service) createPayment(ctx context.Context, tx pgx.Tx, g *order.Group, parts []order.PlacedPart) error {
+// createPayment writes the group's payment row in the checkout's
+// transaction and returns it.
+func (s *Service) createPayment(ctx context.Context, tx pgx.Tx, g *order.Group, parts []order.PlacedPart) (*Payment, error) {
 	status := StatusPending
 	var payee, bin, acct, holder string
 	switch g.Method {
@@ -102,7 +108,7 @@ func (s *Service) createPayment(ctx context.Context, tx pgx.Tx, g *order.Group, 
 		status = StatusCOD
 	case order.MethodCard:
 		if g.TotalVND > stripecard.MaxChargeVND {
-			return apperr.FieldErrors{"payment_method": "Thanh toán thẻ tối đa 99.999.999 ₫ mỗi lần. Hãy chia thành nhiều đơn hoặc chọn chuyển khoản."}
+			return nil, apperr.FieldErrors{"payment_method": "Thanh toán thẻ tối đa 99.999.999 ₫ mỗi lần. Hãy chia thành nhiều đơn hoặc chọn chuyển khoản."}
 		}
 		payee = PayeePlatform
 	case order.MethodVietQR:
@@ -112,20 +118,22 @@ func (s *Service) createPayment(ctx context.Context, tx pgx.Tx, g *order.Group, 
 		}
 		st, err := settings(ctx, tx)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if st.BankBIN == "" {
-			return errNoTransfer()
+			return nil, errNoTransfer()
 		}
 		payee, bin, acct, holder = PayeePlatform, st.BankBIN, st.BankAccountNo, st.BankAccountName
 	}
 	if payee == "" {
 		payee = PayeePlatform
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO payment (group_id, method, status, amount_vnd, payee, bank_bin, bank_account_no, bank_account_name, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), NULLIF($7, ''), NULLIF($8, ''), $9, $9)`,
-		g.ID, g.Method, status, g.TotalVND, payee, bin, acct, holder, s.now())
-	return err
+	p := &Payment{GroupID: g.ID, GroupCode: g.Code, Method: g.Method, Status: status, AmountVND: g.TotalVND, Payee: payee,
+		BankBIN: bin, BankAccountNo: acct, BankAccountName: holder, Attempt: 1, PayBy: g.PayBy}
+	err := tx.QueryRow(ctx, `INSERT INTO payment (group_id, method, status, amount_vnd, payee, bank_bin, bank_account_no, bank_account_name, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), NULLIF($7, ''), NULLIF($8, ''), $9, $9) RETURNING id`,
+		g.ID, g.Method, status, g.TotalVND, payee, bin, acct, holder, s.now()).Scan(&p.ID)
+	return p, err
 }
 
 // openSession opens a Checkout Session for the payment's current attempt
