@@ -1,7 +1,9 @@
 package app_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +14,8 @@ import (
 
 	"github.com/ocopvn/ocop/internal/catalog/catalogtest"
 	"github.com/ocopvn/ocop/internal/order"
+	"github.com/ocopvn/ocop/internal/payment"
+	"github.com/ocopvn/ocop/internal/payment/stripecard/stripecardtest"
 	"github.com/ocopvn/ocop/internal/producer"
 	"github.com/ocopvn/ocop/internal/vntext"
 )
@@ -257,5 +261,110 @@ func TestShopPages(t *testing.T) {
 	}
 	if r := pc.do("GET", base+"?tai=csv", nil); r.status != 200 || !strings.Contains(r.body, oc) {
 		t.Errorf("CSV export: %d", r.status)
+	}
+	// a guest's cart joins the account's at sign-in
+	g := s.client()
+	g.post("/gio-hang/them", "/san-pham/"+slug, "product", slug, "quantity", "1")
+	s.user("hoa@example.vn", "Hoa", "mat khau dung")
+	g.signIn("hoa@example.vn", "mat khau dung")
+	if r := g.do("GET", "/gio-hang", nil); !strings.Contains(r.body, "Chè đơn hàng") || g.cookies["giohang"] != "" {
+		t.Errorf("the guest cart was not merged at sign-in (guest cookie %q)", g.cookies["giohang"])
+	}
+}
+
+// TestCardsAndWebhooksHTTP: with a Stripe key (stripe-mock) a card checkout
+// answers a checkout URL; the webhook endpoint refuses a bad signature
+// (400, no effect) and applies a signed payment_intent.succeeded once; a
+// signed bank notification pays a VietQR group. Without a session cookie
+// neither needs a CSRF token.
+func TestCardsAndWebhooksHTTP(t *testing.T) {
+	const whsec, banksec = "whsec_test_secret", "bank-secret-for-tests"
+	s := newSite(t, "OCOP_STRIPE_SECRET_KEY", "sk_test_123", "OCOP_STRIPE_WEBHOOK_SECRET", whsec,
+		"OCOP_STRIPE_API_URL", stripecardtest.URL(t), "OCOP_BANK_WEBHOOK_SECRET", banksec)
+	f := catalogtest.Fixture{T: t, Pool: s.pool}
+	pa := f.Producer("HTX Chè Tân Cương", "19")
+	slug := orderFixture(t, s, pa)
+	f.Exec(`UPDATE producer SET bank_bin = '970415', bank_account_no = '0011001932418', bank_account_name = 'HTX CHE' WHERE id = $1`, pa)
+	body := func(method string) string {
+		return `{"lines":[{"product":"` + slug + `","quantity":1}],"buyer":{"name":"Lê C","phone":"0903123456"},
+		"shipping":{"province_code":"19","commune_code":"05800","address":"Số 9"},"payment_method":"` + method + `"}`
+	}
+	st, card, _ := api(t, s, "POST", "/api/v1/checkout", "card-key-0001", body("card"), "")
+	pay, _ := card["payment"].(map[string]any)
+	if st != 201 || pay["status"] != "pending" || !strings.HasPrefix(pay["checkout_url"].(string), "http") {
+		t.Fatalf("card checkout: %d %v", st, card)
+	}
+	code := card["code"].(string)
+	total := int64(card["total_vnd"].(float64))
+	ev := stripecardtest.EventJSON("evt_http_1", "payment_intent.succeeded", map[string]any{"id": "pi_http_1", "object": "payment_intent",
+		"amount": total, "amount_received": total, "currency": "vnd", "status": "succeeded", "metadata": map[string]any{"ocop_group": code}})
+	webhook := func(payload []byte, sig string) int {
+		req := httptest.NewRequest("POST", "/webhooks/stripe", bytes.NewReader(payload))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Stripe-Signature", sig)
+		resp, err := s.a.HTTP.Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.StatusCode
+	}
+	if st := webhook(ev, stripecardtest.Signed(t, "whsec_wrong", ev)); st != 400 {
+		t.Errorf("bad signature: %d, want 400", st)
+	}
+	status := func() (ps, os string) {
+		if err := s.pool.QueryRow(t.Context(), `SELECT p.status, o.status FROM payment p JOIN order_group g ON g.id = p.group_id
+			JOIN shop_order o ON o.group_id = g.id WHERE g.code = $1`, code).Scan(&ps, &os); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if ps, _ := status(); ps != "pending" {
+		t.Errorf("after a bad signature the payment is %s", ps)
+	}
+	for range 3 {
+		if st := webhook(ev, stripecardtest.Signed(t, whsec, ev)); st != 200 {
+			t.Errorf("signed webhook: %d", st)
+		}
+	}
+	if ps, os := status(); ps != "paid" || os != "paid" {
+		t.Errorf("after the webhook: payment %s, order %s", ps, os)
+	}
+	var events int
+	if err := s.pool.QueryRow(t.Context(), `SELECT count(*) FROM payment_event WHERE provider = 'stripe'`).Scan(&events); err != nil || events != 1 {
+		t.Errorf("%d stripe events recorded (%v), want 1", events, err)
+	}
+
+	// VietQR to the producer's own account, paid by the bank's notification
+	st, qr, _ := api(t, s, "POST", "/api/v1/checkout", "qr-key-00001", body("vietqr"), "")
+	payload, _ := qr["payment"].(map[string]any)["vietqr_payload"].(string)
+	if st != 201 || !strings.Contains(payload, "0011001932418") {
+		t.Fatalf("vietqr checkout: %d %v", st, qr)
+	}
+	note := fmt.Appendf(nil, `{"id":"FT-1","amount":%d,"memo":"%s thanh toan","account":"0011001932418"}`, int64(qr["total_vnd"].(float64)), qr["code"])
+	req := httptest.NewRequest("POST", "/webhooks/bank", bytes.NewReader(note))
+	req.Header.Set("X-Signature", payment.SignBankNotification(banksec, note))
+	resp, err := s.a.HTTP.Test(req, -1)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("bank notification: %v %v", resp.StatusCode, err)
+	}
+	tok := qr["tracking_url"].(string)
+	tok = tok[strings.Index(tok, "/don-hang/")+len("/don-hang/"):]
+	if st, g, _ := api(t, s, "GET", "/api/v1/orders/"+tok, "", "", ""); st != 200 || g["payment"].(map[string]any)["status"] != "paid" {
+		t.Errorf("after the notification: %d %v", st, g)
+	}
+}
+
+// TestCheckoutRateLimit: OCOP_CHECKOUT_RATE checkouts a minute from one
+// address, then 429 with Retry-After.
+func TestCheckoutRateLimit(t *testing.T) {
+	s := newSite(t, "OCOP_CHECKOUT_RATE", "2")
+	for i := range 3 {
+		st, _, h := api(t, s, "POST", "/api/v1/checkout", "rate-key-000"+strconv.Itoa(i), `{"lines":[]}`, "")
+		switch {
+		case i < 2 && st != 422:
+			t.Errorf("checkout %d: %d, want 422 (an empty cart)", i, st)
+		case i == 2 && (st != 429 || h.Get("Retry-After") == ""):
+			t.Errorf("third checkout in a minute: %d (Retry-After %q), want 429", st, h.Get("Retry-After"))
+		}
 	}
 }

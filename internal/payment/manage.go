@@ -93,7 +93,7 @@ func (s *Service) RefundOrder(ctx context.Context, actor audit.Actor, producerID
 // deadline passed unpaid, giving their stock back; card groups are first
 // asked of Stripe (a lost webhook). It returns how many groups expired.
 func (s *Service) ExpireUnpaid(ctx context.Context) (int, error) {
-	if err := s.Reconcile(ctx, 0); err != nil {
+	if err := s.Reconcile(ctx, ReconcileAfter); err != nil {
 		s.log.Warn("payment reconciliation before expiry", "err", err)
 	}
 	n := 0
@@ -121,6 +121,10 @@ func (s *Service) ExpireUnpaid(ctx context.Context) (int, error) {
 		}
 	}
 }
+
+// ReconcileAfter is how old an open card payment is before the payment job
+// asks Stripe about it: its webhook normally comes within seconds.
+const ReconcileAfter = 10 * time.Minute
 
 // Reconcile asks Stripe about open card payments older than minAge whose
 // webhook has not come (0: every open one) and applies what it says.
