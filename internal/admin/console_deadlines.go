@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"bytes"
 	"sort"
 
 	"github.com/gofiber/fiber/v2"
@@ -84,19 +83,5 @@ func (h *Handler) downloadDeadlines(c *fiber.Ctx, ds []certification.Deadline, f
 		t.Rows = append(t.Rows, []any{T("console.deadline." + d.Category), d.ProductName, d.ProducerName, d.Province, d.Commune,
 			d.Group, d.Star, d.DecisionNo, d.Until(), revoked, d.Reason, d.Notified})
 	}
-	var b bytes.Buffer
-	var err error
-	if format == "csv" {
-		err = export.CSV(&b, t)
-		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	} else {
-		err = export.XLSX(&b, t)
-		c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	}
-	if err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="chung-nhan-ocop.`+format+`"`)
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return c.Send(b.Bytes())
+	return sendTable(c, t, format, "chung-nhan-ocop")
 }

@@ -303,6 +303,33 @@ var (
 	errCSRF         = apperr.E(apperr.Forbidden, "Biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang và thử lại.", "CSRF check failed")
 )
 
+// memberOrStaff is how p acts on the route's :producer: as its member, as
+// an admin, or as staff of its province (for any producer when anyType,
+// else only for those managed on their behalf); errNotFound otherwise.
+func (r *Router) memberOrStaff(c *fiber.Ctx, p *account.Principal, anyType bool) (string, error) {
+	id, err := strconv.ParseInt(c.Params("producer"), 10, 64)
+	if err != nil || id <= 0 {
+		return "", errNotFound
+	}
+	if p.MemberOf(id) != "" {
+		return audit.AsMember, nil
+	}
+	if !p.IsAdmin() && !p.IsStaff() {
+		return "", errNotFound
+	}
+	ps, err := r.lookupProducer(c, id)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case p.IsAdmin():
+		return audit.AsAdmin, nil
+	case p.ServesProvince(ps.Province) && (anyType || producer.ManagedOnBehalf(ps.Type)):
+		return audit.AsStaff, nil
+	}
+	return "", errNotFound
+}
+
 // authorize enforces a. An anonymous visitor of a page for signed-in users
 // is sent to the sign-in page.
 func (r *Router) authorize(a Access) fiber.Handler {
@@ -319,53 +346,13 @@ func (r *Router) authorize(a Access) fiber.Handler {
 		}
 		switch a {
 		case SignedIn:
-		case ProducerMember:
-			// another producer's things do not exist for you
-			id, err := strconv.ParseInt(c.Params("producer"), 10, 64)
-			if err != nil || id <= 0 {
-				return errNotFound
-			}
-			acting := audit.AsMember
-			if p.MemberOf(id) == "" {
-				if !p.IsAdmin() && !p.IsStaff() {
-					return errNotFound
-				}
-				ps, err := r.lookupProducer(c, id)
-				if err != nil {
-					return err
-				}
-				switch {
-				case p.IsAdmin():
-					acting = audit.AsAdmin
-				case p.ServesProvince(ps.Province) && producer.ManagedOnBehalf(ps.Type):
-					acting = audit.AsStaff
-				default:
-					return errNotFound
-				}
-			}
-			c.Locals(actingKey, acting)
-		case ProducerOrStaff:
-			id, err := strconv.ParseInt(c.Params("producer"), 10, 64)
-			if err != nil || id <= 0 {
-				return errNotFound
-			}
-			acting := audit.AsMember
-			if p.MemberOf(id) == "" {
-				if !p.IsAdmin() && !p.IsStaff() {
-					return errNotFound
-				}
-				ps, err := r.lookupProducer(c, id)
-				if err != nil {
-					return err
-				}
-				switch {
-				case p.IsAdmin():
-					acting = audit.AsAdmin
-				case p.ServesProvince(ps.Province):
-					acting = audit.AsStaff
-				default:
-					return errNotFound
-				}
+		case ProducerMember, ProducerOrStaff:
+			// another producer's things do not exist for you; staff act
+			// for households only (ProducerMember), or see any producer of
+			// their province (ProducerOrStaff)
+			acting, err := r.memberOrStaff(c, p, a == ProducerOrStaff)
+			if err != nil {
+				return err
 			}
 			c.Locals(actingKey, acting)
 		case StaffOfProducer:
