@@ -206,9 +206,19 @@ func (h *Handler) saveCheckout(c *fiber.Ctx) error {
 		in.Lines = append(in.Lines, order.LineInput{Product: l.Slug, Quantity: l.Quantity})
 	}
 	if len(f.Key) >= 16 && len(f.Key) <= 64 {
-		// the form's token, scoped to the cart so that two shoppers can
-		// never share one
+		// the form's random token: a second submit of the same form (a
+		// double tap, a reload) finds the first one's order
 		in.IdempotencyKey = "form:" + f.Key
+		if len(in.Lines) == 0 {
+			// the first submit emptied the cart
+			g, err := h.orders.GroupByKey(c.UserContext(), in.IdempotencyKey)
+			if err != nil {
+				return err
+			}
+			if g != nil {
+				return c.Redirect(localURL(h.payments.TrackingURL(g.Code)), fiber.StatusSeeOther)
+			}
+		}
 	}
 	if u := web.CurrentUser(c); u != nil {
 		in.UserID = u.User.ID

@@ -226,6 +226,13 @@ func TestShopPages(t *testing.T) {
 	}
 	m := trackingLink.FindStringSubmatch(r.location)
 	code := m[1]
+	// the same form again (a double tap; the cart is empty by now): the
+	// same order
+	again := c.post("/thanh-toan", "/dang-nhap", "name", "Trần Thị B", "phone", "0987654321", "province", "19", "commune", "Phú Đô",
+		"address", "Thôn 3", "method", "cod", "key", key)
+	if again.status != 303 || !strings.Contains(again.location, code) {
+		t.Errorf("second submit: %d %q, want the first order %s", again.status, again.location, code)
+	}
 	if r := c.do("GET", r.location, nil); r.status != 200 || !strings.Contains(r.body, code) || !strings.Contains(r.body, "Chờ xác nhận") {
 		t.Fatalf("tracking page: %d", r.status)
 	}

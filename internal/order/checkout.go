@@ -404,6 +404,21 @@ func (s *Service) byIdempotencyKey(ctx context.Context, key, reqHash []byte) (*G
 	return s.GroupByCode(ctx, code)
 }
 
+// GroupByKey returns the group placed under an idempotency key, or nil:
+// for the checkout page, whose double submit finds the cart already
+// emptied by the first.
+func (s *Service) GroupByKey(ctx context.Context, key string) (*Group, error) {
+	var code string
+	err := s.pool.QueryRow(ctx, `SELECT code FROM order_group WHERE idempotency_key = $1`, hash("idem:"+key)).Scan(&code)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.GroupByCode(ctx, code)
+}
+
 // auditOrder records a change of an order in tx.
 func auditOrder(ctx context.Context, tx pgx.Tx, actor audit.Actor, o *Order, action string, detail map[string]any) error {
 	return audit.Record(ctx, tx, audit.Entry{ActorID: actor.UserID, ActingAs: actor.ActingAs, ProducerID: o.ProducerID,

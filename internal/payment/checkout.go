@@ -81,7 +81,9 @@ func (s *Service) result(g *order.Group, p *Payment, created bool) (*Result, err
 		if p.Status == StatusPending || p.Status == StatusFailed {
 			r.CheckoutURL = p.CheckoutURL
 			if r.CheckoutURL == "" {
-				r.CheckoutURL = s.PayURL(g.Code)
+				// Stripe could not be reached at checkout: the tracking
+				// page's pay button opens the session again
+				r.CheckoutURL = r.TrackingURL
 			}
 		}
 	}
@@ -91,11 +93,6 @@ func (s *Service) result(g *order.Group, p *Payment, created bool) (*Result, err
 // TrackingURL is a group's tracking link.
 func (s *Service) TrackingURL(code string) string {
 	return fmt.Sprintf("%s/don-hang/%s?token=%s", s.baseURL, code, url.QueryEscape(s.orders.TrackingToken(code)))
-}
-
-// PayURL is the site's link that opens (or reopens) a card payment.
-func (s *Service) PayURL(code string) string {
-	return fmt.Sprintf("%s/don-hang/%s/thanh-toan-the?token=%s", s.baseURL, code, url.QueryEscape(s.orders.TrackingToken(code)))
 }
 
 // createPayment writes the group's payment row in the checkout's
