@@ -109,8 +109,11 @@ func (s *Service) Place(ctx context.Context, in CheckoutInput, pay PaymentHook) 
 			g, err = s.place(ctx, tx, code, in, key, reqHash, pay)
 			return err
 		})
-		if postgres.IsUniqueViolation(err, "order_group_code_key") && attempt < 3 {
-			continue // 40 random bits collided: draw again
+		if (postgres.IsUniqueViolation(err, "order_group_code_key") || postgres.IsRetryable(err)) && attempt < 3 {
+			// 40 random bits collided, or PostgreSQL broke a deadlock
+			// (the stock is taken in product order, so none is expected):
+			// run it again
+			continue
 		}
 		break
 	}

@@ -28,6 +28,9 @@ const (
 	Succeeded Outcome = "succeeded"
 	Failed    Outcome = "failed"
 	Refund    Outcome = "refunded" // AmountVND is the total refunded so far
+	// Expired: the payment page closed unpaid (a Stripe session expired);
+	// the orders are released at once
+	Expired Outcome = "expired"
 )
 
 // Event is a provider's report about a payment, reduced to its effect.
@@ -54,6 +57,7 @@ const (
 	EffectPartial   = "partial_refund"
 	EffectReview    = "needs_review"
 	EffectUnmatched = "unmatched"
+	EffectExpired   = "expired"
 )
 
 // Apply makes an event take effect, once: a second delivery of the same
@@ -147,6 +151,15 @@ func (s *Service) effect(ctx context.Context, tx pgx.Tx, ev Event) (string, int6
 			return "", 0, err
 		}
 		return EffectPaid, p.GroupID, nil
+	case Expired:
+		if p.Status != StatusPending && p.Status != StatusFailed {
+			return EffectIgnored, p.GroupID, nil
+		}
+		if _, err := s.orders.GroupTransitionTx(ctx, tx, p.GroupID, order.Change{To: order.Cancelled, Party: order.BySystem,
+			Reason: "Phiên thanh toán thẻ đã hết hạn"}); err != nil {
+			return "", 0, err
+		}
+		return EffectExpired, p.GroupID, s.setStatus(ctx, tx, p, StatusExpired, "")
 	case Refund:
 		if !currencyOK {
 			return EffectReview, p.GroupID, s.review(ctx, tx, p, p.ReceivedVND, "hoàn tiền bằng loại tiền khác vnd")
@@ -215,6 +228,8 @@ func StripeEvent(e stripecard.Event) Event {
 		ev.Outcome = Failed
 	case stripecard.EventChargeRefunded:
 		ev.Outcome = Refund
+	case stripecard.EventSessionExpired:
+		ev.Outcome = Expired
 	}
 	return ev
 }

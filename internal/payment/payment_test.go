@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -187,6 +190,11 @@ func sessionCompleted(cs, pi, group string, amount int64) map[string]any {
 		"metadata": map[string]any{"ocop_group": group}}
 }
 
+func sessionExpired(cs, group string, amount int64) map[string]any {
+	return map[string]any{"id": cs, "object": "checkout.session", "status": "expired", "payment_status": "unpaid",
+		"amount_total": amount, "currency": "vnd", "client_reference_id": group, "metadata": map[string]any{"ocop_group": group}}
+}
+
 // webhook delivers a signed Stripe event.
 func (e *env) webhook(ctx context.Context, id, typ string, object map[string]any) (string, error) {
 	body := stripecardtest.EventJSON(id, typ, object)
@@ -304,8 +312,12 @@ func TestStripeEventsAnyOrder(t *testing.T) {
 	pr := e.f.Producer("HTX Miến Dong", "19")
 	_, slug := e.product(pr, "Miến dong Bình Liêu", 70_000, 1000)
 
-	kinds := []string{stripecard.EventPaymentSucceeded, stripecard.EventChargeRefunded, stripecard.EventSessionCompleted, stripecard.EventPaymentFailed}
-	for n, perm := range permutations([]int{0, 1, 2, 3}) {
+	kinds := []string{stripecard.EventPaymentSucceeded, stripecard.EventChargeRefunded, stripecard.EventSessionCompleted, stripecard.EventPaymentFailed,
+		stripecard.EventSessionExpired}
+	// the issue's four events, then SECURITY.md P-03's (session.expired
+	// instead of payment_failed)
+	perms := append(permutations([]int{0, 1, 2, 3}), permutations([]int{0, 1, 2, 4})...)
+	for n, perm := range perms {
 		names := make([]string, len(perm))
 		for i, k := range perm {
 			names[i] = strings.TrimPrefix(strings.TrimPrefix(kinds[k], "payment_intent."), "checkout.session.")
@@ -320,6 +332,7 @@ func TestStripeEventsAnyOrder(t *testing.T) {
 				chargeRefunded(fmt.Sprintf("ch_perm_%d", n), pi, g.Code, total),
 				sessionCompleted(e.payment(g.ID).StripeSession, pi, g.Code, total),
 				intentFailed(pi, g.Code, total),
+				sessionExpired(e.payment(g.ID).StripeSession, g.Code, total),
 			}
 			var effects []string
 			for i, k := range perm {
@@ -861,5 +874,118 @@ func TestPaymentAfterShopperCancel(t *testing.T) {
 				t.Errorf("effect %q, payment %s with every order cancelled; want needs_review", eff, p.Status)
 			}
 		})
+	}
+}
+
+// fakeStripe is a stateful stand-in for Stripe's Checkout Sessions (stripe-
+// mock is stateless): it opens sessions and reports one as paid once told.
+type fakeStripe struct {
+	mu       sync.Mutex
+	sessions map[string]map[string]any
+	gets     int
+}
+
+func (f *fakeStripe) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	switch {
+	case r.Method == "POST" && r.URL.Path == "/v1/checkout/sessions":
+		_ = r.ParseForm()
+		id := fmt.Sprintf("cs_fake_%d", len(f.sessions)+1)
+		amount := int64(0)
+		for i := 0; ; i++ {
+			q := r.Form.Get(fmt.Sprintf("line_items[%d][quantity]", i))
+			if q == "" {
+				break
+			}
+			n, _ := strconv.ParseInt(q, 10, 64)
+			u, _ := strconv.ParseInt(r.Form.Get(fmt.Sprintf("line_items[%d][price_data][unit_amount]", i)), 10, 64)
+			amount += n * u
+		}
+		f.sessions[id] = map[string]any{"id": id, "object": "checkout.session", "url": "https://checkout.stripe.test/" + id,
+			"status": "open", "payment_status": "unpaid", "amount_total": amount, "currency": r.Form.Get("currency"),
+			"client_reference_id": r.Form.Get("client_reference_id"), "metadata": map[string]any{"ocop_group": r.Form.Get("metadata[ocop_group]")}}
+		_ = json.NewEncoder(w).Encode(f.sessions[id])
+	case r.Method == "GET" && strings.HasPrefix(r.URL.Path, "/v1/checkout/sessions/"):
+		f.gets++
+		s, ok := f.sessions[strings.TrimPrefix(r.URL.Path, "/v1/checkout/sessions/")]
+		if !ok {
+			w.WriteHeader(404)
+			_, _ = w.Write([]byte(`{"error":{"type":"invalid_request_error","message":"No such session"}}`))
+			return
+		}
+		_ = json.NewEncoder(w).Encode(s)
+	default:
+		w.WriteHeader(404)
+		_, _ = w.Write([]byte(`{"error":{"type":"invalid_request_error","message":"not faked"}}`))
+	}
+}
+
+// pay marks a session paid as Stripe would after the shopper paid.
+func (f *fakeStripe) pay(id string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.sessions[id]["status"], f.sessions[id]["payment_status"], f.sessions[id]["payment_intent"] = "complete", "paid", "pi_"+id
+}
+
+// TestReconcileLostWebhook (SECURITY.md P-06): a card paid on Stripe whose
+// webhook never came is found by the payment job, which asks Stripe about
+// payments open 10 minutes, and paid once; a session that expired unpaid
+// releases its orders and their stock.
+func TestReconcileLostWebhook(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := ctxT(t)
+	fake := &fakeStripe{sessions: map[string]map[string]any{}}
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	card := stripecard.New(stripecard.Config{SecretKey: "sk_test_123", WebhookSecret: webhookSecret, BaseURL: srv.URL})
+	pay := payment.New(e.pool, e.orders, payment.Options{Stripe: card, BaseURL: "https://ocop.test", Now: e.clock.Now,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	pr := e.f.Producer("HTX Trà Shan", "19")
+	id, slug := e.product(pr, "Trà shan tuyết", 300_000, 10)
+	in := checkout(order.MethodCard, line(slug, 2))
+	r, err := pay.Checkout(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess := e.payment(r.Group.ID).StripeSession
+	if sess == "" || r.CheckoutURL != "https://checkout.stripe.test/"+sess {
+		t.Fatalf("session %q, checkout URL %q", sess, r.CheckoutURL)
+	}
+	fake.pay(sess)
+	// too young to ask about: nothing happens
+	if _, err := pay.ExpireUnpaid(ctx); err != nil || fake.gets != 0 || e.payment(r.Group.ID).Status != payment.StatusPending {
+		t.Fatalf("a fresh payment was asked about (%d gets, %v)", fake.gets, err)
+	}
+	e.clock.Advance(payment.ReconcileAfter + time.Minute)
+	for range 2 {
+		if _, err := pay.ExpireUnpaid(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if p := e.payment(r.Group.ID); p.Status != payment.StatusPaid || p.ReceivedVND != r.Group.TotalVND || p.StripeIntent != "pi_"+sess {
+		t.Errorf("after reconciliation: %+v", p)
+	}
+	if st := e.statuses(r.Group.ID); !allAre(st, string(order.Paid)) {
+		t.Errorf("orders %v, want paid", st)
+	}
+	if n := e.int(`SELECT count(*) FROM payment_event WHERE provider = 'reconcile'`); n != 1 || fake.gets != 1 {
+		t.Errorf("%d reconcile events, %d session reads; want 1 and 1", n, fake.gets)
+	}
+	// a session that expired unpaid: the orders go and the stock comes back
+	r2, err := pay.Checkout(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := e.int(`SELECT stock FROM product WHERE id = $1`, id); got != 6 {
+		t.Fatalf("stock %d after two orders of 2, want 6", got)
+	}
+	if eff, err := e.webhook(ctx, "evt_expired_1", stripecard.EventSessionExpired, sessionExpired(e.payment(r2.Group.ID).StripeSession, r2.Group.Code, r2.Group.TotalVND)); err != nil || eff != payment.EffectExpired {
+		t.Fatalf("session expired: %q %v", eff, err)
+	}
+	if st := e.statuses(r2.Group.ID); !allAre(st, string(order.Cancelled)) || e.int(`SELECT stock FROM product WHERE id = $1`, id) != 8 {
+		t.Errorf("after the session expired: orders %v, stock %d", st, e.int(`SELECT stock FROM product WHERE id = $1`, id))
 	}
 }

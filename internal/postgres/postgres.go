@@ -110,6 +110,10 @@ func IsUniqueViolation(err error, name string) bool {
 	return hasCode(err, "23505", name)
 }
 
+// IsRetryable reports whether err is a deadlock or a serialization failure:
+// the transaction may simply be run again.
+func IsRetryable(err error) bool { return hasCode(err, "40P01", "") || hasCode(err, "40001", "") }
+
 // IsCheckViolation reports whether err is a check-constraint violation.
 func IsCheckViolation(err error) bool { return hasCode(err, "23514", "") }
 
