@@ -308,6 +308,10 @@ func (h *Handler) showOrder(c *fiber.Ctx) error {
 	if p.Message == "" {
 		p.Message = ui.Flash(c, "da-huy", map[string]string{"1": T("order.cancelled")})
 	}
+	if p.Message == "" && r.Payment.Status == payment.StatusPending {
+		// back from Stripe's page: the webhook may still be on its way
+		p.Message = ui.Flash(c, "tra-ve", map[string]string{"1": T("order.card_returned")})
+	}
 	for _, o := range g.Orders {
 		if order.Allowed(o.Status, order.Cancelled, order.ByShopper) {
 			p.Cancellable = true

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -331,7 +332,7 @@ func (s *Service) clean(ctx context.Context, in CheckoutInput) (CheckoutInput, a
 	// on the usual path); otherwise the province tells which field is wrong
 	commune := ""
 	if len(in.Shipping.ProvinceCode) == 2 {
-		c, err := producer.ResolveCommune(ctx, s.pool, in.Shipping.ProvinceCode, strings.TrimSpace(in.Shipping.CommuneCode))
+		c, err := s.communes.resolve(ctx, s.pool, in.Shipping.ProvinceCode, strings.TrimSpace(in.Shipping.CommuneCode))
 		if err != nil {
 			fe.Add("shipping.commune_code", "Chưa kiểm tra được xã/phường. Hãy thử lại.")
 		}
@@ -379,6 +380,46 @@ func (s *Service) clean(ctx context.Context, in CheckoutInput) (CheckoutInput, a
 	}
 	in.Lines = merged
 	return in, fe
+}
+
+// communeCache remembers which commune a (province, typed commune) names:
+// the administrative units change only by an import, and every checkout
+// asks. Entries last communeTTL; the table is dropped when it grows past
+// communeMax.
+type communeCache struct {
+	mu sync.Mutex
+	m  map[string]communeEntry
+}
+
+type communeEntry struct {
+	code string
+	at   time.Time
+}
+
+const (
+	communeTTL = 10 * time.Minute
+	communeMax = 20000
+)
+
+func (c *communeCache) resolve(ctx context.Context, q postgres.Querier, province, v string) (string, error) {
+	k := province + "|" + v
+	c.mu.Lock()
+	e, ok := c.m[k]
+	c.mu.Unlock()
+	if ok && time.Since(e.at) < communeTTL {
+		return e.code, nil
+	}
+	code, err := producer.ResolveCommune(ctx, q, province, v)
+	if err != nil || code == "" {
+		return code, err // misses are not kept: a typo costs its sender
+	}
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= communeMax {
+		c.m = map[string]communeEntry{}
+	}
+	c.m[k] = communeEntry{code: code, at: time.Now()}
+	c.mu.Unlock()
+	return code, nil
 }
 
 // requestHash is a hash of what a checkout asked for, to tell a retry

@@ -97,6 +97,7 @@ type Service struct {
 	now       func() time.Time
 	lineCap   int
 	payWindow time.Duration
+	communes  communeCache
 }
 
 // New returns the service.

@@ -44,6 +44,7 @@ var Orders = Messages{
 	"checkout.edit_cart":          "Sửa giỏ hàng",
 	"order.title":                 "Đơn hàng",
 	"order.placed":                "Đặt hàng thành công. Hãy lưu lại đường dẫn của trang này để theo dõi đơn.",
+	"order.card_returned":         "Đang chờ cổng thanh toán xác nhận khoản thanh toán thẻ. Hãy tải lại trang sau ít giây.",
 	"order.cancelled":             "Đã huỷ đơn.",
 	"order.placed_on":             "Đặt lúc",
 	"order.total":                 "Tổng",
