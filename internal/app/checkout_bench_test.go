@@ -58,7 +58,8 @@ func BenchmarkCheckout(b *testing.B) {
 		b.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := app.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	logs := &syncBuffer{}
+	a, err := app.New(ctx, cfg, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelError})))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -168,7 +169,7 @@ func BenchmarkCheckout(b *testing.B) {
 	elapsed := time.Since(start)
 	b.StopTimer()
 	if e := firstErr.Load(); e != nil {
-		b.Errorf("%d requests failed, first: %v", failed.Load(), e)
+		b.Errorf("%d requests failed, first: %v\n%s", failed.Load(), e, logs.String())
 	}
 
 	// afterwards: one group per created key, the scarce product's stock

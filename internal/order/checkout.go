@@ -180,7 +180,7 @@ func (s *Service) place(ctx context.Context, tx pgx.Tx, code string, in Checkout
 	if err := fe.OrNil(); err != nil {
 		return nil, err
 	}
-	// whether there is enough is decided by taking the stock, last (see
+	// whether there is enough is decided by taking the stock, late (see
 	// below): the price is computed as if the read stock sufficed
 	for _, t := range takes {
 		for _, p := range ps {
@@ -197,7 +197,7 @@ func (s *Service) place(ctx context.Context, tx pgx.Tx, code string, in Checkout
 	parts := make([]PlacedPart, len(cart.Parts))
 	g := &Group{ID: gid, Code: code, UserID: in.UserID, Buyer: in.Buyer, Shipping: in.Shipping, Note: in.Note, Method: in.Method,
 		TotalVND: cart.TotalVND, CreatedAt: now, Orders: make([]Order, len(cart.Parts))}
-	b := &pgx.Batch{}
+	b, items := &pgx.Batch{}, &pgx.Batch{}
 	for i, part := range cart.Parts {
 		oc := orderCode(code, i+1)
 		first := ps[part.Lines[0].Slug]
@@ -220,7 +220,7 @@ func (s *Service) place(ctx context.Context, tx pgx.Tx, code string, in Checkout
 			o.Items = append(o.Items, Item{ProductID: l.ProductID, Slug: l.Slug, Name: l.Name, Unit: l.Unit, UnitPriceVND: l.UnitPriceVND, Quantity: l.Quantity})
 		}
 		for _, l := range part.Lines {
-			b.Queue(`INSERT INTO order_item (order_id, product_id, product_slug, product_name, unit, unit_price_vnd, quantity)
+			items.Queue(`INSERT INTO order_item (order_id, product_id, product_slug, product_name, unit, unit_price_vnd, quantity)
 				SELECT id, $2, $3, $4, $5, $6, $7 FROM shop_order WHERE code = $1`, oc, l.ProductID, l.Slug, l.Name, l.Unit, l.UnitPriceVND, l.Quantity)
 		}
 	}
@@ -260,15 +260,21 @@ func (s *Service) place(ctx context.Context, tx pgx.Tx, code string, in Checkout
 	if err := s.enqueue(ctx, tx, Message{GroupID: gid, Event: EventPlaced}); err != nil {
 		return nil, err
 	}
-	// the stock last: its row locks are held only until the commit that
-	// follows, so checkouts of one popular product queue as briefly as
-	// possible; too little stock rolls everything back
+	// the stock late, so its row locks are held briefly (checkouts of one
+	// popular product queue on them), and before the order items: an
+	// item's foreign key takes a KEY SHARE lock on its product, and a
+	// transaction that holds one and then updates the row, while others do
+	// the same, makes PostgreSQL 15 fail with "new multixact has more than
+	// one updating member"; too little stock rolls everything back
 	short, err := product.TakeStock(ctx, tx, takes)
 	if err != nil {
 		return nil, err
 	}
 	if len(short) > 0 {
 		return nil, outOfStock(short, ps)
+	}
+	if err := tx.SendBatch(ctx, items).Close(); err != nil {
+		return nil, err
 	}
 	return g, nil
 }
