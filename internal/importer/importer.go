@@ -20,6 +20,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/ocopvn/ocop/internal/audit"
 	"github.com/ocopvn/ocop/internal/postgres"
+	"github.com/ocopvn/ocop/internal/sheet"
 )
 
 // ErrInvalidRows is wrapped by the error Import returns when rows were
@@ -57,21 +58,7 @@ type Options struct {
 var errDryRun = errors.New("dry run")
 
 // RowError is one problem with one row of the file.
-type RowError struct {
-	Line     int    // CSV physical line or spreadsheet row number (1-based)
-	Column   string // canonical column name; "" when the whole row is at fault
-	ReasonVI string
-	ReasonEN string
-}
-
-// Error returns "dòng 12, cột star: … / line 12, column star: …".
-func (e RowError) Error() string {
-	if e.Column == "" {
-		return fmt.Sprintf("dòng %d: %s / line %d: %s", e.Line, e.ReasonVI, e.Line, e.ReasonEN)
-	}
-	return fmt.Sprintf("dòng %d, cột %s: %s / line %d, column %s: %s",
-		e.Line, e.Column, e.ReasonVI, e.Line, e.Column, e.ReasonEN)
-}
+type RowError = sheet.RowError
 
 // Summary reports the outcome of Import. A row is Created when it added a
 // product, Updated when it changed an existing producer, product or
