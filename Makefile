@@ -29,6 +29,7 @@ run: build
 	if [ -z "$${DATABASE_URL:-}" ]; then export DATABASE_URL=$$($(PG) db ocop); fi; \
 	bin/ocop migrate up; \
 	if [ -f "$(ADMIN_UNITS)" ]; then bin/ocop geo import "$(ADMIN_UNITS)"; \
+		bin/ocop geo legacy "$(dir $(ADMIN_UNITS))legacy-districts.csv"; \
 	else echo "communes not loaded: $(ADMIN_UNITS) not found (set ADMIN_UNITS=...)"; fi; \
 	bin/ocop seed -demo-accounts; \
 	exec bin/ocop serve

@@ -42,7 +42,7 @@ func main() {
 	}
 }
 
-var errUsage = errors.New("usage: ocop serve | migrate up|down|status | seed [-products N] | import [-skip-invalid] FILE | geo import FILE | reindex | create-admin EMAIL < password | grant-staff [-trade] EMAIL|PHONE PROVINCE_CODE...")
+var errUsage = errors.New("usage: ocop serve | migrate up|down|status | seed [-products N] | import [-skip-invalid] FILE | geo import|legacy FILE | plan import -year Y -province P FILE | report plan -year Y -province P [-format csv|xlsx] | reindex | create-admin EMAIL < password | grant-staff [-trade] EMAIL|PHONE PROVINCE_CODE...")
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -92,10 +92,23 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		return grantStaffCmd(ctx, cfg, args[1], kind, args[2:], stdout)
 	case "geo":
-		if len(args) != 3 || args[1] != "import" {
+		if len(args) != 3 || (args[1] != "import" && args[1] != "legacy") {
 			return errUsage
 		}
+		if args[1] == "legacy" {
+			return geoLegacyCmd(ctx, cfg, args[2], stdout)
+		}
 		return geoImportCmd(ctx, cfg, args[2], stdout)
+	case "plan":
+		if len(args) < 2 || args[1] != "import" {
+			return errUsage
+		}
+		return planImportCmd(ctx, cfg, args[2:], stdout)
+	case "report":
+		if len(args) < 2 || args[1] != "plan" {
+			return errUsage
+		}
+		return reportPlanCmd(ctx, cfg, args[2:], stdout)
 	}
 	return errUsage
 }

@@ -22,8 +22,14 @@ const triggersOnly = "(triggers only)"
 // entry.
 var tableOwners = map[string]string{
 	// Administrative units.
-	"province": "internal/geo",
-	"commune":  "internal/geo",
+	"province":        "internal/geo",
+	"commune":         "internal/geo",
+	"legacy_district": "internal/geo",
+	"commune_legacy":  "internal/geo",
+
+	// The provinces' yearly OCOP plans.
+	"ocop_plan":     "internal/report",
+	"ocop_plan_row": "internal/report",
 
 	// Producers, their applications, members and the staff's provinces.
 	"producer":             "internal/producer",

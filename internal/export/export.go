@@ -16,7 +16,14 @@ import (
 
 // A Table is a header and rows of cells: string, int, int64 or float64.
 type Table struct {
-	Sheet  string // the XLSX sheet name (at most 31 characters)
+	Sheet string // the XLSX sheet name (at most 31 characters)
+	// Title, when set, is the XLSX sheet's first row (what the table is,
+	// and its filters); the header follows it. CSV leaves it out, so
+	// scripts read the header first.
+	Title string
+	// NoBOM leaves out the CSV's byte-order mark (for scripts; Excel
+	// needs it to read UTF-8).
+	NoBOM  bool
 	Header []string
 	Rows   [][]any
 }
@@ -43,8 +50,10 @@ func text(v any) string {
 // CSV writes t as UTF-8 CSV with a byte-order mark, so Excel opens
 // Vietnamese text correctly.
 func CSV(w io.Writer, t Table) error {
-	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
-		return err
+	if !t.NoBOM {
+		if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+			return err
+		}
 	}
 	cw := csv.NewWriter(w)
 	if err := cw.Write(t.Header); err != nil {
@@ -93,14 +102,21 @@ func XLSX(w io.Writer, t Table) (err error) {
 		}
 		return f.SetCellValue(sheet, cell, v)
 	}
+	first := 1
+	if t.Title != "" {
+		if err := put(1, 1, t.Title); err != nil {
+			return err
+		}
+		first = 2
+	}
 	for i, h := range t.Header {
-		if err := put(i+1, 1, h); err != nil {
+		if err := put(i+1, first, h); err != nil {
 			return err
 		}
 	}
 	for r, row := range t.Rows {
 		for i, v := range row {
-			if err := put(i+1, r+2, v); err != nil {
+			if err := put(i+1, first+r+1, v); err != nil {
 				return err
 			}
 		}

@@ -183,3 +183,33 @@ func TestImportRejectsBadInput(t *testing.T) {
 		t.Errorf("summary = %+v", sum)
 	}
 }
+
+// TestLoadLegacySharedFiles: the shared commune → former district map
+// loads whole (696 former districts; 3,315 communes mapped, the six its
+// README lists unmapped), twice with the same result; Thanh Hóa's 26
+// former districts are all there.
+func TestLoadLegacySharedFiles(t *testing.T) {
+	pool := pgtest.NewDB(t)
+	ctx := context.Background()
+	if _, err := geo.ImportFile(ctx, pool, sharedFile(t)); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(filepath.Dir(sharedFile(t)), "legacy-districts.csv")
+	for range 2 {
+		sum, err := geo.LoadLegacyFiles(ctx, pool, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Districts != 696 || sum.Communes != 3315 || sum.Unmapped != 6 || sum.Skipped != 0 {
+			t.Fatalf("legacy load: %+v", sum)
+		}
+	}
+	if n := count(t, pool, `SELECT count(DISTINCT cl.legacy_district_code) FROM commune_legacy cl JOIN commune c ON c.code = cl.commune_code
+		WHERE c.province_code = '38'`); n != 26 {
+		t.Errorf("Thanh Hóa has %d former districts, want 26", n)
+	}
+	// a district name the list spells with old-style tones matches folded
+	if n := count(t, pool, `SELECT count(*) FROM legacy_district WHERE name_fold = 'huyen nga son'`); n != 1 {
+		t.Errorf("Huyện Nga Sơn: %d rows", n)
+	}
+}

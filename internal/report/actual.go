@@ -1,0 +1,265 @@
+package report
+
+import (
+	"context"
+	"errors"
+	"math"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// How a certificate stands to the product's previous one.
+const (
+	CertNew      = "new"      // the product's first certificate
+	CertRenewed  = "renewed"  // re-recognised at the same (or a lower) star
+	CertUpgraded = "upgraded" // a higher star than the previous certificate
+)
+
+// cert is one certificate of a province's producer, placed.
+type cert struct {
+	ID           int64
+	Star         int
+	Decided      time.Time
+	Kind         string // CertNew, CertRenewed, CertUpgraded
+	Status       string
+	RevokedOn    *time.Time
+	ValidUntil   time.Time
+	Group        string // level-1 group code (I…VI)
+	ProducerType string
+	Commune      string // "" when unknown
+	District     string // former district code, "" when unknown
+}
+
+// certs reads the certificates of the province's producers, each with how
+// it stands to its product's previous one and where it lies: the
+// producer's commune and its former district, or the places named in the
+// producer's address as issued.
+func certs(ctx context.Context, q interface {
+	Query(context.Context, string, ...any) (pgx.Rows, error)
+}, locs *Localities) ([]cert, error) {
+	rows, err := q.Query(ctx, `
+		SELECT c.id, c.star, c.decision_date, c.status, c.revoked_on, c.valid_until,
+		       lag(c.star) OVER (PARTITION BY c.product_id ORDER BY c.decision_date, c.id),
+		       split_part(p.group_code, '.', 1), pr.producer_type, COALESCE(pr.commune_code, ''), pr.address_as_issued
+		FROM certificate c JOIN product p ON p.id = c.product_id JOIN producer pr ON pr.id = p.producer_id
+		WHERE pr.province_code = $1`, locs.Province.Code)
+	if err != nil {
+		return nil, err
+	}
+	var out []cert
+	var c cert
+	var prev *int
+	var address string
+	_, err = pgx.ForEachRow(rows, []any{&c.ID, &c.Star, &c.Decided, &c.Status, &c.RevokedOn, &c.ValidUntil, &prev, &c.Group,
+		&c.ProducerType, &c.Commune, &address}, func() error {
+		switch {
+		case prev == nil:
+			c.Kind = CertNew
+		case c.Star > *prev:
+			c.Kind = CertUpgraded
+		default:
+			c.Kind = CertRenewed
+		}
+		c.District = ""
+		if c.Commune != "" {
+			c.District = locs.DistrictOf[c.Commune]
+		} else if d, cm, ok := locs.Place(address); ok {
+			c.District, c.Commune = d, cm
+		}
+		out = append(out, c)
+		return nil
+	})
+	return out, err
+}
+
+// PlanLine is a row of plan against actual: the plan's counts and what was
+// certified in its locality that year. Actual counts new products (a
+// product's first certificate); renewals and upgrades are apart.
+type PlanLine struct {
+	Name     string // as the plan writes it; "" for the unattributed and totals rows
+	Locality Locality
+	Plan     Counts
+	Actual   Counts
+	Renewed  int
+	Upgraded int
+	MinStar5 *int
+	// Star5Total is the locality's 5-star products certified up to the
+	// end of the year (for a minimum of 5-star products).
+	Star5Total int
+}
+
+// Counts are products by star.
+type Counts struct{ Total, Star5, Star4, Star3 int }
+
+func (c *Counts) add(star int) {
+	c.Total++
+	switch star {
+	case 5:
+		c.Star5++
+	case 4:
+		c.Star4++
+	case 3:
+		c.Star3++
+	}
+}
+
+func (c *Counts) plus(o Counts) {
+	c.Total += o.Total
+	c.Star5 += o.Star5
+	c.Star4 += o.Star4
+	c.Star3 += o.Star3
+}
+
+// Progress is actual over plan in percent, one decimal; 0 for no plan.
+func (l PlanLine) Progress() float64 {
+	if l.Plan.Total == 0 {
+		return 0
+	}
+	return math.Round(float64(l.Actual.Total)*1000/float64(l.Plan.Total)) / 10
+}
+
+// PlanReport is a province's plan for a year against what was certified.
+type PlanReport struct {
+	Province Locality
+	Year     int
+	Lines    []PlanLine // the plan's rows, in its order
+	// Unattributed are certificates of the year in no locality of the
+	// plan (never dropped); Totals the sum of the rows and Unattributed (a
+	// row naming the whole province is not added again).
+	Unattributed PlanLine
+	Totals       PlanLine
+	// Shares of the province's OCOP producers by type against the plan's
+	// targets (nil when the plan sets none).
+	CoopSharePct, EnterpriseSharePct             *int
+	ActualCoopSharePct, ActualEnterpriseSharePct float64
+	ImportedAt                                   time.Time
+}
+
+// ErrNoPlan is a year without a plan for the province.
+var ErrNoPlan = errors.New("report: no plan for this province and year")
+
+// PlanVsActual compares a province's plan for year with the certificates
+// decided that year (revoked ones left out): each goes to the plan row of
+// its commune, else of its former district, else of the whole province,
+// else to Unattributed.
+func (s *Service) PlanVsActual(ctx context.Context, province string, year int) (*PlanReport, error) {
+	locs, err := LoadLocalities(ctx, s.pool, province)
+	if err != nil {
+		return nil, err
+	}
+	r := &PlanReport{Province: locs.Province, Year: year}
+	var planID int64
+	err = s.pool.QueryRow(ctx, `SELECT id, coop_share_pct, enterprise_share_pct, imported_at FROM ocop_plan WHERE province_code = $1 AND year = $2`,
+		province, year).Scan(&planID, &r.CoopSharePct, &r.EnterpriseSharePct, &r.ImportedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, ErrNoPlan
+	}
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.pool.Query(ctx, `SELECT locality_name, locality_kind, locality_code, total, star5, star4, star3, min_star5
+		FROM ocop_plan_row WHERE plan_id = $1 ORDER BY row_no`, planID)
+	if err != nil {
+		return nil, err
+	}
+	var l PlanLine
+	if _, err := pgx.ForEachRow(rows, []any{&l.Name, &l.Locality.Kind, &l.Locality.Code, &l.Plan.Total, &l.Plan.Star5, &l.Plan.Star4,
+		&l.Plan.Star3, &l.MinStar5}, func() error {
+		r.Lines = append(r.Lines, l)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	byKey := map[string]int{}
+	provinceRow := -1
+	for i, l := range r.Lines {
+		byKey[l.Locality.Kind+l.Locality.Code] = i
+		if l.Locality.Kind == KindProvince {
+			provinceRow = i
+		}
+	}
+	cs, err := certs(ctx, s.pool, locs)
+	if err != nil {
+		return nil, err
+	}
+	end := time.Date(year+1, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, c := range cs {
+		i, ok := byKey[KindCommune+c.Commune]
+		if !ok || c.Commune == "" {
+			i, ok = byKey[KindDistrict+c.District]
+			ok = ok && c.District != ""
+		}
+		if c.Star == 5 && c.Decided.Before(end) && (c.RevokedOn == nil || !c.RevokedOn.Before(end)) && ok {
+			r.Lines[i].Star5Total++
+		}
+		if c.Decided.Year() != year || c.Status == "revoked" {
+			continue
+		}
+		line := &r.Unattributed
+		switch {
+		case ok:
+			line = &r.Lines[i]
+		case provinceRow >= 0:
+			line = &r.Lines[provinceRow]
+		}
+		switch c.Kind {
+		case CertNew:
+			line.Actual.add(c.Star)
+		case CertRenewed:
+			line.Renewed++
+		case CertUpgraded:
+			line.Upgraded++
+		}
+		if provinceRow >= 0 && line != &r.Lines[provinceRow] {
+			// a row naming the whole province counts every certificate
+			p := &r.Lines[provinceRow]
+			switch c.Kind {
+			case CertNew:
+				p.Actual.add(c.Star)
+			case CertRenewed:
+				p.Renewed++
+			case CertUpgraded:
+				p.Upgraded++
+			}
+		}
+	}
+	for _, l := range append(r.Lines, r.Unattributed) {
+		if l.Locality.Kind == KindProvince {
+			continue
+		}
+		r.Totals.Plan.plus(l.Plan)
+		r.Totals.Actual.plus(l.Actual)
+		r.Totals.Renewed += l.Renewed
+		r.Totals.Upgraded += l.Upgraded
+	}
+	if provinceRow >= 0 && len(r.Lines) == 1 {
+		r.Totals = r.Lines[0]
+		r.Totals.Name = ""
+	}
+	if r.CoopSharePct != nil || r.EnterpriseSharePct != nil {
+		var all, coop, ent int
+		if err := s.pool.QueryRow(ctx, `
+			SELECT count(*), count(*) FILTER (WHERE producer_type IN ('htx', 'lien_hiep_htx')),
+			       count(*) FILTER (WHERE producer_type = 'doanh_nghiep')
+			FROM producer pr WHERE pr.province_code = $1 AND EXISTS (
+			  SELECT 1 FROM product p JOIN certificate c ON c.product_id = p.id AND c.status = 'active' WHERE p.producer_id = pr.id)`,
+			province).Scan(&all, &coop, &ent); err != nil {
+			return nil, err
+		}
+		if all > 0 {
+			r.ActualCoopSharePct = math.Round(float64(coop)*1000/float64(all)) / 10
+			r.ActualEnterpriseSharePct = math.Round(float64(ent)*1000/float64(all)) / 10
+		}
+	}
+	return r, nil
+}
+
+// Years lists the years with a plan for the province, newest first.
+func (s *Service) Years(ctx context.Context, province string) ([]int, error) {
+	rows, err := s.pool.Query(ctx, `SELECT year FROM ocop_plan WHERE province_code = $1 ORDER BY year DESC`, province)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[int])
+}
