@@ -13,6 +13,7 @@ import (
 	"html/template"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -24,6 +25,7 @@ import (
 	"github.com/ocopvn/ocop/internal/payment"
 	"github.com/ocopvn/ocop/internal/producer"
 	"github.com/ocopvn/ocop/internal/product"
+	"github.com/ocopvn/ocop/internal/report"
 	"github.com/ocopvn/ocop/storefront/ui"
 )
 
@@ -48,6 +50,8 @@ type Deps struct {
 	// settings and the console's ledger.
 	Orders   *order.Service
 	Payments *payment.Service
+	// Reports serves the console's reports and the plans' upload.
+	Reports *report.Service
 	// UploadLimit is the server's largest upload body (OCOP_UPLOAD_LIMIT),
 	// which the photo pages announce and check before sending; 0 means
 	// 64 MB.
@@ -67,11 +71,13 @@ type Handler struct {
 	importer      *importer.Service
 	orders        *order.Service
 	payments      *payment.Service
+	reports       *report.Service
 	uploadLimit   int
+	now           func() time.Time
 }
 
 // messages are the strings of these screens, with the shared ones.
-var messages = ui.Merge(ui.Common, ui.Orders, consoleMessages, backofficeMessages, photoMessages, orderMessages)
+var messages = ui.Merge(ui.Common, ui.Orders, consoleMessages, backofficeMessages, photoMessages, orderMessages, reportMessages)
 
 // T returns the message of key, or the key itself when it has none.
 func T(key string) string { return messages.T(key) }
@@ -82,7 +88,7 @@ func New(d Deps) (*Handler, error) {
 	for _, dep := range []struct {
 		name string
 		ok   bool
-	}{{"Catalog", d.Catalog != nil}, {"Producers", d.Producers != nil}, {"Products", d.Products != nil}, {"Photos", d.Photos != nil}, {"Certification", d.Certification != nil}, {"Importer", d.Importer != nil}, {"Orders", d.Orders != nil}, {"Payments", d.Payments != nil}} {
+	}{{"Catalog", d.Catalog != nil}, {"Producers", d.Producers != nil}, {"Products", d.Products != nil}, {"Photos", d.Photos != nil}, {"Certification", d.Certification != nil}, {"Importer", d.Importer != nil}, {"Orders", d.Orders != nil}, {"Payments", d.Payments != nil}, {"Reports", d.Reports != nil}} {
 		if !dep.ok {
 			missing = append(missing, dep.name)
 		}
@@ -90,14 +96,16 @@ func New(d Deps) (*Handler, error) {
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("admin: missing dependencies %s", strings.Join(missing, ", "))
 	}
-	h := &Handler{catalog: d.Catalog, producers: d.Producers, products: d.Products, photos: d.Photos, certification: d.Certification, importer: d.Importer, orders: d.Orders, payments: d.Payments, uploadLimit: d.UploadLimit}
+	h := &Handler{catalog: d.Catalog, producers: d.Producers, products: d.Products, photos: d.Photos, certification: d.Certification, importer: d.Importer, orders: d.Orders, payments: d.Payments,
+		reports: d.Reports, uploadLimit: d.UploadLimit, now: time.Now}
 	pages := append(append(append(append([]string{}, consolePages...), applyPages...), backofficePages...), photoPages...)
-	pages = append(pages, orderPages...)
+	pages = append(append(pages, orderPages...), reportPages...)
 	var err error
 	funcs := template.FuncMap{
 		"status":     func(s order.Status) string { return order.StatusText(s) },
 		"datetime":   ui.DateTime,
 		"commission": func(bp int) string { return strconv.FormatFloat(float64(bp)/100, 'f', -1, 64) },
+		"typeLabel":  producer.TypeLabel,
 	}
 	h.site, err = ui.New(ui.Options{BaseURL: d.BaseURL, Files: templateFiles, Messages: messages, Funcs: funcs,
 		Partials: []string{"partials.html"}, Pages: pages})

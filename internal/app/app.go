@@ -32,6 +32,7 @@ import (
 	"github.com/ocopvn/ocop/internal/postgres"
 	"github.com/ocopvn/ocop/internal/producer"
 	"github.com/ocopvn/ocop/internal/product"
+	"github.com/ocopvn/ocop/internal/report"
 	"github.com/ocopvn/ocop/internal/searchsync"
 	"github.com/ocopvn/ocop/internal/web"
 	"github.com/ocopvn/ocop/media"
@@ -170,7 +171,8 @@ func (a *App) newHTTP() (*fiber.App, error) {
 		return nil, err
 	}
 	adm, err := admin.New(admin.Deps{Catalog: a.Catalog, Producers: a.Producers, Products: a.Products, Photos: a.Photos,
-		Certification: a.Certification, Importer: importer.New(a.Pool), Orders: a.Orders, Payments: a.Payments, UploadLimit: cfg.UploadLimit, BaseURL: cfg.BaseURL})
+		Certification: a.Certification, Importer: importer.New(a.Pool), Orders: a.Orders, Payments: a.Payments,
+		Reports: report.New(a.Pool, nil), UploadLimit: cfg.UploadLimit, BaseURL: cfg.BaseURL})
 	if err != nil {
 		return nil, err
 	}

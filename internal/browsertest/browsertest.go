@@ -73,7 +73,28 @@ func New(t testing.TB) *Browser {
 		t.Fatalf("OCOP_CHROMIUM=%s: %v (deploy/dev/browser-deps.sh installs it)", exe, err)
 	}
 
-	out := &syncBuffer{}
+	// a start that crashes (Chromium sometimes dies at launch on a loaded
+	// machine) is tried once more with a fresh profile
+	var lastErr error
+	for attempt := 1; attempt <= 2; attempt++ {
+		out := &syncBuffer{}
+		ctx, stop := startChromium(t, exe, out)
+		err := within(StartTimeout, stop, func() error { return chromedp.Do(ctx) })
+		if err == nil {
+			t.Cleanup(stop)
+			return &Browser{ctx: ctx, output: out}
+		}
+		stop()
+		lastErr = fmt.Errorf("attempt %d: %w\n%s", attempt, err, out.String())
+	}
+	t.Fatalf("start chromium %s: %v", exe, lastErr)
+	return nil
+}
+
+// startChromium prepares a headless Chromium writing its output to out; the
+// first chromedp.Do on ctx starts it, and stop ends it (and waits for the
+// process).
+func startChromium(t testing.TB, exe string, out *syncBuffer) (ctx context.Context, stop func()) {
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(exe),
 		chromedp.Flag("headless", true),
@@ -94,18 +115,13 @@ func New(t testing.TB) *Browser {
 		chromedp.CombinedOutput(out),
 	}
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	// The first Run starts the browser and binds it to ctx, so it must not
+	// carry a timeout: New watches it instead.
 	ctx, cancelBrowser := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() {
+	return ctx, func() {
 		cancelBrowser()
 		cancelAlloc() // waits for the process to exit
-	})
-
-	// The first Run starts the browser and binds it to ctx, so it must not
-	// carry a timeout: watch it from here instead.
-	if err := within(StartTimeout, cancelBrowser, func() error { return chromedp.Do(ctx) }); err != nil {
-		t.Fatalf("start chromium %s: %v\n%s", exe, err, out.String())
 	}
-	return &Browser{ctx: ctx, output: out}
 }
 
 // within runs the first Run of a chromedp context, which must not carry a
