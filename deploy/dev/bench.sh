@@ -76,6 +76,9 @@ go test -run='^$' -bench=. -benchmem ./internal/catalog/
 # request a retry of an earlier Idempotency-Key): orders/s, p50/p99 and,
 # counted afterwards in the database, oversold and duplicated (both must
 # be 0)
+echo "Reports on 100,000 certificates of one province:"
+OCOP_TEST_DATABASE_URL=$(deploy/dev/postgres.sh start) \
+	go test -run='^$' -bench=Reports -benchtime=10x ./internal/report/
 echo "Checkout (50 concurrent shoppers):"
 OCOP_TEST_DATABASE_URL=$(deploy/dev/postgres.sh start) \
 	go test -run='^$' -bench=Checkout -benchtime=${BENCH_ORDERS:-3000}x ./internal/app/

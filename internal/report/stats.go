@@ -5,7 +5,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"time"
 )
 
 // Filter selects the certificates of the certified-products report.
@@ -51,19 +50,18 @@ func (s *Service) Certified(ctx context.Context, f Filter) (*Certified, error) {
 	if err != nil {
 		return nil, err
 	}
-	cs, err := certs(ctx, s.pool, locs)
+	cs, err := certs(ctx, s.pool, locs, s.now())
 	if err != nil {
 		return nil, err
 	}
 	out := &Certified{Province: locs.Province}
 	rows := map[[2]string]*CertifiedRow{}
 	types := map[string]*TypeRow{}
-	today := s.now()
 	for _, c := range cs {
 		switch {
-		case f.Year == 0 && (c.Status != "active" || c.ValidUntil.Before(today.AddDate(0, 0, -1))):
+		case f.Year == 0 && !c.InForce:
 			continue
-		case f.Year != 0 && (c.Decided.Year() != f.Year || c.Status == "revoked"):
+		case f.Year != 0 && (c.Year != f.Year || c.Status == "revoked"):
 			continue
 		case f.District != "" && c.District != f.District, f.Commune != "" && c.Commune != f.Commune,
 			f.Group != "" && c.Group != f.Group, f.Star != 0 && c.Star != f.Star, f.ProducerType != "" && c.ProducerType != f.ProducerType:
@@ -77,12 +75,12 @@ func (s *Service) Certified(ctx context.Context, f Filter) (*Certified, error) {
 		if rows[k] == nil {
 			rows[k] = &CertifiedRow{Locality: name, Group: c.Group}
 		}
-		rows[k].add(c.Star)
+		rows[k].add(c.Star, c.N)
 		if types[c.ProducerType] == nil {
 			types[c.ProducerType] = &TypeRow{ProducerType: c.ProducerType}
 		}
-		types[c.ProducerType].add(c.Star)
-		out.Totals.add(c.Star)
+		types[c.ProducerType].add(c.Star, c.N)
+		out.Totals.add(c.Star, c.N)
 	}
 	for _, r := range rows {
 		out.Rows = append(out.Rows, *r)
@@ -116,7 +114,7 @@ func (s *Service) Lifecycle(ctx context.Context, province string) ([]YearRow, er
 	if err != nil {
 		return nil, err
 	}
-	cs, err := certs(ctx, s.pool, locs)
+	cs, err := certs(ctx, s.pool, locs, s.now())
 	if err != nil {
 		return nil, err
 	}
@@ -127,22 +125,21 @@ func (s *Service) Lifecycle(ctx context.Context, province string) ([]YearRow, er
 		}
 		return years[y]
 	}
-	today := s.now()
 	for _, c := range cs {
-		r := row(c.Decided.Year())
+		r := row(c.Year)
 		switch c.Kind {
 		case CertNew:
-			r.New++
+			r.New += c.N
 		case CertRenewed:
-			r.Renewed++
+			r.Renewed += c.N
 		case CertUpgraded:
-			r.Upgraded++
+			r.Upgraded += c.N
 		}
 		switch {
-		case c.Status == "revoked" && c.RevokedOn != nil:
-			row(c.RevokedOn.Year()).Revoked++
-		case c.Status == "expired" || (c.Status == "active" && c.ValidUntil.Before(time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC))):
-			row(c.ValidUntil.Year()).Expired++
+		case c.Status == "revoked" && c.RevokedYear != 0:
+			row(c.RevokedYear).Revoked += c.N
+		case c.Status == "expired" || (c.Status == "active" && c.Lapsed):
+			row(c.ValidYear).Expired += c.N
 		}
 	}
 	out := make([]YearRow, 0, len(years))
