@@ -136,6 +136,11 @@ func TestBrowserWalk(t *testing.T) {
 			}
 			p.AssertNoProblems()
 
+			p.ClickLink("statistics", `footer a[href="/thong-ke"]`)
+			p.AssertText("main", "Thống kê sản phẩm OCOP", "Theo hạng sao", "Thái Nguyên: 3")
+			p.AssertNoProblems()
+			p.AssertNoSeriousA11y()
+
 			p.GotoStatus("not found", base+"/san-pham/khong-co-san-pham-nay", 404)
 			p.AssertText("h1", "Không tìm thấy trang bạn cần")
 			p.AssertNoProblems()

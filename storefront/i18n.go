@@ -9,6 +9,14 @@ var messages = ui.Merge(ui.Common, shopMessages, ui.Orders)
 // shopMessages are the strings of the shopper's pages and the account
 // pages.
 var shopMessages = ui.Messages{
+	"stats.title":               "Thống kê sản phẩm OCOP",
+	"stats.description":         "Số sản phẩm OCOP đang được chứng nhận và bán trên sàn, theo hạng sao, nhóm sản phẩm và tỉnh, thành phố.",
+	"stats.lead":                "Đang có",
+	"stats.products":            "sản phẩm",
+	"stats.by_star":             "Theo hạng sao",
+	"stats.by_group":            "Theo nhóm sản phẩm",
+	"stats.by_province":         "Theo tỉnh, thành phố",
+	"stats.hint":                "Chỉ tính sản phẩm có chứng nhận OCOP còn hiệu lực và đang bày bán trên sàn.",
 	"nav.home":                  "Trang chủ",
 	"search.results":            "Kết quả tìm kiếm",
 	"search.degraded":           "Tìm kiếm đang chạy ở chế độ dự phòng, kết quả có thể kém chính xác hơn.",

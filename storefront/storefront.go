@@ -88,7 +88,7 @@ type cardCache struct {
 // pageNames are the page templates, each parsed with the layout and
 // partials into its own set.
 var pageNames = []string{"home", "catalog", "product", "producer", "province", "search", "error",
-	"signup", "signin", "forgot", "reset", "account", "verify", "cart", "checkout", "order", "orders"}
+	"signup", "signin", "forgot", "reset", "account", "verify", "cart", "checkout", "order", "orders", "stats"}
 
 // New parses the templates. Every dependency but d.Search is required.
 func New(d Deps) (*Handler, error) {
@@ -159,6 +159,7 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Get("/tinh", web.Public, h.pickProvince)
 	r.Get("/tinh/:slug", web.Public, h.showProvince)
 	r.Get("/tim-kiem", web.Public, h.showSearch)
+	r.Get("/thong-ke", web.Public, h.showStats)
 	r.Get("/xac-minh/:code", web.Public, h.showVerification)
 	r.Get("/xac-minh/:code/qr.svg", web.Public, h.showQRSVG)
 	r.Get("/xac-minh/:code/qr.png", web.Public, h.showQRPNG)

@@ -92,6 +92,7 @@ func TestPages(t *testing.T) {
 		{"/cua-hang/htx-script-alert-1-script-tan-cuong", []string{"Hợp tác xã", "Thái Nguyên", `"@type":"Organization"`, "2 sản phẩm"}},
 		{"/tinh/thai-nguyen", []string{"Sản phẩm OCOP Thái Nguyên", "Số sản phẩm theo hạng sao", "Chủ thể OCOP (1)", "2 sản phẩm"}},
 		{"/tim-kiem?q=nuoc%20mam", []string{"Kết quả tìm kiếm “nuoc mam”", "1 sản phẩm", "Nước mắm 40 độ đạm", `<option value="relevance" selected>`}},
+		{"/thong-ke", []string{"Đang có <strong>3</strong> sản phẩm", "Theo hạng sao", `<svg class="chart"`, "Thái Nguyên: <strong>2</strong>", "<strong>2</strong> sản phẩm 5 sao"}},
 		{"/robots.txt", []string{"Sitemap: https://ocop.example.vn/sitemap.xml", "Disallow: /api/"}},
 		{"/sitemap.xml", []string{"<loc>https://ocop.example.vn/san-pham/tra-hoa-vang</loc>", "<loc>https://ocop.example.vn/tinh/an-giang</loc>", "<loc>https://ocop.example.vn/cua-hang/cong-ty-nuoc-mam-phu-quoc</loc>"}},
 	}
