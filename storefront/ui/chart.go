@@ -3,7 +3,8 @@ package ui
 import (
 	"fmt"
 	"html/template"
-	"strings"
+
+	"github.com/ocopvn/ocop/internal/sanitize"
 )
 
 // Bar is one row of a bar chart: a value and, optionally, a target drawn
@@ -14,40 +15,63 @@ type Bar struct {
 	Target int // 0: none
 }
 
+// Chart geometry, in SVG user units.
+const (
+	chartRowH   = 26
+	chartLabelW = 190
+	chartBarW   = 300
+	chartTop    = 8
+)
+
+// chartTpl draws the chart; html/template escapes every text and attribute.
+var chartTpl = template.Must(template.New("chart").Parse(
+	`<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {{.W}} {{.H}}" role="img" aria-label="{{.Title}}">` +
+		`<title>{{.Title}}</title>{{range .Rows}}` +
+		`<text x="{{.LabelX}}" y="{{.TextY}}" text-anchor="end" font-size="13" fill="#1c251c">{{.Label}}</text>` +
+		`<rect x="{{.BarX}}" y="{{.BarY}}" width="{{.BarW}}" height="{{.BarH}}" rx="3" fill="#1d6b34"/>` +
+		`{{if .HasTarget}}<line x1="{{.TargetX}}" y1="{{.Y1}}" x2="{{.TargetX}}" y2="{{.Y2}}" stroke="#7a4f00" stroke-width="3"/>{{end}}` +
+		`<text x="{{.ValueX}}" y="{{.TextY}}" font-size="13" fill="#1c251c">{{.Text}}</text>{{end}}</svg>`))
+
+type chartRow struct {
+	Label, Text                     string
+	LabelX, TextY, BarX, BarY, BarW int
+	BarH, TargetX, Y1, Y2, ValueX   int
+	HasTarget                       bool
+}
+
 // BarChart draws bars as an SVG, on the server (no script, readable on any
 // phone, printable): horizontal bars scaled to the largest value or target,
 // each labelled with its value (and "/ target"). The table beside it
 // carries the same numbers for screen readers; the chart is one image
 // labelled title.
 func BarChart(title string, bars []Bar) template.HTML {
-	const rowH, labelW, barW, top = 26, 190, 300, 8
 	most := 1
 	for _, b := range bars {
 		most = max(most, b.Value, b.Target)
 	}
-	h := top*2 + rowH*len(bars)
-	var s strings.Builder
-	fmt.Fprintf(&s, `<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" role="img" aria-label="%s">`,
-		labelW+barW+110, h, template.HTMLEscapeString(title))
-	fmt.Fprintf(&s, `<title>%s</title>`, template.HTMLEscapeString(title))
+	data := struct {
+		Title string
+		W, H  int
+		Rows  []chartRow
+	}{Title: title, W: chartLabelW + chartBarW + 110, H: chartTop*2 + chartRowH*len(bars)}
 	for i, b := range bars {
-		y := top + i*rowH
+		y := chartTop + i*chartRowH
 		label := b.Label
 		if r := []rune(label); len(r) > 26 {
 			label = string(r[:25]) + "…"
 		}
-		fmt.Fprintf(&s, `<text x="%d" y="%d" text-anchor="end" font-size="13" fill="#1c251c">%s</text>`,
-			labelW-6, y+17, template.HTMLEscapeString(label))
-		w := b.Value * barW / most
-		fmt.Fprintf(&s, `<rect x="%d" y="%d" width="%d" height="%d" rx="3" fill="#1d6b34"/>`, labelW, y+4, w, rowH-8)
-		text := fmt.Sprint(b.Value)
-		if b.Target > 0 {
-			tx := labelW + b.Target*barW/most
-			fmt.Fprintf(&s, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#7a4f00" stroke-width="3"/>`, tx, y+1, tx, y+rowH-1)
-			text += " / " + fmt.Sprint(b.Target)
+		w, tx := b.Value*chartBarW/most, b.Target*chartBarW/most
+		r := chartRow{Label: label, Text: fmt.Sprint(b.Value), LabelX: chartLabelW - 6, TextY: y + 17, BarX: chartLabelW, BarY: y + 4,
+			BarW: w, BarH: chartRowH - 8, TargetX: chartLabelW + tx, Y1: y + 1, Y2: y + chartRowH - 1, ValueX: chartLabelW + max(w, tx) + 8,
+			HasTarget: b.Target > 0}
+		if r.HasTarget {
+			r.Text += " / " + fmt.Sprint(b.Target)
 		}
-		fmt.Fprintf(&s, `<text x="%d" y="%d" font-size="13" fill="#1c251c">%s</text>`, labelW+max(w, b.Target*barW/most)+8, y+17, text)
+		data.Rows = append(data.Rows, r)
 	}
-	s.WriteString(`</svg>`)
-	return template.HTML(s.String()) //nolint:gosec // every text above is escaped
+	out, err := sanitize.ExecuteTemplate(chartTpl, "chart", data)
+	if err != nil {
+		return "" // a template of constant shape over numbers and text: cannot fail
+	}
+	return out
 }
