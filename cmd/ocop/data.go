@@ -21,6 +21,11 @@ func seedCmd(ctx context.Context, cfg config.Config, args []string, stdout io.Wr
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if *accounts && cfg.Production() {
+		// refused before anything is written: a known password would be a
+		// hole, and demo products do not belong in production either
+		return errDemoInProduction
+	}
 	pool, err := app.OpenDB(ctx, cfg)
 	if err != nil {
 		return err
@@ -36,6 +41,9 @@ func seedCmd(ctx context.Context, cfg config.Config, args []string, stdout io.Wr
 	}
 	return nil
 }
+
+// errDemoInProduction refuses the demo accounts in production.
+var errDemoInProduction = errors.New("demo accounts are for development only (OCOP_ENV=production): nothing was written")
 
 func importCmd(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)

@@ -58,6 +58,15 @@ func TestSeedDemoAccounts(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "development only") {
 		t.Errorf("production: %v, want a refusal", err)
 	}
+	// refused before writing anything: a fresh database stays empty
+	pool2, url2 := pgtest.NewDBURL(t)
+	err = run(ctx, []string{"seed", "-products", "60", "-demo-accounts"}, func(k string) string {
+		return map[string]string{"DATABASE_URL": url2, "OCOP_ENV": "production", "OCOP_SECRET_KEY": strings.Repeat("k", 40)}[k]
+	}, &out, &errb)
+	var products int
+	if qerr := pool2.QueryRow(ctx, `SELECT count(*) FROM product`).Scan(&products); err == nil || qerr != nil || products != 0 {
+		t.Errorf("production seed with demo accounts: %v, wrote %d products (%v)", err, products, qerr)
+	}
 	// with a commune to deliver to, the demo shopper gets orders in
 	// several states, placed once
 	if _, err := pool.Exec(ctx, `INSERT INTO commune (code, province_code, name, full_name, kind, name_fold)
