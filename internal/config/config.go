@@ -298,15 +298,48 @@ func (c *Config) loadAccounts(get func(name, def string) string, readFile func(s
 // Production reports whether the process runs in production.
 func (c Config) Production() bool { return c.Env == "production" }
 
-// String describes the configuration with the database password masked.
-func (c Config) String() string {
-	db := c.DatabaseURL
-	if u, err := url.Parse(db); err == nil && u.User != nil {
+// secretParams are URL query parameters that carry secrets (libpq takes
+// the password in the query string too).
+var secretParams = []string{"password", "sslpassword", "passfile", "token", "key", "secret", "api_key", "apikey"}
+
+// dsnSecret is a secret in a key=value connection string.
+var dsnSecret = regexp.MustCompile(`(?i)\b(password|sslpassword)\s*=\s*('(?:[^'\\]|\\.)*'|\S+)`)
+
+// RedactURL returns u with its password masked, in the user-info and in
+// the query string; a string that is not a URL is masked whole.
+func RedactURL(raw string) string {
+	if !strings.Contains(raw, "://") {
+		// a key=value connection string ("host=h password=…")
+		return dsnSecret.ReplaceAllString(raw, "${1}=xxxxx")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "xxxxx"
+	}
+	if u.User != nil {
 		if _, ok := u.User.Password(); ok {
 			u.User = url.UserPassword(u.User.Username(), "xxxxx")
 		}
-		db = u.String()
 	}
+	q := u.Query()
+	changed := false
+	for k := range q {
+		for _, s := range secretParams {
+			if strings.EqualFold(k, s) {
+				q.Set(k, "xxxxx")
+				changed = true
+			}
+		}
+	}
+	if changed {
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
+}
+
+// String describes the configuration with the database password masked.
+func (c Config) String() string {
+	db := RedactURL(c.DatabaseURL)
 	searchBackend := "postgres"
 	if c.MeiliURL != "" {
 		searchBackend = "meilisearch " + c.MeiliURL + "/" + c.MeiliIndex

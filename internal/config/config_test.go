@@ -146,3 +146,30 @@ func TestMediaS3ReportsEveryBadValue(t *testing.T) {
 		t.Errorf("bad port: %v", err)
 	}
 }
+
+// TestRedactURL: a database password is masked in the user-info and in
+// the query string (libpq accepts both), and a URL that does not parse is
+// masked whole.
+func TestRedactURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"host=h user=u password=s3cret":                          "host=h user=u password=xxxxx",
+		"host=h password='s3 cret' user=u":                       "host=h password=xxxxx user=u",
+		"postgres://u:s3cret@h:5432/db":                          "postgres://u:xxxxx@h:5432/db",
+		"postgres://u@h/db?password=s3cret&sslmode=require":      "postgres://u@h/db?password=xxxxx&sslmode=require",
+		"postgres://h/db?sslmode=disable&PASSWORD=s3cret&user=u": "postgres://h/db?PASSWORD=xxxxx&sslmode=disable&user=u",
+		"postgres://u@h/db":                                      "postgres://u@h/db",
+		"postgres://u:s3cret@h/db?sslpassword=s3cret":            "postgres://u:xxxxx@h/db?sslpassword=xxxxx",
+	} {
+		got := RedactURL(in)
+		if strings.Contains(got, "s3") {
+			t.Errorf("RedactURL(%q) = %q leaks", in, got)
+		}
+		if got != want {
+			t.Errorf("RedactURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+	c, err := Load(env(map[string]string{"DATABASE_URL": "postgres://u@h/db?password=s3cret"}))
+	if err != nil || strings.Contains(c.String(), "s3cret") {
+		t.Errorf("String() leaks a query-string password: %s (%v)", c, err)
+	}
+}
