@@ -51,8 +51,9 @@ if [ "$(id -u)" = 0 ]; then
 	pguser=postgres
 fi
 
-data="$root/.data/postgres"
-if [ "$(id -u)" = 0 ]; then
+# OCOP_PG_DATA: another cluster's folder (the outage test runs its own)
+data="${OCOP_PG_DATA:-$root/.data/postgres}"
+if [ "$(id -u)" = 0 ] && [ -z "${OCOP_PG_DATA:-}" ]; then
 	mkdir -p "$root/.data"
 	if ! runuser -u postgres -- test -x "$root/.data"; then
 		# e.g. a checkout inside a 0700 temp folder: keep the cluster outside it

@@ -8,7 +8,11 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"net"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -108,6 +112,37 @@ func InSnapshot(ctx context.Context, pool *pgxpool.Pool, fn func(tx pgx.Tx) erro
 // of the named constraint when name is not empty.
 func IsUniqueViolation(err error, name string) bool {
 	return hasCode(err, "23505", name)
+}
+
+// IsUnavailable reports whether err means PostgreSQL cannot be reached or
+// cannot serve right now: a refused or lost connection, a connect or
+// network timeout, the server shutting down or starting up, too many
+// connections. The request may succeed later (503 with Retry-After), where
+// any other error is a bug or bad input.
+func IsUnavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch pgErr.Code {
+		case "57P01", "57P02", "57P03", "53300", "53400": // shutdown, crash, starting up, too many connections, limits
+			return true
+		}
+		return strings.HasPrefix(pgErr.Code, "08") // connection exceptions
+	}
+	var connectErr *pgconn.ConnectError
+	var netErr net.Error
+	switch {
+	case errors.As(err, &connectErr), errors.As(err, &netErr), pgconn.Timeout(err),
+		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, net.ErrClosed),
+		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
+		return true
+	}
+	// pgx reports a connection that died under a query this way
+	msg := err.Error()
+	return strings.Contains(msg, "conn closed") || strings.Contains(msg, "failed to connect") ||
+		strings.Contains(msg, "unexpected EOF")
 }
 
 // IsRetryable reports whether err is a deadlock or a serialization failure:

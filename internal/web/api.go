@@ -53,7 +53,8 @@ func (h *handler) readyz(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 	defer cancel()
 	if err := h.pool.Ping(ctx); err != nil {
-		return apperr.E(apperr.Unavailable, "Cơ sở dữ liệu chưa sẵn sàng.", "database unreachable")
+		// counted and logged as an outage, once per burst
+		return &apperr.Error{Kind: apperr.Unavailable, Message: "Cơ sở dữ liệu chưa sẵn sàng.", Detail: "database unreachable", Err: errDatabaseDown}
 	}
 	return c.JSON(fiber.Map{"status": "ready"})
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/ocopvn/ocop/internal/account"
 	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/audit"
+	"github.com/ocopvn/ocop/internal/postgres"
 	"github.com/ocopvn/ocop/internal/producer"
 )
 
@@ -338,6 +339,9 @@ func (r *Router) authorize(a Access) fiber.Handler {
 			return c.Next()
 		}
 		p := CurrentUser(c)
+		if p == nil && c.Locals(sessionUnknownKey) != nil {
+			return errUnavailable
+		}
 		if p == nil {
 			if c.Method() == fiber.MethodGet && acceptsHTML(c) && !strings.HasPrefix(c.Path(), "/api/") {
 				return c.Redirect("/dang-nhap?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
@@ -445,6 +449,10 @@ func (s *Sessions) csrfCookieName() string {
 
 const sessionsKey = "sessions"
 
+// sessionUnknownKey marks a request whose session cookie could not be
+// checked (the database is unavailable).
+const sessionUnknownKey = "session-unknown"
+
 // CurrentUser returns the signed-in user of c, or nil.
 func CurrentUser(c *fiber.Ctx) *account.Principal {
 	p, _ := c.Locals(principalKey).(*account.Principal)
@@ -478,6 +486,11 @@ func (s *Sessions) loadSession(c *fiber.Ctx) error {
 			c.Locals(sessionTokenKey, tok)
 		case apperr.KindOf(err) == apperr.Unauthorized:
 			s.setCookie(c, s.CookieName(), "", -1)
+		case postgres.IsUnavailable(err):
+			// the database is down: the session is unknown for this
+			// request (never signed out: the cookie stays); public pages
+			// served from memory still answer, the rest get 503
+			c.Locals(sessionUnknownKey, true)
 		default:
 			return err
 		}
@@ -556,6 +569,10 @@ func (s *Sessions) checkCSRF(c *fiber.Ctx) error {
 		// an upload's body is read only after its route's access rule:
 		// Router.Upload checks the token there (checkUploadCSRF)
 		return c.Next()
+	}
+	if c.Locals(sessionUnknownKey) != nil {
+		// the session's token cannot be checked while the database is down
+		return errUnavailable
 	}
 	if s.router != nil && c.Cookies(s.CookieName()) == "" && s.router.isCookieless(c.Path()) {
 		return c.Next()

@@ -7,11 +7,16 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/ocopvn/ocop/internal/apperr"
+	"github.com/ocopvn/ocop/internal/postgres"
 )
 
 var kindStatus = map[apperr.Kind]int{
@@ -25,6 +30,49 @@ var kindStatus = map[apperr.Kind]int{
 	apperr.TooMany:       fiber.StatusTooManyRequests,
 	apperr.TooLarge:      fiber.StatusRequestEntityTooLarge,
 	apperr.Unprocessable: fiber.StatusUnprocessableEntity,
+}
+
+// RetryAfterSeconds is the Retry-After of a 503 while the database is
+// unavailable.
+const RetryAfterSeconds = 5
+
+// msgMaintenance is the page and problem text of an outage.
+const msgMaintenance = "Hệ thống đang bảo trì trong giây lát. Vui lòng thử lại sau vài giây."
+
+// errUnavailable is a request refused during an outage before it reached
+// the database (a signed-in user whose session cannot be read).
+var errUnavailable = &apperr.Error{Kind: apperr.Unavailable, Message: msgMaintenance,
+	Detail: "the service is briefly unavailable; retry after the Retry-After delay", Err: errDatabaseDown}
+
+var errDatabaseDown = errors.New("database unavailable")
+
+// outageLog logs database outages once per burst: the first failure, then
+// at most one line every outageLogEvery with how many failed since. The
+// counter is exported as ocop_db_unavailable_total.
+type outageLog struct {
+	mu         sync.Mutex
+	last       time.Time
+	suppressed int
+	total      atomic.Int64
+}
+
+const outageLogEvery = 10 * time.Second
+
+var outages = &outageLog{}
+
+func (o *outageLog) note(log *slog.Logger, err error) {
+	o.total.Add(1)
+	o.mu.Lock()
+	now := time.Now()
+	if now.Sub(o.last) < outageLogEvery {
+		o.suppressed++
+		o.mu.Unlock()
+		return
+	}
+	n := o.suppressed
+	o.last, o.suppressed = now, 0
+	o.mu.Unlock()
+	log.Error("database unavailable: answering 503", "err", err.Error(), "failed_since_last_line", n)
 }
 
 // Problem is an RFC 9457 problem document.
@@ -71,7 +119,16 @@ func errorHandler(log *slog.Logger, htmlError func(c *fiber.Ctx, status int, mes
 			status = fiber.StatusServiceUnavailable
 			detail, vi = "The request took too long; try again.", "Yêu cầu mất quá nhiều thời gian, vui lòng thử lại."
 		}
-		if status >= 500 {
+		unavailable := postgres.IsUnavailable(err) || errors.Is(err, errDatabaseDown)
+		if unavailable {
+			// the database is down or restarting: say when to come back, and
+			// log the outage once per burst rather than once per request
+			status = fiber.StatusServiceUnavailable
+			detail, vi = "The service is briefly unavailable; retry after the Retry-After delay.", msgMaintenance
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(RetryAfterSeconds))
+			outages.note(log, err)
+		}
+		if status >= 500 && !unavailable {
 			log.Error("request failed", "request_id", RequestID(c), "method", c.Method(), "path", c.Path(), "status", status, "err", err.Error())
 		}
 		if strings.HasPrefix(c.Path(), "/api/") || !acceptsHTML(c) {

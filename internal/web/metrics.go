@@ -33,7 +33,9 @@ func newMetrics(reg *prometheus.Registry, pool *pgxpool.Pool) *metrics {
 		}, []string{"method", "route"}),
 	}
 	reg.MustRegister(m.requests, m.latency,
-		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "ocop_db_unavailable_total",
+			Help: "Requests answered 503 because the database was unavailable."}, func() float64 { return float64(outages.total.Load()) }))
 	if pool != nil {
 		reg.MustRegister(poolCollector{pool}, outboxCollector{pool})
 	}
