@@ -66,6 +66,9 @@ type Config struct {
 	// PayWindow is how long an unpaid card or VietQR order holds its
 	// stock.
 	PayWindow time.Duration
+	// MetricsToken, when set, is the bearer token /metrics asks for;
+	// without it /metrics answers loopback clients only.
+	MetricsToken string
 }
 
 // Var documents one environment variable; README's table lists the same.
@@ -106,6 +109,7 @@ var Vars = []Var{
 	{"OCOP_BANK_WEBHOOK_SECRET", "(none: notifications refused)", "HMAC-SHA256 secret of bank transfer notifications at /webhooks/bank; or _FILE"},
 	{"OCOP_CHECKOUT_RATE", "60", "checkouts per minute from one IP (many shoppers share a carrier's IP)"},
 	{"OCOP_PAY_WINDOW", "30m", "how long an unpaid card or VietQR order holds its stock"},
+	{"OCOP_METRICS_TOKEN", "(none: /metrics for loopback clients only)", "bearer token Prometheus sends to /metrics; or OCOP_METRICS_TOKEN_FILE"},
 }
 
 // Load builds a Config from getenv and validates it. The error lists every
@@ -278,6 +282,7 @@ func (c *Config) loadAccounts(get func(name, def string) string, readFile func(s
 	c.StripeSecretKey = secret("OCOP_STRIPE_SECRET_KEY")
 	c.StripeWebhookSecret = secret("OCOP_STRIPE_WEBHOOK_SECRET")
 	c.BankWebhookSecret = secret("OCOP_BANK_WEBHOOK_SECRET")
+	c.MetricsToken = secret("OCOP_METRICS_TOKEN")
 	if c.StripeSecretKey != "" && c.StripeWebhookSecret == "" {
 		errs = append(errs, errors.New("OCOP_STRIPE_WEBHOOK_SECRET is not set: card payments need the webhook's signing secret"))
 	}

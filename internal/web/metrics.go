@@ -1,8 +1,11 @@
 package web
 
 import (
+	"crypto/subtle"
 	"log/slog"
+	"net"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -42,8 +45,29 @@ func newMetrics(reg *prometheus.Registry, pool *pgxpool.Pool) *metrics {
 	return m
 }
 
-func (m *metrics) handler() fiber.Handler {
-	return adaptor.HTTPHandler(promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
+// handler serves the metrics to a scraper that sends the bearer token
+// (OCOP_METRICS_TOKEN) or, without one configured, to loopback clients
+// only; anyone else gets 404, as if there were no such page.
+func (m *metrics) handler(token string) fiber.Handler {
+	serve := adaptor.HTTPHandler(promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
+	return func(c *fiber.Ctx) error {
+		if !metricsAllowed(c, token) {
+			return errNotFound
+		}
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return serve(c)
+	}
+}
+
+// metricsAllowed: the right bearer token, or (no token set) a loopback
+// client.
+func metricsAllowed(c *fiber.Ctx, token string) bool {
+	if token != "" {
+		got, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
+		return ok && subtle.ConstantTimeCompare([]byte(got), []byte(token)) == 1
+	}
+	ip := net.ParseIP(c.IP())
+	return ip != nil && ip.IsLoopback()
 }
 
 // middleware records count and latency per route pattern (never the raw

@@ -120,7 +120,7 @@ func New(d Deps) *fiber.App {
 		certification: d.Certification, verifyLimit: d.VerifyLimit}
 	r.Get("/healthz", Public, h.healthz)
 	r.Get("/readyz", Public, h.readyz)
-	r.Get("/metrics", Public, m.handler())
+	r.Get("/metrics", Public, m.handler(d.Config.MetricsToken))
 	const api = "/api/v1"
 	r.Get(api+"/openapi.json", Public, serveOpenAPI)
 	r.Get(api+"/products", Public, h.listProducts)

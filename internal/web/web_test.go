@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -69,7 +70,7 @@ func newServer(t *testing.T) *testServer {
 	}
 	t.Cleanup(counted.Close)
 	cfg, err := config.Load(func(k string) string {
-		return map[string]string{"DATABASE_URL": url}[k]
+		return map[string]string{"DATABASE_URL": url, "OCOP_METRICS_TOKEN": metricsToken}[k]
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -291,6 +292,35 @@ func TestPanicIsAGeneric500(t *testing.T) {
 	}
 }
 
+// metricsToken is the test server's OCOP_METRICS_TOKEN.
+const metricsToken = "metrics-test-token"
+
+// TestMetricsForLoopback: with no token configured, /metrics answers a
+// client on the loopback interface (a real listener: the address is the
+// connection's).
+func TestMetricsForLoopback(t *testing.T) {
+	cfg, err := config.Load(func(k string) string { return map[string]string{"DATABASE_URL": "postgres://x@y/z"}[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := web.New(web.Deps{Config: cfg, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = app.Listener(ln) }()
+	defer app.Shutdown()
+	resp, err := http.Get("http://" + ln.Addr().String() + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !bytes.Contains(body, []byte("ocop_db_unavailable_total")) {
+		t.Errorf("loopback /metrics: %d", resp.StatusCode)
+	}
+}
+
 func TestHealthReadyMetricsHeaders(t *testing.T) {
 	s := newServer(t)
 	for _, path := range []string{"/healthz", "/readyz"} {
@@ -301,7 +331,15 @@ func TestHealthReadyMetricsHeaders(t *testing.T) {
 	s.get(t, "/api/v1/products?page=1")
 	s.get(t, "/api/v1/products/che-tan-cuong")
 	s.get(t, "/khong-co-trang-nay/12345")
-	resp, body := s.get(t, "/metrics")
+	// /metrics is not public: a remote client gets 404, a loopback one
+	// (no token configured) the metrics
+	if resp, _ := s.get(t, "/metrics"); resp.StatusCode != 404 {
+		t.Errorf("metrics from a remote client: %d, want 404", resp.StatusCode)
+	}
+	if resp, _ := s.get(t, "/metrics", "Authorization", "Bearer wrong-token"); resp.StatusCode != 404 {
+		t.Errorf("metrics with a wrong token: %d, want 404", resp.StatusCode)
+	}
+	resp, body := s.get(t, "/metrics", "Authorization", "Bearer "+metricsToken)
 	if resp.StatusCode != 200 {
 		t.Fatalf("metrics: %d", resp.StatusCode)
 	}
