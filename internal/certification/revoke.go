@@ -52,7 +52,7 @@ func (s *Service) Revocables(ctx context.Context, actor producer.Actor, q string
 	if !actor.Admin {
 		scope = append([]string{}, actor.Certifies...) // only what the actor may revoke
 	}
-	fold := vntext.Fold(vntext.Truncate(q, 200))
+	fold := postgres.EscapeLike(vntext.Fold(vntext.Truncate(q, 200)))
 	rows, err := s.pool.Query(ctx, `
 SELECT p.id, p.name, pr.id, coalesce(nullif(pr.display_name, ''), pr.name), pr.province_code, c.star, c.decision_no, c.valid_until,
        count(*) OVER ()

@@ -212,7 +212,7 @@ func (s *Service) ProducerOrders(ctx context.Context, producerID int64, f Filter
 		AND ($3::timestamptz IS NULL OR o.created_at >= $3)
 		AND ($4::timestamptz IS NULL OR o.created_at < $4)
 		AND ($5 = '' OR o.code ILIKE $5 || '%' OR g.buyer_phone LIKE '%' || $5 || '%' OR g.buyer_name ILIKE '%' || $5 || '%')`
-	args := []any{producerID, string(f.Status), timeOrNil(f.From), timeOrNil(f.To), escapeLike(f.Query)}
+	args := []any{producerID, string(f.Status), timeOrNil(f.From), timeOrNil(f.To), postgres.EscapeLike(f.Query)}
 	var total int
 	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM shop_order o JOIN order_group g ON g.id = o.group_id`+where, args...).Scan(&total); err != nil {
 		return nil, 0, err
@@ -243,18 +243,6 @@ func timeOrNil(t time.Time) any {
 		return nil
 	}
 	return t
-}
-
-// escapeLike escapes LIKE's wildcards in user text.
-func escapeLike(s string) string {
-	r := make([]rune, 0, len(s))
-	for _, c := range s {
-		if c == '%' || c == '_' || c == '\\' {
-			r = append(r, '\\')
-		}
-		r = append(r, c)
-	}
-	return string(r)
 }
 
 // Commune is a commune of a province, for the checkout form's list.

@@ -137,3 +137,23 @@ func TestConstraintsInDatabase(t *testing.T) {
 		})
 	}
 }
+
+// TestEscapeLike: wildcards in user text match only themselves.
+func TestEscapeLike(t *testing.T) {
+	pool := pgtest.NewDB(t)
+	for _, c := range []struct {
+		text, pattern string
+		want          bool
+	}{
+		{"giam 50% hom nay", "50%", true}, {"giam 50 hom nay", "50%", false},
+		{"ma_so", "a_s", true}, {"maxso", "a_s", false}, {`a\b`, `a\b`, true}, {"abc", "%", false},
+	} {
+		var got bool
+		if err := pool.QueryRow(context.Background(), `SELECT $1 LIKE '%' || $2 || '%'`, c.text, postgres.EscapeLike(c.pattern)).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != c.want {
+			t.Errorf("%q LIKE %%%q%%: %v, want %v", c.text, c.pattern, got, c.want)
+		}
+	}
+}

@@ -114,6 +114,15 @@ func IsUniqueViolation(err error, name string) bool {
 	return hasCode(err, "23505", name)
 }
 
+// EscapeLike escapes LIKE's wildcards (% and _) and its escape character
+// in user text, so a search for "50%" finds "50%" and "_" matches only "_"
+// (PostgreSQL's default escape character for LIKE is the backslash).
+func EscapeLike(s string) string {
+	return likeEscaper.Replace(s)
+}
+
+var likeEscaper = strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
+
 // IsUnavailable reports whether err means PostgreSQL cannot be reached or
 // cannot serve right now: a refused or lost connection, a connect or
 // network timeout, the server shutting down or starting up, too many

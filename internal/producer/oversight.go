@@ -74,7 +74,7 @@ func (s *Service) Producers(ctx context.Context, actor Actor, f ProducerFilter) 
 	if f.Status != "active" && f.Status != "suspended" {
 		f.Status = ""
 	}
-	fold := vntext.Fold(vntext.Truncate(f.Query, 200))
+	fold := postgres.EscapeLike(vntext.Fold(vntext.Truncate(f.Query, 200)))
 	where := `WHERE ($1::text[] IS NULL OR p.province_code = ANY ($1)) AND ($2 = '' OR p.status = $2)
 		AND ($3 = '' OR p.name_fold LIKE '%' || $3 || '%')`
 	if err = s.pool.QueryRow(ctx, `SELECT count(*) FROM producer p `+where, actor.scope(), f.Status, fold).Scan(&total); err != nil {

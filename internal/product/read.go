@@ -8,6 +8,7 @@ import (
 
 	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/paging"
+	"github.com/ocopvn/ocop/internal/postgres"
 	"github.com/ocopvn/ocop/internal/vntext"
 )
 
@@ -84,7 +85,7 @@ func (s *Service) Products(ctx context.Context, producerID int64, f ListFilter) 
 	pg := paging.Of(f.Page.Number, PerPage)
 	// Fold leaves letters, digits and spaces only, so the pattern has no
 	// LIKE metacharacters
-	q := vntext.Fold(f.Q)
+	q := postgres.EscapeLike(vntext.Fold(f.Q))
 	rows, err := s.pool.Query(ctx, `
 		SELECT p.id, p.name, p.slug, p.status, p.price_vnd, p.unit, p.stock, coalesce(c.star, 0), coalesce(c.valid_until, '0001-01-01'),
 		       EXISTS (SELECT 1 FROM public_product pp WHERE pp.id = p.id), count(*) OVER ()
