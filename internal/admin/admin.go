@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ocopvn/ocop/internal/account"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/ocopvn/ocop/internal/apperr"
@@ -52,6 +54,8 @@ type Deps struct {
 	Payments *payment.Service
 	// Reports serves the console's reports and the plans' upload.
 	Reports *report.Service
+	// Accounts lets admins disable and re-enable accounts.
+	Accounts *account.Service
 	// UploadLimit is the server's largest upload body (OCOP_UPLOAD_LIMIT),
 	// which the photo pages announce and check before sending; 0 means
 	// 64 MB.
@@ -72,6 +76,7 @@ type Handler struct {
 	orders        *order.Service
 	payments      *payment.Service
 	reports       *report.Service
+	accounts      *account.Service
 	uploadLimit   int
 	now           func() time.Time
 }
@@ -88,7 +93,7 @@ func New(d Deps) (*Handler, error) {
 	for _, dep := range []struct {
 		name string
 		ok   bool
-	}{{"Catalog", d.Catalog != nil}, {"Producers", d.Producers != nil}, {"Products", d.Products != nil}, {"Photos", d.Photos != nil}, {"Certification", d.Certification != nil}, {"Importer", d.Importer != nil}, {"Orders", d.Orders != nil}, {"Payments", d.Payments != nil}, {"Reports", d.Reports != nil}} {
+	}{{"Catalog", d.Catalog != nil}, {"Producers", d.Producers != nil}, {"Products", d.Products != nil}, {"Photos", d.Photos != nil}, {"Certification", d.Certification != nil}, {"Importer", d.Importer != nil}, {"Orders", d.Orders != nil}, {"Payments", d.Payments != nil}, {"Reports", d.Reports != nil}, {"Accounts", d.Accounts != nil}} {
 		if !dep.ok {
 			missing = append(missing, dep.name)
 		}
@@ -97,7 +102,7 @@ func New(d Deps) (*Handler, error) {
 		return nil, fmt.Errorf("admin: missing dependencies %s", strings.Join(missing, ", "))
 	}
 	h := &Handler{catalog: d.Catalog, producers: d.Producers, products: d.Products, photos: d.Photos, certification: d.Certification, importer: d.Importer, orders: d.Orders, payments: d.Payments,
-		reports: d.Reports, uploadLimit: d.UploadLimit, now: time.Now}
+		reports: d.Reports, accounts: d.Accounts, uploadLimit: d.UploadLimit, now: time.Now}
 	pages := append(append(append(append([]string{}, consolePages...), applyPages...), backofficePages...), photoPages...)
 	pages = append(append(pages, orderPages...), reportPages...)
 	var err error

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ocopvn/ocop/internal/account"
 	"github.com/ocopvn/ocop/internal/admin"
 	"github.com/ocopvn/ocop/internal/catalog"
 	"github.com/ocopvn/ocop/internal/certification"
@@ -22,7 +23,7 @@ func TestNewNeedsEveryService(t *testing.T) {
 	if err == nil {
 		t.Fatal("New without services succeeded")
 	}
-	for _, name := range []string{"Catalog", "Producers", "Products", "Photos", "Certification", "Importer", "Orders", "Payments", "Reports"} {
+	for _, name := range []string{"Catalog", "Producers", "Products", "Photos", "Certification", "Importer", "Orders", "Payments", "Reports", "Accounts"} {
 		if !strings.Contains(err.Error(), name) {
 			t.Errorf("error %q does not name %s", err, name)
 		}
@@ -30,7 +31,7 @@ func TestNewNeedsEveryService(t *testing.T) {
 	// the services are not used before a request: no database needed
 	h, err := admin.New(admin.Deps{Catalog: catalog.New(nil, nil), Producers: producer.New(nil, nil, nil),
 		Products: product.New(nil, nil), Photos: product.NewPhotos(nil, nil, nil, nil),
-		Certification: certification.New(nil, nil), Importer: importer.New(nil), Orders: &order.Service{}, Payments: &payment.Service{}, Reports: &report.Service{},
+		Certification: certification.New(nil, nil), Importer: importer.New(nil), Orders: &order.Service{}, Payments: &payment.Service{}, Reports: &report.Service{}, Accounts: &account.Service{},
 		BaseURL: "https://ocop.example.vn"})
 	if err != nil || h == nil {
 		t.Fatalf("New with every service: %v", err)

@@ -6,7 +6,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/ocopvn/ocop/internal/apperr"
+	"github.com/ocopvn/ocop/internal/audit"
 	"github.com/ocopvn/ocop/internal/producer"
+	"github.com/ocopvn/ocop/internal/web"
 )
 
 type staffPage struct {
@@ -20,6 +22,9 @@ type staffPage struct {
 	Errors     apperr.FieldErrors
 	Message    string
 	Done       string
+	// the disable/enable form
+	Account      string
+	AccountError string
 }
 
 func (h *Handler) staffPage(c *fiber.Ctx) (staffPage, error) {
@@ -63,6 +68,33 @@ func (h *Handler) saveStaffRole(c *fiber.Ctx) error {
 		return perr
 	}
 	p.Identifier, p.Province, p.Kind, p.Errors, p.Message = ident, prov, kind, fe, T(apperr.SummaryKey)
+	c.Status(fiber.StatusUnprocessableEntity)
+	return h.site.Render(c, "console_staff", p)
+}
+
+// saveAccountState disables or re-enables an account (admins): its
+// sessions end at once.
+func (h *Handler) saveAccountState(c *fiber.Ctx) error {
+	disable := c.FormValue("action") != "enable"
+	ident := c.FormValue("account")
+	me := web.CurrentUser(c)
+	_, err := h.accounts.SetDisabled(c.UserContext(), audit.Actor{UserID: me.User.ID, ActingAs: audit.AsAdmin}, ident, disable, c.FormValue("reason"))
+	if err == nil {
+		done := "disabled"
+		if !disable {
+			done = "enabled"
+		}
+		return c.Redirect("/quan-tri/can-bo?xong="+done, fiber.StatusSeeOther)
+	}
+	var fe apperr.FieldErrors
+	if !errors.As(err, &fe) {
+		return err
+	}
+	p, perr := h.staffPage(c)
+	if perr != nil {
+		return perr
+	}
+	p.Account, p.AccountError = ident, fe["identifier"]
 	c.Status(fiber.StatusUnprocessableEntity)
 	return h.site.Render(c, "console_staff", p)
 }

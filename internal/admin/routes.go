@@ -41,6 +41,7 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Post("/quan-tri/so-cai/cai-dat", web.Admin, h.saveMarketplace)
 	r.Get("/quan-tri/can-bo", web.Admin, h.showStaffRoles)
 	r.Post("/quan-tri/can-bo", web.Admin, h.saveStaffRole)
+	r.Post("/quan-tri/tai-khoan", web.Admin, h.saveAccountState)
 
 	// onboarding: a signed-in user applies to open a storefront
 	r.Get("/mo-cua-hang", web.SignedIn, h.showApply)
