@@ -75,6 +75,29 @@ func (o *outageLog) note(log *slog.Logger, err error) {
 	log.Error("database unavailable: answering 503", "err", err.Error(), "failed_since_last_line", n)
 }
 
+// contentSecurityPolicy is every response's CSP.
+const contentSecurityPolicy = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+
+// securityHeaders sets the headers the helmet middleware sets, where they
+// are missing (an error answered before the middleware ran).
+func securityHeaders(c *fiber.Ctx, hsts int) {
+	h := &c.Response().Header
+	set := func(k, v string) {
+		if len(h.Peek(k)) == 0 {
+			h.Set(k, v)
+		}
+	}
+	set(fiber.HeaderXContentTypeOptions, "nosniff")
+	set(fiber.HeaderXFrameOptions, "SAMEORIGIN")
+	set(fiber.HeaderReferrerPolicy, "strict-origin-when-cross-origin")
+	set(fiber.HeaderContentSecurityPolicy, contentSecurityPolicy)
+	set("Cross-Origin-Opener-Policy", "same-origin")
+	set("Cross-Origin-Resource-Policy", "same-origin")
+	if hsts > 0 && c.Protocol() == "https" {
+		set(fiber.HeaderStrictTransportSecurity, "max-age="+strconv.Itoa(hsts)+"; includeSubDomains")
+	}
+}
+
 // Problem is an RFC 9457 problem document.
 type Problem struct {
 	Type      string `json:"type"`
@@ -96,8 +119,11 @@ func Status(err error) int { return kindStatus[apperr.KindOf(err)] }
 // errorHandler is the one place an error becomes a response: API paths get
 // application/problem+json, pages get HTML. Only 5xx errors are logged, and
 // their bodies never carry the internal error.
-func errorHandler(log *slog.Logger, htmlError func(c *fiber.Ctx, status int, message, requestID string) error) fiber.ErrorHandler {
+func errorHandler(log *slog.Logger, htmlError func(c *fiber.Ctx, status int, message, requestID string) error, hsts int) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
+		// a request fasthttp could not parse (400, 431) never went through
+		// the middleware: its answer gets the same security headers
+		securityHeaders(c, hsts)
 		status := fiber.StatusInternalServerError
 		detail, vi := "The server could not complete the request; it has been logged.", "Đã có lỗi ở máy chủ. Vui lòng thử lại sau."
 		var fe *fiber.Error

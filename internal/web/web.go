@@ -82,7 +82,7 @@ func New(d Deps) *fiber.App {
 		EnableTrustedProxyCheck:      true, // X-Forwarded-* only from OCOP_TRUSTED_PROXIES
 		TrustedProxies:               d.Config.TrustedProxies,
 		ProxyHeader:                  proxyHeader(d.Config),
-		ErrorHandler:                 errorHandler(d.Log, d.HTMLError),
+		ErrorHandler:                 errorHandler(d.Log, d.HTMLError, hstsMaxAge(d.Config)),
 		ReduceMemoryUsage:            false,
 	})
 	app.Use(recoverer(d.Log)) // last resort, should the middleware below panic
@@ -92,7 +92,7 @@ func New(d Deps) *fiber.App {
 	app.Use(helmet.New(helmet.Config{
 		ReferrerPolicy:            "strict-origin-when-cross-origin", // CSRF checks need a same-host Referer
 		CrossOriginEmbedderPolicy: "unsafe-none",
-		ContentSecurityPolicy:     "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+		ContentSecurityPolicy:     contentSecurityPolicy,
 		HSTSMaxAge:                hstsMaxAge(d.Config),
 	}))
 	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))

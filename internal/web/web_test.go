@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -9,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -416,5 +418,48 @@ func TestFallbackErrorPage(t *testing.T) {
 	resp, body = s.get(t, "/test/panic", "Accept", "text/html")
 	if resp.StatusCode != 500 || strings.Contains(string(body), "SQLSTATE") || !strings.Contains(string(body), "mã yêu cầu") {
 		t.Errorf("500: %d %s", resp.StatusCode, body)
+	}
+}
+
+// TestParseErrorsCarrySecurityHeaders: answers fasthttp writes for
+// requests it cannot parse (a header block too large: 431; a malformed
+// request line: 400) carry the same security headers as every page.
+func TestParseErrorsCarrySecurityHeaders(t *testing.T) {
+	cfg, err := config.Load(func(k string) string { return map[string]string{"DATABASE_URL": "postgres://x@y/z"}[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := web.New(web.Deps{Config: cfg, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = app.Listener(ln) }()
+	defer app.Shutdown()
+	for name, raw := range map[string]string{
+		"431": "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + strings.Repeat("a", 20000) + "\r\n\r\n",
+		"400": "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+	} {
+		conn, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = conn.SetDeadline(time.Now().Add(5 * time.Second))
+		if _, err := conn.Write([]byte(raw)); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		conn.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if strconv.Itoa(resp.StatusCode) != name {
+			t.Errorf("%s: status %d", name, resp.StatusCode)
+		}
+		for _, h := range []string{"X-Content-Type-Options", "X-Frame-Options", "Content-Security-Policy", "Referrer-Policy"} {
+			if resp.Header.Get(h) == "" {
+				t.Errorf("%s answer lacks %s: %v", name, h, resp.Header)
+			}
+		}
 	}
 }
