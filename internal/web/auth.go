@@ -96,6 +96,8 @@ type Router struct {
 	// uploadLimit is the largest body of an upload route. The server's
 	// BodyLimit does not cut a streamed body short, so guardBody checks it.
 	uploadLimit int
+	// readTimeout is the ordinary read deadline (ReadTimeout)
+	readTimeout time.Duration
 	// cookieless are the POST paths of API calls and webhooks: a request
 	// without the session cookie carries no ambient authority, so it needs
 	// no CSRF token; one with the cookie is a browser's and is checked
@@ -201,7 +203,11 @@ func (r *Router) readConfig(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
 		return fasthttp.RequestConfig{}
 	}
 	path, _, _ := strings.Cut(string(h.RequestURI()), "?")
-	if r.isUpload(path) {
+	// only a request that carries a session cookie may take its time: an
+	// anonymous upload is refused anyway, and must not hold a connection
+	// for minutes (the cookie is checked after the headers; a forged one
+	// gets the ordinary deadline from guardBody)
+	if r.isUpload(path) && r.sess != nil && len(h.Cookie(r.sess.CookieName())) > 0 {
 		return fasthttp.RequestConfig{ReadTimeout: UploadReadTimeout}
 	}
 	return fasthttp.RequestConfig{}
@@ -261,7 +267,7 @@ func (r *Router) guardBody(c *fiber.Ctx) error {
 	if CurrentUser(c) == nil {
 		// nobody to wait for: the body gets the ordinary read deadline,
 		// not the upload's
-		_ = c.Context().Conn().SetReadDeadline(time.Now().Add(ReadTimeout))
+		_ = c.Context().Conn().SetReadDeadline(time.Now().Add(r.readTimeout))
 		err = r.authorize(SignedIn)(c)
 	} else {
 		err = c.Next()

@@ -6,26 +6,31 @@ import (
 	"github.com/valyala/fasthttp"
 )
 
-// TestUploadReadTimeout: a POST to an upload route may take
-// UploadReadTimeout to arrive; everything else keeps the server's
-// ReadTimeout.
+// TestUploadReadTimeout: a POST to an upload route with a session cookie
+// may take UploadReadTimeout to arrive; everything else, anonymous uploads
+// included, keeps the server's ReadTimeout.
 func TestUploadReadTimeout(t *testing.T) {
-	r := &Router{uploads: [][]string{{"quan-ly", ":producer", "san-pham", ":product", "anh"}}}
+	r := &Router{uploads: [][]string{{"quan-ly", ":producer", "san-pham", ":product", "anh"}}, sess: &Sessions{}}
 	for _, tt := range []struct {
 		method, uri string
+		cookie      bool
 		want        bool
 	}{
-		{"POST", "/quan-ly/7/san-pham/12/anh", true},
-		{"POST", "/quan-ly/7/san-pham/12/anh?x=1", true},
-		{"POST", "/Quan-Ly/7/San-Pham/12/ANH", true}, // routes ignore case
-		{"GET", "/quan-ly/7/san-pham/12/anh", false},
-		{"POST", "/quan-ly/7/san-pham/12", false},
-		{"POST", "/quan-ly/7/san-pham/12/anh/3", false},
-		{"POST", "/dang-nhap", false},
+		{"POST", "/quan-ly/7/san-pham/12/anh", true, true},
+		{"POST", "/quan-ly/7/san-pham/12/anh?x=1", true, true},
+		{"POST", "/Quan-Ly/7/San-Pham/12/ANH", true, true}, // routes ignore case
+		{"POST", "/quan-ly/7/san-pham/12/anh", false, false}, // anonymous
+		{"GET", "/quan-ly/7/san-pham/12/anh", true, false},
+		{"POST", "/quan-ly/7/san-pham/12", true, false},
+		{"POST", "/quan-ly/7/san-pham/12/anh/3", true, false},
+		{"POST", "/dang-nhap", true, false},
 	} {
 		var h fasthttp.RequestHeader
 		h.SetMethod(tt.method)
 		h.SetRequestURI(tt.uri)
+		if tt.cookie {
+			h.SetCookie("sid", "some-token")
+		}
 		got := r.readConfig(&h).ReadTimeout == UploadReadTimeout
 		if got != tt.want {
 			t.Errorf("%s %s: long read timeout %v, want %v", tt.method, tt.uri, got, tt.want)

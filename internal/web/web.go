@@ -42,6 +42,9 @@ type Deps struct {
 	// Producers tells the access rules a route's producer (province, type,
 	// status); nil makes every route with a :producer parameter 404.
 	Producers *producer.Service
+	// ReadTimeout is how long a request may take to arrive (ReadTimeout
+	// when 0; tests shorten it).
+	ReadTimeout time.Duration
 	// Sales, if set, serves the checkout and order API and the payment
 	// webhooks.
 	Sales *Sales
@@ -62,11 +65,15 @@ const (
 
 // New returns the Fiber app with every route mounted.
 func New(d Deps) *fiber.App {
+	readTimeout := d.ReadTimeout
+	if readTimeout <= 0 {
+		readTimeout = ReadTimeout
+	}
 	reg := prometheus.NewRegistry()
 	m := newMetrics(reg, d.Pool)
 	app := fiber.New(fiber.Config{
 		AppName:      "ocop",
-		ReadTimeout:  ReadTimeout,
+		ReadTimeout:  readTimeout,
 		WriteTimeout: WriteTimeout,
 		IdleTimeout:  IdleTimeout,
 		// upload routes take up to UploadLimit; every other POST is held
@@ -109,6 +116,7 @@ func New(d Deps) *fiber.App {
 		r.producer = d.Producers.FindScope
 	}
 	r.bodyLimit, r.uploadLimit = d.Config.BodyLimit, max(d.Config.UploadLimit, d.Config.BodyLimit)
+	r.readTimeout = readTimeout
 	r.sess = sess
 	sess.router = r
 	app.Server().HeaderReceived = r.readConfig

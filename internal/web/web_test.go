@@ -463,3 +463,61 @@ func TestParseErrorsCarrySecurityHeaders(t *testing.T) {
 		}
 	}
 }
+
+// TestAnonymousSlowBodies (SECURITY.md F-02): 200 anonymous clients that
+// announce a 10 MB upload and send 3 bytes are cut at the ordinary read
+// deadline (here 1 s), not the upload's 5 minutes, and a normal request
+// made meanwhile is answered at once.
+func TestAnonymousSlowBodies(t *testing.T) {
+	cfg, err := config.Load(func(k string) string { return map[string]string{"DATABASE_URL": "postgres://x@y/z"}[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := web.New(web.Deps{Config: cfg, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), ReadTimeout: time.Second, Mount: func(r *web.Router) {
+		r.Upload("/tai-len", web.SignedIn, func(c *fiber.Ctx) error { return c.SendString("ok") })
+	}})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = app.Listener(ln) }()
+	defer app.Shutdown()
+	const clients = 200
+	start := time.Now()
+	closed := make(chan time.Duration, clients)
+	for range clients {
+		go func() {
+			conn, err := net.Dial("tcp", ln.Addr().String())
+			if err != nil {
+				closed <- -1
+				return
+			}
+			defer conn.Close()
+			_, _ = conn.Write([]byte("POST /tai-len HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 10485760\r\n\r\nabc"))
+			_ = conn.SetReadDeadline(time.Now().Add(30 * time.Second))
+			_, _ = io.Copy(io.Discard, conn) // until the server closes
+			closed <- time.Since(start)
+		}()
+	}
+	time.Sleep(200 * time.Millisecond)
+	t0 := time.Now()
+	resp, err := http.Get("http://" + ln.Addr().String() + "/healthz")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("a normal request during the slow bodies: %v", err)
+	}
+	resp.Body.Close()
+	if d := time.Since(t0); d > 100*time.Millisecond {
+		t.Errorf("a normal request waited %v", d)
+	}
+	var longest time.Duration
+	for range clients {
+		d := <-closed
+		if d < 0 {
+			t.Fatal("dial failed")
+		}
+		longest = max(longest, d)
+	}
+	if longest > 5*time.Second {
+		t.Errorf("an anonymous slow body held its connection %v (the upload deadline is minutes; the ordinary one 1 s)", longest)
+	}
+}
