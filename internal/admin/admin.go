@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ocopvn/ocop/internal/searchsync"
+
 	"github.com/ocopvn/ocop/internal/account"
 
 	"github.com/gofiber/fiber/v2"
@@ -56,6 +58,8 @@ type Deps struct {
 	Reports *report.Service
 	// Accounts lets admins disable and re-enable accounts.
 	Accounts *account.Service
+	// Outbox shows admins the search index's backlog and dead letter.
+	Outbox *searchsync.Outbox
 	// UploadLimit is the server's largest upload body (OCOP_UPLOAD_LIMIT),
 	// which the photo pages announce and check before sending; 0 means
 	// 64 MB.
@@ -77,6 +81,7 @@ type Handler struct {
 	payments      *payment.Service
 	reports       *report.Service
 	accounts      *account.Service
+	outbox        *searchsync.Outbox
 	uploadLimit   int
 	now           func() time.Time
 }
@@ -93,7 +98,7 @@ func New(d Deps) (*Handler, error) {
 	for _, dep := range []struct {
 		name string
 		ok   bool
-	}{{"Catalog", d.Catalog != nil}, {"Producers", d.Producers != nil}, {"Products", d.Products != nil}, {"Photos", d.Photos != nil}, {"Certification", d.Certification != nil}, {"Importer", d.Importer != nil}, {"Orders", d.Orders != nil}, {"Payments", d.Payments != nil}, {"Reports", d.Reports != nil}, {"Accounts", d.Accounts != nil}} {
+	}{{"Catalog", d.Catalog != nil}, {"Producers", d.Producers != nil}, {"Products", d.Products != nil}, {"Photos", d.Photos != nil}, {"Certification", d.Certification != nil}, {"Importer", d.Importer != nil}, {"Orders", d.Orders != nil}, {"Payments", d.Payments != nil}, {"Reports", d.Reports != nil}, {"Accounts", d.Accounts != nil}, {"Outbox", d.Outbox != nil}} {
 		if !dep.ok {
 			missing = append(missing, dep.name)
 		}
@@ -102,9 +107,9 @@ func New(d Deps) (*Handler, error) {
 		return nil, fmt.Errorf("admin: missing dependencies %s", strings.Join(missing, ", "))
 	}
 	h := &Handler{catalog: d.Catalog, producers: d.Producers, products: d.Products, photos: d.Photos, certification: d.Certification, importer: d.Importer, orders: d.Orders, payments: d.Payments,
-		reports: d.Reports, accounts: d.Accounts, uploadLimit: d.UploadLimit, now: time.Now}
+		reports: d.Reports, accounts: d.Accounts, outbox: d.Outbox, uploadLimit: d.UploadLimit, now: time.Now}
 	pages := append(append(append(append([]string{}, consolePages...), applyPages...), backofficePages...), photoPages...)
-	pages = append(append(pages, orderPages...), reportPages...)
+	pages = append(append(append(pages, orderPages...), reportPages...), "console_outbox")
 	var err error
 	funcs := template.FuncMap{
 		"status":     func(s order.Status) string { return order.StatusText(s) },

@@ -14,6 +14,7 @@ import (
 	"github.com/ocopvn/ocop/internal/producer"
 	"github.com/ocopvn/ocop/internal/product"
 	"github.com/ocopvn/ocop/internal/report"
+	"github.com/ocopvn/ocop/internal/searchsync"
 )
 
 // TestNewNeedsEveryService: a missing service is an error at start, not a
@@ -23,7 +24,7 @@ func TestNewNeedsEveryService(t *testing.T) {
 	if err == nil {
 		t.Fatal("New without services succeeded")
 	}
-	for _, name := range []string{"Catalog", "Producers", "Products", "Photos", "Certification", "Importer", "Orders", "Payments", "Reports", "Accounts"} {
+	for _, name := range []string{"Catalog", "Producers", "Products", "Photos", "Certification", "Importer", "Orders", "Payments", "Reports", "Accounts", "Outbox"} {
 		if !strings.Contains(err.Error(), name) {
 			t.Errorf("error %q does not name %s", err, name)
 		}
@@ -31,7 +32,7 @@ func TestNewNeedsEveryService(t *testing.T) {
 	// the services are not used before a request: no database needed
 	h, err := admin.New(admin.Deps{Catalog: catalog.New(nil, nil), Producers: producer.New(nil, nil, nil),
 		Products: product.New(nil, nil), Photos: product.NewPhotos(nil, nil, nil, nil),
-		Certification: certification.New(nil, nil), Importer: importer.New(nil), Orders: &order.Service{}, Payments: &payment.Service{}, Reports: &report.Service{}, Accounts: &account.Service{},
+		Certification: certification.New(nil, nil), Importer: importer.New(nil), Orders: &order.Service{}, Payments: &payment.Service{}, Reports: &report.Service{}, Accounts: &account.Service{}, Outbox: &searchsync.Outbox{},
 		BaseURL: "https://ocop.example.vn"})
 	if err != nil || h == nil {
 		t.Fatalf("New with every service: %v", err)

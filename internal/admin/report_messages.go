@@ -67,4 +67,12 @@ var reportMessages = ui.Messages{
 	"console.action.disable":       "khoá",
 	"console.action.enable":        "mở khoá",
 	"console.detail.identifier":    "tài khoản",
+	"console.outbox":               "Chỉ mục tìm kiếm",
+	"console.outbox_pending":       "thay đổi đang chờ",
+	"console.outbox_failing":       "đang thử lại",
+	"console.outbox_dead":          "bị dừng (cần xem)",
+	"console.outbox_hint":          "Mỗi thay đổi sản phẩm được đưa vào chỉ mục tìm kiếm trong vài giây. Thay đổi bị chỉ mục từ chối nhiều lần liên tiếp sẽ dừng lại ở đây; sửa nguyên nhân rồi bấm thử lại. Sửa sản phẩm đó cũng đưa nó vào lại.",
+	"console.outbox_retry":         "Thử lại tất cả",
+	"console.outbox_retried":       "Đã đưa vào lại:",
+	"console.outbox_attempts":      "lần thử",
 }

@@ -42,6 +42,8 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Get("/quan-tri/can-bo", web.Admin, h.showStaffRoles)
 	r.Post("/quan-tri/can-bo", web.Admin, h.saveStaffRole)
 	r.Post("/quan-tri/tai-khoan", web.Admin, h.saveAccountState)
+	r.Get("/quan-tri/chi-muc", web.Admin, h.showOutbox)
+	r.Post("/quan-tri/chi-muc/thu-lai", web.Admin, h.retryOutbox)
 
 	// onboarding: a signed-in user applies to open a storefront
 	r.Get("/mo-cua-hang", web.SignedIn, h.showApply)

@@ -77,3 +77,10 @@ func TestDisableAccount(t *testing.T) {
 		t.Errorf("%d account changes audited (%v), want 2", n, err)
 	}
 }
+
+func init() {
+	addMatrix(map[string]map[string]int{
+		"GET /quan-tri/chi-muc":          {"anon": 303, "shopper": 403, "producerA": 403, "staff19": 403, "trade19": 403, "admin": 200},
+		"POST /quan-tri/chi-muc/thu-lai": {"anon": 401, "shopper": 403, "producerA": 403, "staff19": 403, "admin": 303},
+	})
+}

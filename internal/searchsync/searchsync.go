@@ -18,9 +18,11 @@
 //
 // Not queued: renaming a province, commune or product group (reference
 // data, changed by migrations or `ocop geo import`); run `ocop reindex`
-// after such a change. There is no dead-letter queue: a change that keeps
-// failing is retried every MaxBackoff, with the error in
-// search_outbox.last_error, until it succeeds.
+// after such a change. A change that keeps failing is retried with
+// backoff, then, after DeadAfter attempts, tried alone (a refused document
+// must not hold its batch back) and moved to the dead letter if it still
+// fails (SECURITY.md D-03): Dead lists them, Retry re-queues them, and a
+// new change of the product revives it.
 package searchsync
 
 import (
@@ -29,6 +31,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ocopvn/ocop/internal/apperr"
@@ -54,13 +57,17 @@ type Worker struct {
 	// MinBackoff and MaxBackoff bound the retry delay after a failure,
 	// which doubles with each attempt (defaults 1 s and 5 min).
 	MinBackoff, MaxBackoff time.Duration
+	// DeadAfter is the attempts after which a failing change is tried
+	// alone and, failing again, moved to the dead letter (default 20:
+	// about an hour of retries, longer than a backend restart).
+	DeadAfter int
 }
 
 // NewWorker returns a worker with the default settings.
 func NewWorker(pool *pgxpool.Pool, cat *catalog.Service, index search.Index, log *slog.Logger) *Worker {
 	return &Worker{pool: pool, catalog: cat, index: index, log: log,
 		Batch: 200, Poll: 500 * time.Millisecond, Lease: time.Minute,
-		MinBackoff: time.Second, MaxBackoff: 5 * time.Minute}
+		MinBackoff: time.Second, MaxBackoff: 5 * time.Minute, DeadAfter: 20}
 }
 
 // Run drains the outbox until ctx is done, then returns nil.
@@ -107,6 +114,9 @@ func (w *Worker) Step(ctx context.Context) (_ int, err error) {
 		maxAttempts = max(maxAttempts, c.attempts)
 	}
 	if applyErr := w.apply(ctx, ids); applyErr != nil {
+		if maxAttempts+1 >= w.DeadAfter {
+			return len(claimed), w.isolate(ctx, claimed, applyErr)
+		}
 		delay := backoff(maxAttempts, w.MinBackoff, w.MaxBackoff)
 		// a cancelled ctx must still reschedule: use a short detached one
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
@@ -117,6 +127,37 @@ func (w *Worker) Step(ctx context.Context) (_ int, err error) {
 		return len(claimed), applyErr
 	}
 	return len(claimed), complete(ctx, w.pool, claimed)
+}
+
+// isolate tries the rows of a failed batch one by one: those that pass are
+// done, those that fail again go to the dead letter once they have used
+// their attempts, and are rescheduled otherwise.
+func (w *Worker) isolate(ctx context.Context, claimed []claimedRow, batchErr error) error {
+	var failed int
+	for _, c := range claimed {
+		err := w.apply(ctx, []int64{c.productID})
+		switch {
+		case err == nil:
+			if err := complete(ctx, w.pool, []claimedRow{c}); err != nil {
+				return err
+			}
+			continue
+		case c.attempts+1 >= w.DeadAfter:
+			if err := bury(ctx, w.pool, []int64{c.productID}, err.Error()); err != nil {
+				return err
+			}
+			w.log.Error("search sync: change moved to the dead letter", "product", c.productID, "attempts", c.attempts+1, "err", err)
+		default:
+			if err := reschedule(ctx, w.pool, []int64{c.productID}, backoff(c.attempts, w.MinBackoff, w.MaxBackoff), err.Error()); err != nil {
+				return err
+			}
+		}
+		failed++
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d changes still fail: %w", failed, len(claimed), batchErr)
+	}
+	return nil
 }
 
 // apply loads the current public state of ids and writes it to the index.
@@ -175,16 +216,45 @@ type Backlog struct {
 	Pending int64   // changes not yet applied
 	Oldest  float64 // age in seconds of the oldest, 0 when none
 	Failing int64   // changes whose last attempt failed
+	Dead    int64   // changes in the dead letter
 }
 
 // Stats reads the backlog in one scan of the (small) outbox.
 func Stats(ctx context.Context, pool *pgxpool.Pool) (b Backlog, err error) {
 	defer apperr.Wrap(&err, "searchsync.Stats")
 	err = pool.QueryRow(ctx, `
-SELECT count(*), coalesce(extract(epoch FROM now() - min(enqueued_at)), 0)::float8,
-       count(*) FILTER (WHERE last_error IS NOT NULL)
-FROM search_outbox`).Scan(&b.Pending, &b.Oldest, &b.Failing)
+SELECT count(*) FILTER (WHERE dead_at IS NULL),
+       coalesce(extract(epoch FROM now() - min(enqueued_at) FILTER (WHERE dead_at IS NULL)), 0)::float8,
+       count(*) FILTER (WHERE last_error IS NOT NULL AND dead_at IS NULL), count(*) FILTER (WHERE dead_at IS NOT NULL)
+FROM search_outbox`).Scan(&b.Pending, &b.Oldest, &b.Failing, &b.Dead)
 	return b, err
+}
+
+// DeadRow is a change in the dead letter.
+type DeadRow struct {
+	ProductID   int64
+	ProductName string // "" when the product was deleted
+	Attempts    int
+	LastError   string
+	DeadAt      time.Time
+}
+
+// Dead lists the dead letter, newest first (at most 500).
+func Dead(ctx context.Context, pool *pgxpool.Pool) ([]DeadRow, error) {
+	rows, err := pool.Query(ctx, `SELECT o.product_id, COALESCE(p.name, ''), o.attempts, COALESCE(o.last_error, ''), o.dead_at
+		FROM search_outbox o LEFT JOIN product p ON p.id = o.product_id
+		WHERE o.dead_at IS NOT NULL ORDER BY o.dead_at DESC LIMIT 500`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[DeadRow])
+}
+
+// Retry re-queues the dead letter (all of it), due now with fresh
+// attempts; it returns how many changes it re-queued.
+func Retry(ctx context.Context, pool *pgxpool.Pool) (int64, error) {
+	tag, err := pool.Exec(ctx, `UPDATE search_outbox SET dead_at = NULL, attempts = 0, next_attempt_at = now() WHERE dead_at IS NOT NULL`)
+	return tag.RowsAffected(), err
 }
 
 // Reindex rebuilds index from every public product (a full replace) and
@@ -208,3 +278,19 @@ func Reindex(ctx context.Context, pool *pgxpool.Pool, cat *catalog.Service, inde
 	}
 	return len(docs), nil
 }
+
+// Outbox is the outbox as the console sees it: its backlog, the dead
+// letter, and the retry.
+type Outbox struct{ pool *pgxpool.Pool }
+
+// NewOutbox returns the console's view of the outbox.
+func NewOutbox(pool *pgxpool.Pool) *Outbox { return &Outbox{pool: pool} }
+
+// Stats reads the backlog.
+func (o *Outbox) Stats(ctx context.Context) (Backlog, error) { return Stats(ctx, o.pool) }
+
+// Dead lists the dead letter.
+func (o *Outbox) Dead(ctx context.Context) ([]DeadRow, error) { return Dead(ctx, o.pool) }
+
+// Retry re-queues the dead letter.
+func (o *Outbox) Retry(ctx context.Context) (int64, error) { return Retry(ctx, o.pool) }

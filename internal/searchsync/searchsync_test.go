@@ -3,9 +3,11 @@ package searchsync_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -349,5 +351,91 @@ func TestReindexPausesWorkers(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("the step did not resume after the reindex")
+	}
+}
+
+// refusing is an index that refuses the documents of one product.
+type refusing struct {
+	inner search.Index
+	id    string
+}
+
+func (r refusing) Delete(ctx context.Context, ids ...string) error {
+	return r.inner.Delete(ctx, ids...)
+}
+func (r refusing) Replace(ctx context.Context, docs []search.Document) error {
+	return r.inner.Replace(ctx, docs)
+}
+func (r refusing) Search(ctx context.Context, q search.Query) (search.Result, error) {
+	return r.inner.Search(ctx, q)
+}
+func (r refusing) Suggest(ctx context.Context, text string) ([]search.Suggestion, error) {
+	return r.inner.Suggest(ctx, text)
+}
+
+func (r refusing) Index(ctx context.Context, docs ...search.Document) error {
+	for _, d := range docs {
+		if d.ID == r.id {
+			return fmt.Errorf("document %s refused: field too long", d.ID)
+		}
+	}
+	return r.inner.Index(ctx, docs...)
+}
+
+// TestDeadLetter (SECURITY.md D-03): a change the backend keeps refusing
+// holds its batch back only until its attempts run out; then it is tried
+// alone, its batch-mates are indexed, and it moves to the dead letter,
+// counted, listed and retried on demand; a new change of the product
+// revives it.
+func TestDeadLetter(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	pid := e.fx.Producer("HTX Chè Tân Cương", "19")
+	var ids []int64
+	for i := range 5 {
+		ids = append(ids, e.fx.Product(pid, catalogtest.Product{Name: fmt.Sprintf("Chè số %d", i), Group: "I.5.a", Price: 1000, Star: 4}))
+	}
+	poison := strconv.FormatInt(ids[2], 10)
+	w := searchsync.NewWorker(e.pool, catalog.New(e.pool, nil), refusing{pgsearch.New(e.pool), poison}, quiet)
+	w.MinBackoff, w.MaxBackoff, w.DeadAfter = time.Millisecond, time.Millisecond, 3
+	for range 10 {
+		_, _ = w.Drain(ctx)
+		time.Sleep(5 * time.Millisecond)
+	}
+	b, err := searchsync.Stats(ctx, e.pool)
+	if err != nil || b.Dead != 1 || b.Pending != 0 {
+		t.Fatalf("after the retries: %+v %v; want 1 dead, 0 pending", b, err)
+	}
+	res, err := pgsearch.New(e.pool).Search(ctx, search.Query{PerPage: 10, Page: 1})
+	if err != nil || res.Total != 4 {
+		t.Errorf("the poison's batch-mates: %d indexed (%v), want 4", res.Total, err)
+	}
+	dead, err := searchsync.Dead(ctx, e.pool)
+	if err != nil || len(dead) != 1 || dead[0].ProductName != "Chè số 2" || !strings.Contains(dead[0].LastError, "refused") || dead[0].Attempts != 3 {
+		t.Fatalf("dead letter: %+v %v", dead, err)
+	}
+	// retried after the cause is fixed (here: a working index)
+	if n, err := searchsync.Retry(ctx, e.pool); err != nil || n != 1 {
+		t.Fatalf("retry: %d %v", n, err)
+	}
+	ok := searchsync.NewWorker(e.pool, catalog.New(e.pool, nil), pgsearch.New(e.pool), quiet)
+	if _, err := ok.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := searchsync.Stats(ctx, e.pool); b.Dead != 0 || b.Pending != 0 {
+		t.Errorf("after the retry: %+v", b)
+	}
+	// a dead change is revived by a new change of its product
+	e.fx.Exec(`UPDATE product SET price_vnd = price_vnd + 1 WHERE id = $1`, ids[2])
+	for range 10 {
+		_, _ = w.Drain(ctx)
+		time.Sleep(5 * time.Millisecond)
+	}
+	if b, _ := searchsync.Stats(ctx, e.pool); b.Dead != 1 {
+		t.Fatalf("poisoned again: %+v", b)
+	}
+	e.fx.Exec(`UPDATE product SET price_vnd = price_vnd + 1 WHERE id = $1`, ids[2])
+	if b, _ := searchsync.Stats(ctx, e.pool); b.Dead != 0 || b.Pending != 1 {
+		t.Errorf("a new change did not revive the dead one: %+v", b)
 	}
 }

@@ -23,7 +23,7 @@ type claimedRow struct {
 const claimSQL = `
 UPDATE search_outbox o SET next_attempt_at = now() + make_interval(secs => $2)
 FROM (SELECT product_id FROM search_outbox
-      WHERE next_attempt_at <= now()
+      WHERE next_attempt_at <= now() AND dead_at IS NULL
       ORDER BY next_attempt_at, product_id
       LIMIT $1
       FOR UPDATE SKIP LOCKED) due
@@ -104,4 +104,14 @@ func lockTx(ctx context.Context, pool *pgxpool.Pool, sql string) (func(), error)
 		return nil, err
 	}
 	return func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }, nil
+}
+
+// burySQL moves rows that failed their last attempt to the dead letter.
+const burySQL = `
+UPDATE search_outbox SET attempts = attempts + 1, dead_at = now(), last_error = left($2, 2000)
+WHERE product_id = ANY($1)`
+
+func bury(ctx context.Context, pool *pgxpool.Pool, ids []int64, msg string) error {
+	_, err := pool.Exec(ctx, burySQL, ids, msg)
+	return err
 }
