@@ -42,7 +42,7 @@ func main() {
 	}
 }
 
-var errUsage = errors.New("usage: ocop serve | migrate up|down|status | seed [-products N] | import [-skip-invalid] FILE | geo import|legacy FILE | plan import -year Y -province P FILE | report plan -year Y -province P [-format csv|xlsx] | reindex | create-admin EMAIL < password | grant-staff [-trade] EMAIL|PHONE PROVINCE_CODE...")
+var errUsage = errors.New("usage: ocop serve | migrate up|down|status | seed [-products N] | import [-skip-invalid] FILE | geo import|legacy FILE | plan import -year Y -province P FILE | report plan -year Y -province P [-format csv|xlsx] | reindex [-check] | create-admin EMAIL < password | grant-staff [-trade] EMAIL|PHONE PROVINCE_CODE...")
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -72,6 +72,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "import":
 		return importCmd(ctx, cfg, args[1:], stdout)
 	case "reindex":
+		if len(args) == 2 && args[1] == "-check" {
+			return reindexCheckCmd(ctx, cfg, log, stdout)
+		}
 		if len(args) != 1 {
 			return errUsage
 		}

@@ -58,3 +58,32 @@ func TestPlanCommands(t *testing.T) {
 		t.Error("a pdf report was accepted")
 	}
 }
+
+// TestReindexCheck: the check passes on an index in step with the
+// database and names the drift when a document is missing.
+func TestReindexCheck(t *testing.T) {
+	pool, url := pgtest.NewDBURL(t)
+	ctx := context.Background()
+	env := func(k string) string { return map[string]string{"DATABASE_URL": url}[k] }
+	var out, errb bytes.Buffer
+	if err := run(ctx, []string{"seed", "-products", "60"}, env, &out, &errb); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(ctx, []string{"reindex"}, env, &out, &errb); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := run(ctx, []string{"reindex", "-check"}, env, &out, &errb); err != nil || !strings.Contains(out.String(), "postgres: ok") {
+		t.Fatalf("check in step: %v\n%s", err, out.String())
+	}
+	// the worker has applied everything (here: the outbox is emptied) and
+	// a document went missing
+	if _, err := pool.Exec(ctx, `DELETE FROM search_outbox; DELETE FROM search_document WHERE id IN (SELECT id FROM search_document LIMIT 1)`); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	err := run(ctx, []string{"reindex", "-check"}, env, &out, &errb)
+	if err == nil || !strings.Contains(out.String(), "postgres: DRIFT") {
+		t.Errorf("a missing document: %v\n%s", err, out.String())
+	}
+}

@@ -281,6 +281,12 @@ func (a *App) background(ctx context.Context) (wait func()) {
 		defer wg.Done()
 		a.Certification.RunExpiry(ctx, a.Log, time.Minute)
 	}()
+	// the search index's drift check (SECURITY.md D-04), hourly
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		a.runDriftCheck(ctx, time.Hour)
+	}()
 	// the orphan sweeper: a minute after start, then hourly, deletes
 	// photo, logo and banner objects no row refers to (never private/)
 	wg.Add(1)
@@ -307,6 +313,43 @@ func (a *App) background(ctx context.Context) (wait func()) {
 		}()
 	}
 	return wg.Wait
+}
+
+// runDriftCheck compares the search index (and Meilisearch's settings) with
+// the database every interval while the outbox is empty, and logs a
+// warning naming the drift; `ocop reindex` repairs it.
+func (a *App) runDriftCheck(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if n, err := searchsync.Pending(ctx, a.Pool); err != nil || n > 0 {
+			continue // changes on their way: counts would differ
+		}
+		checks := map[string]searchsync.Counter{"postgres": pgsearch.New(a.Pool)}
+		var settings func(context.Context) ([]string, error)
+		if a.meili != nil {
+			checks["meilisearch"] = a.meili
+			settings = a.meili.SettingsDrift
+		}
+		for name, idx := range checks {
+			s := settings
+			if name == "postgres" {
+				s = nil
+			}
+			d, err := searchsync.Check(ctx, a.Pool, idx, s)
+			switch {
+			case err != nil && ctx.Err() == nil:
+				a.Log.Warn("search drift check", "index", name, "err", err)
+			case err == nil && !d.OK():
+				a.Log.Warn("search index drift: run ocop reindex", "index", name, "drift", d.String())
+			}
+		}
+	}
 }
 
 // SweepMinAge is the youngest unreferenced object the sweeper deletes:

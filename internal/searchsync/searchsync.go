@@ -29,6 +29,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -294,3 +295,47 @@ func (o *Outbox) Dead(ctx context.Context) ([]DeadRow, error) { return Dead(ctx,
 
 // Retry re-queues the dead letter.
 func (o *Outbox) Retry(ctx context.Context) (int64, error) { return Retry(ctx, o.pool) }
+
+// Counter is an index that can count its documents (pgsearch, meili).
+type Counter interface {
+	Count(ctx context.Context) (int, error)
+}
+
+// Drift is how an index differs from the database (SECURITY.md D-04).
+type Drift struct {
+	Database int      // public products
+	Index    int      // documents in the index
+	Settings []string // index settings that differ from the project's
+}
+
+// OK reports whether the index matches.
+func (d Drift) OK() bool { return d.Database == d.Index && len(d.Settings) == 0 }
+
+// String says what differs.
+func (d Drift) String() string {
+	s := fmt.Sprintf("database %d public products, index %d documents", d.Database, d.Index)
+	if len(d.Settings) > 0 {
+		s += "; settings differ: " + strings.Join(d.Settings, ", ")
+	}
+	return s
+}
+
+// Check compares index with the database: the number of public products
+// against the number of documents (changes still in the outbox are
+// allowed for: they are on their way), and, when settings is not nil, the
+// index's settings.
+func Check(ctx context.Context, pool *pgxpool.Pool, index Counter, settings func(context.Context) ([]string, error)) (d Drift, err error) {
+	defer apperr.Wrap(&err, "searchsync.Check")
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM public_product`).Scan(&d.Database); err != nil {
+		return d, err
+	}
+	if d.Index, err = index.Count(ctx); err != nil {
+		return d, err
+	}
+	if settings != nil {
+		if d.Settings, err = settings(ctx); err != nil {
+			return d, err
+		}
+	}
+	return d, nil
+}

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -393,4 +394,70 @@ func (x *Index) Suggest(ctx context.Context, text string) (_ []search.Suggestion
 func (x *Index) Drop(ctx context.Context) error {
 	info, err := x.client.DeleteIndexWithContext(ctx, x.uid)
 	return x.wait(ctx, info, err)
+}
+
+// SettingsDrift compares the index's settings on the server with Settings
+// (the attributes and ranking rules search depends on) and names those
+// that differ; none when they match.
+func (x *Index) SettingsDrift(ctx context.Context) (drift []string, err error) {
+	defer apperr.Wrap(&err, "meili.SettingsDrift(%q)", x.uid)
+	got, err := x.client.Index(x.uid).GetSettingsWithContext(ctx)
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	want := Settings()
+	for name, pair := range map[string][2][]string{
+		"searchableAttributes": {want.SearchableAttributes, got.SearchableAttributes},
+		"sortableAttributes":   {want.SortableAttributes, got.SortableAttributes},
+		"displayedAttributes":  {want.DisplayedAttributes, got.DisplayedAttributes},
+		"rankingRules":         {want.RankingRules, got.RankingRules},
+	} {
+		if !slices.Equal(pair[0], pair[1]) {
+			drift = append(drift, name)
+		}
+	}
+	wantF, gotF := slices.Clone(want.FilterableAttributes), filterable(got.FilterableAttributes)
+	slices.Sort(wantF)
+	slices.Sort(gotF)
+	if !slices.Equal(wantF, gotF) {
+		drift = append(drift, "filterableAttributes")
+	}
+	slices.Sort(drift)
+	return drift, nil
+}
+
+// filterable reads the server's filterable attributes, which newer servers
+// may return as objects.
+func filterable(v any) []string {
+	var out []string
+	switch x := v.(type) {
+	case []string:
+		out = x
+	case []any:
+		for _, e := range x {
+			switch y := e.(type) {
+			case string:
+				out = append(out, y)
+			case map[string]any:
+				if ps, ok := y["attributePatterns"].([]any); ok {
+					for _, p := range ps {
+						if s, ok := p.(string); ok {
+							out = append(out, s)
+						}
+					}
+				}
+			}
+		}
+	}
+	return slices.Clone(out)
+}
+
+// Count returns the number of documents in the index.
+func (x *Index) Count(ctx context.Context) (n int, err error) {
+	defer apperr.Wrap(&err, "meili.Count(%q)", x.uid)
+	st, err := x.client.Index(x.uid).GetStatsWithContext(ctx, nil)
+	if err != nil {
+		return 0, unavailable(err)
+	}
+	return int(st.NumberOfDocuments), nil
 }

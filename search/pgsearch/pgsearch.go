@@ -430,3 +430,9 @@ func upsertDocuments(ctx context.Context, tx pgx.Tx, docs []search.Document) err
 	batch.Queue(insertWordsSQL, list)
 	return tx.SendBatch(ctx, batch).Close()
 }
+
+// Count returns the number of documents in the index.
+func (x *Index) Count(ctx context.Context) (n int, err error) {
+	err = x.pool.QueryRow(ctx, `SELECT count(*) FROM search_document`).Scan(&n)
+	return n, err
+}
