@@ -166,6 +166,13 @@ func (s *Service) UpdateProfile(ctx context.Context, a audit.Actor, producerID i
 		if len(changes) == 0 {
 			return nil
 		}
+		if v.displayName != "" && v.displayName != old.DisplayName {
+			if taken, err := displayNameTaken(ctx, tx, producerID, v.displayName); err != nil {
+				return err
+			} else if taken {
+				return apperr.FieldErrors{"display_name": "Tên hiển thị này đã được một chủ thể khác dùng. Hãy chọn tên khác, ví dụ thêm tên xã hoặc tỉnh."}
+			}
+		}
 		_, err = tx.Exec(ctx, `UPDATE producer SET display_name = $2, story = $3, phone_e164 = $4, zalo = $5, email = $6, website = $7,
 			updated_at = clock_timestamp() WHERE id = $1`, producerID, v.displayName, v.story, v.phone, v.zalo, v.email, v.website)
 		if err != nil {
@@ -175,4 +182,31 @@ func (s *Service) UpdateProfile(ctx context.Context, a audit.Actor, producerID i
 			Entity: "producer", EntityID: producerID, Action: "update_profile", Detail: map[string]any{"changes": changes}})
 	})
 	return err
+}
+
+// displayNameTaken reports whether another active producer shows the name
+// (its display name, or its legal name when it has none), compared
+// folded, so that no storefront can pass for another's. Concurrent
+// claims of one name queue on an advisory lock.
+func displayNameTaken(ctx context.Context, tx pgx.Tx, producerID int64, name string) (bool, error) {
+	fold := vntext.Fold(name)
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('producer-display-name:' || $1))`, fold); err != nil {
+		return false, err
+	}
+	rows, err := tx.Query(ctx, `SELECT display_name, name_fold FROM producer
+		WHERE id <> $1 AND status = 'active' AND (name_fold = $2 OR display_name <> '')`, producerID, fold)
+	if err != nil {
+		return false, err
+	}
+	var display, nameFold string
+	taken := false
+	_, err = pgx.ForEachRow(rows, []any{&display, &nameFold}, func() error {
+		shown := nameFold
+		if display != "" {
+			shown = vntext.Fold(display)
+		}
+		taken = taken || shown == fold
+		return nil
+	})
+	return taken, err
 }

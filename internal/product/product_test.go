@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ocopvn/ocop/internal/apperr"
+	"github.com/ocopvn/ocop/internal/audit"
 	"github.com/ocopvn/ocop/internal/catalog/catalogtest"
 	"github.com/ocopvn/ocop/internal/paging"
 	"github.com/ocopvn/ocop/internal/postgres/pgtest"
@@ -331,5 +332,29 @@ func TestProfile(t *testing.T) {
 	_ = e.pool.QueryRow(ctx, `SELECT phone_e164 FROM producer WHERE id = $1`, e.producer).Scan(&phone)
 	if phone != "+84912345678" {
 		t.Errorf("phone stored %q", phone)
+	}
+	// another active producer cannot take the name, in any spelling, nor a
+	// producer's legal name; a suspended producer's name is free
+	other := e.f.Producer("HTX Mật ong Bạc Hà", "19")
+	for _, name := range []string{"CHÈ TÂN CƯƠNG", "Che Tan Cuong", "Chè  Tân Cương ", "htx mat ong bac ha"} {
+		err := e.producers.UpdateProfile(ctx, e.member, e.producer, producer.ProfileInput{DisplayName: name})
+		if name == "htx mat ong bac ha" {
+			if !errors.As(err, &fe) || fe["display_name"] == "" {
+				t.Errorf("display name %q (another's legal name): %v", name, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("its own name %q: %v", name, err)
+		}
+	}
+	_ = e.producers.UpdateProfile(ctx, e.member, e.producer, in)
+	err = e.producers.UpdateProfile(ctx, audit.Actor{ActingAs: audit.AsSystem}, other, producer.ProfileInput{DisplayName: "chè tân cương"})
+	if !errors.As(err, &fe) || fe["display_name"] == "" {
+		t.Errorf("another producer took the display name: %v", err)
+	}
+	e.f.Exec(`UPDATE producer SET status = 'suspended' WHERE id = $1`, e.producer)
+	if err := e.producers.UpdateProfile(ctx, audit.Actor{ActingAs: audit.AsSystem}, other, producer.ProfileInput{DisplayName: "chè tân cương"}); err != nil {
+		t.Errorf("a suspended producer's name: %v", err)
 	}
 }
