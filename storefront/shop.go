@@ -226,6 +226,7 @@ func (h *Handler) saveCheckout(c *fiber.Ctx) error {
 	var r *payment.Result
 	if err = h.sales.CheckLimits(c, f.Phone); err == nil {
 		r, err = h.payments.Checkout(c.UserContext(), in)
+		h.sales.Unavailable(c, f.Phone, err)
 	}
 	if err != nil {
 		var fe apperr.FieldErrors

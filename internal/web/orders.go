@@ -11,6 +11,7 @@ import (
 	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/order"
 	"github.com/ocopvn/ocop/internal/payment"
+	"github.com/ocopvn/ocop/internal/postgres"
 )
 
 // Sales are the checkout's rate limits, shared by the API and the
@@ -40,9 +41,25 @@ func (s *Sales) CheckLimits(c *fiber.Ctx, phone string) error {
 		return err
 	}
 	if id, ok := account.ParseIdentifier(phone); ok && id.Phone != "" {
-		return s.PerPhone.Check(c, id.Phone, ErrCheckoutRate)
+		if err := s.PerPhone.Check(c, id.Phone, ErrCheckoutRate); err != nil {
+			s.PerIP.Undo(c.IP())
+			return err
+		}
 	}
 	return nil
+}
+
+// Unavailable takes back the counts of a checkout the server could not
+// serve (the database was down): a shopper retrying through an outage is
+// not rate-limited for it.
+func (s *Sales) Unavailable(c *fiber.Ctx, phone string, err error) {
+	if !postgres.IsUnavailable(err) {
+		return
+	}
+	s.PerIP.Undo(c.IP())
+	if id, ok := account.ParseIdentifier(phone); ok && id.Phone != "" {
+		s.PerPhone.Undo(id.Phone)
+	}
 }
 
 // groupJSON is an order group as the API shows it.
@@ -124,6 +141,7 @@ func (s *Sales) checkout(c *fiber.Ctx) error {
 	}
 	r, err := s.Payments.Checkout(c.UserContext(), in)
 	if err != nil {
+		s.Unavailable(c, in.Buyer.Phone, err)
 		return err
 	}
 	status := fiber.StatusOK

@@ -65,6 +65,19 @@ func (l *RateLimiter) Allow(key string) (ok bool, wait time.Duration) {
 	return true, 0
 }
 
+// Undo takes back one event of key (a request that failed for the
+// server's reasons, an outage, is not held against the client).
+func (l *RateLimiter) Undo(key string) {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if mc := l.m[key]; mc != nil && mc.n > 0 {
+		mc.n--
+	}
+}
+
 // Check is Allow for a request: a refused one gets Retry-After and err.
 func (l *RateLimiter) Check(c *fiber.Ctx, key string, err error) error {
 	ok, wait := l.Allow(key)
