@@ -35,7 +35,7 @@ func seedCmd(ctx context.Context, cfg config.Config, args []string, stdout io.Wr
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "demo catalog: %s; revoked %d\n", res.Import, res.Revoked)
+	fmt.Fprintf(stdout, "demo catalog: %s; revoked %d; already seeded %d (left as they are)\n", res.Import, res.Revoked, res.Skipped)
 	if *accounts {
 		return seedDemoAccounts(ctx, pool, cfg.Production(), stdout)
 	}

@@ -73,19 +73,19 @@ WHERE p.id = u.id`, ids, group, price, unit, desc)
 	return err
 }
 
-// MarkDemo marks the prices of the demo catalog's products as demo prices
-// and gives them a demo stock derived from the slug (so a re-run changes
-// nothing), in the caller's transaction. keys are
-// "province_code|producer name fold|product name fold".
+// MarkDemo marks the demo catalog's newly seeded products, in the
+// caller's transaction: their prices are demo prices, their stock a demo
+// stock derived from the slug, and their demo_key the key they were seeded
+// under, so a later seed skips them (keeping a producer's edits). keys are
+// "province_code|producer name fold|product name fold"; products marked
+// before are left alone.
 func MarkDemo(ctx context.Context, tx pgx.Tx, keys []string) (err error) {
 	defer apperr.Wrap(&err, "product.MarkDemo")
 	_, err = tx.Exec(ctx, `
-UPDATE product p SET price_is_demo = true,
+UPDATE product p SET price_is_demo = true, demo_key = pr.province_code || '|' || pr.name_fold || '|' || p.name_fold,
        stock = CASE WHEN abs(hashtext(p.slug)) % 10 = 0 THEN 0 ELSE 5 + abs(hashtext(p.slug)) % 200 END
 FROM producer pr
-WHERE pr.id = p.producer_id
-  AND pr.province_code || '|' || pr.name_fold || '|' || p.name_fold = ANY($1)
-  AND (NOT p.price_is_demo OR p.stock IS DISTINCT FROM
-       CASE WHEN abs(hashtext(p.slug)) % 10 = 0 THEN 0 ELSE 5 + abs(hashtext(p.slug)) % 200 END)`, keys)
+WHERE pr.id = p.producer_id AND p.demo_key IS NULL
+  AND pr.province_code || '|' || pr.name_fold || '|' || p.name_fold = ANY($1)`, keys)
 	return err
 }

@@ -44,6 +44,27 @@ const DefaultProducts = 360
 type Result struct {
 	Import  importer.Summary
 	Revoked int
+	// Skipped are demo products seeded before (left as they are).
+	Skipped int
+}
+
+// demoKey is the key a demo product is seeded under.
+func demoKey(r map[string]string) string {
+	return r["province_code"] + "|" + vntext.Fold(r["producer_name"]) + "|" + vntext.Fold(r["product_name"])
+}
+
+// demoKeys are the keys of the demo products already seeded.
+func demoKeys(ctx context.Context, pool *pgxpool.Pool) (map[string]bool, error) {
+	rows, err := pool.Query(ctx, `SELECT demo_key FROM product WHERE demo_key IS NOT NULL`)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	out := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		out[k] = true
+	}
+	return out, err
 }
 
 var importColumns = []string{"product_name", "group_code", "star", "score", "producer_name", "producer_type",
@@ -69,6 +90,23 @@ func Run(ctx context.Context, pool *pgxpool.Pool, o Options) (Result, error) {
 		return res, err
 	}
 	records := append(real, generated(provinces, o.Products-len(real))...)
+	// only what is missing: a demo product seeded before keeps whatever
+	// its producer changed since (name, price, stock)
+	seeded, err := demoKeys(ctx, pool)
+	if err != nil {
+		return res, err
+	}
+	missing := records[:0:0]
+	for _, r := range records {
+		if !seeded[demoKey(r)] {
+			missing = append(missing, r)
+		}
+	}
+	res.Skipped = len(records) - len(missing)
+	records = missing
+	if len(records) == 0 {
+		return res, nil
+	}
 
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
@@ -96,7 +134,7 @@ func Run(ctx context.Context, pool *pgxpool.Pool, o Options) (Result, error) {
 	err = postgres.InTx(ctx, pool, func(tx pgx.Tx) error {
 		keys := make([]string, 0, len(records))
 		for _, r := range records {
-			keys = append(keys, r["province_code"]+"|"+vntext.Fold(r["producer_name"])+"|"+vntext.Fold(r["product_name"]))
+			keys = append(keys, demoKey(r))
 		}
 		// Sources give no prices: every seeded price is a demo price, and
 		// demo stock is derived from the slug so a re-run changes nothing.

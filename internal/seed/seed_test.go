@@ -66,7 +66,33 @@ func TestDemoCatalog(t *testing.T) {
 	if err := pool.QueryRow(ctx, `SELECT version FROM catalog_state`).Scan(&after); err != nil {
 		t.Fatal(err)
 	}
-	if res.Import.Created != 0 || res.Import.Updated != 0 || res.Revoked != 0 || after != before {
+	if res.Import.Created != 0 || res.Import.Updated != 0 || res.Revoked != 0 || after != before || res.Skipped != seed.DefaultProducts {
 		t.Errorf("second seed changed something: %+v, version %d -> %d", res, before, after)
+	}
+
+	// a producer renames a demo product and sets its real price and stock:
+	// seeding again neither publishes the old name a second time nor puts
+	// the demo price back (SECURITY.md, issue "nothing demo in production")
+	var id int64
+	var count int
+	if err := pool.QueryRow(ctx, `SELECT id FROM product WHERE demo_key IS NOT NULL ORDER BY id LIMIT 1`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `UPDATE product SET name = 'Tên mới do chủ thể đặt', name_fold = 'ten moi do chu the dat', price_vnd = 1250000,
+		price_is_demo = false, stock = 3 WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	_ = pool.QueryRow(ctx, `SELECT count(*) FROM product`).Scan(&count)
+	if res, err = seed.Run(ctx, pool, seed.Options{}); err != nil || res.Import.Created != 0 {
+		t.Fatalf("third seed: %+v %v", res, err)
+	}
+	var again int
+	var name string
+	var price int64
+	var demo bool
+	_ = pool.QueryRow(ctx, `SELECT count(*) FROM product`).Scan(&again)
+	_ = pool.QueryRow(ctx, `SELECT name, price_vnd, price_is_demo FROM product WHERE id = $1`, id).Scan(&name, &price, &demo)
+	if again != count || name != "Tên mới do chủ thể đặt" || price != 1250000 || demo {
+		t.Errorf("after a reseed: %d products (was %d), %q at %d (demo %v)", again, count, name, price, demo)
 	}
 }
