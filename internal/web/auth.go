@@ -187,6 +187,10 @@ func (r *Router) Upload(path string, a Access, h ...fiber.Handler) {
 	r.add(fiber.MethodPost, path, a, append([]fiber.Handler{r.sess.checkUploadCSRF}, h...))
 }
 
+// anonymousDrain is the largest body of a refused anonymous upload that is
+// still read (so the browser sees the answer); larger ones are not.
+const anonymousDrain = 64 << 10
+
 // UploadReadTimeout is how long an upload's body may take to arrive: a
 // few photos over a slow rural connection take minutes, where every other
 // request has ReadTimeout.
@@ -196,19 +200,20 @@ const UploadReadTimeout = 5 * time.Minute
 // body is in (every other request has OCOP_REQUEST_TIMEOUT).
 const UploadDeadline = 3 * time.Minute
 
-// readConfig gives upload requests their longer read timeout; fasthttp
-// calls it once a request's header is in.
+// readConfig makes upload bodies streamed; fasthttp calls it once a
+// request's header is in.
 func (r *Router) readConfig(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
 	if !h.IsPost() {
 		return fasthttp.RequestConfig{}
 	}
 	path, _, _ := strings.Cut(string(h.RequestURI()), "?")
-	// only a request that carries a session cookie may take its time: an
-	// anonymous upload is refused anyway, and must not hold a connection
-	// for minutes (the cookie is checked after the headers; a forged one
-	// gets the ordinary deadline from guardBody)
-	if r.isUpload(path) && r.sess != nil && len(h.Cookie(r.sess.CookieName())) > 0 {
-		return fasthttp.RequestConfig{ReadTimeout: UploadReadTimeout}
+	if r.isUpload(path) {
+		// the body of an upload is left to arrive while the handler runs
+		// (a body larger than this limit is streamed, not read first), so
+		// the route's access rule is checked before anything waits for it:
+		// guardBody gives a signed-in user the upload's long deadline and
+		// answers anyone else at once
+		return fasthttp.RequestConfig{MaxRequestBodySize: 1}
 	}
 	return fasthttp.RequestConfig{}
 }
@@ -264,11 +269,21 @@ func (r *Router) guardBody(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	var err error
+	if CurrentUser(c) != nil {
+		// a known user: the upload's long deadline starts now, after the
+		// access rule, not when the headers arrived
+		_ = c.Context().Conn().SetReadDeadline(time.Now().Add(UploadReadTimeout))
+	}
 	if CurrentUser(c) == nil {
-		// nobody to wait for: the body gets the ordinary read deadline,
-		// not the upload's
+		// nobody to wait for (no session, or a cookie that is not one): a
+		// body larger than a form is not read at all, and the connection
+		// closes after the answer, so a slow client holds nothing
 		_ = c.Context().Conn().SetReadDeadline(time.Now().Add(r.readTimeout))
 		err = r.authorize(SignedIn)(c)
+		if n > anonymousDrain {
+			c.Context().SetConnectionClose()
+			return err
+		}
 	} else {
 		err = c.Next()
 	}
