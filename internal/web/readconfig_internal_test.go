@@ -18,7 +18,7 @@ func TestUploadReadTimeout(t *testing.T) {
 	}{
 		{"POST", "/quan-ly/7/san-pham/12/anh", true, true},
 		{"POST", "/quan-ly/7/san-pham/12/anh?x=1", true, true},
-		{"POST", "/Quan-Ly/7/San-Pham/12/ANH", true, true}, // routes ignore case
+		{"POST", "/Quan-Ly/7/San-Pham/12/ANH", true, true},  // routes ignore case
 		{"POST", "/quan-ly/7/san-pham/12/anh", false, true}, // anonymous too: guardBody answers it
 		{"GET", "/quan-ly/7/san-pham/12/anh", true, false},
 		{"POST", "/quan-ly/7/san-pham/12", true, false},
