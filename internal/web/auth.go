@@ -187,10 +187,6 @@ func (r *Router) Upload(path string, a Access, h ...fiber.Handler) {
 	r.add(fiber.MethodPost, path, a, append([]fiber.Handler{r.sess.checkUploadCSRF}, h...))
 }
 
-// anonymousDrain is the largest body of a refused anonymous upload that is
-// still read (so the browser sees the answer); larger ones are not.
-const anonymousDrain = 64 << 10
-
 // UploadReadTimeout is how long an upload's body may take to arrive: a
 // few photos over a slow rural connection take minutes, where every other
 // request has ReadTimeout.
@@ -275,15 +271,13 @@ func (r *Router) guardBody(c *fiber.Ctx) error {
 		_ = c.Context().Conn().SetReadDeadline(time.Now().Add(UploadReadTimeout))
 	}
 	if CurrentUser(c) == nil {
-		// nobody to wait for (no session, or a cookie that is not one): a
-		// body larger than a form is not read at all, and the connection
-		// closes after the answer, so a slow client holds nothing
+		// nobody to wait for (no session, or a cookie that is not one):
+		// the body gets only the ordinary read deadline, counted from now,
+		// so a slow client is cut there; a browser whose session ended
+		// while the form was open sends it quickly and reads the answer
 		_ = c.Context().Conn().SetReadDeadline(time.Now().Add(r.readTimeout))
+		c.Context().SetConnectionClose()
 		err = r.authorize(SignedIn)(c)
-		if n > anonymousDrain {
-			c.Context().SetConnectionClose()
-			return err
-		}
 	} else {
 		err = c.Next()
 	}
