@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/ocopvn/ocop/internal/certification"
 )
 
@@ -42,10 +43,25 @@ type cert struct {
 // a few thousand rows): how each stands to its product's previous one, and
 // where it lies: the producer's commune and its former district, or the
 // places named in the producer's address as issued.
-func certs(ctx context.Context, q interface {
-	Query(context.Context, string, ...any) (pgx.Rows, error)
-}, locs *Localities, today time.Time) ([]cert, error) {
-	rows, err := q.Query(ctx, `
+//
+// The grouping runs with more working memory than a shop request gets, so
+// PostgreSQL hashes the groups instead of sorting 100,000 rows on disk
+// (370 ms against 140 ms).
+func certs(ctx context.Context, pool *pgxpool.Pool, locs *Localities, today time.Time) ([]cert, error) {
+	var out []cert
+	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '64MB'`); err != nil {
+			return err
+		}
+		var err error
+		out, err = groupCerts(ctx, tx, locs, today)
+		return err
+	})
+	return out, err
+}
+
+func groupCerts(ctx context.Context, tx pgx.Tx, locs *Localities, today time.Time) ([]cert, error) {
+	rows, err := tx.Query(ctx, `
 		WITH c AS (
 		  SELECT c.star, c.decision_date, c.status, c.revoked_on, c.valid_until,
 		         lag(c.star) OVER (PARTITION BY c.product_id ORDER BY c.decision_date, c.id) AS prev,
