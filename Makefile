@@ -32,6 +32,7 @@ run: build
 		bin/ocop geo legacy "$(dir $(ADMIN_UNITS))legacy-districts.csv"; \
 	else echo "communes not loaded: $(ADMIN_UNITS) not found (set ADMIN_UNITS=...)"; fi; \
 	bin/ocop seed -demo-accounts; \
+	echo; echo "Mở http://localhost:$${PORT:-8080} trong trình duyệt (open it in a browser); tài khoản mẫu ở trên, mật khẩu demo-ocop-2026."; \
 	exec bin/ocop serve
 
 migrate: build

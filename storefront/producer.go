@@ -35,7 +35,7 @@ func (h *Handler) showProducer(c *fiber.Ctx) error {
 	p.OGType = "profile"
 	h.withCrumbs(&p.BasePage, Crumb{Name: pr.Province.Name, URL: "/tinh/" + provinceSlug(ref, pr.Province.Code)}, Crumb{Name: label})
 	org := map[string]any{"@context": "https://schema.org", "@type": "Organization", "name": label, "legalName": pr.Name, "url": p.Canonical,
-		"address": map[string]any{"@type": "PostalAddress", "streetAddress": pr.Address, "addressRegion": pr.Province.Name, "addressCountry": "VN"}}
+		"address": postalAddress(pr.Address, pr.Province.Name)}
 	if pr.Phone != "" {
 		org["telephone"] = pr.Phone
 	}
@@ -51,4 +51,16 @@ func provinceSlug(ref *catalog.Reference, code string) string {
 		return p.Slug
 	}
 	return code
+}
+
+// postalAddress is a schema.org PostalAddress without empty fields.
+func postalAddress(street, region string) map[string]any {
+	a := map[string]any{"@type": "PostalAddress", "addressCountry": "VN"}
+	if street != "" {
+		a["streetAddress"] = street
+	}
+	if region != "" {
+		a["addressRegion"] = region
+	}
+	return a
 }

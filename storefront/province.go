@@ -29,8 +29,16 @@ func (h *Handler) showProvince(c *fiber.Ctx) error {
 	}
 	ref := v.Reference()
 	prov, ok := ref.Province(c.Params("slug"))
-	if !ok || prov.Slug != c.Params("slug") {
+	if !ok {
 		return errNotFound
+	}
+	if prov.Slug != c.Params("slug") {
+		// a province code (/tinh/42): the page's one address
+		to := "/tinh/" + url.PathEscape(prov.Slug)
+		if q := string(c.Request().URI().QueryString()); q != "" {
+			to += "?" + q
+		}
+		return c.Redirect(to, fiber.StatusMovedPermanently)
 	}
 	f, notices := readFilter(c, ref)
 	f.Province = prov.Code

@@ -166,6 +166,14 @@ func TestBadInputPages(t *testing.T) {
 	if status, _, h := s.get("/tinh?tinh=an-giang"); status != 303 || h["Location"] != "/tinh/an-giang" {
 		t.Errorf("province picker: %d %v", status, h["Location"])
 	}
+	// a province's code is its page's other address
+	if status, _, h := s.get("/tinh/19?star=4"); status != 301 || h["Location"] != "/tinh/thai-nguyen?star=4" {
+		t.Errorf("/tinh/19: %d %v", status, h["Location"])
+	}
+	// the storefront's JSON-LD leaves out what it does not know
+	if _, body, _ := s.get("/cua-hang/htx-script-alert-1-script-tan-cuong"); strings.Contains(body, `"streetAddress":""`) {
+		t.Error("empty streetAddress in the JSON-LD")
+	}
 }
 
 func TestStaticAssets(t *testing.T) {

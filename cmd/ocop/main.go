@@ -44,9 +44,46 @@ func main() {
 
 var errUsage = errors.New("usage: ocop serve | migrate up|down|status | seed [-products N] | import [-skip-invalid] FILE | geo import|legacy FILE | plan import -year Y -province P FILE | report plan -year Y -province P [-format csv|xlsx] | reindex [-check] | create-admin EMAIL < password | grant-staff [-trade] EMAIL|PHONE PROVINCE_CODE...")
 
+// commands is the help: each command's usage and what it does, in
+// Vietnamese (English in parentheses).
+var commands = []struct{ name, usage, what string }{
+	{"serve", "ocop serve", "chạy máy chủ web (serve the storefront, API and console)"},
+	{"migrate", "ocop migrate up|down|status", "cập nhật cấu trúc cơ sở dữ liệu (database migrations)"},
+	{"seed", "ocop seed [-products N] [-demo-accounts]", "thêm dữ liệu mẫu còn thiếu, không sửa dữ liệu đã có (add the missing demo data)"},
+	{"import", "ocop import [-skip-invalid] FILE.csv|xlsx", "nhập sản phẩm OCOP từ bảng tính (import certified products)"},
+	{"geo", "ocop geo import|legacy FILE", "nạp đơn vị hành chính, huyện cũ (load communes, former districts)"},
+	{"plan", "ocop plan import -year Y -province P FILE", "nạp kế hoạch năm của tỉnh (import a province's yearly plan)"},
+	{"report", "ocop report plan -year Y -province P [-format csv|xlsx]", "báo cáo kế hoạch và thực hiện (plan against actual)"},
+	{"reindex", "ocop reindex [-check]", "dựng lại hoặc kiểm tra chỉ mục tìm kiếm (rebuild or check the search index)"},
+	{"create-admin", "ocop create-admin EMAIL < password", "tạo tài khoản quản trị (create an administrator)"},
+	{"grant-staff", "ocop grant-staff [-trade] EMAIL|PHONE PROVINCE_CODE...", "giao quyền cán bộ tỉnh (grant provincial staff rights)"},
+}
+
+// printHelp prints the usage of one command, or of all of them.
+func printHelp(w io.Writer, command string) {
+	for _, c := range commands {
+		if c.name == command {
+			fmt.Fprintf(w, "%s\n    %s\n", c.usage, c.what)
+			return
+		}
+	}
+	fmt.Fprintln(w, "Cách dùng (usage):")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %s\n      %s\n", c.usage, c.what)
+	}
+	fmt.Fprintln(w, "Cấu hình qua biến môi trường, xem README.md (configuration: environment variables, see README.md).")
+}
+
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		return errUsage
+	}
+	for _, a := range args {
+		if a == "-h" || a == "-help" || a == "--help" || a == "help" {
+			// help needs no configuration and no database
+			printHelp(stdout, args[0])
+			return nil
+		}
 	}
 	cfg, err := config.Load(getenv)
 	if err != nil {
@@ -59,7 +96,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		if err != nil {
 			return err
 		}
-		ln, err := net.Listen("tcp", net.JoinHostPort("", strconv.Itoa(cfg.Port)))
+		ln, err := net.Listen("tcp", net.JoinHostPort(cfg.Listen, strconv.Itoa(cfg.Port)))
 		if err != nil {
 			a.Pool.Close()
 			return err

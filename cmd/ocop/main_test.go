@@ -24,6 +24,24 @@ func TestRunUsageAndConfig(t *testing.T) {
 	}
 }
 
+// TestHelpWithoutDatabase: every command's -h answers with no
+// configuration at all.
+func TestHelpWithoutDatabase(t *testing.T) {
+	for _, c := range commands {
+		var out, errb bytes.Buffer
+		if err := run(context.Background(), []string{c.name, "-h"}, func(string) string { return "" }, &out, &errb); err != nil {
+			t.Errorf("%s -h: %v", c.name, err)
+		}
+		if !strings.HasPrefix(out.String(), c.usage) {
+			t.Errorf("%s -h printed %q", c.name, out.String())
+		}
+	}
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"--help"}, func(string) string { return "" }, &out, &out); err != nil || !strings.Contains(out.String(), "ocop reindex") {
+		t.Errorf("--help: %v %q", err, out.String())
+	}
+}
+
 // TestCLI runs the commands on a fresh database as an operator would.
 func TestCLI(t *testing.T) {
 	_, url := pgtest.NewDBURL(t)

@@ -16,7 +16,11 @@ import (
 
 // Config is the whole configuration of the ocop binary.
 type Config struct {
-	DatabaseURL      string
+	DatabaseURL string
+	// Listen is the address to listen on: 127.0.0.1 in development (demo
+	// accounts with a published password exist there), every interface
+	// in production, unless OCOP_LISTEN says otherwise.
+	Listen           string
 	Port             int
 	Env              string // development | production
 	LogLevel         string // debug | info | warn | error
@@ -84,6 +88,7 @@ var Vars = []Var{
 	{"OCOP_TRUSTED_PROXIES", "(none)", "comma-separated IPs/CIDRs whose X-Forwarded-* headers are trusted"},
 	{"OCOP_DB_MAX_CONNS", "16", "PostgreSQL pool size"},
 	{"OCOP_DB_STATEMENT_TIMEOUT", "5s", "statement_timeout of every connection"},
+	{"OCOP_LISTEN", "127.0.0.1 in development, all interfaces in production", "address to listen on (with PORT)"},
 	{"OCOP_REQUEST_TIMEOUT", "10s", "deadline of one request's work"},
 	{"OCOP_SHUTDOWN_TIMEOUT", "20s", "how long in-flight requests may finish after SIGINT/SIGTERM"},
 	{"OCOP_BODY_LIMIT", "1048576", "largest request body in bytes (forms)"},
@@ -158,6 +163,11 @@ func Load(getenv func(string) string) (Config, error) {
 		PayWindow:        duration("OCOP_PAY_WINDOW", "30m"),
 	}
 	c.BaseURL = strings.TrimRight(get("OCOP_BASE_URL", fmt.Sprintf("http://localhost:%d", c.Port)), "/")
+	listen := "127.0.0.1"
+	if c.Env == "production" {
+		listen = ""
+	}
+	c.Listen = get("OCOP_LISTEN", listen)
 	errs = append(errs, c.loadMedia(get, readFile)...)
 	errs = append(errs, c.loadAccounts(get, readFile)...)
 

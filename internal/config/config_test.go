@@ -19,6 +19,18 @@ func TestLoadDefaults(t *testing.T) {
 	if strings.Contains(c.String(), "secret") {
 		t.Errorf("String() leaks the password: %s", c)
 	}
+	// development listens on loopback only (demo accounts have a published password)
+	if c.Listen != "127.0.0.1" {
+		t.Errorf("development listens on %q", c.Listen)
+	}
+	c, err = Load(env(map[string]string{"DATABASE_URL": "postgres://h/db", "OCOP_ENV": "production", "OCOP_SECRET_KEY": strings.Repeat("k", 40)}))
+	if err != nil || c.Listen != "" {
+		t.Errorf("production listens on %q (%v)", c.Listen, err)
+	}
+	c, err = Load(env(map[string]string{"DATABASE_URL": "postgres://h/db", "OCOP_LISTEN": "0.0.0.0"}))
+	if err != nil || c.Listen != "0.0.0.0" {
+		t.Errorf("OCOP_LISTEN: %q (%v)", c.Listen, err)
+	}
 }
 
 func TestLoadReportsEveryBadValue(t *testing.T) {

@@ -187,7 +187,7 @@ func sendProblem(c *fiber.Ctx, p Problem) error {
 	}
 	p.RequestID = RequestID(c)
 	b, _ := json.Marshal(p)
-	c.Set(fiber.HeaderContentType, "application/problem+json")
+	c.Set(fiber.HeaderContentType, "application/problem+json; charset=utf-8")
 	return c.Status(p.Status).Send(b)
 }
 

@@ -82,6 +82,10 @@ func (m *metrics) middleware(log *slog.Logger) fiber.Handler {
 				_ = c.SendStatus(fiber.StatusInternalServerError)
 			}
 		}
+		// JSON always says its charset (Fiber's c.JSON does not)
+		if string(c.Response().Header.ContentType()) == fiber.MIMEApplicationJSON {
+			c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+		}
 		status := c.Response().StatusCode()
 		route := c.Route().Path
 		if status == fiber.StatusNotFound && route == "/" && c.Path() != "/" {

@@ -146,7 +146,7 @@ func TestSearchAPIBadParams(t *testing.T) {
 		"province=" + url.QueryEscape(`19" OR star = 3`),
 	} {
 		resp, body := s.get(t, "/api/v1/search?"+q)
-		if resp.StatusCode != 400 || resp.Header.Get("Content-Type") != "application/problem+json" {
+		if resp.StatusCode != 400 || resp.Header.Get("Content-Type") != "application/problem+json; charset=utf-8" {
 			t.Errorf("%s: status %d %s: %s", q, resp.StatusCode, resp.Header.Get("Content-Type"), body)
 		}
 	}

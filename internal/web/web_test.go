@@ -153,7 +153,7 @@ func TestListProductsAPI(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
 			resp, body := s.get(t, tt.path)
-			if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+			if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/json; charset=utf-8" {
 				t.Fatalf("status %d, type %q: %s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
 			}
 			m := decode(t, body)
@@ -260,7 +260,7 @@ func TestAPIErrors(t *testing.T) {
 			if resp.StatusCode != tt.status {
 				t.Fatalf("status = %d, want %d: %s", resp.StatusCode, tt.status, body)
 			}
-			if ct := resp.Header.Get("Content-Type"); ct != "application/problem+json" {
+			if ct := resp.Header.Get("Content-Type"); ct != "application/problem+json; charset=utf-8" {
 				t.Errorf("content type %q", ct)
 			}
 			p := decode(t, body)
