@@ -250,3 +250,20 @@ func TestPriceFilterReadsAmountsAsTyped(t *testing.T) {
 		}
 	}
 }
+
+// TestStorefrontWithNothingInForce: a producer whose only certificate
+// lapsed has a storefront that says so, not "nothing matches the filter".
+func TestStorefrontWithNothingInForce(t *testing.T) {
+	s := newSite(t)
+	f := catalogtest.Fixture{T: t, Pool: s.pool}
+	p := f.Producer("Hộ kinh doanh Yến sào Ban Mê", "66")
+	f.Product(p, catalogtest.Product{Name: "Yến sào Ban Mê", Group: "I.3.d", Price: 900000, Star: 3, Cert: "expired"})
+	status, body, _ := s.get("/cua-hang/ho-kinh-doanh-yen-sao-ban-me")
+	if status != 200 || !strings.Contains(body, "Hiện chưa có sản phẩm OCOP nào còn hiệu lực chứng nhận") || strings.Contains(body, "khớp với bộ lọc") {
+		t.Errorf("storefront with nothing in force: %d\n%s", status, body)
+	}
+	// with a filter set, the filter is what to loosen
+	if _, body, _ := s.get("/cua-hang/htx-script-alert-1-script-tan-cuong?star=3"); !strings.Contains(body, "khớp với bộ lọc") {
+		t.Errorf("filtered storefront: %s", body)
+	}
+}

@@ -545,3 +545,38 @@ func TestBackofficeQRLabels(t *testing.T) {
 		t.Errorf("the labels' QR: %d", r.status)
 	}
 }
+
+// TestBackofficeCertificateStanding: the product list tells a producer how
+// each certificate stands: in force until a date, lapsed on a date (the
+// product is for sale but shoppers do not see it) or revoked; never "no
+// certificate yet" for one that lapsed.
+func TestBackofficeCertificateStanding(t *testing.T) {
+	s := newSite(t)
+	p := signInRoles(t, s)
+	f := catalogtest.Fixture{T: t, Pool: s.pool}
+	long := time.Now().AddDate(-4, 0, 0)
+	f.Product(p.producerA, catalogtest.Product{Name: "Yến hết hạn", Group: "I.3.d", Price: 1000, Star: 3, Cert: "expired", Decided: long})
+	f.Product(p.producerA, catalogtest.Product{Name: "Yến chưa quét hạn", Group: "I.3.d", Price: 1000, Star: 4, Decided: long})
+	f.Product(p.producerA, catalogtest.Product{Name: "Yến thu hồi", Group: "I.3.d", Price: 1000, Star: 3, Cert: "revoked"})
+	r := as(s, p, "producerA").do("GET", "/quan-ly/"+strconv.FormatInt(p.producerA, 10)+"/san-pham?q=yen", nil)
+	if r.status != 200 {
+		t.Fatalf("list: %d", r.status)
+	}
+	items := strings.Split(r.body, `<li class="bo-product">`)[1:]
+	if len(items) != 3 {
+		t.Fatalf("%d products listed", len(items))
+	}
+	lapsedOn := long.AddDate(3, 0, -1).Format("02/01/2006")
+	for _, it := range items {
+		switch {
+		case strings.Contains(it, "Yến hết hạn"), strings.Contains(it, "Yến chưa quét hạn"):
+			if !strings.Contains(it, "hết hạn ngày "+lapsedOn) || !strings.Contains(it, "Khách mua chưa thấy") || strings.Contains(it, "Chưa có") {
+				t.Errorf("lapsed: %s", it)
+			}
+		case strings.Contains(it, "Yến thu hồi"):
+			if !strings.Contains(it, "Đã bị thu hồi") || !strings.Contains(it, "Khách mua chưa thấy") {
+				t.Errorf("revoked: %s", it)
+			}
+		}
+	}
+}

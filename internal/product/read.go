@@ -56,17 +56,30 @@ const PerPage = 20
 
 // ListRow is a product of the list.
 type ListRow struct {
-	ID         int64
-	Name       string
-	Slug       string
-	Status     string
-	PriceVND   int64
-	Unit       string
-	Stock      int32
-	Star       int       // 0: no active certificate
-	ValidUntil time.Time // of the active certificate
-	Public     bool      // shown in the catalog now
+	ID       int64
+	Name     string
+	Slug     string
+	Status   string
+	PriceVND int64
+	Unit     string
+	Stock    int32
+	// Star and ValidUntil are those of the product's certificate: the
+	// active one, else its latest (0 and zero: none at all).
+	Star       int
+	ValidUntil time.Time
+	// Cert is how that certificate stands today: CertNone, CertInForce,
+	// CertLapsed (its validity ended) or CertRevoked.
+	Cert   string
+	Public bool // shown in the catalog now
 }
+
+// How a product's certificate stands, for its producer.
+const (
+	CertNone    = "none"
+	CertInForce = "in_force"
+	CertLapsed  = "lapsed"
+	CertRevoked = "revoked"
+)
 
 // ListPage is one page of the list.
 type ListPage struct {
@@ -88,9 +101,13 @@ func (s *Service) Products(ctx context.Context, producerID int64, f ListFilter) 
 	q := postgres.EscapeLike(vntext.Fold(f.Q))
 	rows, err := s.pool.Query(ctx, `
 		SELECT p.id, p.name, p.slug, p.status, p.price_vnd, p.unit, p.stock, coalesce(c.star, 0), coalesce(c.valid_until, '0001-01-01'),
+		       CASE WHEN c.status IS NULL THEN 'none' WHEN c.status = 'revoked' THEN 'revoked'
+		            WHEN c.status = 'active' AND c.valid_until >= (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date THEN 'in_force'
+		            ELSE 'lapsed' END,
 		       EXISTS (SELECT 1 FROM public_product pp WHERE pp.id = p.id), count(*) OVER ()
 		FROM product p
-		LEFT JOIN certificate c ON c.product_id = p.id AND c.status = 'active'
+		LEFT JOIN LATERAL (SELECT c.star, c.valid_until, c.status FROM certificate c WHERE c.product_id = p.id
+		                   ORDER BY c.status = 'active' DESC, c.decision_date DESC, c.id DESC LIMIT 1) c ON true
 		WHERE p.producer_id = $1 AND ($2 = '' OR p.name_fold LIKE '%' || $2 || '%') AND ($3 = '' OR p.status = $3)
 		ORDER BY p.updated_at DESC, p.id DESC
 		LIMIT $4 OFFSET $5`, producerID, q, f.Status, pg.Size, pg.Offset())
@@ -99,7 +116,7 @@ func (s *Service) Products(ctx context.Context, producerID int64, f ListFilter) 
 	}
 	out := &ListPage{Page: pg.Number, Items: []ListRow{}}
 	var r ListRow
-	_, err = pgx.ForEachRow(rows, []any{&r.ID, &r.Name, &r.Slug, &r.Status, &r.PriceVND, &r.Unit, &r.Stock, &r.Star, &r.ValidUntil, &r.Public, &out.Total},
+	_, err = pgx.ForEachRow(rows, []any{&r.ID, &r.Name, &r.Slug, &r.Status, &r.PriceVND, &r.Unit, &r.Stock, &r.Star, &r.ValidUntil, &r.Cert, &r.Public, &out.Total},
 		func() error {
 			out.Items = append(out.Items, r)
 			return nil
