@@ -15,6 +15,7 @@ import (
 	"github.com/ocopvn/ocop/internal/order"
 	"github.com/ocopvn/ocop/internal/payment"
 	"github.com/ocopvn/ocop/internal/producer"
+	"github.com/ocopvn/ocop/internal/seed"
 )
 
 // DemoPassword is the password of the demo accounts (development only).
@@ -36,7 +37,7 @@ var demoAccounts = []demoAccount{
 	{email: "quantri@ocop.test", name: "Quản trị viên (demo)", role: "admin"},
 	{email: "canbo.daklak@ocop.test", name: "Cán bộ Văn phòng OCOP Đắk Lắk (demo)", role: "staff", province: "66", kind: producer.StaffOCOPOffice},
 	{email: "xuctien.daklak@ocop.test", name: "Cán bộ Xúc tiến thương mại Đắk Lắk (demo)", role: "staff", province: "66", kind: producer.StaffTradePromotion},
-	{email: "yensao.banme@ocop.test", name: "Chủ hộ Yến sào Ban Mê (demo)", role: "owner", producer: "Hộ kinh doanh Yến sào Ban Mê"},
+	{email: "nongsan.eakao@ocop.test", name: "Chủ hộ Nông sản Ea Kao (demo)", role: "owner", producer: seed.DemoProducer},
 	{email: "nguoimua@ocop.test", name: "Người mua (demo)", role: "shopper"},
 }
 
@@ -90,13 +91,13 @@ func seedDemoAccounts(ctx context.Context, pool *pgxpool.Pool, production bool, 
 // several states (placed once: a second run adds none).
 func seedDemoSales(ctx context.Context, pool *pgxpool.Pool, stdout io.Writer) error {
 	producers := producer.New(pool, nil, nil)
-	household, err := producers.FindIDByName(ctx, "Hộ kinh doanh Yến sào Ban Mê")
+	household, err := producers.FindIDByName(ctx, seed.DemoProducer)
 	if err != nil {
 		return err
 	}
 	free := int64(500_000)
 	if err := producers.SetSales(ctx, audit.Actor{ActingAs: audit.AsSystem}, household, producer.Sales{BankBIN: "970415",
-		BankAccountNo: "0011001932418", BankAccountName: "HO KINH DOANH YEN SAO BAN ME", ShippingFeeVND: 25_000, FreeShippingFromVND: &free}); err != nil {
+		BankAccountNo: "0011001932418", BankAccountName: "HO KINH DOANH NONG SAN EA KAO", ShippingFeeVND: 25_000, FreeShippingFromVND: &free}); err != nil {
 		return err
 	}
 	key := make([]byte, 32)

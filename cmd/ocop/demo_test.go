@@ -18,15 +18,22 @@ import (
 func TestSeedDemoAccounts(t *testing.T) {
 	pool, url := pgtest.NewDBURL(t)
 	ctx := context.Background()
-	for range 2 {
+	mediaDir := t.TempDir()
+	for i := range 2 {
 		var out, errb bytes.Buffer
 		if err := run(ctx, []string{"seed", "-products", "60", "-demo-accounts"}, func(k string) string {
-			return map[string]string{"DATABASE_URL": url}[k]
+			return map[string]string{"DATABASE_URL": url, "OCOP_MEDIA_DIR": mediaDir}[k]
 		}, &out, &errb); err != nil {
 			t.Fatalf("seed -demo-accounts: %v\n%s", err, errb.String())
 		}
 		if !strings.Contains(out.String(), "canbo.daklak@ocop.test") || !strings.Contains(out.String(), "/quan-ly/") {
 			t.Fatalf("output lacks the accounts: %s", out.String())
+		}
+		// make run's seed draws a photo for each product it inserts, and
+		// says how far it has gone
+		photos := []string{"; 60 illustrative photos", "; 0 illustrative photos"}[i]
+		if !strings.Contains(out.String(), photos) || (i == 0 && !strings.Contains(out.String(), "ảnh minh hoạ (demo photos): 60/60 (100 %)")) {
+			t.Errorf("run %d: %s", i+1, out.String())
 		}
 	}
 	acc := account.New(pool, account.Options{})
@@ -35,7 +42,7 @@ func TestSeedDemoAccounts(t *testing.T) {
 		"canbo.daklak@ocop.test": func(p *account.Principal) bool { return p.ServesProvince("66") && len(p.Provinces) == 1 },
 		// trade promotion serves the province but does not certify
 		"xuctien.daklak@ocop.test": func(p *account.Principal) bool { return p.ServesProvince("66") && !p.Certifies("66") },
-		"yensao.banme@ocop.test":   func(p *account.Principal) bool { return len(p.Producers) == 1 && p.Producers[0].Role == "owner" },
+		"nongsan.eakao@ocop.test":  func(p *account.Principal) bool { return len(p.Producers) == 1 && p.Producers[0].Role == "owner" },
 		"nguoimua@ocop.test":       func(p *account.Principal) bool { return !p.IsAdmin() && !p.IsStaff() && len(p.Producers) == 0 },
 	}
 	for id, ok := range want {
@@ -52,7 +59,7 @@ func TestSeedDemoAccounts(t *testing.T) {
 		t.Errorf("%d accounts after two runs (%v), want %d", n, err, len(want))
 	}
 	var out, errb bytes.Buffer
-	err := run(ctx, []string{"seed", "-products", "60", "-demo-accounts"}, func(k string) string {
+	err := run(ctx, []string{"seed", "-photos=false", "-products", "60", "-demo-accounts"}, func(k string) string {
 		return map[string]string{"DATABASE_URL": url, "OCOP_ENV": "production", "OCOP_SECRET_KEY": strings.Repeat("k", 40)}[k]
 	}, &out, &errb)
 	if err == nil || !strings.Contains(err.Error(), "development only") {
@@ -60,7 +67,7 @@ func TestSeedDemoAccounts(t *testing.T) {
 	}
 	// refused before writing anything: a fresh database stays empty
 	pool2, url2 := pgtest.NewDBURL(t)
-	err = run(ctx, []string{"seed", "-products", "60", "-demo-accounts"}, func(k string) string {
+	err = run(ctx, []string{"seed", "-photos=false", "-products", "60", "-demo-accounts"}, func(k string) string {
 		return map[string]string{"DATABASE_URL": url2, "OCOP_ENV": "production", "OCOP_SECRET_KEY": strings.Repeat("k", 40)}[k]
 	}, &out, &errb)
 	var products int

@@ -53,7 +53,8 @@ RETURNING id, slug`, producer, group, name, fold, slug, desc, unit, price, statu
 }
 
 // UpdateProducts writes the group, price, unit and description of rows
-// (by ID) with one statement in the caller's transaction.
+// (by ID) with one statement in the caller's transaction. A price that
+// changes is no longer a demo price.
 func UpdateProducts(ctx context.Context, tx pgx.Tx, rows []*Row) (err error) {
 	defer apperr.Wrap(&err, "product.UpdateProducts")
 	if len(rows) == 0 {
@@ -67,7 +68,8 @@ func UpdateProducts(ctx context.Context, tx pgx.Tx, rows []*Row) (err error) {
 	}
 	_, err = tx.Exec(ctx, `
 UPDATE product p
-SET group_code = u.g, price_vnd = u.pv, unit = u.un, description = u.d, updated_at = now()
+SET group_code = u.g, price_vnd = u.pv, unit = u.un, description = u.d, updated_at = now(),
+    price_is_demo = p.price_is_demo AND p.price_vnd = u.pv
 FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[]) AS u(id, g, pv, un, d)
 WHERE p.id = u.id`, ids, group, price, unit, desc)
 	return err

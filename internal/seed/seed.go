@@ -15,11 +15,14 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/sync/errgroup"
 
+	"github.com/ocopvn/ocop/internal/audit"
 	"github.com/ocopvn/ocop/internal/certification"
 	"github.com/ocopvn/ocop/internal/importer"
 	"github.com/ocopvn/ocop/internal/postgres"
@@ -35,6 +38,15 @@ type Options struct {
 	// Products is the total number of products wanted (at least the 50 real
 	// ones). Zero means the default demo size.
 	Products int
+	// Now is the clock; nil means time.Now. Generated certificates are
+	// dated from it, so the demo is alive on whatever day it is seeded.
+	Now func() time.Time
+	// Photos, when set, gives every product this run seeds a drawn,
+	// illustrative photo through the real photo pipeline and media store.
+	Photos *product.Photos
+	// Progress, when set, is told how many photos are done of how many:
+	// once with 0 before any, then from the workers, concurrently.
+	Progress func(done, total int)
 }
 
 // DefaultProducts is the size of the demo catalog of `make run`.
@@ -46,6 +58,8 @@ type Result struct {
 	Revoked int
 	// Skipped are demo products seeded before (left as they are).
 	Skipped int
+	// Photos is the number of illustrative photos added.
+	Photos int
 }
 
 // demoKey is the key a demo product is seeded under.
@@ -76,6 +90,11 @@ func Run(ctx context.Context, pool *pgxpool.Pool, o Options) (Result, error) {
 	if o.Products <= 0 {
 		o.Products = DefaultProducts
 	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	today := o.Now().In(certification.Vietnam)
+	today = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
 	var res Result
 	provinces, err := loadProvinces(ctx, pool)
 	if err != nil {
@@ -89,7 +108,7 @@ func Run(ctx context.Context, pool *pgxpool.Pool, o Options) (Result, error) {
 	if err != nil {
 		return res, err
 	}
-	records := append(real, generated(provinces, o.Products-len(real))...)
+	records := append(real, generated(provinces, o.Products-len(real), today)...)
 	// only what is missing: a demo product seeded before keeps whatever
 	// its producer changed since (name, price, stock)
 	seeded, err := demoKeys(ctx, pool)
@@ -123,7 +142,7 @@ func Run(ctx context.Context, pool *pgxpool.Pool, o Options) (Result, error) {
 	if err != nil {
 		return res, fmt.Errorf("seed: %w", err)
 	}
-	res.Import, err = importer.Import(ctx, pool, sheet, importer.Options{Publish: true})
+	res.Import, err = importer.Import(ctx, pool, sheet, importer.Options{Publish: true, Now: o.Now})
 	if err != nil {
 		for _, e := range res.Import.Errors {
 			err = fmt.Errorf("%w\n%s", err, e.Error())
@@ -168,7 +187,73 @@ func Run(ctx context.Context, pool *pgxpool.Pool, o Options) (Result, error) {
 		}
 		return nil
 	})
+	if err != nil || o.Photos == nil {
+		return res, err
+	}
+	keys := make([]string, 0, len(records))
+	for _, r := range records {
+		keys = append(keys, demoKey(r))
+	}
+	res.Photos, err = addPhotos(ctx, pool, o.Photos, keys, o.Progress)
 	return res, err
+}
+
+// addPhotos gives the demo products of keys that have no photo a drawn
+// one, uploaded as the system through the photo pipeline, with an alt
+// text that says it is illustrative. Two run at once (the pipeline's own
+// concurrency).
+func addPhotos(ctx context.Context, pool *pgxpool.Pool, photos *product.Photos, keys []string, progress func(done, total int)) (int, error) {
+	type item struct {
+		id, producer int64
+		name, group  string
+		star         int
+	}
+	rows, err := pool.Query(ctx, `
+		SELECT p.id, p.producer_id, p.name, p.group_code,
+		       coalesce((SELECT max(c.star) FROM certificate c WHERE c.product_id = p.id AND c.status = 'active'), 0)
+		FROM product p
+		WHERE p.demo_key = ANY($1) AND NOT EXISTS (SELECT 1 FROM product_photo ph WHERE ph.product_id = p.id)
+		ORDER BY p.id`, keys)
+	if err != nil {
+		return 0, fmt.Errorf("seed photos: %w", err)
+	}
+	var items []item
+	var it item
+	if _, err := pgx.ForEachRow(rows, []any{&it.id, &it.producer, &it.name, &it.group, &it.star}, func() error {
+		items = append(items, it)
+		return nil
+	}); err != nil {
+		return 0, fmt.Errorf("seed photos: %w", err)
+	}
+	if progress != nil {
+		progress(0, len(items)) // before the workers start
+	}
+	system := product.Actor{ActingAs: audit.AsSystem}
+	var done atomic.Int64
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(2)
+	for _, it := range items {
+		g.Go(func() error {
+			jpg, err := DemoPhoto(it.name, it.group, it.star)
+			if err != nil {
+				return err
+			}
+			ph, err := photos.Upload(gctx, system, it.producer, it.id, jpg)
+			if err != nil {
+				return fmt.Errorf("seed photo of %q: %w", it.name, err)
+			}
+			if err := photos.Update(gctx, system, it.producer, it.id, ph.ID, product.PhotoUpdate{Alt: "Ảnh minh hoạ (không phải ảnh chụp sản phẩm): " + it.name}); err != nil {
+				return fmt.Errorf("seed photo of %q: %w", it.name, err)
+			}
+			n := done.Add(1)
+			if progress != nil {
+				progress(int(n), len(items))
+			}
+			return nil
+		})
+	}
+	err = g.Wait()
+	return int(done.Load()), err
 }
 
 func loadProvinces(ctx context.Context, pool *pgxpool.Pool) (map[string]string, error) {
@@ -433,12 +518,18 @@ var demoProvinces = []string{"01", "04", "08", "11", "15", "19", "22", "24", "25
 	"44", "46", "48", "51", "52", "56", "66", "68", "75", "79", "80", "82", "86", "91", "92", "96"}
 
 // generated returns n plausible generated products, always the same ones
-// for the same n (a fixed random source).
-func generated(provinces map[string]string, n int) []map[string]string {
+// for the same n (a fixed random source), the demo producer's first.
+// Their certificates are dated from today: decided between 1 and 29
+// months ago, so each has at least 6 of its 36 months left on the day
+// the demo is seeded, and their decision numbers say they are
+// illustrative (real decisions are only those of the sample).
+func generated(provinces map[string]string, n int, today time.Time) []map[string]string {
 	rng := rand.New(rand.NewPCG(2026, 148))
-	start := time.Date(2022, 1, 10, 0, 0, 0, 0, time.UTC)
-	const days = 1720 // up to late September 2026
-	var out []map[string]string
+	const days = 1720 // the spread of the draw (kept: it fixes the names drawn after it)
+	out := demoProducerProducts(provinces, today)
+	if len(out) > n {
+		out = out[:max(n, 0)]
+	}
 	perProducer := 4
 	for i := 0; len(out) < n; i++ {
 		province := demoProvinces[i%len(demoProvinces)]
@@ -464,7 +555,7 @@ func generated(provinces map[string]string, n int) []map[string]string {
 			case r >= 85:
 				star, score = 5, 90+rng.Float64()*10
 			}
-			date := start.AddDate(0, 0, rng.IntN(days))
+			date := today.AddDate(0, 0, -(30 + rng.IntN(days)%870))
 			level, authority := "province", provincialAuthority(provinces[province], "", date)
 			switch {
 			case star == 5:
@@ -477,12 +568,53 @@ func generated(provinces map[string]string, n int) []map[string]string {
 				"product_name": name, "group_code": st.leaf, "star": strconv.Itoa(star),
 				"score":         strconv.FormatFloat(float64(int(score*100))/100, 'f', 2, 64),
 				"producer_name": producer, "producer_type": pk.kind, "province_code": province,
-				"decision_no":   fmt.Sprintf("%d/QĐ-%s", 100+rng.IntN(3900), decisionSuffix(level, date)),
+				"decision_no":   fmt.Sprintf("%d/QĐ-%s (minh hoạ)", 100+rng.IntN(3900), decisionSuffix(level, date)),
 				"decision_date": date.Format("02/01/2006"), "issuing_level": level, "issuing_authority": authority,
 				"price_vnd": strconv.FormatInt(price, 10), "unit": unit,
 				"description": st.name + " của " + producer + ", sản phẩm OCOP " + strconv.Itoa(star) + " sao (dữ liệu minh hoạ).",
 			})
 		}
+	}
+	return out
+}
+
+// DemoProducer is the producer the demo owner account runs: a generated
+// household of Đắk Lắk (the demo officers' province, whose staff may act
+// on a household's behalf) with several products on sale whatever the
+// day.
+const DemoProducer = "Hộ kinh doanh Nông sản Ea Kao"
+
+// demoProducerProducts are the demo producer's products.
+func demoProducerProducts(provinces map[string]string, today time.Time) []map[string]string {
+	items := []struct {
+		leaf, name string
+		star       int
+		score      string
+		monthsAgo  int
+	}{
+		{"I.6", "Cà phê Robusta rang xay Ea Kao", 4, "78.50", 14},
+		{"I.2.b", "Mật ong hoa cà phê Ea Kao", 4, "81.25", 8},
+		{"I.3.c", "Hạt điều rang muối Ea Kao", 3, "66.00", 20},
+		{"I.4.b", "Tiêu đen Ea Kao", 3, "62.75", 3},
+		{"I.6", "Ca cao nguyên chất Ea Kao", 5, "91.40", 5},
+	}
+	var out []map[string]string
+	for i, it := range items {
+		date := today.AddDate(0, -it.monthsAgo, 0)
+		level, authority := "province", provincialAuthority(provinces["66"], "", date)
+		if it.star == 5 {
+			level, authority = "central", centralAuthority(date)
+		}
+		price, unit := demoPrice(it.leaf, it.name)
+		out = append(out, map[string]string{
+			"product_name": it.name, "group_code": it.leaf, "star": strconv.Itoa(it.star), "score": it.score,
+			"producer_name": DemoProducer, "producer_type": "ho_kinh_doanh", "province_code": "66",
+			"address_as_issued": "Ea Kao, tỉnh Đắk Lắk",
+			"decision_no":       fmt.Sprintf("%d/QĐ-%s (minh hoạ)", 2100+i*37, decisionSuffix(level, date)),
+			"decision_date":     date.Format("02/01/2006"), "issuing_level": level, "issuing_authority": authority,
+			"price_vnd": strconv.FormatInt(price, 10), "unit": unit,
+			"description": it.name + " của " + DemoProducer + ", sản phẩm OCOP " + strconv.Itoa(it.star) + " sao (dữ liệu minh hoạ).",
+		})
 	}
 	return out
 }
