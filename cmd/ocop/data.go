@@ -11,13 +11,17 @@ import (
 	"github.com/ocopvn/ocop/internal/config"
 	"github.com/ocopvn/ocop/internal/geo"
 	"github.com/ocopvn/ocop/internal/importer"
+	"github.com/ocopvn/ocop/internal/product"
+	"github.com/ocopvn/ocop/internal/progress"
 	"github.com/ocopvn/ocop/internal/seed"
+	"github.com/ocopvn/ocop/media/photo"
 )
 
 func seedCmd(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	n := fs.Int("products", seed.DefaultProducts, "number of demo products")
 	accounts := fs.Bool("demo-accounts", false, "also create demo accounts for every role (development only)")
+	photos := fs.Bool("photos", true, "draw an illustrative photo for every product seeded (through the photo pipeline and media store)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -31,11 +35,26 @@ func seedCmd(ctx context.Context, cfg config.Config, args []string, stdout io.Wr
 		return err
 	}
 	defer pool.Close()
-	res, err := seed.Run(ctx, pool, seed.Options{Products: *n})
+	o := seed.Options{Products: *n}
+	if *photos {
+		store, err := app.OpenMedia(ctx, cfg, app.NewLogger(cfg, io.Discard))
+		if err != nil {
+			return err
+		}
+		o.Photos = product.NewPhotos(pool, store, photo.New(store, photo.Options{}), nil)
+		var bar *progress.Bar
+		o.Progress = func(done, total int) {
+			if bar == nil {
+				bar = progress.New(stdout, "ảnh minh hoạ (demo photos)", total)
+			}
+			bar.Set(done)
+		}
+	}
+	res, err := seed.Run(ctx, pool, o)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "demo catalog: %s; revoked %d; already seeded %d (left as they are)\n", res.Import, res.Revoked, res.Skipped)
+	fmt.Fprintf(stdout, "demo catalog: %s; revoked %d; already seeded %d (left as they are); %d illustrative photos\n", res.Import, res.Revoked, res.Skipped, res.Photos)
 	if *accounts {
 		return seedDemoAccounts(ctx, pool, cfg.Production(), stdout)
 	}

@@ -82,7 +82,7 @@ func TestCLI(t *testing.T) {
 	if _, err := cli("geo", "import", "/does/not/exist.json"); err == nil {
 		t.Error("geo import of a missing file succeeded")
 	}
-	if out, err := cli("seed", "-products", "80"); err != nil || !strings.Contains(out, "demo catalog") {
+	if out, err := cli("seed", "-photos=false", "-products", "80"); err != nil || !strings.Contains(out, "demo catalog") {
 		t.Errorf("seed: %q %v", out, err)
 	}
 	if _, err := cli("seed", "-products", "many"); !errors.Is(err, errUsage) {

@@ -66,7 +66,7 @@ func TestReindexCheck(t *testing.T) {
 	ctx := context.Background()
 	env := func(k string) string { return map[string]string{"DATABASE_URL": url}[k] }
 	var out, errb bytes.Buffer
-	if err := run(ctx, []string{"seed", "-products", "60"}, env, &out, &errb); err != nil {
+	if err := run(ctx, []string{"seed", "-photos=false", "-products", "60"}, env, &out, &errb); err != nil {
 		t.Fatal(err)
 	}
 	if err := run(ctx, []string{"reindex"}, env, &out, &errb); err != nil {

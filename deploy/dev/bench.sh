@@ -21,7 +21,7 @@ export PORT=$port OCOP_ENV=production OCOP_LOG_LEVEL=warn
 export OCOP_SECRET_KEY=${OCOP_SECRET_KEY:-$(head -c 32 /dev/urandom | base64)}
 bin/ocop migrate up >/dev/null
 echo "bench: seeding $products products (idempotent; the first run takes a while)" >&2
-bin/ocop seed -products "$products" >&2
+bin/ocop seed -photos=false -products "$products" >&2
 bin/ocop reindex >&2
 
 bin/ocop serve &
