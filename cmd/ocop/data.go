@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/ocopvn/ocop/internal/app"
 	"github.com/ocopvn/ocop/internal/config"
@@ -91,9 +92,25 @@ func importCmd(ctx context.Context, cfg config.Config, args []string, stdout io.
 	}
 	fmt.Fprintln(stdout, sum)
 	if errors.Is(err, importer.ErrInvalidRows) {
-		return fmt.Errorf("nothing imported: %d invalid rows (fix them, or use -skip-invalid)", sum.Rejected)
+		return fmt.Errorf("không nhập gì: %d dòng không hợp lệ, hãy sửa hoặc dùng -skip-invalid (nothing imported: %d invalid row(s); fix them, or use -skip-invalid)",
+			sum.Rejected, sum.Rejected)
 	}
 	return err
+}
+
+// importTemplateCmd prints the import template: ocop import -template
+// [-format csv|xlsx] > mau.csv.
+func importTemplateCmd(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	fs.Bool("template", true, "print an import template instead of importing")
+	format := fs.String("format", "csv", "template format: csv or xlsx")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 || (*format != "csv" && *format != "xlsx") {
+		return errUsage
+	}
+	return importer.WriteTemplate(stdout, *format, time.Now())
 }
 
 func geoImportCmd(ctx context.Context, cfg config.Config, path string, stdout io.Writer) error {

@@ -21,6 +21,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"syscall"
 
@@ -50,7 +51,8 @@ var commands = []struct{ name, usage, what string }{
 	{"serve", "ocop serve", "chạy máy chủ web (serve the storefront, API and console)"},
 	{"migrate", "ocop migrate up|down|status", "cập nhật cấu trúc cơ sở dữ liệu (database migrations)"},
 	{"seed", "ocop seed [-products N] [-demo-accounts]", "thêm dữ liệu mẫu còn thiếu, không sửa dữ liệu đã có (add the missing demo data)"},
-	{"import", "ocop import [-skip-invalid] FILE.csv|xlsx", "nhập sản phẩm OCOP từ bảng tính (import certified products)"},
+	{"import", "ocop import [-skip-invalid] FILE.csv|xlsx | ocop import -template [-format csv|xlsx] > mau.csv",
+		"nhập sản phẩm OCOP từ bảng tính, hoặc in tệp mẫu (import certified products, or print a template)"},
 	{"geo", "ocop geo import|legacy FILE", "nạp đơn vị hành chính, huyện cũ (load communes, former districts)"},
 	{"plan", "ocop plan import -year Y -province P FILE", "nạp kế hoạch năm của tỉnh (import a province's yearly plan)"},
 	{"report", "ocop report plan -year Y -province P [-format csv|xlsx]", "báo cáo kế hoạch và thực hiện (plan against actual)"},
@@ -84,6 +86,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			printHelp(stdout, args[0])
 			return nil
 		}
+	}
+	if args[0] == "import" && slices.Contains(args, "-template") {
+		// the template needs no configuration and no database
+		return importTemplateCmd(args[1:], stdout)
 	}
 	cfg, err := config.Load(getenv)
 	if err != nil {

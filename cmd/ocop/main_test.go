@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -75,6 +77,24 @@ func TestCLI(t *testing.T) {
 	}
 	if out, err = cli("import", "-skip-invalid", "../../internal/importer/testdata/good.csv"); err != nil || !strings.Contains(out, "tạo mới 0, cập nhật 0") {
 		t.Errorf("re-import: %q %v", out, err)
+	}
+	// the template imports as it is, from the CSV and the XLSX
+	for _, format := range []string{"csv", "xlsx"} {
+		var tmpl bytes.Buffer
+		if err := run(ctx, []string{"import", "-template", "-format", format}, func(string) string { return "" }, &tmpl, &tmpl); err != nil {
+			t.Fatalf("import -template -format %s: %v", format, err)
+		}
+		path := filepath.Join(t.TempDir(), "mau."+format)
+		if err := os.WriteFile(path, tmpl.Bytes(), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]string{"csv": "tạo mới 1,", "xlsx": "tạo mới 0, cập nhật 0, không đổi 1"}[format]
+		if out, err := cli("import", path); err != nil || !strings.Contains(out, want) {
+			t.Errorf("import of the %s template: %q %v", format, out, err)
+		}
+	}
+	if err := run(ctx, []string{"import", "-template", "-format", "ods"}, func(string) string { return "" }, io.Discard, io.Discard); !errors.Is(err, errUsage) {
+		t.Errorf("ods template: %v", err)
 	}
 	if _, err := cli("import", "/does/not/exist.csv"); err == nil {
 		t.Error("import of a missing file succeeded")

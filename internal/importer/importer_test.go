@@ -498,6 +498,12 @@ func TestBadFiles(t *testing.T) {
 		name, content, format, want string
 	}{
 		{"missing columns", "product_name,group_code,producer_name\nA,I.5.a,B\n", "csv", "missing required columns: star, producer_type"},
+		// the shared reference file's header: what was not recognised, and
+		// what it was probably meant to be
+		{"reference layout", "id,product_name,group_code_guess,star,cert_status,producer,producer_type,province_code_2025,Giá bán lẻ,Ngay quyet dinh\n", "csv",
+			`columns not recognised: "id", "group_code_guess" (did you mean group_code?), "cert_status", "producer" (did you mean producer_name?), "province_code_2025" (did you mean province_code?), "Giá bán lẻ" (did you mean price_vnd (Giá bán)?)`},
+		{"misspelt header", "Tên sản phẩmm,Mã nhóm,Số sao,Chủ thể,Loại hình,Mã tỉnh,Số QĐ,Ngày QĐ,Cấp,Cơ quan công nhận,Giá\n", "csv",
+			`thiếu cột bắt buộc: product_name (tên cột theo mẫu hoặc tiêu đề tiếng Việt như "Tên sản phẩm"); cột không nhận ra: "Tên sản phẩmm" (có phải product_name (Tên sản phẩm)?)`},
 		{"empty", "", "csv", "empty"},
 		{"blank lines only", "\n\n", "csv", "empty"},
 		{"duplicate column", "product_name,Tên sản phẩm,star\n", "csv", "appears twice"},

@@ -225,7 +225,7 @@ func findHeader(spec *Spec, rows [][]string) (index int, names []string, err err
 			return 0, nil, err
 		}
 		if known >= spec.minHeader() {
-			return i, n, checkRequired(spec, n)
+			return i, n, checkRequired(spec, n, cells)
 		}
 	}
 	if first < 0 {
@@ -235,10 +235,15 @@ func findHeader(spec *Spec, rows [][]string) (index int, names []string, err err
 	if err != nil {
 		return 0, nil, err
 	}
-	return first, n, checkRequired(spec, n)
+	return first, n, checkRequired(spec, n, rows[first])
 }
 
-func checkRequired(spec *Spec, names []string) error {
+// checkRequired checks that every required column is among names (the
+// canonical names of the header's cells, "" for one not recognised). When
+// some are missing, the message also lists the header cells it did not
+// recognise, each with the closest missing column: a misspelt "Ten san
+// pham" becomes a hint to product_name.
+func checkRequired(spec *Spec, names, cells []string) error {
 	have := make(map[string]bool)
 	for _, n := range names {
 		have[n] = true
@@ -249,11 +254,97 @@ func checkRequired(spec *Spec, names []string) error {
 			missing = append(missing, c)
 		}
 	}
-	if len(missing) > 0 {
-		m := strings.Join(missing, ", ")
-		return fileError("thiếu cột bắt buộc: "+m+spec.Hint, "missing required columns: "+m)
+	if len(missing) == 0 {
+		return nil
 	}
-	return nil
+	m := strings.Join(missing, ", ")
+	vi, en := "thiếu cột bắt buộc: "+m+spec.Hint, "missing required columns: "+m
+	var unknownVI, unknownEN []string
+	for i, c := range cells {
+		c = strings.TrimSpace(c)
+		if i >= len(names) || names[i] != "" || c == "" {
+			continue
+		}
+		if near, ok := closest(spec, c, missing); ok {
+			unknownVI = append(unknownVI, fmt.Sprintf("%q (có phải %s?)", clip(c), near))
+			unknownEN = append(unknownEN, fmt.Sprintf("%q (did you mean %s?)", clip(c), near))
+		} else {
+			unknownVI = append(unknownVI, fmt.Sprintf("%q", clip(c)))
+			unknownEN = append(unknownEN, fmt.Sprintf("%q", clip(c)))
+		}
+	}
+	if len(unknownVI) > 0 {
+		vi += "; cột không nhận ra: " + strings.Join(unknownVI, ", ")
+		en += "; columns not recognised: " + strings.Join(unknownEN, ", ")
+	}
+	return fileError(vi, en)
+}
+
+// closest names the missing column whose canonical name or accepted
+// header is nearest to cell (edit distance on fold keys, at most a third
+// of the longer one, or one holding the other as words): "product_name"
+// or "product_name (Tên sản phẩm)".
+func closest(spec *Spec, cell string, missing []string) (string, bool) {
+	key := vntext.Fold(cell)
+	best, bestD, bestLabel := "", -1, ""
+	for _, col := range missing {
+		for _, label := range append([]string{col}, spec.Aliases[col]...) {
+			k := vntext.Fold(label)
+			d := levenshtein(key, k)
+			if d*3 > max(len(key), len(k)) && !containsWords(key, k) {
+				continue
+			}
+			if bestD < 0 || d < bestD {
+				best, bestD, bestLabel = col, d, label
+			}
+		}
+	}
+	if bestD < 0 {
+		return "", false
+	}
+	if bestLabel != best {
+		return best + " (" + bestLabel + ")", true
+	}
+	return best, true
+}
+
+// containsWords reports whether one fold key holds the other as whole
+// words ("group code guess" holds "group code").
+func containsWords(a, b string) bool {
+	if len(a) < len(b) {
+		a, b = b, a
+	}
+	return len(b) >= 4 && strings.Contains(" "+a+" ", " "+b+" ")
+}
+
+// levenshtein is the edit distance of a and b in bytes (fold keys are
+// ASCII).
+func levenshtein(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// clip shortens a header cell for a message.
+func clip(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		return string(r[:40]) + "…"
+	}
+	return s
 }
 
 func blank(cells []string) bool {
