@@ -14,7 +14,9 @@ import (
 	"github.com/ocopvn/ocop/internal/importer"
 	"github.com/ocopvn/ocop/internal/product"
 	"github.com/ocopvn/ocop/internal/progress"
+	"github.com/ocopvn/ocop/internal/searchsync"
 	"github.com/ocopvn/ocop/internal/seed"
+	"github.com/ocopvn/ocop/internal/vntext"
 	"github.com/ocopvn/ocop/media/photo"
 )
 
@@ -91,6 +93,15 @@ func importCmd(ctx context.Context, cfg config.Config, args []string, stdout io.
 		fmt.Fprintln(stdout, "cần xem lại (check): "+w.Error())
 	}
 	fmt.Fprintln(stdout, sum)
+	if err == nil && sum.Created+sum.Updated > 0 {
+		// the server's search sync applies the changes in batches: say how
+		// many are still to come, so nobody wonders why a product is not
+		// found yet
+		if n, perr := searchsync.Pending(ctx, pool); perr == nil && n > 0 {
+			fmt.Fprintf(stdout, "đang cập nhật chỉ mục tìm kiếm: %s sản phẩm, máy chủ tự cập nhật sau vài giây (search index catching up: %d products; the server applies them shortly)\n",
+				vntext.Number(int64(n)), n)
+		}
+	}
 	if errors.Is(err, importer.ErrInvalidRows) {
 		return fmt.Errorf("không nhập gì: %d dòng không hợp lệ, hãy sửa hoặc dùng -skip-invalid (nothing imported: %d invalid row(s); fix them, or use -skip-invalid)",
 			sum.Rejected, sum.Rejected)

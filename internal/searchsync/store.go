@@ -20,14 +20,19 @@ type claimedRow struct {
 // row locks last only for this statement; the lease is what keeps other
 // workers off while the index is written, so product writes (whose
 // triggers upsert these rows) never wait on the search backend.
+//
+// The due rows are picked once, as an array (an InitPlan): written as a
+// join, the planner, with statistics from when the outbox was empty,
+// re-ran the locking subquery for every outbox row, and a 20,000-row
+// import left the claim over the 5 s statement timeout.
 const claimSQL = `
 UPDATE search_outbox o SET next_attempt_at = now() + make_interval(secs => $2)
-FROM (SELECT product_id FROM search_outbox
+WHERE o.product_id = ANY (ARRAY(
+      SELECT product_id FROM search_outbox
       WHERE next_attempt_at <= now() AND dead_at IS NULL
       ORDER BY next_attempt_at, product_id
       LIMIT $1
-      FOR UPDATE SKIP LOCKED) due
-WHERE o.product_id = due.product_id
+      FOR UPDATE SKIP LOCKED))
 RETURNING o.product_id, o.seq, o.attempts`
 
 func claim(ctx context.Context, pool *pgxpool.Pool, n int, lease time.Duration) ([]claimedRow, error) {

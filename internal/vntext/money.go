@@ -12,13 +12,17 @@ import (
 
 // VND formats an amount of đồng the CLDR "vi" way: "1.250.000 ₫" (dot
 // grouping, a non-breaking space, the symbol after the number).
-func VND(amount int64) string {
-	neg := amount < 0
+func VND(amount int64) string { return Number(amount) + "\u00a0₫" }
+
+// Number writes n with dots between thousands, as Vietnamese does:
+// "20.000", "-1.250.000".
+func Number(n int64) string {
+	neg := n < 0
 	if neg {
-		amount = -amount
+		n = -n
 	}
-	digits := strconv.FormatInt(amount, 10)
-	b := make([]byte, 0, len(digits)+len(digits)/3+6)
+	digits := strconv.FormatInt(n, 10)
+	b := make([]byte, 0, len(digits)+len(digits)/3+1)
 	if neg {
 		b = append(b, '-')
 	}
@@ -28,7 +32,7 @@ func VND(amount int64) string {
 		}
 		b = append(b, digits[i])
 	}
-	return string(b) + "\u00a0₫"
+	return string(b)
 }
 
 // MaxVND is the largest amount ParseVND accepts: one billion đồng, above

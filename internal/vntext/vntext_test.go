@@ -75,6 +75,9 @@ func TestVND(t *testing.T) {
 			t.Errorf("VND(%d) = %q, want %q", in, got, want)
 		}
 	}
+	if got := Number(20000); got != "20.000" {
+		t.Errorf("Number(20000) = %q", got)
+	}
 }
 
 func TestParseVND(t *testing.T) {
