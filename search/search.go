@@ -214,3 +214,20 @@ func sum(m map[string]int) int {
 	}
 	return n
 }
+
+type progressKey struct{}
+
+// WithProgress returns a context under which long index work (Replace)
+// reports how many documents it has written of how many, from the
+// goroutine doing the work.
+func WithProgress(ctx context.Context, f func(done, total int)) context.Context {
+	return context.WithValue(ctx, progressKey{}, f)
+}
+
+// ReportProgress tells the observer WithProgress set, if any, that done
+// documents of total are written.
+func ReportProgress(ctx context.Context, done, total int) {
+	if f, ok := ctx.Value(progressKey{}).(func(done, total int)); ok {
+		f(done, total)
+	}
+}

@@ -38,7 +38,7 @@ func seedCmd(ctx context.Context, cfg config.Config, args []string, stdout io.Wr
 		return err
 	}
 	defer pool.Close()
-	o := seed.Options{Products: *n}
+	o := seed.Options{Products: *n, ImportProgress: progressOf(stdout, "sản phẩm mẫu (demo products)")}
 	if *photos {
 		store, err := app.OpenMedia(ctx, cfg, app.NewLogger(cfg, io.Discard))
 		if err != nil {
@@ -85,7 +85,8 @@ func importCmd(ctx context.Context, cfg config.Config, args []string, stdout io.
 		return err
 	}
 	defer pool.Close()
-	sum, err := importer.Import(ctx, pool, sheet, importer.Options{SkipInvalid: *skip, Publish: true})
+	sum, err := importer.Import(ctx, pool, sheet, importer.Options{SkipInvalid: *skip, Publish: true,
+		Progress: progressOf(stdout, "nhập sản phẩm (import)")})
 	for _, e := range sum.Errors {
 		fmt.Fprintln(stdout, e.Error())
 	}
@@ -136,4 +137,20 @@ func geoImportCmd(ctx context.Context, cfg config.Config, path string, stdout io
 	}
 	fmt.Fprintf(stdout, "administrative units: %d provinces, %d communes, %d changed\n", sum.Provinces, sum.Communes, sum.Changed)
 	return nil
+}
+
+// progressOf returns a progress callback that shows a bar (or plain
+// lines off a terminal) on w once the work is long enough to be worth
+// one: a thousand items or more.
+func progressOf(w io.Writer, what string) func(done, total int) {
+	var bar *progress.Bar
+	return func(done, total int) {
+		if total < 1000 {
+			return
+		}
+		if bar == nil {
+			bar = progress.New(w, what, total)
+		}
+		bar.Set(done)
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/ocopvn/ocop/internal/catalog"
 	"github.com/ocopvn/ocop/internal/config"
 	"github.com/ocopvn/ocop/internal/searchsync"
+	"github.com/ocopvn/ocop/search"
 	"github.com/ocopvn/ocop/search/pgsearch"
 )
 
@@ -29,7 +30,7 @@ func reindexCmd(ctx context.Context, cfg config.Config, log *slog.Logger, stdout
 			return err
 		}
 	}
-	n, err := searchsync.Reindex(ctx, pool, catalog.New(pool, nil), index)
+	n, err := searchsync.Reindex(search.WithProgress(ctx, progressOf(stdout, "chỉ mục tìm kiếm (search index)")), pool, catalog.New(pool, nil), index)
 	if err != nil {
 		return err
 	}

@@ -52,6 +52,9 @@ type Options struct {
 	Actor audit.Actor
 	// Name is the file's name, for the audit log.
 	Name string
+	// Progress, when set, is told how many rows are done of how many:
+	// as rows are checked, and all of them once they are written.
+	Progress func(done, total int)
 }
 
 // errDryRun rolls a dry run back.
@@ -137,6 +140,9 @@ func Import(ctx context.Context, pool *pgxpool.Pool, s *Sheet, o Options) (Summa
 		rows := make([]*row, 0, len(s.Records))
 		firstLine := make(map[string]int)
 		for i, rec := range s.Records {
+			if o.Progress != nil && i%256 == 0 {
+				o.Progress(i, len(s.Records))
+			}
 			r, errs, warnings := ref.validate(rec, s.Lines[i], today)
 			if k := r.dupKey(); k != "" {
 				if first, ok := firstLine[k]; ok {
@@ -163,6 +169,9 @@ func Import(ctx context.Context, pool *pgxpool.Pool, s *Sheet, o Options) (Summa
 		results, failed, err := write(ctx, tx, rows, today, o.Publish)
 		if err != nil {
 			return err
+		}
+		if o.Progress != nil {
+			o.Progress(len(s.Records), len(s.Records))
 		}
 		for i := range rows {
 			if e, ok := failed[i]; ok {

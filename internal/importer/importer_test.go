@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -657,9 +658,18 @@ func TestImport5000Rows(t *testing.T) {
 	}
 	s := readString(t, b.String())
 	start := time.Now()
-	sum, err := importer.Import(context.Background(), pool, s, importer.Options{Now: now, Publish: true})
+	var seen []int
+	sum, err := importer.Import(context.Background(), pool, s, importer.Options{Now: now, Publish: true, Progress: func(done, total int) {
+		if total != 5000 {
+			t.Errorf("progress total %d", total)
+		}
+		seen = append(seen, done)
+	}})
 	if err != nil {
 		t.Fatalf("%v: %v", err, sum.Errors[:min(5, len(sum.Errors))])
+	}
+	if len(seen) < 10 || seen[len(seen)-1] != 5000 || !slices.IsSorted(seen) {
+		t.Errorf("progress: %v", seen)
 	}
 	first := time.Since(start)
 	if sum.Created != 5000 {

@@ -44,6 +44,9 @@ type Options struct {
 	// Photos, when set, gives every product this run seeds a drawn,
 	// illustrative photo through the real photo pipeline and media store.
 	Photos *product.Photos
+	// ImportProgress, when set, follows the import of the demo rows
+	// (importer.Options.Progress).
+	ImportProgress func(done, total int)
 	// Progress, when set, is told how many photos are done of how many:
 	// once with 0 before any, then from the workers, concurrently.
 	Progress func(done, total int)
@@ -142,7 +145,7 @@ func Run(ctx context.Context, pool *pgxpool.Pool, o Options) (Result, error) {
 	if err != nil {
 		return res, fmt.Errorf("seed: %w", err)
 	}
-	res.Import, err = importer.Import(ctx, pool, sheet, importer.Options{Publish: true, Now: o.Now})
+	res.Import, err = importer.Import(ctx, pool, sheet, importer.Options{Publish: true, Now: o.Now, Progress: o.ImportProgress})
 	if err != nil {
 		for _, e := range res.Import.Errors {
 			err = fmt.Errorf("%w\n%s", err, e.Error())

@@ -169,17 +169,18 @@ func (x *Index) Index(ctx context.Context, docs ...search.Document) (err error) 
 }
 
 func (x *Index) add(ctx context.Context, uid string, docs []search.Document) error {
-	for len(docs) > 0 {
-		n := min(len(docs), 1000)
+	for done := 0; done < len(docs); {
+		n := min(len(docs)-done, 1000)
 		batch := make([]document, n)
-		for i, d := range docs[:n] {
+		for i, d := range docs[done : done+n] {
 			batch[i] = toDocument(d)
 		}
 		info, err := x.client.Index(uid).AddDocumentsWithContext(ctx, batch, &meilisearch.DocumentOptions{PrimaryKey: primaryKey()})
 		if err := x.wait(ctx, info, err); err != nil {
 			return err
 		}
-		docs = docs[n:]
+		done += n
+		search.ReportProgress(ctx, done, len(docs))
 	}
 	return nil
 }

@@ -99,12 +99,13 @@ func (x *Index) Replace(ctx context.Context, docs []search.Document) (err error)
 		if _, err := tx.Exec(ctx, `DELETE FROM search_word`); err != nil {
 			return err
 		}
-		for len(docs) > 0 {
-			n := min(len(docs), 1000)
-			if err := upsertDocuments(ctx, tx, docs[:n]); err != nil {
+		for done := 0; done < len(docs); {
+			n := min(len(docs)-done, 1000)
+			if err := upsertDocuments(ctx, tx, docs[done:done+n]); err != nil {
 				return err
 			}
-			docs = docs[n:]
+			done += n
+			search.ReportProgress(ctx, done, len(docs))
 		}
 		return nil
 	})

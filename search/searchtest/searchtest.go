@@ -355,6 +355,15 @@ func Run(t *testing.T, newIndex func(t *testing.T) search.Index) {
 		if err != nil || r.Total != 0 {
 			t.Errorf("Replace kept the renamed document: %v, %v", ids(r), err)
 		}
+		// a long Replace says how far it has gone, up to all of it
+		var calls [][2]int
+		pctx := search.WithProgress(ctx, func(done, total int) { calls = append(calls, [2]int{done, total}) })
+		if err := idx.Replace(pctx, Many(2500)); err != nil {
+			t.Fatal(err)
+		}
+		if len(calls) < 2 || calls[len(calls)-1] != [2]int{2500, 2500} || !slices.IsSortedFunc(calls, func(a, b [2]int) int { return a[0] - b[0] }) {
+			t.Errorf("Replace progress: %v", calls)
+		}
 		if err := idx.Replace(ctx, nil); err != nil {
 			t.Fatal(err)
 		}
