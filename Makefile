@@ -11,6 +11,7 @@ ADMIN_UNITS ?= $(SHARED_DATA)/vn-admin-units/provinces-wards.json
 BENCH_PRODUCTS ?= 10000
 CHROMIUM    := /usr/bin/chromium
 AXE_JS      := $(abspath .tools/npm/node_modules/axe-core/axe.min.js)
+REDOCLY     := $(abspath .tools/npm/node_modules/.bin/redocly)
 
 .PHONY: run test build bench lint migrate db-stop clean help
 
@@ -44,7 +45,8 @@ migrate: build
 # drops its own database), the private MinIO server (built from source into
 # .tools/bin the first time; each test makes and removes its own bucket), and
 # the browser tests in headless Chromium with axe-core (installed by
-# deploy/dev/browser-deps.sh; failure screenshots go to screenshots/).
+# deploy/dev/browser-deps.sh, with the Redocly CLI that lints the OpenAPI
+# document; failure screenshots go to screenshots/).
 # OCOP_TEST_REQUIRE_DB=1 turns a missing database, MinIO or browser into a
 # failure instead of a skip.
 test:
@@ -54,7 +56,7 @@ test:
 	minio=$$($(MINIO) env); eval "$$minio"; \
 	stripe=$$(deploy/dev/stripe-mock.sh env); eval "$$stripe"; \
 	OCOP_TEST_DATABASE_URL=$$admin OCOP_TEST_REQUIRE_DB=1 OCOP_SHARED_DATA="$(SHARED_DATA)" \
-	OCOP_CHROMIUM=$(CHROMIUM) OCOP_AXE_JS=$(AXE_JS) \
+	OCOP_CHROMIUM=$(CHROMIUM) OCOP_AXE_JS=$(AXE_JS) OCOP_REDOCLY=$(REDOCLY) \
 		$(GO) test -race -count=1 ./...
 
 bench: build

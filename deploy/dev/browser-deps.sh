@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs what the browser tests need, idempotently: Debian's chromium and a
-# pinned axe-core from npm under .tools/npm (ignored by git). Quick when both
-# are already there: no apt-get update, no npm call.
+# pinned axe-core from npm under .tools/npm (ignored by git), and beside it
+# the pinned Redocly CLI that lints the OpenAPI document. Quick when all are
+# already there: no apt-get update, no npm call.
 #
 #   deploy/dev/browser-deps.sh   # prints nothing when everything is present
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 axe_version=4.14.1
+redocly_version=2.77.0
 
 log() { echo "browser-deps.sh: $*" >&2; }
 
@@ -43,3 +45,16 @@ if [ "$have" != "$axe_version" ]; then
 	npm install --prefix "$npm_dir" --no-audit --no-fund --save-exact --silent "axe-core@$axe_version" >/dev/null
 fi
 [ -f "$npm_dir/node_modules/axe-core/axe.min.js" ] || { log "axe.min.js missing after install"; exit 1; }
+
+# the OpenAPI lint (internal/web TestOpenAPILint)
+pkg="$npm_dir/node_modules/@redocly/cli/package.json"
+have=""
+if [ -f "$pkg" ]; then
+	have=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$pkg" | head -n 1)
+fi
+if [ "$have" != "$redocly_version" ]; then
+	command -v npm >/dev/null 2>&1 || { log "npm not found: install nodejs and npm"; exit 1; }
+	log "installing @redocly/cli@$redocly_version into .tools/npm"
+	npm install --prefix "$npm_dir" --no-audit --no-fund --save-exact --silent "axe-core@$axe_version" "@redocly/cli@$redocly_version" >/dev/null
+fi
+[ -x "$npm_dir/node_modules/.bin/redocly" ] || { log "redocly missing after install"; exit 1; }
