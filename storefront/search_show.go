@@ -54,9 +54,9 @@ func (h *Handler) showSearch(c *fiber.Ctx) error {
 		p.Degraded = res.Degraded
 		items := v.SearchItems(res.Hits)
 		page = catalog.Page{Total: res.Total, Page: q.Page, PerPage: q.PerPage, Facets: searchFacets(res.Facets)}
-		for _, it := range items {
+		for i, it := range items {
 			page.Items = append(page.Items, it.ListItem)
-			card, err := h.renderCard(cardData{ListItem: it.ListItem, NameHTML: sanitize.Highlight(it.Highlight["name"], it.Name)})
+			card, err := h.renderCard(cardData{ListItem: it.ListItem, NameHTML: sanitize.Highlight(it.Highlight["name"], it.Name), Eager: i < eagerCards})
 			if err != nil {
 				return err
 			}

@@ -202,25 +202,40 @@ func (h *Handler) renderCards(v *catalog.View, items []*catalog.ListItem) ([]tem
 	}
 	out := make([]template.HTML, len(items))
 	for i, it := range items {
-		if s, ok := cc.m.Load(it); ok {
+		d := cardData{ListItem: it, Eager: i < eagerCards}
+		var key any = it
+		if d.Eager {
+			key = eagerKey{it}
+		}
+		if s, ok := cc.m.Load(key); ok {
 			out[i] = s.(template.HTML)
 			continue
 		}
-		card, err := h.renderCard(cardData{ListItem: it})
+		card, err := h.renderCard(d)
 		if err != nil {
 			return nil, err
 		}
 		out[i] = card
-		cc.m.Store(it, card)
+		cc.m.Store(key, card)
 	}
 	return out, nil
 }
+
+// eagerCards are the cards of a list whose photo loads at once, with high
+// priority: the first row on a phone, where the largest paint is one of
+// them; the others wait until they near the screen.
+const eagerCards = 2
+
+// eagerKey caches the eager rendering of an item apart from its lazy one.
+type eagerKey struct{ *catalog.ListItem }
 
 // cardData is what the card template shows: an item, and its name with
 // search matches marked when it comes from a search.
 type cardData struct {
 	*catalog.ListItem
 	NameHTML template.HTML
+	// Eager loads the photo at once, with high priority (eagerCards).
+	Eager bool
 }
 
 func (h *Handler) renderCard(d cardData) (template.HTML, error) {

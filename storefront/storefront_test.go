@@ -1,6 +1,7 @@
 package storefront_test
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -265,5 +266,32 @@ func TestStorefrontWithNothingInForce(t *testing.T) {
 	// with a filter set, the filter is what to loosen
 	if _, body, _ := s.get("/cua-hang/htx-script-alert-1-script-tan-cuong?star=3"); !strings.Contains(body, "khớp với bộ lọc") {
 		t.Errorf("filtered storefront: %s", body)
+	}
+}
+
+// TestFirstCardPhotosLoadAtOnce: the first row of cards (two on a phone)
+// loads its photos at once with high priority, the largest paint being
+// one of them; the others wait until they near the screen.
+func TestFirstCardPhotosLoadAtOnce(t *testing.T) {
+	s := newSite(t)
+	if _, err := s.pool.Exec(context.Background(), `
+		INSERT INTO product_photo (product_id, position, content_sha, width, height, variants)
+		SELECT p.id, 0, md5(p.slug) || md5(p.slug || 'x'), 800, 600,
+		       jsonb_build_array(jsonb_build_object('key', 'products/' || p.id || '/a-800.jpg', 'width', 800, 'height', 600, 'bytes', 1000))
+		FROM product p`); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/san-pham", "/tinh/thai-nguyen"} {
+		_, body, _ := s.get(path)
+		imgs := regexp.MustCompile(`<img class="card-img"[^>]*>`).FindAllString(body, -1)
+		if want := map[string]int{"/san-pham": 3, "/tinh/thai-nguyen": 2}[path]; len(imgs) != want {
+			t.Fatalf("%s: %d card photos", path, len(imgs))
+		}
+		for i, img := range imgs {
+			eager := strings.Contains(img, `fetchpriority="high"`) && !strings.Contains(img, "loading=")
+			if eager != (i < 2) {
+				t.Errorf("%s card %d: %s", path, i, img)
+			}
+		}
 	}
 }
