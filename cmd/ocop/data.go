@@ -57,7 +57,11 @@ func seedCmd(ctx context.Context, cfg config.Config, args []string, stdout io.Wr
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "demo catalog: %s; revoked %d; already seeded %d (left as they are); %d illustrative photos\n", res.Import, res.Revoked, res.Skipped, res.Photos)
+	im := res.Import
+	fmt.Fprintf(stdout, "sản phẩm mẫu: tạo mới %d, cập nhật %d, không đổi %d, bị từ chối %d; thu hồi %d; đã có từ trước %d (giữ nguyên); %d ảnh minh hoạ "+
+		"(demo catalog: created %d, updated %d, unchanged %d, rejected %d; revoked %d; already seeded %d, left as they are; %d illustrative photos)\n",
+		im.Created, im.Updated, im.Unchanged, im.Rejected, res.Revoked, res.Skipped, res.Photos,
+		im.Created, im.Updated, im.Unchanged, im.Rejected, res.Revoked, res.Skipped, res.Photos)
 	if *accounts {
 		return seedDemoAccounts(ctx, pool, cfg.Production(), stdout)
 	}

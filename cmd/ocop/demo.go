@@ -50,7 +50,7 @@ func seedDemoAccounts(ctx context.Context, pool *pgxpool.Pool, production bool, 
 	}
 	acc := account.New(pool, account.Options{})
 	producers := producer.New(pool, nil, nil)
-	fmt.Fprintf(stdout, "demo accounts (password %q):\n", DemoPassword)
+	fmt.Fprintf(stdout, "tài khoản mẫu, mật khẩu %q (demo accounts and their password):\n", DemoPassword)
 	for _, d := range demoAccounts {
 		id, err := account.FindUserID(ctx, pool, account.Identifier{Email: d.email})
 		if errors.Is(err, account.ErrNoSuchUser) {

@@ -29,7 +29,7 @@ func geoLegacyCmd(ctx context.Context, cfg config.Config, path string, stdout io
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, "former districts: "+sum.String())
+	fmt.Fprintln(stdout, "huyện cũ: "+sum.String())
 	return nil
 }
 
