@@ -31,6 +31,9 @@ type importPage struct {
 	CanSave bool
 	Message string
 	Done    *importer.Summary
+	// Backlog is how many changes the search index has still to apply
+	// after the import (0: all found already).
+	Backlog int64
 }
 
 func (h *Handler) showImport(c *fiber.Ctx) error {
@@ -134,5 +137,10 @@ func (h *Handler) runImport(c *fiber.Ctx, p importPage, data []byte, o importer.
 		return h.site.Render(c, "console_import", p)
 	}
 	p.Done, p.Data = &sum, ""
+	if sum.Created+sum.Updated > 0 {
+		if b, err := h.outbox.Stats(c.UserContext()); err == nil {
+			p.Backlog = b.Pending
+		}
+	}
 	return h.site.Render(c, "console_import", p)
 }

@@ -140,6 +140,8 @@ var consoleMessages = ui.Messages{
 	"console.import_created":       "tạo mới",
 	"console.import_updated":       "cập nhật",
 	"console.import_unchanged":     "không đổi",
+	"console.import_backlog":       "Sản phẩm mới sẽ tìm thấy được sau vài giây: chỉ mục tìm kiếm đang cập nhật",
+	"console.import_backlog_unit":  "sản phẩm.",
 	"console.import_rejected":      "bị từ chối",
 	"console.import_errors":        "Các dòng bị từ chối",
 	"console.import_warnings":      "Các dòng cần xem lại (vẫn được ghi nhận)",

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 	"html"
 	"regexp"
 	"strconv"
@@ -392,6 +393,11 @@ func TestImportDecisionAnnex(t *testing.T) {
 	}
 	if n := s.count(`SELECT count(*) FROM product WHERE status = 'draft'`); n != 2 {
 		t.Errorf("%d draft products, want 2", n)
+	}
+	// no worker runs here: the page says what the search index has still
+	// to apply
+	if n := s.count(`SELECT count(*) FROM search_outbox`); n == 0 || !strings.Contains(r.body, fmt.Sprintf("chỉ mục tìm kiếm đang cập nhật %d sản phẩm.", n)) {
+		t.Errorf("backlog %d not shown", n)
 	}
 	if n := s.count(`SELECT count(*) FROM audit_log WHERE entity = 'import' AND detail->>'created' = '2'`); n != 1 {
 		t.Error("the import is not audited")

@@ -77,6 +77,7 @@ func New(o Options) (*Site, error) {
 		"t":     s.T,
 		"asset": static.URL,
 		"vnd":   vntext.VND,
+		"num":   vntext.Number,
 		"stars": func(n int) string { return strings.Repeat("★", n) },
 		"date":  viDate,
 		"paras": paragraphs,
