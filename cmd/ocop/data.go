@@ -140,6 +140,14 @@ func geoImportCmd(ctx context.Context, cfg config.Config, path string, stdout io
 		return err
 	}
 	fmt.Fprintf(stdout, "administrative units: %d provinces, %d communes, %d changed\n", sum.Provinces, sum.Communes, sum.Changed)
+	// the communes' centre points, when the file is beside the JSON
+	n, ok, err := geo.LoadCentroidsBeside(ctx, pool, path)
+	if err != nil {
+		return err
+	}
+	if ok {
+		fmt.Fprintf(stdout, "commune centre points: %d communes\n", n)
+	}
 	return nil
 }
 

@@ -27,6 +27,12 @@ var tableOwners = map[string]string{
 	"legacy_district": "internal/geo",
 	"commune_legacy":  "internal/geo",
 
+	// Showrooms, their hours and the products they carry.
+	"showroom":           "internal/showroom",
+	"showroom_hours":     "internal/showroom",
+	"showroom_exception": "internal/showroom",
+	"showroom_product":   "internal/showroom",
+
 	// The provinces' yearly OCOP plans.
 	"ocop_plan":     "internal/report",
 	"ocop_plan_row": "internal/report",

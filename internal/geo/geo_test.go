@@ -213,3 +213,29 @@ func TestLoadLegacySharedFiles(t *testing.T) {
 		t.Errorf("Huyện Nga Sơn: %d rows", n)
 	}
 }
+
+// TestCentroidsSharedFile: the communes' centre points load from the file
+// beside the JSON, each inside its province's rough box, and a second
+// load changes nothing.
+func TestCentroidsSharedFile(t *testing.T) {
+	pool := pgtest.NewDB(t)
+	ctx := context.Background()
+	if _, err := geo.ImportFile(ctx, pool, sharedFile(t)); err != nil {
+		t.Fatal(err)
+	}
+	communes := count(t, pool, `SELECT count(*) FROM commune`)
+	for range 2 {
+		n, ok, err := geo.LoadCentroidsBeside(ctx, pool, sharedFile(t))
+		if err != nil || !ok || n != communes {
+			t.Fatalf("centroids: %d of %d communes, %v %v", n, communes, ok, err)
+		}
+	}
+	// Phường Hoàn Kiếm lies by the lake
+	if n := count(t, pool, `SELECT count(*) FROM commune WHERE name_fold = 'hoan kiem' AND province_code = '01'
+		AND lat BETWEEN 21.0 AND 21.06 AND lng BETWEEN 105.83 AND 105.87`); n != 1 {
+		t.Errorf("Hoàn Kiếm's centre: %d", n)
+	}
+	if _, err := geo.LoadCentroids(ctx, pool, strings.NewReader("commune_code,lat,lng\n00004,48.85,2.35\n")); !errors.Is(err, geo.ErrInvalid) {
+		t.Errorf("a point in Paris: %v", err)
+	}
+}
