@@ -62,6 +62,11 @@ func seedCmd(ctx context.Context, cfg config.Config, args []string, stdout io.Wr
 		"(demo catalog: created %d, updated %d, unchanged %d, rejected %d; revoked %d; already seeded %d, left as they are; %d illustrative photos)\n",
 		im.Created, im.Updated, im.Unchanged, im.Rejected, res.Revoked, res.Skipped, res.Photos,
 		im.Created, im.Updated, im.Unchanged, im.Rejected, res.Revoked, res.Skipped, res.Photos)
+	added, err := seed.Showrooms(ctx, pool, nil)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "điểm bán mẫu: thêm %d (demo showrooms added)\n", added)
 	if *accounts {
 		return seedDemoAccounts(ctx, pool, cfg.Production(), stdout)
 	}

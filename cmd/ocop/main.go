@@ -54,6 +54,8 @@ var commands = []struct{ name, usage, what string }{
 	{"import", "ocop import [-skip-invalid] FILE.csv|xlsx | ocop import -template [-format csv|xlsx] > mau.csv",
 		"nhập sản phẩm OCOP từ bảng tính, hoặc in tệp mẫu (import certified products, or print a template)"},
 	{"geo", "ocop geo import|legacy FILE", "nạp đơn vị hành chính, huyện cũ (load communes, former districts)"},
+	{"showroom", "ocop showroom import|products [-skip-invalid] FILE.csv|xlsx",
+		"nạp danh sách điểm bán, hoặc sản phẩm từng điểm bán (import showrooms, or the products they carry)"},
 	{"plan", "ocop plan import -year Y -province P FILE", "nạp kế hoạch năm của tỉnh (import a province's yearly plan)"},
 	{"report", "ocop report plan -year Y -province P [-format csv|xlsx]", "báo cáo kế hoạch và thực hiện (plan against actual)"},
 	{"reindex", "ocop reindex [-check]", "dựng lại hoặc kiểm tra chỉ mục tìm kiếm (rebuild or check the search index)"},
@@ -145,6 +147,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return geoLegacyCmd(ctx, cfg, args[2], stdout)
 		}
 		return geoImportCmd(ctx, cfg, args[2], stdout)
+	case "showroom":
+		return showroomCmd(ctx, cfg, args[1:], stdout)
 	case "plan":
 		if len(args) < 2 || args[1] != "import" {
 			return errUsage

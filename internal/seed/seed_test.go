@@ -17,6 +17,7 @@ import (
 	"github.com/ocopvn/ocop/internal/postgres/pgtest"
 	"github.com/ocopvn/ocop/internal/product"
 	"github.com/ocopvn/ocop/internal/seed"
+	"github.com/ocopvn/ocop/internal/showroom"
 	"github.com/ocopvn/ocop/media/diskmedia"
 	"github.com/ocopvn/ocop/media/photo"
 )
@@ -266,5 +267,59 @@ func TestDemoPhotos(t *testing.T) {
 	}
 	if res, err = seed.Run(ctx, pool, seed.Options{Products: 60, Photos: photos}); err != nil || res.Photos != 0 {
 		t.Errorf("reseed: %d photos (%v)", res.Photos, err)
+	}
+}
+
+// TestDemoShowrooms: showrooms in several provinces with hours and the
+// demo's products, one pop-up shown around the day of seeding; a second
+// run adds none.
+func TestDemoShowrooms(t *testing.T) {
+	pool := pgtest.NewDB(t)
+	ctx := context.Background()
+	if _, err := seed.Run(ctx, pool, seed.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	n, err := seed.Showrooms(ctx, pool, nil)
+	if err != nil || n != 8 {
+		t.Fatalf("showrooms: %d %v", n, err)
+	}
+	if n, err := seed.Showrooms(ctx, pool, nil); err != nil || n != 0 {
+		t.Errorf("again: %d %v", n, err)
+	}
+	svc := showroom.New(pool, nil)
+	p, err := svc.Search(ctx, showroom.Filter{PerPage: 100})
+	if err != nil || p.Total != 8 {
+		t.Fatalf("visible: %d %v", p.Total, err)
+	}
+	provinces := map[string]bool{}
+	popups := 0
+	for _, s := range p.Items {
+		provinces[s.ProvinceCode] = true
+		if s.Hours.Week.Empty() {
+			t.Errorf("%s has no hours", s.Name)
+		}
+		if s.Type == "popup" {
+			popups++
+		}
+	}
+	if len(provinces) < 5 || popups != 1 {
+		t.Errorf("%d provinces, %d pop-ups", len(provinces), popups)
+	}
+	bmt, err := svc.Get(ctx, "trung-tam-ocop-buon-ma-thuot")
+	if err != nil {
+		t.Fatal(err)
+	}
+	carried, err := svc.Products(ctx, bmt.ID)
+	if err != nil || len(carried) < 5 || carried[len(carried)-1].ProducerName == "" {
+		t.Fatalf("carried: %v %v", carried, err)
+	}
+	var eaKao int
+	for _, c := range carried {
+		if c.ProducerName == seed.DemoProducer {
+			eaKao++
+		}
+	}
+	if eaKao != 5 {
+		t.Errorf("the demo producer's products carried in Buôn Ma Thuột: %d", eaKao)
 	}
 }
