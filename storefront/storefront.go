@@ -28,6 +28,7 @@ import (
 	"github.com/ocopvn/ocop/internal/order"
 	"github.com/ocopvn/ocop/internal/payment"
 	"github.com/ocopvn/ocop/internal/sanitize"
+	"github.com/ocopvn/ocop/internal/showroom"
 	"github.com/ocopvn/ocop/internal/web"
 	"github.com/ocopvn/ocop/media"
 	"github.com/ocopvn/ocop/search"
@@ -56,6 +57,8 @@ type Deps struct {
 	// Sales are the cart, checkout and order pages (nil: no shop); its
 	// rate limits are the API's.
 	Sales *web.Sales
+	// Showrooms serves the showroom pages (nil: none).
+	Showrooms *showroom.Service
 	// BaseURL is the site's public origin, for canonical links.
 	BaseURL string
 }
@@ -71,11 +74,12 @@ type Handler struct {
 	certification *certification.Service
 	verifyLimit   *web.MissLimiter
 	// orders, payments and sales serve the cart, checkout and orders
-	orders   *order.Service
-	payments *payment.Service
-	sales    *web.Sales
-	cardTpl  *template.Template
-	cards    atomic.Pointer[cardCache]
+	orders    *order.Service
+	payments  *payment.Service
+	sales     *web.Sales
+	showrooms *showroom.Service
+	cardTpl   *template.Template
+	cards     atomic.Pointer[cardCache]
 }
 
 // cardCache holds rendered product cards of one catalog version: a card
@@ -88,7 +92,8 @@ type cardCache struct {
 // pageNames are the page templates, each parsed with the layout and
 // partials into its own set.
 var pageNames = []string{"home", "catalog", "product", "producer", "province", "search", "error",
-	"signup", "signin", "forgot", "reset", "account", "verify", "cart", "checkout", "order", "orders", "stats"}
+	"signup", "signin", "forgot", "reset", "account", "verify", "cart", "checkout", "order", "orders", "stats",
+	"showrooms", "showroom"}
 
 // New parses the templates. Every dependency but d.Search is required.
 func New(d Deps) (*Handler, error) {
@@ -105,7 +110,7 @@ func New(d Deps) (*Handler, error) {
 		return nil, fmt.Errorf("storefront: missing dependencies %s", strings.Join(missing, ", "))
 	}
 	h := &Handler{catalog: d.Catalog, search: d.Search, accounts: d.Accounts, media: d.Media,
-		certification: d.Certification, verifyLimit: d.VerifyLimit}
+		certification: d.Certification, verifyLimit: d.VerifyLimit, showrooms: d.Showrooms}
 	if d.Sales != nil {
 		h.sales, h.orders, h.payments = d.Sales, d.Sales.Orders, d.Sales.Payments
 	}
@@ -175,6 +180,12 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Get("/dat-lai-mat-khau", web.Public, h.showReset)
 	r.Post("/dat-lai-mat-khau", web.Public, h.saveReset)
 	r.Get("/tai-khoan", web.SignedIn, h.showAccount)
+
+	// showrooms
+	if h.showrooms != nil {
+		r.Get("/diem-ban", web.Public, h.listShowrooms)
+		r.Get("/diem-ban/:slug", web.Public, h.showShowroom)
+	}
 
 	// cart, checkout and orders
 	if h.orders != nil {

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -19,6 +20,7 @@ import (
 	"github.com/ocopvn/ocop/internal/certification"
 	"github.com/ocopvn/ocop/internal/config"
 	"github.com/ocopvn/ocop/internal/postgres/pgtest"
+	"github.com/ocopvn/ocop/internal/showroom"
 	"github.com/ocopvn/ocop/internal/web"
 	"github.com/ocopvn/ocop/media"
 	"github.com/ocopvn/ocop/media/diskmedia"
@@ -49,7 +51,8 @@ func newSite(t *testing.T) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := storefront.New(storefront.Deps{Catalog: svc, Accounts: account.New(pool, account.Options{}), Media: store, Certification: certification.New(pool, nil), BaseURL: "https://ocop.example.vn"})
+	h, err := storefront.New(storefront.Deps{Catalog: svc, Accounts: account.New(pool, account.Options{}), Media: store, Certification: certification.New(pool, nil), BaseURL: "https://ocop.example.vn",
+		Showrooms: showroom.New(pool, func() time.Time { return showroomClock })})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,5 +296,56 @@ func TestFirstCardPhotosLoadAtOnce(t *testing.T) {
 				t.Errorf("%s card %d: %s", path, i, img)
 			}
 		}
+	}
+}
+
+// showroomClock is the storefront tests' showroom clock: Monday 7
+// December 2026, 10:00 in Vietnam.
+var showroomClock = time.Date(2026, 12, 7, 10, 0, 0, 0, showroom.Vietnam)
+
+// TestShowroomPages: the list near a position with distances, open status
+// and directions; a bad position is a notice, not an error page; the
+// detail page with its week, products and schema.org Store.
+func TestShowroomPages(t *testing.T) {
+	s := newSite(t)
+	f := catalogtest.Fixture{T: t, Pool: s.pool}
+	f.Exec(`INSERT INTO showroom (province_code, code, slug, name, name_fold, showroom_type, address, lat, lng, phone, hours_text) VALUES
+		('19', 'TN-01', 'trung-tam-ocop-thai-nguyen', 'Trung tâm OCOP Thái Nguyên', 'trung tam ocop thai nguyen', 'ocop_center', 'Số 1 Hoàng Văn Thụ', 21.5942, 105.8482, '+842083855555', 'T2-T6 07:30-17:30'),
+		('19', 'TN-02', 'kiot-tan-cuong', 'Ki-ốt Tân Cương', 'ki ot tan cuong', 'transport_hub', 'Quốc lộ 3', 21.5500, 105.7700, '', 'T7,CN 08:00-12:00')`)
+	f.Exec(`INSERT INTO showroom_hours (showroom_id, weekday, opens, closes) SELECT id, d, '07:30', '17:30' FROM showroom, generate_series(1, 5) d WHERE code = 'TN-01'`)
+	f.Exec(`INSERT INTO showroom_hours (showroom_id, weekday, opens, closes) SELECT id, d, '08:00', '12:00' FROM showroom, generate_series(6, 7) d WHERE code = 'TN-02'`)
+	f.Exec(`INSERT INTO showroom_product (showroom_id, product_id) SELECT s.id, p.id FROM showroom s, product p WHERE s.code = 'TN-01' AND p.slug = 'tra-hoa-vang'`)
+	status, body, _ := s.get("/diem-ban?near=21.5800,105.8000&radius_km=50")
+	if status != 200 {
+		t.Fatalf("list: %d", status)
+	}
+	first, second := strings.Index(body, "Ki-ốt Tân Cương"), strings.Index(body, "Trung tâm OCOP Thái Nguyên")
+	if first < 0 || second < first || !strings.Contains(body, "2 điểm bán") || !strings.Contains(body, "5,2 km") {
+		t.Errorf("nearest first, with distances:\n%s", body)
+	}
+	if !strings.Contains(body, "Đang mở cửa · hôm nay 07:30-17:30") || !strings.Contains(body, "https://www.google.com/maps/dir/?api=1&amp;destination=21.594200%2C105.848200") {
+		t.Errorf("open status and directions:\n%s", body)
+	}
+	if !strings.Contains(body, `<svg class="pl-map"`) {
+		t.Error("no map")
+	}
+	if status, body, _ := s.get("/diem-ban?open_now=1"); status != 200 || strings.Contains(body, "Ki-ốt Tân Cương") || !strings.Contains(body, "1 điểm bán") {
+		t.Errorf("open now on a Monday morning: %d", status)
+	}
+	if status, body, _ := s.get("/diem-ban?near=48.85,2.35"); status != 200 || !strings.Contains(body, "Vị trí không hợp lệ") || !strings.Contains(body, "2 điểm bán") {
+		t.Errorf("bad position: %d", status)
+	}
+	if _, body, _ := s.get("/diem-ban?product=tra-hoa-vang"); !strings.Contains(body, "Điểm bán có <strong>Trà hoa vàng</strong>") || strings.Contains(body, "Ki-ốt Tân Cương") {
+		t.Errorf("carrying a product:\n%s", body)
+	}
+	status, body, _ = s.get("/diem-ban/trung-tam-ocop-thai-nguyen")
+	if status != 200 || !strings.Contains(body, `"@type":"Store"`) || !strings.Contains(body, `"latitude":21.5942`) || !strings.Contains(body, `"dayOfWeek":"https://schema.org/Monday"`) {
+		t.Errorf("detail: %d\n%s", status, body)
+	}
+	if !strings.Contains(body, `href="tel:02083855555"`) || !strings.Contains(body, "/san-pham/tra-hoa-vang") || !strings.Contains(body, `class="today" aria-current="date"`) {
+		t.Errorf("detail content:\n%s", body)
+	}
+	if status, _, _ := s.get("/diem-ban/khong-co"); status != 404 {
+		t.Errorf("unknown showroom: %d", status)
 	}
 }

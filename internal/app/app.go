@@ -34,6 +34,7 @@ import (
 	"github.com/ocopvn/ocop/internal/product"
 	"github.com/ocopvn/ocop/internal/report"
 	"github.com/ocopvn/ocop/internal/searchsync"
+	"github.com/ocopvn/ocop/internal/showroom"
 	"github.com/ocopvn/ocop/internal/web"
 	"github.com/ocopvn/ocop/media"
 	"github.com/ocopvn/ocop/media/photo"
@@ -60,6 +61,7 @@ type App struct {
 	Products      *product.Service
 	Photos        *product.Photos
 	Certification *certification.Service
+	Showrooms     *showroom.Service
 	// Orders are carts, checkout and the orders' life; Payments their
 	// payments (COD, VietQR, Stripe cards) and the seller ledger.
 	Orders   *order.Service
@@ -107,6 +109,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.Products = product.New(pool, nil)
 	a.Photos = product.NewPhotos(pool, a.Media, photo.New(a.Media, photo.Options{}), nil)
 	a.Certification = certification.New(pool, nil)
+	a.Showrooms = showroom.New(pool, nil)
 	if err := a.newSales(); err != nil {
 		pool.Close()
 		return nil, err
@@ -166,7 +169,7 @@ func (a *App) newHTTP() (*fiber.App, error) {
 	verifyLimit := web.NewMissLimiter(VerifyMisses, 10*time.Minute, nil)
 	sales := web.NewSales(a.Orders, a.Payments, cfg.CheckoutRate)
 	sf, err := storefront.New(storefront.Deps{Catalog: a.Catalog, Search: a.Search, Accounts: a.Accounts, Media: a.Media,
-		Certification: a.Certification, VerifyLimit: verifyLimit, Sales: sales, BaseURL: cfg.BaseURL})
+		Certification: a.Certification, VerifyLimit: verifyLimit, Sales: sales, Showrooms: a.Showrooms, BaseURL: cfg.BaseURL})
 	if err != nil {
 		return nil, err
 	}
@@ -178,7 +181,7 @@ func (a *App) newHTTP() (*fiber.App, error) {
 	}
 	sess := &web.Sessions{Accounts: a.Accounts, Secure: cfg.Production(), Key: []byte(cfg.SecretKey)}
 	return web.New(web.Deps{Config: cfg, Log: a.Log, Pool: a.Pool, Catalog: a.Catalog, Search: a.Search, Sessions: sess,
-		Producers: a.Producers, Certification: a.Certification, VerifyLimit: verifyLimit, Sales: sales,
+		Producers: a.Producers, Certification: a.Certification, VerifyLimit: verifyLimit, Sales: sales, Showrooms: a.Showrooms,
 		Mount: func(r *web.Router) {
 			sf.Routes(r)
 			adm.Routes(r)

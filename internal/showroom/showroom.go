@@ -180,6 +180,8 @@ type Page struct {
 	Total   int
 	Page    int
 	PerPage int
+	// ProductName is the name of the product the search asked for.
+	ProductName string
 }
 
 // visible is the condition a showroom the public sees meets: not closed
@@ -236,8 +238,9 @@ func (s *Service) Search(ctx context.Context, f Filter) (_ *Page, err error) {
 		lat, lng = f.Near.Lat, f.Near.Lng
 	}
 	var productID int64
+	var productName string
 	if f.Product != "" {
-		err := s.pool.QueryRow(ctx, `SELECT id FROM public_product WHERE slug = $1`, f.Product).Scan(&productID)
+		err := s.pool.QueryRow(ctx, `SELECT id, name FROM public_product WHERE slug = $1`, f.Product).Scan(&productID, &productName)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil, ErrNoProduct
 		}
@@ -290,7 +293,7 @@ func (s *Service) Search(ctx context.Context, f Filter) (_ *Page, err error) {
 		}
 		all = kept
 	}
-	page := &Page{Total: len(all), Page: f.Page, PerPage: f.PerPage, Items: []*Showroom{}}
+	page := &Page{Total: len(all), Page: f.Page, PerPage: f.PerPage, Items: []*Showroom{}, ProductName: productName}
 	from := (f.Page - 1) * f.PerPage
 	if from < len(all) {
 		page.Items = all[from:min(len(all), from+f.PerPage)]

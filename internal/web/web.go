@@ -19,6 +19,7 @@ import (
 	"github.com/ocopvn/ocop/internal/certification"
 	"github.com/ocopvn/ocop/internal/config"
 	"github.com/ocopvn/ocop/internal/producer"
+	"github.com/ocopvn/ocop/internal/showroom"
 	"github.com/ocopvn/ocop/search"
 )
 
@@ -48,6 +49,8 @@ type Deps struct {
 	// Sales, if set, serves the checkout and order API and the payment
 	// webhooks.
 	Sales *Sales
+	// Showrooms, if set, serves /api/v1/showrooms.
+	Showrooms *showroom.Service
 	// Mount, if set, adds more routes (the storefront) after the API,
 	// each with its access rule.
 	Mount func(r *Router)
@@ -125,7 +128,7 @@ func New(d Deps) *fiber.App {
 	app.Use(sess.checkCSRF)
 
 	h := &handler{catalog: d.Catalog, pool: d.Pool, search: d.Search, suggestions: newSuggestCache(nil),
-		certification: d.Certification, verifyLimit: d.VerifyLimit}
+		certification: d.Certification, verifyLimit: d.VerifyLimit, showrooms: d.Showrooms}
 	r.Get("/healthz", Public, h.healthz)
 	r.Get("/readyz", Public, h.readyz)
 	r.Get("/metrics", Public, m.handler(d.Config.MetricsToken))
@@ -139,6 +142,10 @@ func New(d Deps) *fiber.App {
 	r.Get(api+"/search", Public, h.searchProducts)
 	r.Get(api+"/suggest", Public, h.suggest)
 	r.Get(api+"/verify/:code", Public, h.verify)
+	if d.Showrooms != nil {
+		r.Get(api+"/showrooms", Public, h.listShowrooms)
+		r.Get(api+"/showrooms/:slug", Public, h.showShowroom)
+	}
 	if d.Sales != nil {
 		d.Sales.mount(r, api)
 	}

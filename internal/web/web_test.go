@@ -31,6 +31,7 @@ import (
 	"github.com/ocopvn/ocop/internal/postgres"
 	"github.com/ocopvn/ocop/internal/postgres/pgtest"
 	"github.com/ocopvn/ocop/internal/searchsync"
+	"github.com/ocopvn/ocop/internal/showroom"
 	"github.com/ocopvn/ocop/internal/web"
 	"github.com/ocopvn/ocop/search/pgsearch"
 )
@@ -85,6 +86,10 @@ func newServer(t *testing.T) *testServer {
 		t.Fatal(err)
 	}
 	f.Exec(`INSERT INTO commune (code, province_code, name, full_name, kind, name_fold) VALUES ('05800', '19', 'Phú Đô', 'Xã Phú Đô', 'xa', 'phu do')`)
+	f.Exec(`INSERT INTO showroom (province_code, code, slug, name, name_fold, showroom_type, commune_code, address, lat, lng, hours_text)
+		VALUES ('19', 'TN-01', 'trung-tam-ocop-thai-nguyen', 'Trung tâm OCOP Thái Nguyên', 'trung tam ocop thai nguyen', 'ocop_center', '05800', 'Số 1', 21.5942, 105.8482, 'T2-CN 07:00-21:00')`)
+	f.Exec(`INSERT INTO showroom_hours (showroom_id, weekday, opens, closes) SELECT id, d, '07:00', '21:00' FROM showroom, generate_series(1, 7) d`)
+	f.Exec(`INSERT INTO showroom_product (showroom_id, product_id) SELECT s.id, p.id FROM showroom s, product p WHERE p.slug = 'che-tan-cuong'`)
 	orders, err := order.New(pool, order.Options{TokenKey: []byte("a test key of 32 bytes, no more.")})
 	if err != nil {
 		t.Fatal(err)
@@ -98,7 +103,7 @@ func newServer(t *testing.T) *testServer {
 	}
 	app := web.New(web.Deps{Config: cfg, Log: log, Pool: counted, Catalog: catalog.New(counted, nil), Search: pgsearch.New(counted),
 		Certification: certification.New(counted, nil), VerifyLimit: web.NewMissLimiter(20, time.Minute, nil),
-		Sales: web.NewSales(orders, payments, 60), Mount: func(r *web.Router) {
+		Sales: web.NewSales(orders, payments, 60), Showrooms: showroom.New(counted, nil), Mount: func(r *web.Router) {
 			r.Get("/test/panic", web.Public, func(c *fiber.Ctx) error { panic("boom: SQLSTATE 42P01 at /root/secret.go") })
 		}})
 	orderPath := placed.TrackingURL[strings.Index(placed.TrackingURL, "/don-hang/")+len("/don-hang/"):]

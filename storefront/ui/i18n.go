@@ -51,6 +51,7 @@ var Common = Messages{
 	"search.placeholder": "Ví dụ: nước mắm Phú Quốc, chè Thái Nguyên",
 	"search.submit":      "Tìm",
 	"footer.stats":       "Thống kê sản phẩm OCOP",
+	"footer.showrooms":   "Điểm bán sản phẩm OCOP",
 	"footer.about":       "Sản phẩm OCOP 3–5 sao còn hiệu lực chứng nhận. Dữ liệu giá có ghi \"minh hoạ\" là dữ liệu mẫu.",
 	"auth.signin":        "Đăng nhập",
 	"product.star":       "sao",
