@@ -110,12 +110,16 @@ type productPage struct {
 	// LineCap, when above 0, shows the add-to-cart form: the most units
 	// of one product per cart line
 	LineCap int
+	// SoldAt are the showrooms that carry it (nil: none known)
+	SoldAt *carryingView
 }
 
 type producerPage struct {
 	BasePage
 	Producer *catalog.Producer
 	List     listing
+	// SoldAt are the showrooms that carry its products
+	SoldAt *carryingView
 }
 
 type provincePage struct {

@@ -31,6 +31,9 @@ func (h *Handler) showProducer(c *fiber.Ctx) error {
 	label := pr.Label()
 	desc := label + " (" + pr.TypeName + ", " + pr.Province.Name + "): " + strconv.Itoa(l.Page.Total) + " sản phẩm OCOP."
 	p := producerPage{BasePage: h.site.Base(c, label+" – "+T("site.name"), desc), Producer: pr, List: l}
+	if sold := h.carrying(c, "r", pr.Slug, pr.Province.Code); sold != nil && sold.Total > 0 {
+		p.SoldAt = sold
+	}
 	p.Canonical = h.canonical(path, f.Page)
 	p.OGType = "profile"
 	h.withCrumbs(&p.BasePage, Crumb{Name: pr.Province.Name, URL: "/tinh/" + provinceSlug(ref, pr.Province.Code)}, Crumb{Name: label})

@@ -43,6 +43,9 @@ func (h *Handler) showProduct(c *fiber.Ctx, v *catalog.View) error {
 		page.CSRF = web.CSRFToken(c)
 		page.LineCap = h.orders.LineCap()
 	}
+	if sold := h.carrying(c, "p", p.Slug, p.Province.Code); sold != nil && sold.Total > 0 {
+		page.SoldAt = sold
+	}
 	ref := v.Reference()
 	crumbs := []Crumb{{Name: T("nav.catalog"), URL: "/san-pham"}}
 	for _, g := range ref.Path(leaf.Code) {

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -282,4 +283,55 @@ func showroomMap(cards []showroomCard, near *showroom.Point) *mapView {
 		m.Points = append(m.Points, mapPoint{X: x(c.Lng), Y: y(c.Lat), N: i + 1, Slug: c.Slug, Name: c.Name, TextY: y(c.Lat) + 3.5})
 	}
 	return m
+}
+
+// carryingCache keeps which showrooms carry a product or a producer's
+// products for a short while: a product page is served from memory, and
+// a showroom's list changes a few times a year.
+type carryingCache struct {
+	m sync.Map // key -> carryingEntry
+}
+
+type carryingEntry struct {
+	at    time.Time
+	value carryingView
+}
+
+// carryingView is the "sold at" block of a product or producer page.
+type carryingView struct {
+	Total int
+	Items []showroomCard
+	More  string // the list of them all
+}
+
+const carryingTTL = 30 * time.Second
+
+// carrying returns the showrooms that carry the product (kind "p") or
+// the producer's products ("r") with slug, those of province first.
+func (h *Handler) carrying(c *fiber.Ctx, kind, slug, province string) *carryingView {
+	if h.showrooms == nil {
+		return nil
+	}
+	key := kind + ":" + slug
+	now := h.showrooms.Now()
+	if e, ok := h.carryingCache.m.Load(key); ok && now.Sub(e.(carryingEntry).at) < carryingTTL {
+		v := e.(carryingEntry).value
+		return &v
+	}
+	get := h.showrooms.CarryingProduct
+	more := "/diem-ban?product=" + url.QueryEscape(slug)
+	if kind == "r" {
+		get, more = h.showrooms.CarryingProducer, ""
+	}
+	found, err := get(c.UserContext(), slug, province, 3)
+	if err != nil {
+		// the block is a help, not the page: leave it out
+		return nil
+	}
+	v := carryingView{Total: found.Total, More: more}
+	for _, s := range found.Items {
+		v.Items = append(v.Items, h.card(s, now))
+	}
+	h.carryingCache.m.Store(key, carryingEntry{at: now, value: v})
+	return &v
 }

@@ -78,8 +78,10 @@ type Handler struct {
 	payments  *payment.Service
 	sales     *web.Sales
 	showrooms *showroom.Service
-	cardTpl   *template.Template
-	cards     atomic.Pointer[cardCache]
+	// carryingCache holds the "sold at" blocks of product pages
+	carryingCache carryingCache
+	cardTpl       *template.Template
+	cards         atomic.Pointer[cardCache]
 }
 
 // cardCache holds rendered product cards of one catalog version: a card

@@ -348,4 +348,14 @@ func TestShowroomPages(t *testing.T) {
 	if status, _, _ := s.get("/diem-ban/khong-co"); status != 404 {
 		t.Errorf("unknown showroom: %d", status)
 	}
+	// the product and its producer's storefront say where it is sold
+	if _, body, _ := s.get("/san-pham/tra-hoa-vang"); !strings.Contains(body, "Có bán tại 1 điểm bán") || !strings.Contains(body, `href="/diem-ban?product=tra-hoa-vang"`) {
+		t.Errorf("product page: no sold-at block")
+	}
+	if status, body, _ := s.get("/san-pham/nuoc-mam-40-do-dam"); status != 200 || strings.Contains(body, "Có bán tại") {
+		t.Error("a product no showroom carries says it is sold somewhere")
+	}
+	if _, body, _ := s.get("/cua-hang/htx-script-alert-1-script-tan-cuong"); !strings.Contains(body, "Có bán tại 1 điểm bán") || !strings.Contains(body, "/diem-ban/trung-tam-ocop-thai-nguyen") {
+		t.Errorf("storefront: no sold-at block")
+	}
 }

@@ -394,3 +394,49 @@ func (s *Service) Products(ctx context.Context, showroomID int64) (_ []Carried, 
 		return c, err
 	})
 }
+
+// Carrying is the visible showrooms that carry a product (or any product
+// of a producer): how many, and the first few, those of province first.
+type Carrying struct {
+	Total int
+	Items []*Showroom
+}
+
+// CarryingProduct returns the showrooms that carry the public product
+// with slug, those of province first.
+func (s *Service) CarryingProduct(ctx context.Context, slug, province string, limit int) (Carrying, error) {
+	return s.carrying(ctx, `pp.slug = $1`, slug, province, limit)
+}
+
+// CarryingProducer returns the showrooms that carry a public product of
+// the producer with slug, those of province first.
+func (s *Service) CarryingProducer(ctx context.Context, slug, province string, limit int) (Carrying, error) {
+	return s.carrying(ctx, `pp.producer_id = (SELECT id FROM producer WHERE slug = $1)`, slug, province, limit)
+}
+
+func (s *Service) carrying(ctx context.Context, which, slug, province string, limit int) (_ Carrying, err error) {
+	defer apperr.Wrap(&err, "showroom.carrying(%q)", slug)
+	rows, err := s.pool.Query(ctx, `
+		SELECT `+columnsSQL+`, count(*) OVER ()
+		FROM showroom s JOIN province p ON p.code = s.province_code LEFT JOIN commune c ON c.code = s.commune_code
+		WHERE `+visible(3)+` AND EXISTS (SELECT 1 FROM showroom_product sp JOIN public_product pp ON pp.id = sp.product_id
+		                                 WHERE sp.showroom_id = s.id AND `+which+`)
+		ORDER BY s.province_code = $2 DESC, s.province_code, s.name_fold, s.id
+		LIMIT $4`, slug, province, s.today(), limit)
+	if err != nil {
+		return Carrying{}, err
+	}
+	var out Carrying
+	for rows.Next() {
+		sr, err := scanShowroom(rows, &out.Total)
+		if err != nil {
+			rows.Close()
+			return Carrying{}, err
+		}
+		out.Items = append(out.Items, sr)
+	}
+	if err := rows.Err(); err != nil {
+		return Carrying{}, err
+	}
+	return out, s.loadHours(ctx, out.Items)
+}
