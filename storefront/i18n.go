@@ -31,7 +31,7 @@ var shopMessages = ui.Messages{
 	"showrooms.all":                "Xem tất cả điểm bán",
 	"showrooms.count":              "điểm bán",
 	"showrooms.map":                "Sơ đồ vị trí các điểm bán",
-	"showrooms.map_caption":        "Sơ đồ vị trí (chấm xanh dương là bạn). Bấm vào một điểm để xem chi tiết.",
+	"showrooms.map_caption":        "Sơ đồ vị trí: số trên sơ đồ là thứ tự trong danh sách bên dưới, chấm xanh dương là bạn.",
 	"showrooms.you":                "Vị trí của bạn",
 	"showrooms.open":               "Đang mở cửa",
 	"showrooms.closed":             "Đang đóng cửa",

@@ -242,9 +242,7 @@ type mapView struct {
 
 type mapPoint struct {
 	X, Y  float64
-	N     int
-	Slug  string
-	Name  string
+	N     int // the showroom's number in the list
 	TextY float64
 }
 
@@ -280,7 +278,7 @@ func showroomMap(cards []showroomCard, near *showroom.Point) *mapView {
 		m.You = &mapPoint{X: x(near.Lng), Y: y(near.Lat)}
 	}
 	for i, c := range cards {
-		m.Points = append(m.Points, mapPoint{X: x(c.Lng), Y: y(c.Lat), N: i + 1, Slug: c.Slug, Name: c.Name, TextY: y(c.Lat) + 3.5})
+		m.Points = append(m.Points, mapPoint{X: x(c.Lng), Y: y(c.Lat), N: i + 1, TextY: y(c.Lat) + 3.5})
 	}
 	return m
 }
