@@ -79,6 +79,9 @@ go test -run='^$' -bench=. -benchmem ./internal/catalog/
 echo "Reports on 100,000 certificates of one province:"
 OCOP_TEST_DATABASE_URL=$(deploy/dev/postgres.sh start) \
 	go test -run='^$' -bench=Reports -benchtime=10x ./internal/report/
+echo "Showrooms near me, 10,000 showrooms:"
+OCOP_TEST_DATABASE_URL=$(deploy/dev/postgres.sh start) \
+	go test -run='^$' -bench=NearMe -benchtime=500x ./internal/showroom/
 echo "Checkout (50 concurrent shoppers):"
 OCOP_TEST_DATABASE_URL=$(deploy/dev/postgres.sh start) \
 	go test -run='^$' -bench=Checkout -benchtime=${BENCH_ORDERS:-3000}x ./internal/app/

@@ -252,9 +252,16 @@ func (s *Service) Search(ctx context.Context, f Filter) (_ *Page, err error) {
 	// shrinks with the cosine of the latitude (the box's far edge)
 	dLat := radius / 111.19
 	dLng := radius / (111.19 * math.Max(0.01, math.Cos((math.Abs(lat)+dLat)*math.Pi/180)))
+	// Without "open now" the database pages and counts; with it, every
+	// candidate's hours are read and the page is cut in Go.
+	limit, offset := -1, 0
+	if !f.OpenNow {
+		limit, offset = f.PerPage, (f.Page-1)*f.PerPage
+	}
 	var all []*Showroom
+	total := 0
 	rows, err := s.pool.Query(ctx, `
-		SELECT `+columnsSQL+`, CASE WHEN $3 THEN `+distanceSQL+` END AS distance
+		SELECT `+columnsSQL+`, CASE WHEN $3 THEN `+distanceSQL+` END AS distance, count(*) OVER ()
 		FROM showroom s JOIN province p ON p.code = s.province_code LEFT JOIN commune c ON c.code = s.commune_code
 		WHERE `+visible(11)+`
 		  AND (NOT $3 OR (s.lat BETWEEN $1 - $4 AND $1 + $4 AND s.lng BETWEEN $2 - $5 AND $2 + $5 AND `+distanceSQL+` <= $6))
@@ -262,14 +269,15 @@ func (s *Service) Search(ctx context.Context, f Filter) (_ *Page, err error) {
 		  AND ($8 = '' OR s.commune_code = $8)
 		  AND ($9 = '' OR s.showroom_type = $9)
 		  AND ($10 = 0 OR EXISTS (SELECT 1 FROM showroom_product sp WHERE sp.showroom_id = s.id AND sp.product_id = $10))
-		ORDER BY distance NULLS LAST, s.province_code, s.name_fold, s.id`,
-		lat, lng, f.Near != nil, dLat, dLng, radius, f.Province, f.Commune, f.Type, productID, s.today())
+		ORDER BY distance NULLS LAST, s.province_code, s.name_fold, s.id
+		LIMIT CASE WHEN $12 < 0 THEN NULL ELSE $12 END OFFSET $13`,
+		lat, lng, f.Near != nil, dLat, dLng, radius, f.Province, f.Commune, f.Type, productID, s.today(), limit, offset)
 	if err != nil {
 		return nil, err
 	}
 	for rows.Next() {
 		var d *float64
-		sr, err := scanShowroom(rows, &d)
+		sr, err := scanShowroom(rows, &d, &total)
 		if err != nil {
 			rows.Close()
 			return nil, err
@@ -283,6 +291,10 @@ func (s *Service) Search(ctx context.Context, f Filter) (_ *Page, err error) {
 	if err := s.loadHours(ctx, all); err != nil {
 		return nil, err
 	}
+	page := &Page{Total: total, Page: f.Page, PerPage: f.PerPage, Items: all, ProductName: productName}
+	if page.Items == nil {
+		page.Items = []*Showroom{}
+	}
 	if f.OpenNow {
 		now := s.now()
 		kept := all[:0]
@@ -291,12 +303,10 @@ func (s *Service) Search(ctx context.Context, f Filter) (_ *Page, err error) {
 				kept = append(kept, sr)
 			}
 		}
-		all = kept
-	}
-	page := &Page{Total: len(all), Page: f.Page, PerPage: f.PerPage, Items: []*Showroom{}, ProductName: productName}
-	from := (f.Page - 1) * f.PerPage
-	if from < len(all) {
-		page.Items = all[from:min(len(all), from+f.PerPage)]
+		page.Total, page.Items = len(kept), []*Showroom{}
+		if from := (f.Page - 1) * f.PerPage; from < len(kept) {
+			page.Items = kept[from:min(len(kept), from+f.PerPage)]
+		}
 	}
 	return page, nil
 }
