@@ -56,7 +56,9 @@ func BenchmarkNearMe(b *testing.B) {
 				hits += page.Total
 			}
 			slices.Sort(durations)
-			ms := func(q float64) float64 { return float64(durations[int(q*float64(len(durations)-1))].Microseconds()) / 1000 }
+			ms := func(q float64) float64 {
+				return float64(durations[int(q*float64(len(durations)-1))].Microseconds()) / 1000
+			}
 			b.ReportMetric(ms(0.50), "p50-ms")
 			b.ReportMetric(ms(0.99), "p99-ms")
 			b.ReportMetric(float64(hits)/float64(len(durations)), "hits")

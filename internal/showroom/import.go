@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ocopvn/ocop/internal/apperr"
+	"github.com/ocopvn/ocop/internal/audit"
 	"github.com/ocopvn/ocop/internal/postgres"
 	"github.com/ocopvn/ocop/internal/producer"
 	"github.com/ocopvn/ocop/internal/sheet"
@@ -84,6 +85,17 @@ type ImportOptions struct {
 	// SkipInvalid writes the valid rows and reports the others; without
 	// it one invalid row means nothing is written.
 	SkipInvalid bool
+	// Actor is who imports, for the audit log (zero: the system, as the
+	// command line and the demo do); Name the file's name.
+	Actor audit.Actor
+	Name  string
+}
+
+func (o ImportOptions) actingAs() string {
+	if o.Actor.ActingAs == "" {
+		return audit.AsSystem
+	}
+	return o.Actor.ActingAs
 }
 
 // Summary is what an import did.
@@ -314,23 +326,11 @@ func (s *Service) Import(ctx context.Context, sh *sheet.Sheet, o ImportOptions) 
 		rejected[e.Line] = true
 	}
 	err = postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		communes := map[string]string{}
-		centres := map[string]Point{}
-		rows, err := tx.Query(ctx, `SELECT code, province_code, lat, lng FROM commune`)
+		communes, centres, err := communesOf(ctx, tx)
 		if err != nil {
 			return err
 		}
-		var c, p string
-		var lat, lng *float64
-		if _, err := pgx.ForEachRow(rows, []any{&c, &p, &lat, &lng}, func() error {
-			communes[c] = p
-			if lat != nil && lng != nil {
-				centres[c] = Point{*lat, *lng}
-			}
-			return nil
-		}); err != nil {
-			return err
-		}
+		var p string
 		provinces := map[string]bool{}
 		prows, err := tx.Query(ctx, `SELECT code FROM province`)
 		if err != nil {
@@ -371,9 +371,16 @@ func (s *Service) Import(ctx context.Context, sh *sheet.Sheet, o ImportOptions) 
 			return fmt.Errorf("%w: %d dòng bị từ chối, không ghi gì / %d rows rejected, nothing written", ErrInvalidRows, sum.Rejected, sum.Rejected)
 		}
 		for _, r := range valid {
-			res, err := s.write(ctx, tx, r)
+			res, id, err := s.writeRow(ctx, tx, r)
 			if err != nil {
 				return fmt.Errorf("line %d: %w", r.line, err)
+			}
+			if res != "unchanged" {
+				if err := audit.Record(ctx, tx, audit.Entry{ActorID: o.Actor.UserID, ActingAs: o.actingAs(), Entity: "showroom", EntityID: id,
+					Action: map[string]string{"created": "create", "updated": "update"}[res],
+					Detail: map[string]any{"province": r.province, "code": r.code, "name": r.name, "file": o.Name}}); err != nil {
+					return err
+				}
 			}
 			switch res {
 			case "created":
@@ -392,15 +399,16 @@ func (s *Service) Import(ctx context.Context, sh *sheet.Sheet, o ImportOptions) 
 	return sum, err
 }
 
-// write upserts one showroom and its hours.
-func (s *Service) write(ctx context.Context, tx pgx.Tx, r row) (string, error) {
+// writeRow upserts one showroom and its hours; it returns "created",
+// "updated" or "unchanged", and the showroom's id.
+func (s *Service) writeRow(ctx context.Context, tx pgx.Tx, r row) (string, int64, error) {
 	var id int64
 	var before string
 	err := tx.QueryRow(ctx, `SELECT id, md5(row(name, showroom_type, operator_name, operator_kind, commune_code, address, lat, lng, approximate,
 		phone, zalo, email, area_m2, hours_text, status, valid_from, valid_to)::text) FROM showroom WHERE province_code = $1 AND code = $2`,
 		r.province, r.code).Scan(&id, &before)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return "", err
+		return "", 0, err
 	}
 	var commune *string
 	if r.commune != "" {
@@ -413,14 +421,14 @@ func (s *Service) write(ctx context.Context, tx pgx.Tx, r row) (string, error) {
 	if id == 0 {
 		slug, err := s.uniqueSlug(ctx, tx, r.name)
 		if err != nil {
-			return "", err
+			return "", 0, err
 		}
 		if err := tx.QueryRow(ctx, `
 			INSERT INTO showroom (province_code, code, name, name_fold, showroom_type, operator_name, operator_kind, commune_code, address,
 			                      lat, lng, approximate, phone, zalo, email, area_m2, hours_text, status, valid_from, valid_to, slug)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id`,
 			append(args, slug)...).Scan(&id); err != nil {
-			return "", err
+			return "", 0, err
 		}
 		result = "created"
 	} else {
@@ -432,7 +440,7 @@ func (s *Service) write(ctx context.Context, tx pgx.Tx, r row) (string, error) {
 			WHERE province_code = $1 AND code = $2
 			RETURNING md5(row(name, showroom_type, operator_name, operator_kind, commune_code, address, lat, lng, approximate,
 			  phone, zalo, email, area_m2, hours_text, status, valid_from, valid_to)::text)`, args...).Scan(&after); err != nil {
-			return "", err
+			return "", 0, err
 		}
 		if after != before {
 			result = "updated"
@@ -440,12 +448,12 @@ func (s *Service) write(ctx context.Context, tx pgx.Tx, r row) (string, error) {
 	}
 	changed, err := replaceHours(ctx, tx, id, r.week)
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
 	if changed && result == "unchanged" {
 		result = "updated"
 	}
-	return result, nil
+	return result, id, nil
 }
 
 // replaceHours sets the showroom's week; it reports whether it changed.
