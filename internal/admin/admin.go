@@ -30,6 +30,7 @@ import (
 	"github.com/ocopvn/ocop/internal/producer"
 	"github.com/ocopvn/ocop/internal/product"
 	"github.com/ocopvn/ocop/internal/report"
+	"github.com/ocopvn/ocop/internal/showroom"
 	"github.com/ocopvn/ocop/storefront/ui"
 )
 
@@ -60,6 +61,8 @@ type Deps struct {
 	Accounts *account.Service
 	// Outbox shows admins the search index's backlog and dead letter.
 	Outbox *searchsync.Outbox
+	// Showrooms, if set, serves the console's showrooms.
+	Showrooms *showroom.Service
 	// UploadLimit is the server's largest upload body (OCOP_UPLOAD_LIMIT),
 	// which the photo pages announce and check before sending; 0 means
 	// 64 MB.
@@ -82,6 +85,7 @@ type Handler struct {
 	reports       *report.Service
 	accounts      *account.Service
 	outbox        *searchsync.Outbox
+	showrooms     *showroom.Service
 	uploadLimit   int
 	now           func() time.Time
 }
@@ -107,9 +111,9 @@ func New(d Deps) (*Handler, error) {
 		return nil, fmt.Errorf("admin: missing dependencies %s", strings.Join(missing, ", "))
 	}
 	h := &Handler{catalog: d.Catalog, producers: d.Producers, products: d.Products, photos: d.Photos, certification: d.Certification, importer: d.Importer, orders: d.Orders, payments: d.Payments,
-		reports: d.Reports, accounts: d.Accounts, outbox: d.Outbox, uploadLimit: d.UploadLimit, now: time.Now}
+		reports: d.Reports, accounts: d.Accounts, outbox: d.Outbox, showrooms: d.Showrooms, uploadLimit: d.UploadLimit, now: time.Now}
 	pages := append(append(append(append([]string{}, consolePages...), applyPages...), backofficePages...), photoPages...)
-	pages = append(append(append(pages, orderPages...), reportPages...), "console_outbox")
+	pages = append(append(append(pages, orderPages...), reportPages...), "console_outbox", "console_showrooms", "console_showroom")
 	var err error
 	funcs := template.FuncMap{
 		"status":     func(s order.Status) string { return order.StatusText(s) },

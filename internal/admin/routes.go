@@ -42,6 +42,15 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Get("/quan-tri/can-bo", web.Admin, h.showStaffRoles)
 	r.Post("/quan-tri/can-bo", web.Admin, h.saveStaffRole)
 	r.Post("/quan-tri/tai-khoan", web.Admin, h.saveAccountState)
+	if h.showrooms != nil {
+		r.Get("/quan-tri/diem-ban", web.Staff, h.listConsoleShowrooms)
+		r.Get("/quan-tri/diem-ban/moi", web.Staff, h.showNewShowroom)
+		r.Post("/quan-tri/diem-ban/moi", web.Staff, h.saveNewShowroom)
+		r.Get("/quan-tri/diem-ban/:showroom", web.Staff, h.showConsoleShowroom)
+		r.Post("/quan-tri/diem-ban/:showroom", web.Staff, h.saveConsoleShowroom)
+		r.Post("/quan-tri/diem-ban/:showroom/ngay-dac-biet", web.Staff, h.saveShowroomException)
+		r.Post("/quan-tri/diem-ban/:showroom/san-pham", web.Staff, h.saveShowroomProduct)
+	}
 	r.Get("/quan-tri/chi-muc", web.Admin, h.showOutbox)
 	r.Post("/quan-tri/chi-muc/thu-lai", web.Admin, h.retryOutbox)
 

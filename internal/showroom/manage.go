@@ -210,26 +210,27 @@ var ErrException = apperr.E(apperr.Invalid, "Ngày hoặc giờ không đúng: g
 // before is replaced.
 func (s *Service) SetException(ctx context.Context, a audit.Actor, may May, id int64, day, hours, note string) (err error) {
 	defer apperr.Wrap(&err, "showroom.SetException(%d)", id)
-	d := date(day, "date", func(string, string, string) {})
-	if d == nil {
-		return ErrException
-	}
-	var opens, closes *string
-	if strings.TrimSpace(hours) != "" {
-		ivs, err := ParseIntervals(hours)
-		if err != nil || len(ivs) != 1 {
-			return ErrException
-		}
-		o, c := clock(ivs[0].Opens), clock(ivs[0].Closes)
-		opens, closes = &o, &c
-	}
-	note = strings.TrimSpace(note)
-	if len([]rune(note)) > 200 {
-		return ErrException
-	}
 	return postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		// who may comes first: a refused person learns nothing of the form
 		if err := scoped(ctx, tx, may, id); err != nil {
 			return err
+		}
+		d := date(day, "date", func(string, string, string) {})
+		if d == nil {
+			return ErrException
+		}
+		var opens, closes *string
+		if strings.TrimSpace(hours) != "" {
+			ivs, err := ParseIntervals(hours)
+			if err != nil || len(ivs) != 1 {
+				return ErrException
+			}
+			o, c := clock(ivs[0].Opens), clock(ivs[0].Closes)
+			opens, closes = &o, &c
+		}
+		note = strings.TrimSpace(note)
+		if len([]rune(note)) > 200 {
+			return ErrException
 		}
 		if _, err := tx.Exec(ctx, `
 			INSERT INTO showroom_exception (showroom_id, on_date, opens, closes, note) VALUES ($1, $2, $3::time, $4::time, $5)
@@ -245,13 +246,13 @@ func (s *Service) SetException(ctx context.Context, a audit.Actor, may May, id i
 // RemoveException removes the exception of a day.
 func (s *Service) RemoveException(ctx context.Context, a audit.Actor, may May, id int64, day string) (err error) {
 	defer apperr.Wrap(&err, "showroom.RemoveException(%d)", id)
-	d := date(day, "date", func(string, string, string) {})
-	if d == nil {
-		return ErrException
-	}
 	return postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		if err := scoped(ctx, tx, may, id); err != nil {
 			return err
+		}
+		d := date(day, "date", func(string, string, string) {})
+		if d == nil {
+			return ErrException
 		}
 		tag, err := tx.Exec(ctx, `DELETE FROM showroom_exception WHERE showroom_id = $1 AND on_date = $2`, id, *d)
 		if err != nil || tag.RowsAffected() == 0 {

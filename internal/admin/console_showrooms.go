@@ -1,0 +1,267 @@
+package admin
+
+import (
+	"errors"
+	"slices"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/ocopvn/ocop/internal/apperr"
+	"github.com/ocopvn/ocop/internal/audit"
+	"github.com/ocopvn/ocop/internal/showroom"
+	"github.com/ocopvn/ocop/internal/web"
+)
+
+// The staff console's showrooms (/quan-tri/diem-ban): staff of either
+// kind see their provinces' showrooms; trade promotion (and admins)
+// create and edit them, their exception days and the products they
+// carry. Every change is audited by internal/showroom.
+
+// showroomMay is who may change a province's showrooms: an admin, or its
+// trade promotion staff.
+func showroomMay(c *fiber.Ctx) showroom.May {
+	me := web.CurrentUser(c)
+	return func(province string) bool { return me.IsAdmin() || slices.Contains(me.TradePromotion, province) }
+}
+
+func showroomActor(c *fiber.Ctx) audit.Actor {
+	me := web.CurrentUser(c)
+	if me.IsAdmin() {
+		return audit.Actor{UserID: me.User.ID, ActingAs: audit.AsAdmin}
+	}
+	return audit.Actor{UserID: me.User.ID, ActingAs: audit.AsStaff}
+}
+
+type showroomsConsolePage struct {
+	BasePage
+	Items       []*showroom.Showroom
+	CanEdit     bool // trade promotion of some province, or admin
+	Done        string
+	StatusNames map[string]string
+}
+
+// showroomTextFields are the form's text inputs, in order.
+var showroomTextFields = []showroomTextField{
+	{Name: "name", Label: "Tên điểm bán", Max: 200},
+	{Name: "operator", Label: "Đơn vị vận hành", Max: 200},
+	{Name: "commune_code", Label: "Mã xã/phường", Max: 5, Mode: "numeric", Hint: "5 chữ số. Không có toạ độ thì lấy toạ độ trung tâm xã."},
+	{Name: "address", Label: "Địa chỉ (số nhà, đường, thôn)", Max: 300},
+	{Name: "lat", Label: "Vĩ độ", Max: 20, Mode: "decimal", Hint: "Ví dụ 21.0245 (bấm giữ trên bản đồ điện thoại để chép toạ độ)."},
+	{Name: "lng", Label: "Kinh độ", Max: 20, Mode: "decimal", Hint: "Ví dụ 105.8553."},
+	{Name: "phone", Label: "Điện thoại", Max: 20, Mode: "tel"},
+	{Name: "zalo", Label: "Zalo", Max: 20, Mode: "tel"},
+	{Name: "email", Label: "Thư điện tử", Max: 254, Mode: "email"},
+	{Name: "area_m2", Label: "Diện tích (m²)", Max: 12, Mode: "decimal"},
+	{Name: "hours", Label: "Giờ mở cửa", Max: 300, Hint: "Ví dụ: T2-T6 07:30-17:30; T7,CN 08:00-12:00 hoặc Hằng ngày 08:00-21:00."},
+	{Name: "valid_from", Label: "Mở từ ngày (điểm bán tạm thời)", Max: 10, Hint: "dd/mm/yyyy"},
+	{Name: "valid_to", Label: "Đến ngày", Max: 10, Hint: "dd/mm/yyyy"},
+}
+
+type showroomTextField struct {
+	Name, Label, Mode, Hint string
+	Max                     int
+}
+
+func (h *Handler) listConsoleShowrooms(c *fiber.Ctx) error {
+	me := web.CurrentUser(c)
+	var provinces []string
+	if !me.IsAdmin() {
+		provinces = me.Provinces
+	}
+	items, err := h.showrooms.StaffList(c.UserContext(), provinces)
+	if err != nil {
+		return err
+	}
+	p := showroomsConsolePage{BasePage: h.consoleBase(c, T("console.showrooms")), Items: items,
+		CanEdit: me.IsAdmin() || len(me.TradePromotion) > 0, StatusNames: map[string]string{}}
+	for _, st := range showroomStatuses {
+		p.StatusNames[st.Code] = st.Name
+	}
+	if d := c.Query("xong"); d != "" {
+		p.Done = lookup("console.done.", d)
+	}
+	return h.site.Render(c, "console_showrooms", p)
+}
+
+type showroomFormPage struct {
+	BasePage
+	ID         int64
+	Form       showroom.Fields
+	Errors     apperr.FieldErrors
+	Message    string
+	Done       string
+	Types      []struct{ Code, Name string }
+	Kinds      []struct{ Code, Name string }
+	Provinces  []showroomProvince
+	Statuses   []struct{ Code, Name string }
+	TextFields []showroomTextField
+	CanEdit    bool
+	Showroom   *showroom.Showroom
+	Products   []showroom.Carried
+	// the exception form's error, shown beside it
+	ExceptionError string
+	ProductError   string
+}
+
+type showroomProvince struct{ Code, Name string }
+
+var showroomStatuses = []struct{ Code, Name string }{
+	{showroom.Open, "Đang mở"}, {showroom.TemporarilyClosed, "Tạm đóng cửa"}, {showroom.Closed, "Đã đóng cửa"},
+}
+
+func (h *Handler) showroomForm(c *fiber.Ctx, id int64, form showroom.Fields) (showroomFormPage, error) {
+	me := web.CurrentUser(c)
+	title := T("console.showroom_new")
+	if id != 0 {
+		title = form["name"]
+	}
+	p := showroomFormPage{BasePage: h.consoleBase(c, title), ID: id, Form: form, Types: showroom.Types, Kinds: showroom.OperatorKinds,
+		Statuses: showroomStatuses, TextFields: showroomTextFields}
+	ref, err := h.catalog.View(c.UserContext())
+	if err != nil {
+		return p, err
+	}
+	for _, pr := range ref.Reference().ProvincesVI {
+		if me.IsAdmin() || slices.Contains(me.TradePromotion, pr.Code) {
+			p.Provinces = append(p.Provinces, showroomProvince{pr.Code, pr.Name})
+		}
+	}
+	p.CanEdit = me.IsAdmin() || slices.Contains(me.TradePromotion, form["province_code"]) || (id == 0 && len(p.Provinces) > 0)
+	if id != 0 {
+		if p.Showroom, err = h.showrooms.ByID(c.UserContext(), id); err != nil {
+			return p, err
+		}
+		if p.Products, err = h.showrooms.Products(c.UserContext(), id); err != nil {
+			return p, err
+		}
+	}
+	return p, nil
+}
+
+func (h *Handler) showNewShowroom(c *fiber.Ctx) error {
+	me := web.CurrentUser(c)
+	if !me.IsAdmin() && len(me.TradePromotion) == 0 {
+		return showroom.ErrForbidden
+	}
+	p, err := h.showroomForm(c, 0, showroom.Fields{"status": showroom.Open})
+	if err != nil {
+		return err
+	}
+	return h.site.Render(c, "console_showroom", p)
+}
+
+// showroomID reads :showroom; a showroom of another province is 404 for
+// staff who do not serve it.
+func (h *Handler) showroomID(c *fiber.Ctx) (*showroom.Showroom, error) {
+	id, err := strconv.ParseInt(c.Params("showroom"), 10, 64)
+	if err != nil || id <= 0 {
+		return nil, showroom.ErrNotFound
+	}
+	sr, err := h.showrooms.ByID(c.UserContext(), id)
+	if err != nil {
+		return nil, err
+	}
+	me := web.CurrentUser(c)
+	if !me.IsAdmin() && !me.ServesProvince(sr.ProvinceCode) {
+		return nil, showroom.ErrNotFound
+	}
+	return sr, nil
+}
+
+func (h *Handler) showConsoleShowroom(c *fiber.Ctx) error {
+	sr, err := h.showroomID(c)
+	if err != nil {
+		return err
+	}
+	p, err := h.showroomForm(c, sr.ID, showroom.FieldsOf(sr))
+	if err != nil {
+		return err
+	}
+	if d := c.Query("xong"); d != "" {
+		p.Done = lookup("console.done.", d)
+	}
+	return h.site.Render(c, "console_showroom", p)
+}
+
+func formFields(c *fiber.Ctx) showroom.Fields {
+	f := showroom.Fields{}
+	for _, col := range showroom.Columns {
+		f[col] = c.FormValue(col)
+	}
+	return f
+}
+
+func (h *Handler) saveNewShowroom(c *fiber.Ctx) error { return h.saveShowroom(c, 0) }
+
+func (h *Handler) saveConsoleShowroom(c *fiber.Ctx) error {
+	sr, err := h.showroomID(c)
+	if err != nil {
+		return err
+	}
+	return h.saveShowroom(c, sr.ID)
+}
+
+func (h *Handler) saveShowroom(c *fiber.Ctx, id int64) error {
+	form := formFields(c)
+	saved, fe, err := h.showrooms.Save(c.UserContext(), showroomActor(c), showroomMay(c), id, form)
+	if err != nil {
+		return err
+	}
+	if fe == nil {
+		return c.Redirect("/quan-tri/diem-ban/"+strconv.FormatInt(saved, 10)+"?xong=showroom_saved", fiber.StatusSeeOther)
+	}
+	p, err := h.showroomForm(c, id, form)
+	if err != nil {
+		return err
+	}
+	p.Errors, p.Message = fe, T(apperr.SummaryKey)
+	c.Status(fiber.StatusUnprocessableEntity)
+	return h.site.Render(c, "console_showroom", p)
+}
+
+// saveShowroomException sets (or with action=remove, removes) a day
+// unlike the week.
+func (h *Handler) saveShowroomException(c *fiber.Ctx) error {
+	sr, err := h.showroomID(c)
+	if err != nil {
+		return err
+	}
+	if c.FormValue("action") == "remove" {
+		err = h.showrooms.RemoveException(c.UserContext(), showroomActor(c), showroomMay(c), sr.ID, c.FormValue("date"))
+	} else {
+		err = h.showrooms.SetException(c.UserContext(), showroomActor(c), showroomMay(c), sr.ID, c.FormValue("date"), c.FormValue("hours"), c.FormValue("note"))
+	}
+	return h.afterShowroomChange(c, sr, err, "exception")
+}
+
+// saveShowroomProduct adds (or removes) a product carried.
+func (h *Handler) saveShowroomProduct(c *fiber.Ctx) error {
+	sr, err := h.showroomID(c)
+	if err != nil {
+		return err
+	}
+	err = h.showrooms.SetProduct(c.UserContext(), showroomActor(c), showroomMay(c), sr.ID, c.FormValue("product"), c.FormValue("action") == "remove")
+	return h.afterShowroomChange(c, sr, err, "product")
+}
+
+func (h *Handler) afterShowroomChange(c *fiber.Ctx, sr *showroom.Showroom, err error, what string) error {
+	if err == nil {
+		return c.Redirect("/quan-tri/diem-ban/"+strconv.FormatInt(sr.ID, 10)+"?xong=showroom_"+what, fiber.StatusSeeOther)
+	}
+	var ae *apperr.Error
+	if !errors.As(err, &ae) || ae.Kind != apperr.Invalid {
+		return err
+	}
+	p, perr := h.showroomForm(c, sr.ID, showroom.FieldsOf(sr))
+	if perr != nil {
+		return perr
+	}
+	if what == "exception" {
+		p.ExceptionError = ae.Message
+	} else {
+		p.ProductError = ae.Message
+	}
+	c.Status(fiber.StatusUnprocessableEntity)
+	return h.site.Render(c, "console_showroom", p)
+}

@@ -1,0 +1,72 @@
+package app_test
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+func init() {
+	// the console's showrooms: staff of a province (either kind) see
+	// theirs; trade promotion and admins change them; the showroom of the
+	// rows is in province 19, so staff01 does not see it (404)
+	addMatrix(map[string]map[string]int{
+		"GET /quan-tri/diem-ban":     {"anon": 303, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 200, "staff19": 200, "trade19": 200, "admin": 200},
+		"GET /quan-tri/diem-ban/moi": {"anon": 303, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 403, "staff19": 403, "trade19": 200, "admin": 200},
+		// an empty form: no province (403: nobody may add to no province)
+		"POST /quan-tri/diem-ban/moi":     {"anon": 401, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 403, "staff19": 403, "trade19": 403, "admin": 422},
+		"GET /quan-tri/diem-ban/:showroom": {"anon": 303, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 404, "staff19": 200, "trade19": 200, "admin": 200},
+		// an empty form: field errors (422) for those who may change it
+		"POST /quan-tri/diem-ban/:showroom":              {"anon": 401, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 404, "staff19": 403, "trade19": 422, "admin": 422},
+		"POST /quan-tri/diem-ban/:showroom/ngay-dac-biet": {"anon": 401, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 404, "staff19": 403, "trade19": 422, "admin": 422},
+		"POST /quan-tri/diem-ban/:showroom/san-pham":      {"anon": 401, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 404, "staff19": 403, "trade19": 422, "admin": 422},
+	})
+	matrixParams["showroom"] = func(t *testing.T, s *site, p principals) string {
+		var id int64
+		if err := s.pool.QueryRow(context.Background(), `
+			INSERT INTO showroom (province_code, code, slug, name, name_fold, showroom_type, lat, lng)
+			VALUES ('19', 'M-' || (SELECT count(*) FROM showroom), 'matrix-' || (SELECT count(*) FROM showroom), 'Điểm bán ma trận', 'diem ban ma tran', 'ocop_center', 21.59, 105.84)
+			RETURNING id`).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		return strconv.FormatInt(id, 10)
+	}
+}
+
+// TestConsoleShowroom: trade promotion of 19 adds a showroom through the
+// form, sets a Tết closure and a product carried; the public page shows
+// them; the audit log names the officer.
+func TestConsoleShowroom(t *testing.T) {
+	s := newSite(t)
+	p := signInRoles(t, s)
+	trade := as(s, p, "trade19")
+	r := trade.post("/quan-tri/diem-ban/moi", "/quan-tri/diem-ban/moi", "province_code", "19", "code", "TN-9", "name", "Điểm OCOP chợ Thái",
+		"type", "intro_sales_point", "lat", "21.5942", "lng", "105.8482", "hours", "Hằng ngày 06:00-18:00", "status", "open", "phone", "0208 385 5555")
+	if r.status != 303 || !strings.Contains(r.location, "?xong=showroom_saved") {
+		t.Fatalf("create: %d %s\n%s", r.status, r.location, r.body)
+	}
+	base := strings.SplitN(r.location, "?", 2)[0]
+	if r := trade.post(base+"/ngay-dac-biet", base, "date", "06/02/2027", "note", "Nghỉ Tết"); r.status != 303 {
+		t.Fatalf("closure: %d\n%s", r.status, r.body)
+	}
+	if r := trade.post(base+"/ngay-dac-biet", base, "date", "30/02/2027"); r.status != 422 || !strings.Contains(r.body, "Ngày hoặc giờ không đúng") {
+		t.Errorf("bad date: %d", r.status)
+	}
+	if r := trade.post(base+"/san-pham", base, "product", "http://x/san-pham/"+url.PathEscape("khong-co")); r.status != 422 {
+		t.Errorf("unknown product: %d", r.status)
+	}
+	page := trade.do("GET", base, nil).body
+	for _, want := range []string{"Điểm OCOP chợ Thái", "06/02/2027: Nghỉ (Nghỉ Tết)", `value="02083855555"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("console page lacks %q", want)
+		}
+	}
+	if pub := s.client().do("GET", "/diem-ban/diem-ocop-cho-thai", nil); pub.status != 200 || !strings.Contains(pub.body, "06/02/2027: Nghỉ (Nghỉ Tết)") {
+		t.Errorf("public page: %d", pub.status)
+	}
+	if n := s.count(`SELECT count(*) FROM audit_log WHERE entity = 'showroom' AND acting_as = 'staff'`); n != 2 {
+		t.Errorf("%d audit entries", n)
+	}
+}
