@@ -33,28 +33,19 @@ if ! installed chromium || [ ! -x /usr/bin/chromium ]; then
 fi
 
 npm_dir="$root/.tools/npm"
-pkg="$npm_dir/node_modules/axe-core/package.json"
-have=""
-if [ -f "$pkg" ]; then
-	have=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$pkg" | head -n 1)
-fi
-if [ "$have" != "$axe_version" ]; then
+# the installed version of an npm package under .tools/npm, or nothing
+npm_version() {
+	local pkg="$npm_dir/node_modules/$1/package.json"
+	[ -f "$pkg" ] && sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$pkg" | head -n 1
+	return 0
+}
+# axe-core for the browser tests, the Redocly CLI for the OpenAPI lint
+# (internal/web TestOpenAPILint): one npm call installs both
+if [ "$(npm_version axe-core)" != "$axe_version" ] || [ "$(npm_version @redocly/cli)" != "$redocly_version" ]; then
 	command -v npm >/dev/null 2>&1 || { log "npm not found: install nodejs and npm"; exit 1; }
-	log "installing axe-core@$axe_version into .tools/npm"
+	log "installing axe-core@$axe_version and @redocly/cli@$redocly_version into .tools/npm"
 	mkdir -p "$npm_dir"
-	npm install --prefix "$npm_dir" --no-audit --no-fund --save-exact --silent "axe-core@$axe_version" >/dev/null
-fi
-[ -f "$npm_dir/node_modules/axe-core/axe.min.js" ] || { log "axe.min.js missing after install"; exit 1; }
-
-# the OpenAPI lint (internal/web TestOpenAPILint)
-pkg="$npm_dir/node_modules/@redocly/cli/package.json"
-have=""
-if [ -f "$pkg" ]; then
-	have=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$pkg" | head -n 1)
-fi
-if [ "$have" != "$redocly_version" ]; then
-	command -v npm >/dev/null 2>&1 || { log "npm not found: install nodejs and npm"; exit 1; }
-	log "installing @redocly/cli@$redocly_version into .tools/npm"
 	npm install --prefix "$npm_dir" --no-audit --no-fund --save-exact --silent "axe-core@$axe_version" "@redocly/cli@$redocly_version" >/dev/null
 fi
+[ -f "$npm_dir/node_modules/axe-core/axe.min.js" ] || { log "axe.min.js missing after install"; exit 1; }
 [ -x "$npm_dir/node_modules/.bin/redocly" ] || { log "redocly missing after install"; exit 1; }

@@ -112,6 +112,24 @@ func (s Summary) String() string {
 // ErrInvalidRows is wrapped when rows were refused and nothing written.
 var ErrInvalidRows = errors.New("showroom: the file has invalid rows")
 
+// refuse counts the rejected rows and, unless skip, refuses the file.
+func (s *Summary) refuse(rejected map[int]bool, skip bool) error {
+	s.Rejected = len(rejected)
+	if s.Rejected > 0 && !skip {
+		return fmt.Errorf("%w: %d dòng bị từ chối, không ghi gì / %d rows rejected, nothing written", ErrInvalidRows, s.Rejected, s.Rejected)
+	}
+	return nil
+}
+
+// outcome is what an import returns: a refused file counts nothing but
+// its rejected rows and their errors.
+func (s Summary) outcome(err error) (Summary, error) {
+	if errors.Is(err, ErrInvalidRows) {
+		return Summary{Rejected: s.Rejected, Errors: s.Errors}, err
+	}
+	return s, err
+}
+
 // row is a valid showroom row.
 type row struct {
 	line                              int
@@ -366,9 +384,8 @@ func (s *Service) Import(ctx context.Context, sh *sheet.Sheet, o ImportOptions) 
 			}
 			valid = append(valid, r)
 		}
-		sum.Rejected = len(rejected)
-		if sum.Rejected > 0 && !o.SkipInvalid {
-			return fmt.Errorf("%w: %d dòng bị từ chối, không ghi gì / %d rows rejected, nothing written", ErrInvalidRows, sum.Rejected, sum.Rejected)
+		if err := sum.refuse(rejected, o.SkipInvalid); err != nil {
+			return err
 		}
 		for _, r := range valid {
 			res, id, err := s.writeRow(ctx, tx, r)
@@ -393,10 +410,7 @@ func (s *Service) Import(ctx context.Context, sh *sheet.Sheet, o ImportOptions) 
 		}
 		return nil
 	})
-	if errors.Is(err, ErrInvalidRows) {
-		return Summary{Rejected: sum.Rejected, Errors: sum.Errors}, err
-	}
-	return sum, err
+	return sum.outcome(err)
 }
 
 // writeRow upserts one showroom and its hours; it returns "created",
@@ -591,9 +605,8 @@ func (s *Service) ImportProducts(ctx context.Context, sh *sheet.Sheet, o ImportO
 			seen[key] = line
 			links = append(links, link{line, ids[0], pids[0], inStock})
 		}
-		sum.Rejected = len(rejected)
-		if sum.Rejected > 0 && !o.SkipInvalid {
-			return fmt.Errorf("%w: %d dòng bị từ chối, không ghi gì / %d rows rejected, nothing written", ErrInvalidRows, sum.Rejected, sum.Rejected)
+		if err := sum.refuse(rejected, o.SkipInvalid); err != nil {
+			return err
 		}
 		for _, l := range links {
 			var inserted bool
@@ -615,8 +628,5 @@ func (s *Service) ImportProducts(ctx context.Context, sh *sheet.Sheet, o ImportO
 		}
 		return nil
 	})
-	if errors.Is(err, ErrInvalidRows) {
-		return Summary{Rejected: sum.Rejected, Errors: sum.Errors}, err
-	}
-	return sum, err
+	return sum.outcome(err)
 }
