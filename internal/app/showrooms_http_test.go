@@ -16,10 +16,10 @@ func init() {
 		"GET /quan-tri/diem-ban":     {"anon": 303, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 200, "staff19": 200, "trade19": 200, "admin": 200},
 		"GET /quan-tri/diem-ban/moi": {"anon": 303, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 403, "staff19": 403, "trade19": 200, "admin": 200},
 		// an empty form: no province (403: nobody may add to no province)
-		"POST /quan-tri/diem-ban/moi":     {"anon": 401, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 403, "staff19": 403, "trade19": 403, "admin": 422},
+		"POST /quan-tri/diem-ban/moi":      {"anon": 401, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 403, "staff19": 403, "trade19": 403, "admin": 422},
 		"GET /quan-tri/diem-ban/:showroom": {"anon": 303, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 404, "staff19": 200, "trade19": 200, "admin": 200},
 		// an empty form: field errors (422) for those who may change it
-		"POST /quan-tri/diem-ban/:showroom":              {"anon": 401, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 404, "staff19": 403, "trade19": 422, "admin": 422},
+		"POST /quan-tri/diem-ban/:showroom":               {"anon": 401, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 404, "staff19": 403, "trade19": 422, "admin": 422},
 		"POST /quan-tri/diem-ban/:showroom/ngay-dac-biet": {"anon": 401, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 404, "staff19": 403, "trade19": 422, "admin": 422},
 		"POST /quan-tri/diem-ban/:showroom/san-pham":      {"anon": 401, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 404, "staff19": 403, "trade19": 422, "admin": 422},
 	})
