@@ -11,6 +11,8 @@ var messages = ui.Merge(ui.Common, shopMessages, ui.Orders)
 var shopMessages = ui.Messages{
 	"showrooms.sold_at":            "Có bán tại",
 	"showrooms.sold_at_more":       "Tìm điểm bán có sản phẩm này gần bạn",
+	"showrooms.compliant":          "Đạt tiêu chí điểm giới thiệu và bán sản phẩm OCOP (Quyết định 950/QĐ-BCT)",
+	"showrooms.inspected":          "kiểm tra ngày",
 	"showrooms.title":              "Điểm bán sản phẩm OCOP",
 	"showrooms.description":        "Các điểm giới thiệu và bán sản phẩm OCOP gần bạn: trung tâm OCOP, quầy trong siêu thị, điểm bưu điện, ki-ốt trạm dừng nghỉ, điểm bán dịp Tết; giờ mở cửa và sản phẩm có bán.",
 	"showrooms.lead":               "Mua tận tay sản phẩm OCOP tại các điểm bán được Sở Công Thương công bố. Dùng vị trí của bạn hoặc chọn tỉnh.",

@@ -151,6 +151,9 @@ type showroomPage struct {
 	Zalo     string
 	Area     string // "120 m²"
 	Dates    string // a pop-up's "06/02/2026 – 11/02/2026"
+	// Compliant is the date of the latest inspection when it passed every
+	// criterion of 950/QĐ-BCT ("" otherwise: no badge)
+	Compliant string
 }
 
 type showroomException struct{ Date, Hours, Note string }
@@ -200,6 +203,13 @@ func (h *Handler) showShowroom(c *fiber.Ctx) error {
 	}
 	if s.ValidFrom != nil && s.ValidTo != nil {
 		p.Dates = s.ValidFrom.Format("02/01/2006") + " – " + s.ValidTo.Format("02/01/2006")
+	}
+	latest, err := h.showrooms.Latest(c.UserContext(), s.ID)
+	if err != nil {
+		return err
+	}
+	if latest != nil && latest.Passed {
+		p.Compliant = latest.InspectedOn.Format("02/01/2006")
 	}
 	p.JSONLD = append(p.JSONLD, h.storeLD(s, p.Canonical))
 	return h.site.Render(c, "showroom", p)

@@ -102,6 +102,11 @@ type showroomFormPage struct {
 	// the exception form's error, shown beside it
 	ExceptionError string
 	ProductError   string
+	// the 950/QĐ-BCT checklist and the inspections recorded
+	Criteria         []showroom.Criterion
+	Inspections      []showroom.Inspection
+	InspectionErrors apperr.FieldErrors
+	InspectionForm   map[string]string
 }
 
 type showroomProvince struct{ Code, Name string }
@@ -135,7 +140,11 @@ func (h *Handler) showroomForm(c *fiber.Ctx, id int64, form showroom.Fields) (sh
 		if p.Products, err = h.showrooms.Products(c.UserContext(), id); err != nil {
 			return p, err
 		}
+		if p.Inspections, err = h.showrooms.Inspections(c.UserContext(), id); err != nil {
+			return p, err
+		}
 	}
+	p.Criteria = showroom.Criteria
 	return p, nil
 }
 
@@ -262,6 +271,35 @@ func (h *Handler) afterShowroomChange(c *fiber.Ctx, sr *showroom.Showroom, err e
 	} else {
 		p.ProductError = ae.Message
 	}
+	c.Status(fiber.StatusUnprocessableEntity)
+	return h.site.Render(c, "console_showroom", p)
+}
+
+// saveShowroomInspection records an inspection against the 950/QĐ-BCT
+// checklist.
+func (h *Handler) saveShowroomInspection(c *fiber.Ctx) error {
+	sr, err := h.showroomID(c)
+	if err != nil {
+		return err
+	}
+	results := map[string]string{}
+	form := map[string]string{"inspected_on": c.FormValue("inspected_on"), "officer": c.FormValue("officer"), "notes": c.FormValue("notes")}
+	for _, cr := range showroom.Criteria {
+		results[cr.Code] = c.FormValue("c_" + cr.Code)
+		form["c_"+cr.Code] = results[cr.Code]
+	}
+	fe, err := h.showrooms.RecordInspection(c.UserContext(), showroomActor(c), showroomMay(c), sr.ID, form["inspected_on"], form["officer"], results, form["notes"])
+	if err != nil {
+		return err
+	}
+	if fe == nil {
+		return c.Redirect("/quan-tri/diem-ban/"+strconv.FormatInt(sr.ID, 10)+"?xong=showroom_inspection", fiber.StatusSeeOther)
+	}
+	p, err := h.showroomForm(c, sr.ID, showroom.FieldsOf(sr))
+	if err != nil {
+		return err
+	}
+	p.InspectionErrors, p.InspectionForm, p.Message = fe, form, T(apperr.SummaryKey)
 	c.Status(fiber.StatusUnprocessableEntity)
 	return h.site.Render(c, "console_showroom", p)
 }

@@ -50,6 +50,7 @@ func (h *Handler) Routes(r *web.Router) {
 		r.Post("/quan-tri/diem-ban/:showroom", web.Staff, h.saveConsoleShowroom)
 		r.Post("/quan-tri/diem-ban/:showroom/ngay-dac-biet", web.Staff, h.saveShowroomException)
 		r.Post("/quan-tri/diem-ban/:showroom/san-pham", web.Staff, h.saveShowroomProduct)
+		r.Post("/quan-tri/diem-ban/:showroom/kiem-tra", web.Staff, h.saveShowroomInspection)
 	}
 	r.Get("/quan-tri/chi-muc", web.Admin, h.showOutbox)
 	r.Post("/quan-tri/chi-muc/thu-lai", web.Admin, h.retryOutbox)

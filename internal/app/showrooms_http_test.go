@@ -21,6 +21,7 @@ func init() {
 		// an empty form: field errors (422) for those who may change it
 		"POST /quan-tri/diem-ban/:showroom":               {"anon": 401, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 404, "staff19": 403, "trade19": 422, "admin": 422},
 		"POST /quan-tri/diem-ban/:showroom/ngay-dac-biet": {"anon": 401, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 404, "staff19": 403, "trade19": 422, "admin": 422},
+		"POST /quan-tri/diem-ban/:showroom/kiem-tra":      {"anon": 401, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 404, "staff19": 403, "trade19": 422, "admin": 422},
 		"POST /quan-tri/diem-ban/:showroom/san-pham":      {"anon": 401, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 404, "staff19": 403, "trade19": 422, "admin": 422},
 	})
 	matrixParams["showroom"] = func(t *testing.T, s *site, p principals) string {
@@ -66,7 +67,21 @@ func TestConsoleShowroom(t *testing.T) {
 	if pub := s.client().do("GET", "/diem-ban/diem-ocop-cho-thai", nil); pub.status != 200 || !strings.Contains(pub.body, "06/02/2027: Nghỉ (Nghỉ Tết)") {
 		t.Errorf("public page: %d", pub.status)
 	}
-	if n := s.count(`SELECT count(*) FROM audit_log WHERE entity = 'showroom' AND acting_as = 'staff'`); n != 2 {
+	// an inspection that passes every criterion shows the badge
+	form := []string{"inspected_on", "01/12/2026", "officer", "Nguyễn Văn A"}
+	for _, c := range []string{"location_access", "location_kind", "products_star", "products_quality", "facilities", "management", "signage"} {
+		form = append(form, "c_"+c, "dat")
+	}
+	if r := trade.post(base+"/kiem-tra", base, form[:len(form)-2]...); r.status != 422 || !strings.Contains(r.body, "Chọn đạt hoặc không đạt.") {
+		t.Errorf("a criterion left out: %d", r.status)
+	}
+	if r := trade.post(base+"/kiem-tra", base, form...); r.status != 303 {
+		t.Fatalf("inspection: %d\n%s", r.status, r.body)
+	}
+	if pub := s.client().do("GET", "/diem-ban/diem-ocop-cho-thai", nil); !strings.Contains(pub.body, "Đạt tiêu chí điểm giới thiệu và bán sản phẩm OCOP") {
+		t.Error("no compliance badge")
+	}
+	if n := s.count(`SELECT count(*) FROM audit_log WHERE entity = 'showroom' AND acting_as = 'staff'`); n != 3 {
 		t.Errorf("%d audit entries", n)
 	}
 }

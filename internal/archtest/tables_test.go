@@ -28,10 +28,11 @@ var tableOwners = map[string]string{
 	"commune_legacy":  "internal/geo",
 
 	// Showrooms, their hours and the products they carry.
-	"showroom":           "internal/showroom",
-	"showroom_hours":     "internal/showroom",
-	"showroom_exception": "internal/showroom",
-	"showroom_product":   "internal/showroom",
+	"showroom":            "internal/showroom",
+	"showroom_hours":      "internal/showroom",
+	"showroom_exception":  "internal/showroom",
+	"showroom_product":    "internal/showroom",
+	"showroom_inspection": "internal/showroom",
 
 	// The provinces' yearly OCOP plans.
 	"ocop_plan":     "internal/report",

@@ -84,3 +84,45 @@ func TestStaffManage(t *testing.T) {
 		t.Errorf("staff list of 01 (closed and pop-ups too): %d %v", len(list), err)
 	}
 }
+
+// TestInspections: the 950/QĐ-BCT checklist needs a date not in the
+// future, an officer and every criterion; it passes only when all are
+// met; the latest inspection is the one that counts.
+func TestInspections(t *testing.T) {
+	pool, svc := setup(t, time.Date(2026, 12, 7, 10, 0, 0, 0, showroom.Vietnam))
+	ctx := context.Background()
+	var id int64
+	if err := pool.QueryRow(ctx, `SELECT id FROM showroom WHERE code = 'HN-01'`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	staff := audit.Actor{ActingAs: audit.AsStaff}
+	of01 := func(p string) bool { return p == "01" }
+	all := map[string]string{}
+	for _, c := range showroom.Criteria {
+		all[c.Code] = "dat"
+	}
+	fe, err := svc.RecordInspection(ctx, staff, of01, id, "08/12/2026", "", map[string]string{}, "")
+	if err != nil || fe["inspected_on"] == "" || fe["officer"] == "" || fe["c_signage"] == "" {
+		t.Fatalf("refused form: %v %v", fe, err)
+	}
+	if _, err := svc.RecordInspection(ctx, staff, func(string) bool { return false }, id, "01/12/2026", "A", all, ""); !errors.Is(err, showroom.ErrForbidden) {
+		t.Errorf("another province: %v", err)
+	}
+	if fe, err := svc.RecordInspection(ctx, staff, of01, id, "01/12/2026", "Nguyễn Văn A", all, "Đủ tiêu chí"); err != nil || fe != nil {
+		t.Fatalf("passing: %v %v", fe, err)
+	}
+	if latest, err := svc.Latest(ctx, id); err != nil || latest == nil || !latest.Passed || latest.Officer != "Nguyễn Văn A" {
+		t.Fatalf("latest: %+v %v", latest, err)
+	}
+	all["signage"] = "khong_dat"
+	if fe, err := svc.RecordInspection(ctx, staff, of01, id, "05/12/2026", "Trần Thị B", all, "Biển hiệu cũ"); err != nil || fe != nil {
+		t.Fatalf("failing: %v %v", fe, err)
+	}
+	latest, err := svc.Latest(ctx, id)
+	if err != nil || latest.Passed || latest.Results["signage"] || !latest.Results["facilities"] {
+		t.Errorf("latest after a failing one: %+v %v", latest, err)
+	}
+	if list, _ := svc.Inspections(ctx, id); len(list) != 2 {
+		t.Errorf("%d inspections", len(list))
+	}
+}

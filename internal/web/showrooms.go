@@ -106,12 +106,23 @@ func (h *handler) showShowroom(c *fiber.Ctx) error {
 		v := s.ValidTo.Format(time.DateOnly)
 		validTo = &v
 	}
+	latest, err := h.showrooms.Latest(c.UserContext(), s.ID)
+	if err != nil {
+		return err
+	}
+	var inspection any // null until one is recorded
+	if latest != nil {
+		criteria := make([]fiber.Map, 0, len(showroom.Criteria))
+		for _, cr := range showroom.Criteria {
+			criteria = append(criteria, fiber.Map{"code": cr.Code, "group": cr.Group, "text": cr.Text, "met": latest.Results[cr.Code]})
+		}
+		inspection = fiber.Map{"date": latest.InspectedOn.Format(time.DateOnly), "passed": latest.Passed, "criteria": criteria}
+	}
 	return c.JSON(fiber.Map{
 		"showroom": toShowroomItem(s, h.showrooms.Now()), "operator": fiber.Map{"name": s.OperatorName, "kind": s.OperatorKind},
 		"status": s.Status, "zalo": s.Zalo, "email": s.Email, "area_m2": s.AreaM2, "valid_from": validFrom, "valid_to": validTo,
 		"hours_text": s.HoursText, "hours": days, "exceptions": exceptions, "products": products,
-		// the 950/QĐ-BCT inspections are not recorded yet
-		"latest_inspection": nil,
+		"latest_inspection": inspection,
 	})
 }
 

@@ -90,6 +90,7 @@ func newServer(t *testing.T) *testServer {
 		VALUES ('19', 'TN-01', 'trung-tam-ocop-thai-nguyen', 'Trung tâm OCOP Thái Nguyên', 'trung tam ocop thai nguyen', 'ocop_center', '05800', 'Số 1', 21.5942, 105.8482, 'T2-CN 07:00-21:00')`)
 	f.Exec(`INSERT INTO showroom_hours (showroom_id, weekday, opens, closes) SELECT id, d, '07:00', '21:00' FROM showroom, generate_series(1, 7) d`)
 	f.Exec(`INSERT INTO showroom_product (showroom_id, product_id) SELECT s.id, p.id FROM showroom s, product p WHERE p.slug = 'che-tan-cuong'`)
+	f.Exec(`INSERT INTO showroom_inspection (showroom_id, inspected_on, officer, results, passed) SELECT id, '2026-11-20', 'Cán bộ', '{"signage": false}', false FROM showroom`)
 	orders, err := order.New(pool, order.Options{TokenKey: []byte("a test key of 32 bytes, no more.")})
 	if err != nil {
 		t.Fatal(err)
