@@ -2,13 +2,17 @@ package admin
 
 import (
 	"errors"
+	"io"
+	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/audit"
+	"github.com/ocopvn/ocop/internal/sheet"
 	"github.com/ocopvn/ocop/internal/showroom"
 	"github.com/ocopvn/ocop/internal/web"
 )
@@ -39,6 +43,10 @@ type showroomsConsolePage struct {
 	CanEdit     bool // trade promotion of some province, or admin
 	Done        string
 	StatusNames map[string]string
+	// the sheet upload's outcome
+	Message string
+	Errors  []sheet.RowError
+	Summary *showroom.Summary
 }
 
 // showroomTextFields are the form's text inputs, in order.
@@ -64,6 +72,14 @@ type showroomTextField struct {
 }
 
 func (h *Handler) listConsoleShowrooms(c *fiber.Ctx) error {
+	p, err := h.showroomsPage(c)
+	if err != nil {
+		return err
+	}
+	return h.site.Render(c, "console_showrooms", p)
+}
+
+func (h *Handler) showroomsPage(c *fiber.Ctx) (showroomsConsolePage, error) {
 	me := web.CurrentUser(c)
 	var provinces []string
 	if !me.IsAdmin() {
@@ -71,7 +87,7 @@ func (h *Handler) listConsoleShowrooms(c *fiber.Ctx) error {
 	}
 	items, err := h.showrooms.StaffList(c.UserContext(), provinces)
 	if err != nil {
-		return err
+		return showroomsConsolePage{}, err
 	}
 	p := showroomsConsolePage{BasePage: h.consoleBase(c, T("console.showrooms")), Items: items,
 		CanEdit: me.IsAdmin() || len(me.TradePromotion) > 0, StatusNames: map[string]string{}}
@@ -81,6 +97,62 @@ func (h *Handler) listConsoleShowrooms(c *fiber.Ctx) error {
 	if d := c.Query("xong"); d != "" {
 		p.Done = lookup("console.done.", d)
 	}
+	return p, nil
+}
+
+// importShowrooms loads the department's showroom sheet: the rows of the
+// provinces whose trade promotion the officer serves (admins: any), in
+// one transaction; a refused row means nothing is written.
+func (h *Handler) importShowrooms(c *fiber.Ctx) error {
+	me := web.CurrentUser(c)
+	if !me.IsAdmin() && len(me.TradePromotion) == 0 {
+		return showroom.ErrForbidden
+	}
+	p, err := h.showroomsPage(c)
+	if err != nil {
+		return err
+	}
+	fh, err := c.FormFile("file")
+	if err != nil {
+		p.Message = T("console.sr.no_file")
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.site.Render(c, "console_showrooms", p)
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	format := strings.TrimPrefix(strings.ToLower(filepath.Ext(fh.Filename)), ".")
+	if format != "xlsx" {
+		format = "csv"
+	}
+	sh, err := showroom.ReadShowroomsFrom(io.LimitReader(f, 16<<20), format)
+	if msg := sheet.FileProblem(err); msg != "" {
+		p.Message = msg
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.site.Render(c, "console_showrooms", p)
+	}
+	if err != nil {
+		return err
+	}
+	o := showroom.ImportOptions{Actor: showroomActor(c), Name: fh.Filename}
+	if !me.IsAdmin() {
+		o.Provinces = me.TradePromotion
+	}
+	sum, err := h.showrooms.Import(c.UserContext(), sh, o)
+	if errors.Is(err, showroom.ErrInvalidRows) {
+		p.Message, p.Errors = T("console.sr.refused"), sum.Errors
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.site.Render(c, "console_showrooms", p)
+	}
+	if err != nil {
+		return err
+	}
+	if p, err = h.showroomsPage(c); err != nil {
+		return err
+	}
+	p.Summary = &sum
 	return h.site.Render(c, "console_showrooms", p)
 }
 

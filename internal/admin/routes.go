@@ -44,6 +44,7 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Post("/quan-tri/tai-khoan", web.Admin, h.saveAccountState)
 	if h.showrooms != nil {
 		r.Get("/quan-tri/diem-ban", web.Staff, h.listConsoleShowrooms)
+		r.Upload("/quan-tri/diem-ban/nhap", web.Staff, h.importShowrooms)
 		r.Get("/quan-tri/diem-ban/moi", web.Staff, h.showNewShowroom)
 		r.Post("/quan-tri/diem-ban/moi", web.Staff, h.saveNewShowroom)
 		r.Get("/quan-tri/diem-ban/:showroom", web.Staff, h.showConsoleShowroom)

@@ -13,8 +13,10 @@ func init() {
 	// theirs; trade promotion and admins change them; the showroom of the
 	// rows is in province 19, so staff01 does not see it (404)
 	addMatrix(map[string]map[string]int{
-		"GET /quan-tri/diem-ban":     {"anon": 303, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 200, "staff19": 200, "trade19": 200, "admin": 200},
-		"GET /quan-tri/diem-ban/moi": {"anon": 303, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 403, "staff19": 403, "trade19": 200, "admin": 200},
+		"GET /quan-tri/diem-ban": {"anon": 303, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 200, "staff19": 200, "trade19": 200, "admin": 200},
+		// an empty upload: no file (422)
+		"POST /quan-tri/diem-ban/nhap": {"anon": 401, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 403, "staff19": 403, "trade19": 422, "admin": 422},
+		"GET /quan-tri/diem-ban/moi":   {"anon": 303, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 403, "staff19": 403, "trade19": 200, "admin": 200},
 		// an empty form: no province (403: nobody may add to no province)
 		"POST /quan-tri/diem-ban/moi":      {"anon": 401, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 403, "staff19": 403, "trade19": 403, "admin": 422},
 		"GET /quan-tri/diem-ban/:showroom": {"anon": 303, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 404, "staff19": 200, "trade19": 200, "admin": 200},
@@ -82,6 +84,33 @@ func TestConsoleShowroom(t *testing.T) {
 		t.Error("no compliance badge")
 	}
 	if n := s.count(`SELECT count(*) FROM audit_log WHERE entity = 'showroom' AND acting_as = 'staff'`); n != 3 {
+		t.Errorf("%d audit entries", n)
+	}
+}
+
+// TestConsoleShowroomSheet: trade promotion of 19 uploads the sheet; a
+// row of another province refuses the file (nothing written); its own
+// rows are imported and audited under the officer.
+func TestConsoleShowroomSheet(t *testing.T) {
+	s := newSite(t)
+	p := signInRoles(t, s)
+	trade := as(s, p, "trade19")
+	sheet := "Mã,Tên điểm bán,Loại,Mã tỉnh,Vĩ độ,Kinh độ,Giờ mở cửa\n" +
+		"TN-1,Trung tâm OCOP Thái Nguyên,trung tâm OCOP,19,21.5942,105.8482,Hằng ngày 07:00-21:00\n" +
+		"HN-1,Trung tâm OCOP Hà Nội,trung tâm OCOP,01,21.0245,105.8553,Hằng ngày 07:00-21:00\n"
+	r := trade.upload("/quan-tri/diem-ban/nhap", "/quan-tri/diem-ban", "", "file", upFile{"diem-ban.csv", []byte(sheet)})
+	if r.status != 422 || !strings.Contains(r.body, "Dòng 3, cột province_code: tỉnh 01 không thuộc") {
+		t.Fatalf("another province's row: %d\n%s", r.status, r.body)
+	}
+	if n := s.count(`SELECT count(*) FROM showroom`); n != 0 {
+		t.Fatalf("%d showrooms written from a refused file", n)
+	}
+	own := strings.Join(strings.Split(sheet, "\n")[:2], "\n") + "\n"
+	r = trade.upload("/quan-tri/diem-ban/nhap", "/quan-tri/diem-ban", "", "file", upFile{"diem-ban.csv", []byte(own)})
+	if r.status != 200 || !strings.Contains(r.body, "tạo mới 1") || !strings.Contains(r.body, "Trung tâm OCOP Thái Nguyên") {
+		t.Fatalf("import: %d\n%s", r.status, r.body)
+	}
+	if n := s.count(`SELECT count(*) FROM audit_log WHERE entity = 'showroom' AND acting_as = 'staff' AND detail->>'file' = 'diem-ban.csv'`); n != 1 {
 		t.Errorf("%d audit entries", n)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"net/mail"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -89,6 +90,10 @@ type ImportOptions struct {
 	// command line and the demo do); Name the file's name.
 	Actor audit.Actor
 	Name  string
+	// Provinces, when not nil, are the only provinces the sheet may name
+	// (an officer imports for the provinces whose trade promotion they
+	// serve); a row of another is refused.
+	Provinces []string
 }
 
 func (o ImportOptions) actingAs() string {
@@ -361,6 +366,9 @@ func (s *Service) Import(ctx context.Context, sh *sheet.Sheet, o ImportOptions) 
 		var valid []row
 		for i, rec := range sh.Records {
 			r, errs := validate(rec, sh.Lines[i], communes)
+			if r.province != "" && o.Provinces != nil && !slices.Contains(o.Provinces, r.province) {
+				errs = append(errs, sheet.RowError{Line: r.line, Column: "province_code", ReasonVI: fmt.Sprintf("tỉnh %s không thuộc các tỉnh bạn phụ trách xúc tiến thương mại", r.province), ReasonEN: fmt.Sprintf("province %s is not one whose trade promotion you serve", r.province)})
+			}
 			if r.province != "" && !provinces[r.province] {
 				errs = append(errs, sheet.RowError{Line: r.line, Column: "province_code", ReasonVI: fmt.Sprintf("mã tỉnh %q không có", clip(r.province)), ReasonEN: fmt.Sprintf("province %q does not exist", clip(r.province))})
 			}
