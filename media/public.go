@@ -14,9 +14,10 @@ import (
 const URLPrefix = "/media/"
 
 // PublicPrefixes are the key prefixes that may be served to anyone:
-// product photos and producers' logos and banners. Everything else (for
-// example private/ application documents) is never served at URLPrefix.
-var PublicPrefixes = []string{"products/", "producers/"}
+// product photos, producers' logos and banners, and showroom photos.
+// Everything else (for example private/ application documents) is never
+// served at URLPrefix.
+var PublicPrefixes = []string{"products/", "producers/", "showrooms/"}
 
 // Public reports whether key is a valid key under a public prefix.
 func Public(key string) bool {

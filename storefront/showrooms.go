@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/ocopvn/ocop/internal/apperr"
+	"github.com/ocopvn/ocop/internal/catalog"
 	"github.com/ocopvn/ocop/internal/showroom"
 )
 
@@ -154,6 +155,8 @@ type showroomPage struct {
 	// Compliant is the date of the latest inspection when it passed every
 	// criterion of 950/QĐ-BCT ("" otherwise: no badge)
 	Compliant string
+	Photos    []catalog.Image
+	Operator  showroom.OperatorProducer
 }
 
 type showroomException struct{ Date, Hours, Note string }
@@ -211,7 +214,23 @@ func (h *Handler) showShowroom(c *fiber.Ctx) error {
 	if latest != nil && latest.Passed {
 		p.Compliant = latest.InspectedOn.Format("02/01/2006")
 	}
-	p.JSONLD = append(p.JSONLD, h.storeLD(s, p.Canonical))
+	photos, err := h.showrooms.Photos(c.UserContext(), s.ID)
+	if err != nil {
+		return err
+	}
+	for i, ph := range photos {
+		p.Photos = append(p.Photos, catalog.NewImage(ph.Variants, ph.Alt, s.Name+" – "+T("showrooms.photo")+" "+strconv.Itoa(i+1)))
+	}
+	p.Operator = s.Operator
+	ld := h.storeLD(s, p.Canonical)
+	if len(p.Photos) > 0 {
+		var imgs []string
+		for _, im := range p.Photos {
+			imgs = append(imgs, h.site.BaseURL()+im.URL)
+		}
+		ld["image"] = imgs
+	}
+	p.JSONLD = append(p.JSONLD, ld)
 	return h.site.Render(c, "showroom", p)
 }
 

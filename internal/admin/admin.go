@@ -113,7 +113,7 @@ func New(d Deps) (*Handler, error) {
 	h := &Handler{catalog: d.Catalog, producers: d.Producers, products: d.Products, photos: d.Photos, certification: d.Certification, importer: d.Importer, orders: d.Orders, payments: d.Payments,
 		reports: d.Reports, accounts: d.Accounts, outbox: d.Outbox, showrooms: d.Showrooms, uploadLimit: d.UploadLimit, now: time.Now}
 	pages := append(append(append(append([]string{}, consolePages...), applyPages...), backofficePages...), photoPages...)
-	pages = append(append(append(pages, orderPages...), reportPages...), "console_outbox", "console_showrooms", "console_showroom")
+	pages = append(append(append(pages, orderPages...), reportPages...), "console_outbox", "console_showrooms", "console_showroom", "bo_showrooms")
 	var err error
 	funcs := template.FuncMap{
 		"status":     func(s order.Status) string { return order.StatusText(s) },

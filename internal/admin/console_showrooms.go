@@ -3,6 +3,7 @@ package admin
 import (
 	"errors"
 	"io"
+	"mime/multipart"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -179,6 +180,29 @@ type showroomFormPage struct {
 	Inspections      []showroom.Inspection
 	InspectionErrors apperr.FieldErrors
 	InspectionForm   map[string]string
+	// photos: the showroom's, each inspection's, and the files an upload
+	// refused
+	Photos           []showroomPhoto
+	InspectionPhotos map[int64][]showroomPhoto
+	PhotoErrors      []FileError
+	PhotoWarning     string
+	MaxPhotos        int
+	UploadMB         int64
+	OperatorError    string
+}
+
+// showroomPhoto is a photo as the console shows it.
+type showroomPhoto struct {
+	ID  int64
+	Img Image
+}
+
+func showroomPhotos(list []showroom.Photo, fallback string) []showroomPhoto {
+	out := make([]showroomPhoto, len(list))
+	for i, ph := range list {
+		out[i] = showroomPhoto{ID: ph.ID, Img: imageOf(ph.Variants, ph.Alt, fallback)}
+	}
+	return out
 }
 
 type showroomProvince struct{ Code, Name string }
@@ -215,7 +239,21 @@ func (h *Handler) showroomForm(c *fiber.Ctx, id int64, form showroom.Fields) (sh
 		if p.Inspections, err = h.showrooms.Inspections(c.UserContext(), id); err != nil {
 			return p, err
 		}
+		photos, err := h.showrooms.Photos(c.UserContext(), id)
+		if err != nil {
+			return p, err
+		}
+		p.Photos = showroomPhotos(photos, p.Showroom.Name)
+		byInspection, err := h.showrooms.InspectionPhotos(c.UserContext(), id)
+		if err != nil {
+			return p, err
+		}
+		p.InspectionPhotos = map[int64][]showroomPhoto{}
+		for iid, list := range byInspection {
+			p.InspectionPhotos[iid] = showroomPhotos(list, T("console.sr.inspection_photo"))
+		}
 	}
+	p.MaxPhotos, p.UploadMB = showroom.MaxPhotos, h.uploadMB()
 	p.Criteria = showroom.Criteria
 	return p, nil
 }
@@ -338,9 +376,12 @@ func (h *Handler) afterShowroomChange(c *fiber.Ctx, sr *showroom.Showroom, err e
 	if perr != nil {
 		return perr
 	}
-	if what == "exception" {
+	switch what {
+	case "exception":
 		p.ExceptionError = ae.Message
-	} else {
+	case "operator":
+		p.OperatorError = ae.Message
+	default:
 		p.ProductError = ae.Message
 	}
 	c.Status(fiber.StatusUnprocessableEntity)
@@ -360,12 +401,40 @@ func (h *Handler) saveShowroomInspection(c *fiber.Ctx) error {
 		results[cr.Code] = c.FormValue("c_" + cr.Code)
 		form["c_"+cr.Code] = results[cr.Code]
 	}
-	fe, err := h.showrooms.RecordInspection(c.UserContext(), showroomActor(c), showroomMay(c), sr.ID, form["inspected_on"], form["officer"], results, form["notes"])
+	ctx, cancel := uploadContext(c)
+	defer cancel()
+	c.SetUserContext(ctx)
+	iid, fe, err := h.showrooms.RecordInspection(ctx, showroomActor(c), showroomMay(c), sr.ID, form["inspected_on"], form["officer"], results, form["notes"])
 	if err != nil {
 		return err
 	}
 	if fe == nil {
-		return c.Redirect("/quan-tri/diem-ban/"+strconv.FormatInt(sr.ID, 10)+"?xong=showroom_inspection", fiber.StatusSeeOther)
+		// the record is kept whatever becomes of its photos; a refused
+		// photo is named on the page, to be added again
+		var files []*multipart.FileHeader
+		if mf, err := c.MultipartForm(); err == nil {
+			files = mf.File["photos"]
+		}
+		if len(files) == 0 {
+			return c.Redirect("/quan-tri/diem-ban/"+strconv.FormatInt(sr.ID, 10)+"?xong=showroom_inspection", fiber.StatusSeeOther)
+		}
+		_, refused, warning, status, err := h.uploadEach(ctx, c, files, showroom.MaxInspectionPhotos, func(data []byte) error {
+			_, err := h.showrooms.UploadInspectionPhoto(ctx, showroomActor(c), showroomMay(c), sr.ID, iid, data, c.FormValue("photo_alt"))
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if len(refused) == 0 && warning == "" {
+			return c.Redirect("/quan-tri/diem-ban/"+strconv.FormatInt(sr.ID, 10)+"?xong=showroom_inspection", fiber.StatusSeeOther)
+		}
+		p, err := h.showroomForm(c, sr.ID, showroom.FieldsOf(sr))
+		if err != nil {
+			return err
+		}
+		p.Done, p.PhotoErrors, p.PhotoWarning = T("console.done.showroom_inspection"), refused, warning
+		c.Status(status)
+		return h.site.Render(c, "console_showroom", p)
 	}
 	p, err := h.showroomForm(c, sr.ID, showroom.FieldsOf(sr))
 	if err != nil {
@@ -374,4 +443,71 @@ func (h *Handler) saveShowroomInspection(c *fiber.Ctx) error {
 	p.InspectionErrors, p.InspectionForm, p.Message = fe, form, T(apperr.SummaryKey)
 	c.Status(fiber.StatusUnprocessableEntity)
 	return h.site.Render(c, "console_showroom", p)
+}
+
+// saveShowroomPhotos adds the uploaded photos to the showroom's public
+// photos.
+func (h *Handler) saveShowroomPhotos(c *fiber.Ctx) error {
+	sr, err := h.showroomID(c)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := uploadContext(c)
+	defer cancel()
+	c.SetUserContext(ctx)
+	if !showroomMay(c)(sr.ProvinceCode) {
+		return showroom.ErrForbidden
+	}
+	form, err := c.MultipartForm()
+	if err != nil {
+		return apperr.E(apperr.Invalid, "Không đọc được ảnh gửi lên. Vui lòng thử lại.", "the multipart form could not be read")
+	}
+	saved, refused, warning, status, err := h.uploadEach(ctx, c, form.File["photos"], showroom.MaxPhotos, func(data []byte) error {
+		_, err := h.showrooms.UploadPhoto(ctx, showroomActor(c), showroomMay(c), sr.ID, data, c.FormValue("alt"))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if len(refused) == 0 && warning == "" {
+		return c.Redirect("/quan-tri/diem-ban/"+strconv.FormatInt(sr.ID, 10)+"?xong=showroom_photos#anh", fiber.StatusSeeOther)
+	}
+	p, err := h.showroomForm(c, sr.ID, showroom.FieldsOf(sr))
+	if err != nil {
+		return err
+	}
+	p.PhotoErrors, p.PhotoWarning = refused, warning
+	if saved > 0 {
+		p.Done = T("photos.uploaded")
+	}
+	c.Status(status)
+	return h.site.Render(c, "console_showroom", p)
+}
+
+// removeShowroomPhoto deletes a photo of the showroom or of one of its
+// inspections.
+func (h *Handler) removeShowroomPhoto(c *fiber.Ctx) error {
+	sr, err := h.showroomID(c)
+	if err != nil {
+		return err
+	}
+	photoID, err := idParam(c, "photo")
+	if err != nil {
+		return err
+	}
+	if err := h.showrooms.DeletePhoto(c.UserContext(), showroomActor(c), showroomMay(c), sr.ID, photoID); err != nil {
+		return err
+	}
+	return c.Redirect("/quan-tri/diem-ban/"+strconv.FormatInt(sr.ID, 10)+"?xong=showroom_photo_removed#anh", fiber.StatusSeeOther)
+}
+
+// saveShowroomOperator names the producer of the platform that runs the
+// showroom (or none).
+func (h *Handler) saveShowroomOperator(c *fiber.Ctx) error {
+	sr, err := h.showroomID(c)
+	if err != nil {
+		return err
+	}
+	err = h.showrooms.SetOperator(c.UserContext(), showroomActor(c), showroomMay(c), sr.ID, c.FormValue("producer"))
+	return h.afterShowroomChange(c, sr, err, "operator")
 }

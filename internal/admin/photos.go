@@ -131,6 +131,49 @@ func displayName(fh *multipart.FileHeader) string {
 	return n
 }
 
+// uploadEach saves each of files (the first max; a warning says when
+// there were none or more) with save, after the per-user upload rate
+// limit (staff acting for a producer count as themselves) and before any
+// file is read. A refusal a person can act on is listed by file, with
+// the page's status (422, 409 over a quota, 429 over the rate); any
+// other error stops.
+func (h *Handler) uploadEach(ctx context.Context, c *fiber.Ctx, files []*multipart.FileHeader, max int, save func([]byte) error) (saved int, refused []FileError, warning string, status int, err error) {
+	if len(files) == 0 {
+		warning = T("photos.none_chosen")
+	}
+	if len(files) > max {
+		files, warning = files[:max], T("photos.too_many_files")
+	}
+	status = fiber.StatusUnprocessableEntity
+	granted, err := h.photos.ReserveUploads(ctx, web.CurrentUser(c).User.ID, len(files))
+	if err != nil && !errors.Is(err, product.ErrTooManyUploads) {
+		return 0, nil, "", 0, err
+	}
+	for _, fh := range files[granted:] {
+		refused = append(refused, FileError{Name: displayName(fh), Message: userMessage(product.ErrTooManyUploads)})
+		status = fiber.StatusTooManyRequests
+	}
+	for _, fh := range files[:granted] {
+		data, err := readUpload(fh)
+		if err == nil {
+			err = save(data)
+		}
+		if err != nil {
+			msg := userMessage(err)
+			if msg == "" {
+				return saved, refused, warning, status, err
+			}
+			refused = append(refused, FileError{Name: displayName(fh), Message: msg})
+			if errors.Is(err, product.ErrQuota) && status != fiber.StatusTooManyRequests {
+				status = fiber.StatusConflict
+			}
+			continue
+		}
+		saved++
+	}
+	return saved, refused, warning, status, nil
+}
+
 // readUpload reads one uploaded file, refusing one over photo.MaxBytes
 // before reading it.
 func readUpload(fh *multipart.FileHeader) ([]byte, error) {
@@ -188,45 +231,12 @@ func (h *Handler) savePhotos(c *fiber.Ctx) error {
 	if err != nil {
 		return apperr.E(apperr.Invalid, "Không đọc được ảnh gửi lên. Vui lòng thử lại.", "the multipart form could not be read")
 	}
-	files := form.File["photos"]
-	var refused []FileError
-	warning := ""
-	if len(files) == 0 {
-		warning = T("photos.none_chosen")
-	}
-	if len(files) > product.MaxPerProduct {
-		files, warning = files[:product.MaxPerProduct], T("photos.too_many_files")
-	}
-	// the rate limit, per signed-in user (staff acting for the producer
-	// count as themselves), before any file is read or decoded
-	status := fiber.StatusUnprocessableEntity
-	granted, err := h.photos.ReserveUploads(ctx, web.CurrentUser(c).User.ID, len(files))
-	if err != nil && !errors.Is(err, product.ErrTooManyUploads) {
+	saved, refused, warning, status, err := h.uploadEach(ctx, c, form.File["photos"], product.MaxPerProduct, func(data []byte) error {
+		_, err := h.photos.Upload(ctx, actor(c), producerID, productID, data)
 		return err
-	}
-	for _, fh := range files[granted:] {
-		refused = append(refused, FileError{Name: displayName(fh), Message: userMessage(product.ErrTooManyUploads)})
-		status = fiber.StatusTooManyRequests
-	}
-	files = files[:granted]
-	saved := 0
-	for _, fh := range files {
-		data, err := readUpload(fh)
-		if err == nil {
-			_, err = h.photos.Upload(ctx, actor(c), producerID, productID, data)
-		}
-		if err != nil {
-			msg := userMessage(err)
-			if msg == "" {
-				return err
-			}
-			refused = append(refused, FileError{Name: displayName(fh), Message: msg})
-			if errors.Is(err, product.ErrQuota) && status != fiber.StatusTooManyRequests {
-				status = fiber.StatusConflict
-			}
-			continue
-		}
-		saved++
+	})
+	if err != nil {
+		return err
 	}
 	if len(refused) == 0 && warning == "" {
 		return c.Redirect(fmt.Sprintf("/quan-ly/%d/san-pham/%d/anh?ok=tai", producerID, productID), fiber.StatusSeeOther)

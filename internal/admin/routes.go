@@ -51,7 +51,10 @@ func (h *Handler) Routes(r *web.Router) {
 		r.Post("/quan-tri/diem-ban/:showroom", web.Staff, h.saveConsoleShowroom)
 		r.Post("/quan-tri/diem-ban/:showroom/ngay-dac-biet", web.Staff, h.saveShowroomException)
 		r.Post("/quan-tri/diem-ban/:showroom/san-pham", web.Staff, h.saveShowroomProduct)
-		r.Post("/quan-tri/diem-ban/:showroom/kiem-tra", web.Staff, h.saveShowroomInspection)
+		r.Upload("/quan-tri/diem-ban/:showroom/kiem-tra", web.Staff, h.saveShowroomInspection)
+		r.Upload("/quan-tri/diem-ban/:showroom/anh", web.Staff, h.saveShowroomPhotos)
+		r.Post("/quan-tri/diem-ban/:showroom/anh/:photo/xoa", web.Staff, h.removeShowroomPhoto)
+		r.Post("/quan-tri/diem-ban/:showroom/don-vi-van-hanh", web.Staff, h.saveShowroomOperator)
 	}
 	r.Get("/quan-tri/chi-muc", web.Admin, h.showOutbox)
 	r.Post("/quan-tri/chi-muc/thu-lai", web.Admin, h.retryOutbox)
@@ -83,6 +86,10 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Post("/quan-ly/:producer/don-hang/:order/hoan-tien", web.ProducerOrStaff, h.refundOrder)
 	r.Get("/quan-ly/:producer/ban-hang", web.ProducerMember, h.showSales)
 	r.Post("/quan-ly/:producer/ban-hang", web.ProducerMember, h.saveSales)
+	if h.showrooms != nil {
+		r.Get("/quan-ly/:producer/diem-ban", web.ProducerMember, h.listProducerShowrooms)
+		r.Post("/quan-ly/:producer/diem-ban/:showroom/san-pham", web.ProducerMember, h.saveProducerShowroomProduct)
+	}
 
 	// photos, logo and banner (the media files are the storefront's)
 	const productPath = "/quan-ly/:producer/san-pham/:product"

@@ -107,9 +107,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	}
 	a.Producers = producer.New(pool, a.Media, nil)
 	a.Products = product.New(pool, nil)
-	a.Photos = product.NewPhotos(pool, a.Media, photo.New(a.Media, photo.Options{}), nil)
+	// one pipeline (and its decode slots) for every kind of photo
+	photoProc := photo.New(a.Media, photo.Options{})
+	a.Photos = product.NewPhotos(pool, a.Media, photoProc, nil)
 	a.Certification = certification.New(pool, nil)
 	a.Showrooms = showroom.New(pool, nil)
+	a.Showrooms.SetMedia(a.Media, photoProc)
 	if err := a.newSales(); err != nil {
 		pool.Close()
 		return nil, err
@@ -371,7 +374,7 @@ func (a *App) runSweeper(ctx context.Context, first, interval time.Duration) {
 		case <-t.C:
 		}
 		for what, sweep := range map[string]func(context.Context, time.Duration) ([]string, error){
-			"photos": a.Photos.Sweep, "application documents": a.Producers.SweepDocuments,
+			"photos": a.Photos.Sweep, "showroom photos": a.Showrooms.SweepPhotos, "application documents": a.Producers.SweepDocuments,
 		} {
 			deleted, err := sweep(ctx, SweepMinAge)
 			if err != nil && ctx.Err() == nil {

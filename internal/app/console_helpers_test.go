@@ -20,6 +20,8 @@ type filePart struct {
 	name string
 	data []byte
 	ct   string // the part's declared Content-Type (the server must not trust it)
+	// field is the form field ("" is "documents")
+	field string
 }
 
 // uploadDocs posts a multipart form (fields, then the documents)
@@ -36,7 +38,11 @@ func (c *client) uploadDocs(path, tokenPage string, fields map[string]string, fi
 	}
 	for _, f := range files {
 		h := textproto.MIMEHeader{}
-		h.Set("Content-Disposition", `form-data; name="documents"; filename="`+f.name+`"`)
+		field := f.field
+		if field == "" {
+			field = "documents"
+		}
+		h.Set("Content-Disposition", `form-data; name="`+field+`"; filename="`+f.name+`"`)
 		ct := f.ct
 		if ct == "" {
 			ct = "application/octet-stream"

@@ -25,6 +25,16 @@ func init() {
 		"POST /quan-tri/diem-ban/:showroom/ngay-dac-biet": {"anon": 401, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 404, "staff19": 403, "trade19": 422, "admin": 422},
 		"POST /quan-tri/diem-ban/:showroom/kiem-tra":      {"anon": 401, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 404, "staff19": 403, "trade19": 422, "admin": 422},
 		"POST /quan-tri/diem-ban/:showroom/san-pham":      {"anon": 401, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 404, "staff19": 403, "trade19": 422, "admin": 422},
+		// an empty upload: "no photo chosen" (422)
+		"POST /quan-tri/diem-ban/:showroom/anh": {"anon": 401, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 404, "staff19": 403, "trade19": 422, "admin": 422},
+		// :photo is a product's photo, not this showroom's: 404
+		"POST /quan-tri/diem-ban/:showroom/anh/:photo/xoa": {"anon": 401, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 404, "staff19": 403, "trade19": 404, "admin": 404},
+		// an empty form clears an operator the showroom does not have: nothing changes
+		"POST /quan-tri/diem-ban/:showroom/don-vi-van-hanh": {"anon": 401, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 404, "staff19": 403, "trade19": 303, "admin": 303},
+		// the producer's showrooms: members and the staff of its province
+		// (on its behalf); a showroom the producer does not run is 404
+		"GET /quan-ly/:producer/diem-ban":                     {"anon": 303, "shopper": 404, "producerA": 200, "producerB": 404, "staff01": 404, "staff19": 200, "trade19": 200, "admin": 200},
+		"POST /quan-ly/:producer/diem-ban/:showroom/san-pham": {"anon": 401, "shopper": 404, "producerA": 404, "producerB": 404, "staff01": 404, "staff19": 404, "trade19": 404, "admin": 404},
 	})
 	matrixParams["showroom"] = func(t *testing.T, s *site, p principals) string {
 		var id int64
@@ -36,6 +46,15 @@ func init() {
 		}
 		return strconv.FormatInt(id, 10)
 	}
+}
+
+// pairs is kv as a map.
+func pairs(kv []string) map[string]string {
+	m := map[string]string{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i]] = kv[i+1]
+	}
+	return m
 }
 
 // TestConsoleShowroom: trade promotion of 19 adds a showroom through the
@@ -74,10 +93,10 @@ func TestConsoleShowroom(t *testing.T) {
 	for _, c := range []string{"location_access", "location_kind", "products_star", "products_quality", "facilities", "management", "signage"} {
 		form = append(form, "c_"+c, "dat")
 	}
-	if r := trade.post(base+"/kiem-tra", base, form[:len(form)-2]...); r.status != 422 || !strings.Contains(r.body, "Chọn đạt hoặc không đạt.") {
+	if r := trade.uploadDocs(base+"/kiem-tra", base, pairs(form[:len(form)-2]), nil); r.status != 422 || !strings.Contains(r.body, "Chọn đạt hoặc không đạt.") {
 		t.Errorf("a criterion left out: %d", r.status)
 	}
-	if r := trade.post(base+"/kiem-tra", base, form...); r.status != 303 {
+	if r := trade.uploadDocs(base+"/kiem-tra", base, pairs(form), nil); r.status != 303 {
 		t.Fatalf("inspection: %d\n%s", r.status, r.body)
 	}
 	if pub := s.client().do("GET", "/diem-ban/diem-ocop-cho-thai", nil); !strings.Contains(pub.body, "Đạt tiêu chí điểm giới thiệu và bán sản phẩm OCOP") {

@@ -33,6 +33,7 @@ var tableOwners = map[string]string{
 	"showroom_exception":  "internal/showroom",
 	"showroom_product":    "internal/showroom",
 	"showroom_inspection": "internal/showroom",
+	"showroom_photo":      "internal/showroom",
 
 	// The provinces' yearly OCOP plans.
 	"ocop_plan":     "internal/report",

@@ -64,7 +64,7 @@ func (s *Photos) SetProducerImage(ctx context.Context, a Actor, producerID int64
 	if err != nil {
 		return err
 	}
-	vs := toVariants(pvs)
+	vs := ToVariants(pvs)
 	var old []Variant
 	err = postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		var err error
@@ -80,13 +80,13 @@ func (s *Photos) SetProducerImage(ctx context.Context, a Actor, producerID int64
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: a.UserID, ActingAs: a.ActingAs, ProducerID: producerID,
 			Entity: "producer", EntityID: producerID, Action: "set_" + kind,
-			Detail: map[string]any{"keys": keysOf(vs), "old_keys": keysOf(old)}})
+			Detail: map[string]any{"keys": KeysOf(vs), "old_keys": KeysOf(old)}})
 	})
 	if err != nil {
-		s.deleteUnreferenced(context.WithoutCancel(ctx), keysOf(vs))
+		s.deleteUnreferenced(context.WithoutCancel(ctx), KeysOf(vs))
 		return err
 	}
-	s.deleteUnreferenced(context.WithoutCancel(ctx), keysOf(old))
+	s.deleteUnreferenced(context.WithoutCancel(ctx), KeysOf(old))
 	return nil
 }
 
@@ -113,11 +113,11 @@ func (s *Photos) RemoveProducerImage(ctx context.Context, a Actor, producerID in
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: a.UserID, ActingAs: a.ActingAs, ProducerID: producerID,
 			Entity: "producer", EntityID: producerID, Action: "remove_" + kind,
-			Detail: map[string]any{"old_keys": keysOf(old)}})
+			Detail: map[string]any{"old_keys": KeysOf(old)}})
 	})
 	if err != nil {
 		return err
 	}
-	s.deleteUnreferenced(context.WithoutCancel(ctx), keysOf(old))
+	s.deleteUnreferenced(context.WithoutCancel(ctx), KeysOf(old))
 	return nil
 }

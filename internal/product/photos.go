@@ -131,7 +131,8 @@ func (s *Photos) Photos(ctx context.Context, producerID, productID int64) (_ []P
 	})
 }
 
-func toVariants(vs []photo.Variant) []Variant {
+// ToVariants are the pipeline's variants as stored in a row.
+func ToVariants(vs []photo.Variant) []Variant {
 	out := make([]Variant, len(vs))
 	for i, v := range vs {
 		out[i] = Variant{Key: v.Key, Width: v.Width, Height: v.Height, Type: v.ContentType, Bytes: v.Size}
@@ -139,7 +140,8 @@ func toVariants(vs []photo.Variant) []Variant {
 	return out
 }
 
-func keysOf(vs []Variant) []string {
+// KeysOf are the object keys of vs.
+func KeysOf(vs []Variant) []string {
 	out := make([]string, len(vs))
 	for i, v := range vs {
 		out[i] = v.Key
@@ -147,9 +149,9 @@ func keysOf(vs []Variant) []string {
 	return out
 }
 
-// contentSHA is the sha256 in the largest variant's key
+// ContentSHA is the sha256 in the largest variant's key
 // (<prefix>/<sha>-<width>.jpg): the same photo gives the same variants.
-func contentSHA(vs []Variant) string {
+func ContentSHA(vs []Variant) string {
 	k := vs[len(vs)-1].Key
 	base := k[strings.LastIndexByte(k, '/')+1:]
 	sha, _, _ := strings.Cut(base, "-")
@@ -184,7 +186,7 @@ func (s *Photos) Upload(ctx context.Context, a Actor, producerID, productID int6
 	if err != nil {
 		return nil, err
 	}
-	vs := toVariants(pvs)
+	vs := ToVariants(pvs)
 	largest := vs[len(vs)-1]
 	ph := &Photo{Width: largest.Width, Height: largest.Height, Variants: vs}
 	err = postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
@@ -210,7 +212,7 @@ func (s *Photos) Upload(ctx context.Context, a Actor, producerID, productID int6
 		var n int
 		var dup bool
 		if err := tx.QueryRow(ctx, `SELECT count(*), coalesce(bool_or(content_sha = $2), false) FROM product_photo WHERE product_id = $1`,
-			productID, contentSHA(vs)).Scan(&n, &dup); err != nil {
+			productID, ContentSHA(vs)).Scan(&n, &dup); err != nil {
 			return err
 		}
 		if dup {
@@ -226,15 +228,15 @@ func (s *Photos) Upload(ctx context.Context, a Actor, producerID, productID int6
 		if err := tx.QueryRow(ctx, `
 			INSERT INTO product_photo (product_id, position, content_sha, width, height, variants)
 			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-			productID, n, contentSHA(vs), ph.Width, ph.Height, vs).Scan(&ph.ID); err != nil {
+			productID, n, ContentSHA(vs), ph.Width, ph.Height, vs).Scan(&ph.ID); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: a.UserID, ActingAs: a.ActingAs, ProducerID: producerID,
 			Entity: "product_photo", EntityID: ph.ID, Action: "create",
-			Detail: map[string]any{"product_id": productID, "position": n, "keys": keysOf(vs)}})
+			Detail: map[string]any{"product_id": productID, "position": n, "keys": KeysOf(vs)}})
 	})
 	if err != nil {
-		s.deleteUnreferenced(context.WithoutCancel(ctx), keysOf(vs))
+		s.deleteUnreferenced(context.WithoutCancel(ctx), KeysOf(vs))
 		return nil, err
 	}
 	return ph, nil
@@ -383,12 +385,12 @@ func (s *Photos) Delete(ctx context.Context, a Actor, producerID, productID, pho
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: a.UserID, ActingAs: a.ActingAs, ProducerID: producerID,
 			Entity: "product_photo", EntityID: photoID, Action: "delete",
-			Detail: map[string]any{"product_id": productID, "keys": keysOf(vs)}})
+			Detail: map[string]any{"product_id": productID, "keys": KeysOf(vs)}})
 	})
 	if err != nil {
 		return err
 	}
-	s.deleteUnreferenced(context.WithoutCancel(ctx), keysOf(vs))
+	s.deleteUnreferenced(context.WithoutCancel(ctx), KeysOf(vs))
 	return nil
 }
 
@@ -425,7 +427,7 @@ func (s *Photos) DeleteProduct(ctx context.Context, a Actor, producerID, product
 			return err
 		}
 		for _, vs := range all {
-			keys = append(keys, keysOf(vs)...)
+			keys = append(keys, KeysOf(vs)...)
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM product WHERE id = $1`, productID); err != nil {
 			return fmt.Errorf("delete product: %w", err)
@@ -441,10 +443,14 @@ func (s *Photos) DeleteProduct(ctx context.Context, a Actor, producerID, product
 	return nil
 }
 
-// Sweep deletes objects under the public prefixes (products/, producers/)
-// older than minAge that no row refers to; never anything under private/.
+// sweptPrefixes are the prefixes of the objects Photos keeps (showroom
+// photos are internal/showroom's).
+var sweptPrefixes = []string{"products/", "producers/"}
+
+// Sweep deletes objects under products/ and producers/ older than minAge
+// that no row refers to; never anything under another prefix.
 func (s *Photos) Sweep(ctx context.Context, minAge time.Duration) (deleted []string, err error) {
-	for _, prefix := range media.PublicPrefixes {
+	for _, prefix := range sweptPrefixes {
 		d, err := media.Sweep(ctx, s.store, prefix, minAge, s.now(), s.Referenced)
 		deleted = append(deleted, d...)
 		if err != nil {

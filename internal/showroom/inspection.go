@@ -46,10 +46,12 @@ type Inspection struct {
 // RecordInspection records an inspection of showroom id: its date
 // (dd/mm/yyyy, not in the future), the officer and the result of every
 // criterion (results maps each Criteria code to "dat" or "khong_dat").
-// It passes when every criterion is met. Field errors name what to fix.
-func (s *Service) RecordInspection(ctx context.Context, a audit.Actor, may May, id int64, day, officer string, results map[string]string, notes string) (_ apperr.FieldErrors, err error) {
+// It passes when every criterion is met. It returns the inspection's id,
+// or the field errors that name what to fix (nothing written).
+func (s *Service) RecordInspection(ctx context.Context, a audit.Actor, may May, id int64, day, officer string, results map[string]string, notes string) (_ int64, _ apperr.FieldErrors, err error) {
 	defer apperr.Wrap(&err, "showroom.RecordInspection(%d)", id)
 	var fe apperr.FieldErrors
+	var iid int64
 	err = postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		if err := scoped(ctx, tx, may, id); err != nil {
 			return err
@@ -81,7 +83,6 @@ func (s *Service) RecordInspection(ctx context.Context, a audit.Actor, may May, 
 			return fe
 		}
 		raw, _ := json.Marshal(met)
-		var iid int64
 		if err := tx.QueryRow(ctx, `
 			INSERT INTO showroom_inspection (showroom_id, inspected_on, officer, results, passed, notes, recorded_by)
 			VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, 0)) RETURNING id`, id, *d, officer, raw, passed, notes, a.UserID).Scan(&iid); err != nil {
@@ -91,9 +92,19 @@ func (s *Service) RecordInspection(ctx context.Context, a audit.Actor, may May, 
 			Detail: map[string]any{"date": d.Format(time.DateOnly), "officer": officer, "passed": passed}})
 	})
 	if errors.As(err, &fe) {
-		return fe, nil
+		return 0, fe, nil
 	}
-	return nil, err
+	return iid, nil, err
+}
+
+// UploadInspectionPhoto stores one photo taken at inspection inspectionID
+// of showroom id (the officer's evidence, shown in the console only).
+func (s *Service) UploadInspectionPhoto(ctx context.Context, a audit.Actor, may May, id, inspectionID int64, data []byte, alt string) (_ *Photo, err error) {
+	defer apperr.Wrap(&err, "showroom.UploadInspectionPhoto(%d, %d)", id, inspectionID)
+	if inspectionID <= 0 {
+		return nil, ErrNotFound
+	}
+	return s.upload(ctx, a, may, id, inspectionID, data, alt)
 }
 
 // Inspections lists the inspections of showroom id, latest first.

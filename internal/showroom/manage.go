@@ -270,13 +270,25 @@ var ErrProductSlug = apperr.E(apperr.Invalid, "Không có sản phẩm OCOP đan
 // showroom id, by its slug or page address.
 func (s *Service) SetProduct(ctx context.Context, a audit.Actor, may May, id int64, slug string, remove bool) (err error) {
 	defer apperr.Wrap(&err, "showroom.SetProduct(%d)", id)
-	slug = strings.TrimSpace(slug)
-	if i := strings.LastIndex(slug, "/san-pham/"); i >= 0 {
-		slug = slug[i+len("/san-pham/"):]
+	return s.setProduct(ctx, a, 0, func(tx pgx.Tx) error { return scoped(ctx, tx, may, id) }, id, slug, remove)
+}
+
+// productSlug is the slug in a product's slug or page address.
+func productSlug(ref string) string {
+	ref = strings.TrimSpace(ref)
+	if i := strings.LastIndex(ref, "/san-pham/"); i >= 0 {
+		ref = ref[i+len("/san-pham/"):]
 	}
-	slug = strings.Trim(strings.SplitN(slug, "?", 2)[0], "/")
+	return strings.Trim(strings.SplitN(ref, "?", 2)[0], "/")
+}
+
+// setProduct is SetProduct once check (run first in the transaction,
+// locking the showroom) allows the change; producerID (or 0) is the
+// operator acting.
+func (s *Service) setProduct(ctx context.Context, a audit.Actor, producerID int64, check func(pgx.Tx) error, id int64, ref string, remove bool) error {
+	slug := productSlug(ref)
 	return postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := scoped(ctx, tx, may, id); err != nil {
+		if err := check(tx); err != nil {
 			return err
 		}
 		var pid int64
@@ -303,8 +315,8 @@ func (s *Service) SetProduct(ctx context.Context, a audit.Actor, may May, id int
 		if err != nil || tag.RowsAffected() == 0 {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: a.UserID, ActingAs: a.ActingAs, Entity: "showroom", EntityID: id, Action: action,
-			Detail: map[string]any{"product": name, "slug": slug}})
+		return audit.Record(ctx, tx, audit.Entry{ActorID: a.UserID, ActingAs: a.ActingAs, ProducerID: producerID, Entity: "showroom", EntityID: id,
+			Action: action, Detail: map[string]any{"product": name, "slug": slug}})
 	})
 }
 

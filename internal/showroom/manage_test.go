@@ -101,21 +101,21 @@ func TestInspections(t *testing.T) {
 	for _, c := range showroom.Criteria {
 		all[c.Code] = "dat"
 	}
-	fe, err := svc.RecordInspection(ctx, staff, of01, id, "08/12/2026", "", map[string]string{}, "")
+	_, fe, err := svc.RecordInspection(ctx, staff, of01, id, "08/12/2026", "", map[string]string{}, "")
 	if err != nil || fe["inspected_on"] == "" || fe["officer"] == "" || fe["c_signage"] == "" {
 		t.Fatalf("refused form: %v %v", fe, err)
 	}
-	if _, err := svc.RecordInspection(ctx, staff, func(string) bool { return false }, id, "01/12/2026", "A", all, ""); !errors.Is(err, showroom.ErrForbidden) {
+	if _, _, err := svc.RecordInspection(ctx, staff, func(string) bool { return false }, id, "01/12/2026", "A", all, ""); !errors.Is(err, showroom.ErrForbidden) {
 		t.Errorf("another province: %v", err)
 	}
-	if fe, err := svc.RecordInspection(ctx, staff, of01, id, "01/12/2026", "Nguyễn Văn A", all, "Đủ tiêu chí"); err != nil || fe != nil {
+	if _, fe, err := svc.RecordInspection(ctx, staff, of01, id, "01/12/2026", "Nguyễn Văn A", all, "Đủ tiêu chí"); err != nil || fe != nil {
 		t.Fatalf("passing: %v %v", fe, err)
 	}
 	if latest, err := svc.Latest(ctx, id); err != nil || latest == nil || !latest.Passed || latest.Officer != "Nguyễn Văn A" {
 		t.Fatalf("latest: %+v %v", latest, err)
 	}
 	all["signage"] = "khong_dat"
-	if fe, err := svc.RecordInspection(ctx, staff, of01, id, "05/12/2026", "Trần Thị B", all, "Biển hiệu cũ"); err != nil || fe != nil {
+	if _, fe, err := svc.RecordInspection(ctx, staff, of01, id, "05/12/2026", "Trần Thị B", all, "Biển hiệu cũ"); err != nil || fe != nil {
 		t.Fatalf("failing: %v %v", fe, err)
 	}
 	latest, err := svc.Latest(ctx, id)

@@ -20,6 +20,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ocopvn/ocop/internal/apperr"
+	"github.com/ocopvn/ocop/media"
+	"github.com/ocopvn/ocop/media/photo"
 )
 
 // Types are the kinds of showroom, with their Vietnamese names.
@@ -94,6 +96,14 @@ type Showroom struct {
 	DistanceKm *float64
 	// Products is the number of public products it carries.
 	Products int
+	// Operator is the producer of the platform that runs it (ID 0: none).
+	Operator OperatorProducer
+}
+
+// OperatorProducer is the producer that runs a showroom.
+type OperatorProducer struct {
+	ID         int64
+	Name, Slug string
 }
 
 // OpenAt reports whether the showroom receives shoppers at t: open, and
@@ -121,6 +131,9 @@ func (s *Showroom) FullAddress() string {
 type Service struct {
 	pool *pgxpool.Pool
 	now  func() time.Time
+	// store and proc keep photos (SetMedia)
+	store media.Store
+	proc  *photo.Processor
 }
 
 // New returns the service; now may be nil (time.Now).
@@ -202,13 +215,16 @@ const distanceSQL = `2 * 6371.0 * asin(least(1, sqrt(
 const columnsSQL = `s.id, s.slug, s.code, s.name, s.showroom_type, s.operator_name, s.operator_kind, s.managing_agency,
   s.province_code, p.name, coalesce(s.commune_code, ''), coalesce(c.full_name, ''), s.address, s.lat, s.lng, s.approximate,
   s.phone, s.zalo, s.email, s.area_m2::float8, s.hours_text, s.status, s.valid_from, s.valid_to,
-  (SELECT count(*) FROM showroom_product sp JOIN public_product pp ON pp.id = sp.product_id WHERE sp.showroom_id = s.id)::int`
+  (SELECT count(*) FROM showroom_product sp JOIN public_product pp ON pp.id = sp.product_id WHERE sp.showroom_id = s.id)::int,
+  coalesce(s.operator_producer_id, 0), coalesce((SELECT pr.name FROM producer pr WHERE pr.id = s.operator_producer_id), ''),
+  coalesce((SELECT pr.slug FROM producer pr WHERE pr.id = s.operator_producer_id), '')`
 
 func scanShowroom(row pgx.Row, extra ...any) (*Showroom, error) {
 	s := &Showroom{}
 	dest := append([]any{&s.ID, &s.Slug, &s.Code, &s.Name, &s.Type, &s.OperatorName, &s.OperatorKind, &s.ManagingAgency,
 		&s.ProvinceCode, &s.ProvinceName, &s.CommuneCode, &s.CommuneName, &s.Address, &s.Lat, &s.Lng, &s.Approximate,
-		&s.Phone, &s.Zalo, &s.Email, &s.AreaM2, &s.HoursText, &s.Status, &s.ValidFrom, &s.ValidTo, &s.Products}, extra...)
+		&s.Phone, &s.Zalo, &s.Email, &s.AreaM2, &s.HoursText, &s.Status, &s.ValidFrom, &s.ValidTo, &s.Products,
+		&s.Operator.ID, &s.Operator.Name, &s.Operator.Slug}, extra...)
 	return s, row.Scan(dest...)
 }
 

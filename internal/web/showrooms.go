@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/ocopvn/ocop/internal/catalog"
 	"github.com/ocopvn/ocop/internal/showroom"
 )
 
@@ -118,8 +119,21 @@ func (h *handler) showShowroom(c *fiber.Ctx) error {
 		}
 		inspection = fiber.Map{"date": latest.InspectedOn.Format(time.DateOnly), "passed": latest.Passed, "criteria": criteria}
 	}
+	photos, err := h.showrooms.Photos(c.UserContext(), s.ID)
+	if err != nil {
+		return err
+	}
+	images := make([]fiber.Map, 0, len(photos))
+	for _, ph := range photos {
+		im := catalog.NewImage(ph.Variants, ph.Alt, s.Name)
+		images = append(images, fiber.Map{"url": im.URL, "alt": im.Alt, "width": im.Width, "height": im.Height})
+	}
+	operator := fiber.Map{"name": s.OperatorName, "kind": s.OperatorKind, "producer_slug": nil}
+	if s.Operator.Slug != "" {
+		operator["producer_slug"] = s.Operator.Slug
+	}
 	return c.JSON(fiber.Map{
-		"showroom": toShowroomItem(s, h.showrooms.Now()), "operator": fiber.Map{"name": s.OperatorName, "kind": s.OperatorKind},
+		"showroom": toShowroomItem(s, h.showrooms.Now()), "operator": operator, "images": images,
 		"status": s.Status, "zalo": s.Zalo, "email": s.Email, "area_m2": s.AreaM2, "valid_from": validFrom, "valid_to": validTo,
 		"hours_text": s.HoursText, "hours": days, "exceptions": exceptions, "products": products,
 		"latest_inspection": inspection,
