@@ -1,12 +1,21 @@
 package storefront_test
 
 import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/png"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
+	"github.com/ocopvn/ocop/internal/app/apptest"
 	"github.com/ocopvn/ocop/internal/browsertest"
 	"github.com/ocopvn/ocop/internal/catalog/catalogtest"
 )
@@ -66,4 +75,56 @@ func TestBrowserNearestShowroom(t *testing.T) {
 	p.AssertText(".pl-products", "Chè búp Tân Cương")
 	p.AssertNoProblems()
 	p.AssertNoSeriousA11y()
+}
+
+// TestBrowserShowroomLiveMap: with a tile server configured (here a local
+// one, another origin), the list and a showroom page draw the showrooms
+// on the vendored Leaflet: one marker per showroom, tiles loaded (the
+// page's CSP lets that origin's images in), the server's SVG sketch
+// hidden; nothing logged, axe passes.
+func TestBrowserShowroomLiveMap(t *testing.T) {
+	b := browsertest.New(t)
+	var tiles atomic.Int64
+	tile := pngTile(t)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tiles.Add(1)
+		w.Header().Set("Content-Type", "image/png")
+		_, _ = w.Write(tile)
+	}))
+	t.Cleanup(ts.Close)
+	base := apptest.StartEnv(t, map[string]string{"OCOP_MAP_TILES": ts.URL + "/{z}/{x}/{y}.png", "OCOP_MAP_ATTRIBUTION": "© Bản đồ <thử>"}, func(f catalogtest.Fixture) {
+		f.Exec(`INSERT INTO showroom (province_code, code, slug, name, name_fold, showroom_type, address, lat, lng, hours_text) VALUES
+			('19', 'TN-01', 'trung-tam-ocop-thai-nguyen', 'Trung tâm OCOP Thái Nguyên', 'trung tam ocop thai nguyen', 'ocop_center', 'Số 1 Hoàng Văn Thụ', 21.5942, 105.8482, ''),
+			('19', 'TN-02', 'kiot-tan-cuong', 'Ki-ốt OCOP Tân Cương', 'ki ot ocop tan cuong', 'transport_hub', 'Quốc lộ 3', 21.5500, 105.7700, ''),
+			('01', 'HN-01', 'trung-tam-ocop-ha-noi', 'Trung tâm OCOP Hà Nội', 'trung tam ocop ha noi', 'ocop_center', '45 Phan Chu Trinh', 21.0245, 105.8553, '')`)
+	})
+	p := b.NewPage(t, browsertest.Mobile)
+	p.Goto("list", base+"/diem-ban")
+	waitFor(t, p, `document.querySelectorAll('#sr-livemap path.leaflet-interactive').length === 3 && document.querySelectorAll('#sr-livemap img.leaflet-tile-loaded').length > 0`)
+	if ok, err := p.EvalBool(`document.querySelector('.pl-map-fig').hidden && !document.getElementById('sr-livemap').hidden`); !ok || err != nil {
+		t.Errorf("the SVG sketch is not replaced by the live map: %v", err)
+	}
+	// the attribution is shown as text, never as markup
+	p.AssertText(".leaflet-control-attribution", "© Bản đồ <thử>")
+	p.AssertNoProblems()
+	p.AssertNoSeriousA11y()
+
+	p.Goto("showroom", base+"/diem-ban/kiot-tan-cuong")
+	waitFor(t, p, `document.querySelectorAll('#sr-livemap path.leaflet-interactive').length === 1 && document.querySelectorAll('#sr-livemap img.leaflet-tile-loaded').length > 0`)
+	p.AssertNoProblems()
+	p.AssertNoSeriousA11y()
+	if tiles.Load() == 0 {
+		t.Error("no tile was requested")
+	}
+}
+
+// pngTile is a 256 px map tile.
+func pngTile(t *testing.T) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 256, 256))
+	draw.Draw(img, img.Bounds(), &image.Uniform{C: color.RGBA{0xee, 0xf5, 0xee, 0xff}}, image.Point{}, draw.Src)
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }

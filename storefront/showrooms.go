@@ -15,6 +15,7 @@ import (
 	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/catalog"
 	"github.com/ocopvn/ocop/internal/showroom"
+	"github.com/ocopvn/ocop/internal/web"
 )
 
 // showroomsPage is /diem-ban: the showrooms near a position (the
@@ -34,6 +35,7 @@ type showroomsPage struct {
 	Radii     []facetOption
 	Product   string // the carried product's name, when filtered by one
 	Map       *mapView
+	LiveMap   liveMap
 	Prev      string
 	Next      string
 }
@@ -120,6 +122,13 @@ func (h *Handler) listShowrooms(c *fiber.Ctx) error {
 		p.Radii = append(p.Radii, facetOption{Value: strconv.Itoa(r), Label: strconv.Itoa(r) + " km", Selected: p.Radius == strconv.Itoa(r) || (p.Radius == "" && r == 50)})
 	}
 	p.Map = showroomMap(p.Items, f.Near)
+	if len(p.Items) > 0 {
+		p.LiveMap = h.liveMap
+		h.liveMap.allow(c)
+		if f.Near != nil {
+			p.LiveMap.You = strconv.FormatFloat(f.Near.Lat, 'f', 5, 64) + "," + strconv.FormatFloat(f.Near.Lng, 'f', 5, 64)
+		}
+	}
 	q := c.Queries()
 	if page.Page > 1 {
 		p.Prev = pageURL("/diem-ban", q, page.Page-1)
@@ -157,6 +166,36 @@ type showroomPage struct {
 	Compliant string
 	Photos    []catalog.Image
 	Operator  showroom.OperatorProducer
+	LiveMap   liveMap
+}
+
+// liveMap is what the interactive map (the vendored Leaflet and map.js)
+// needs: the tile URL template, its attribution and the CSP that lets
+// the tiles load. Without tiles the pages keep the server's SVG.
+type liveMap struct {
+	Tiles, Attribution string
+	You                string // "lat,lng" of the shopper, when known
+	csp                string
+}
+
+// newLiveMap checks nothing: config.Load has checked tiles.
+func newLiveMap(tiles, attribution string) liveMap {
+	if tiles == "" {
+		return liveMap{}
+	}
+	u, err := url.Parse(strings.NewReplacer("{s}", "tile-subdomain", "{z}", "0", "{x}", "0", "{y}", "0", "{r}", "").Replace(tiles))
+	if err != nil || u.Host == "" {
+		return liveMap{}
+	}
+	origin := u.Scheme + "://" + strings.Replace(u.Host, "tile-subdomain", "*", 1)
+	return liveMap{Tiles: tiles, Attribution: attribution, csp: web.ContentSecurityPolicyWithImages(origin)}
+}
+
+// allow sets the page's CSP to let the map's tiles load.
+func (m liveMap) allow(c *fiber.Ctx) {
+	if m.csp != "" {
+		c.Set(fiber.HeaderContentSecurityPolicy, m.csp)
+	}
 }
 
 type showroomException struct{ Date, Hours, Note string }
@@ -222,6 +261,8 @@ func (h *Handler) showShowroom(c *fiber.Ctx) error {
 		p.Photos = append(p.Photos, catalog.NewImage(ph.Variants, ph.Alt, s.Name+" – "+T("showrooms.photo")+" "+strconv.Itoa(i+1)))
 	}
 	p.Operator = s.Operator
+	p.LiveMap = h.liveMap
+	h.liveMap.allow(c)
 	ld := h.storeLD(s, p.Canonical)
 	if len(p.Photos) > 0 {
 		var imgs []string

@@ -61,6 +61,9 @@ type Deps struct {
 	Showrooms *showroom.Service
 	// BaseURL is the site's public origin, for canonical links.
 	BaseURL string
+	// MapTiles (a checked tile URL template; "" for none) and
+	// MapAttribution make the showroom pages' maps interactive.
+	MapTiles, MapAttribution string
 }
 
 // Handler serves the storefront pages.
@@ -78,6 +81,8 @@ type Handler struct {
 	payments  *payment.Service
 	sales     *web.Sales
 	showrooms *showroom.Service
+	// liveMap is the interactive map's settings ("" tiles: SVG only)
+	liveMap liveMap
 	// carryingCache holds the "sold at" blocks of product pages
 	carryingCache carryingCache
 	cardTpl       *template.Template
@@ -112,7 +117,8 @@ func New(d Deps) (*Handler, error) {
 		return nil, fmt.Errorf("storefront: missing dependencies %s", strings.Join(missing, ", "))
 	}
 	h := &Handler{catalog: d.Catalog, search: d.Search, accounts: d.Accounts, media: d.Media,
-		certification: d.Certification, verifyLimit: d.VerifyLimit, showrooms: d.Showrooms}
+		certification: d.Certification, verifyLimit: d.VerifyLimit, showrooms: d.Showrooms,
+		liveMap: newLiveMap(d.MapTiles, d.MapAttribution)}
 	if d.Sales != nil {
 		h.sales, h.orders, h.payments = d.Sales, d.Sales.Orders, d.Sales.Payments
 	}

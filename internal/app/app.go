@@ -172,7 +172,8 @@ func (a *App) newHTTP() (*fiber.App, error) {
 	verifyLimit := web.NewMissLimiter(VerifyMisses, 10*time.Minute, nil)
 	sales := web.NewSales(a.Orders, a.Payments, cfg.CheckoutRate)
 	sf, err := storefront.New(storefront.Deps{Catalog: a.Catalog, Search: a.Search, Accounts: a.Accounts, Media: a.Media,
-		Certification: a.Certification, VerifyLimit: verifyLimit, Sales: sales, Showrooms: a.Showrooms, BaseURL: cfg.BaseURL})
+		Certification: a.Certification, VerifyLimit: verifyLimit, Sales: sales, Showrooms: a.Showrooms, BaseURL: cfg.BaseURL,
+		MapTiles: cfg.MapTiles, MapAttribution: cfg.MapAttribution})
 	if err != nil {
 		return nil, err
 	}

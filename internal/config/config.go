@@ -73,6 +73,11 @@ type Config struct {
 	// MetricsToken, when set, is the bearer token /metrics asks for;
 	// without it /metrics answers loopback clients only.
 	MetricsToken string
+	// MapTiles, when set, is the tile URL template of the showroom maps
+	// (https://tile.example/{z}/{x}/{y}.png, {s} for subdomains); without
+	// it the pages draw the points as an SVG on the server.
+	MapTiles       string
+	MapAttribution string
 }
 
 // Var documents one environment variable; README's table lists the same.
@@ -115,6 +120,8 @@ var Vars = []Var{
 	{"OCOP_CHECKOUT_RATE", "60", "checkouts per minute from one IP (many shoppers share a carrier's IP)"},
 	{"OCOP_PAY_WINDOW", "30m", "how long an unpaid card or VietQR order holds its stock"},
 	{"OCOP_METRICS_TOKEN", "(none: /metrics for loopback clients only)", "bearer token Prometheus sends to /metrics; or OCOP_METRICS_TOKEN_FILE"},
+	{"OCOP_MAP_TILES", "(none: showroom maps drawn as SVG on the server)", "tile URL template of the interactive showroom map, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png (mind the tile server's usage policy)"},
+	{"OCOP_MAP_ATTRIBUTION", "© OpenStreetMap", "attribution shown on the map, as the tile provider requires"},
 }
 
 // Load builds a Config from getenv and validates it. The error lists every
@@ -161,6 +168,13 @@ func Load(getenv func(string) string) (Config, error) {
 		StripeAPIURL:     strings.TrimRight(get("OCOP_STRIPE_API_URL", ""), "/"),
 		CheckoutRate:     integer("OCOP_CHECKOUT_RATE", "60", 1, 1000000),
 		PayWindow:        duration("OCOP_PAY_WINDOW", "30m"),
+		MapTiles:         strings.TrimSpace(get("OCOP_MAP_TILES", "")),
+		MapAttribution:   strings.TrimSpace(get("OCOP_MAP_ATTRIBUTION", "© OpenStreetMap")),
+	}
+	if c.MapTiles != "" {
+		if err := checkTiles(c.MapTiles); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	c.BaseURL = strings.TrimRight(get("OCOP_BASE_URL", fmt.Sprintf("http://localhost:%d", c.Port)), "/")
 	listen := "127.0.0.1"
@@ -211,6 +225,26 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 	}
 	return c, errors.Join(errs...)
+}
+
+// checkTiles checks a tile URL template: https (http only on loopback),
+// no credentials, and the {z}, {x} and {y} placeholders.
+func checkTiles(tiles string) error {
+	bad := fmt.Errorf("OCOP_MAP_TILES=%q: want an https URL template with {z}, {x} and {y}, such as https://tile.openstreetmap.org/{z}/{x}/{y}.png", tiles)
+	for _, p := range []string{"{z}", "{x}", "{y}"} {
+		if !strings.Contains(tiles, p) {
+			return bad
+		}
+	}
+	u, err := url.Parse(strings.NewReplacer("{s}", "a", "{z}", "0", "{x}", "0", "{y}", "0", "{r}", "").Replace(tiles))
+	if err != nil || u.Host == "" || u.User != nil || strings.ContainsAny(tiles, " '\"\\;") {
+		return bad
+	}
+	host := u.Hostname()
+	if u.Scheme != "https" && !(u.Scheme == "http" && (host == "127.0.0.1" || host == "localhost" || host == "::1")) {
+		return bad
+	}
+	return nil
 }
 
 var meiliIndexName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,100}$`)

@@ -185,3 +185,24 @@ func TestRedactURL(t *testing.T) {
 		t.Errorf("String() leaks a query-string password: %s (%v)", c, err)
 	}
 }
+
+func TestMapTiles(t *testing.T) {
+	for tiles, ok := range map[string]bool{
+		"https://tile.openstreetmap.org/{z}/{x}/{y}.png":        true,
+		"https://{s}.tile.example.vn/{z}/{x}/{y}{r}.png":        true,
+		"http://127.0.0.1:8081/{z}/{x}/{y}.png":                 true,
+		"http://tiles.example.vn/{z}/{x}/{y}.png":               false, // not https
+		"https://tile.example.vn/{z}/{x}.png":                   false, // no {y}
+		"https://user:pw@tile.example.vn/{z}/{x}/{y}.png":       false,
+		"https://tile.example.vn/{z}/{x}/{y}.png; script-src *": false,
+		"javascript:alert(1)//{z}/{x}/{y}":                      false,
+	} {
+		c, err := Load(env(map[string]string{"DATABASE_URL": "postgres://h/db", "OCOP_MAP_TILES": tiles}))
+		if (err == nil) != ok {
+			t.Errorf("%s: err %v, want ok=%v", tiles, err, ok)
+		}
+		if ok && (c.MapTiles != tiles || c.MapAttribution != "© OpenStreetMap") {
+			t.Errorf("%s: %q %q", tiles, c.MapTiles, c.MapAttribution)
+		}
+	}
+}

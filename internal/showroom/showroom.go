@@ -276,7 +276,8 @@ func (s *Service) Search(ctx context.Context, f Filter) (_ *Page, err error) {
 	}
 	var all []*Showroom
 	total := 0
-	rows, err := s.pool.Query(ctx, `
+	query := func(limit, offset int) error {
+		rows, err := s.pool.Query(ctx, `
 		SELECT `+columnsSQL+`, CASE WHEN $3 THEN `+distanceSQL+` END AS distance, count(*) OVER ()
 		FROM showroom s JOIN province p ON p.code = s.province_code LEFT JOIN commune c ON c.code = s.commune_code
 		WHERE `+visible(11)+`
@@ -287,22 +288,31 @@ func (s *Service) Search(ctx context.Context, f Filter) (_ *Page, err error) {
 		  AND ($10 = 0 OR EXISTS (SELECT 1 FROM showroom_product sp WHERE sp.showroom_id = s.id AND sp.product_id = $10))
 		ORDER BY distance NULLS LAST, s.province_code, s.name_fold, s.id
 		LIMIT CASE WHEN $12 < 0 THEN NULL ELSE $12 END OFFSET $13`,
-		lat, lng, f.Near != nil, dLat, dLng, radius, f.Province, f.Commune, f.Type, productID, s.today(), limit, offset)
-	if err != nil {
+			lat, lng, f.Near != nil, dLat, dLng, radius, f.Province, f.Commune, f.Type, productID, s.today(), limit, offset)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var d *float64
+			sr, err := scanShowroom(rows, &d, &total)
+			if err != nil {
+				return err
+			}
+			sr.DistanceKm = d
+			all = append(all, sr)
+		}
+		return rows.Err()
+	}
+	if err := query(limit, offset); err != nil {
 		return nil, err
 	}
-	for rows.Next() {
-		var d *float64
-		sr, err := scanShowroom(rows, &d, &total)
-		if err != nil {
-			rows.Close()
+	if len(all) == 0 && offset > 0 {
+		// a page past the end still tells how many there are
+		if err := query(1, 0); err != nil {
 			return nil, err
 		}
-		sr.DistanceKm = d
-		all = append(all, sr)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+		all = nil
 	}
 	if err := s.loadHours(ctx, all); err != nil {
 		return nil, err

@@ -126,6 +126,14 @@ func TestNearMe(t *testing.T) {
 	if p, _ := svc.Search(ctx, showroom.Filter{Near: &hoanKiem, RadiusKm: 5}); strings.Join(names(p), ",") != "HN-01,HN-02" {
 		t.Errorf("within 5 km: %v", names(p))
 	}
+	// pages of two: the second has the third; a page past the end is
+	// empty but still counts them all
+	for page, want := range map[int]string{1: "HN-01,HN-02", 2: "DB-01", 3: ""} {
+		p, err := svc.Search(ctx, showroom.Filter{Near: &hoanKiem, RadiusKm: 500, Page: page, PerPage: 2})
+		if err != nil || strings.Join(names(p), ",") != want || p.Total != 3 {
+			t.Errorf("page %d: %v of %d (%v), want %s of 3", page, names(p), p.Total, err, want)
+		}
+	}
 	hoiAn := showroom.Point{Lat: 15.88, Lng: 108.33}
 	if p, _ := svc.Search(ctx, showroom.Filter{Near: &hoiAn}); strings.Join(names(p), ",") != "QN-01" {
 		t.Errorf("near Hội An: %v", names(p))

@@ -78,6 +78,16 @@ func (o *outageLog) note(log *slog.Logger, err error) {
 // contentSecurityPolicy is every response's CSP.
 const contentSecurityPolicy = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 
+// ContentSecurityPolicyWithImages is the site's CSP that also lets images
+// load from origins (a page with map tiles). origins are checked by the
+// caller (config: an https URL template).
+func ContentSecurityPolicyWithImages(origins ...string) string {
+	if len(origins) == 0 {
+		return contentSecurityPolicy
+	}
+	return strings.Replace(contentSecurityPolicy, "img-src 'self' data:", "img-src 'self' data: "+strings.Join(origins, " "), 1)
+}
+
 // securityHeaders sets the headers the helmet middleware sets, where they
 // are missing (an error answered before the middleware ran).
 func securityHeaders(c *fiber.Ctx, hsts int) {

@@ -16,7 +16,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-//go:embed *.css *.js *.svg
+//go:embed *.css *.js *.svg *.txt
 var files embed.FS
 
 type asset struct {

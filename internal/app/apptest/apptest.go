@@ -21,6 +21,13 @@ import (
 // base URL.
 func Start(t *testing.T, fill func(catalogtest.Fixture)) string {
 	t.Helper()
+	return StartEnv(t, nil, fill)
+}
+
+// StartEnv is Start with more environment variables (env overrides the
+// defaults, e.g. OCOP_MAP_TILES).
+func StartEnv(t *testing.T, env map[string]string, fill func(catalogtest.Fixture)) string {
+	t.Helper()
 	pool, dbURL := pgtest.NewDBURL(t)
 	fill(catalogtest.Fixture{T: t, Pool: pool})
 
@@ -30,9 +37,11 @@ func Start(t *testing.T, fill func(catalogtest.Fixture)) string {
 	}
 	base := "http://" + ln.Addr().String()
 	media := t.TempDir()
-	cfg, err := config.Load(func(k string) string {
-		return map[string]string{"DATABASE_URL": dbURL, "OCOP_BASE_URL": base, "OCOP_SHUTDOWN_TIMEOUT": "5s", "OCOP_MEDIA_DIR": media}[k]
-	})
+	vars := map[string]string{"DATABASE_URL": dbURL, "OCOP_BASE_URL": base, "OCOP_SHUTDOWN_TIMEOUT": "5s", "OCOP_MEDIA_DIR": media}
+	for k, v := range env {
+		vars[k] = v
+	}
+	cfg, err := config.Load(func(k string) string { return vars[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
