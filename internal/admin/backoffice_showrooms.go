@@ -56,7 +56,7 @@ func (h *Handler) listProducerShowrooms(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p.Notice = map[string]string{"them": T("console.done.showroom_product"), "go": T("console.done.showroom_product")}[c.Query("ok")]
+	p.Notice = map[string]string{"1": T("console.done.showroom_product")}[c.Query("ok")]
 	return h.site.Render(c, "bo_showrooms", p)
 }
 
@@ -71,14 +71,9 @@ func (h *Handler) saveProducerShowroomProduct(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	remove := c.FormValue("action") == "remove"
-	err = h.showrooms.SetOperatedProduct(c.UserContext(), actor(c), nav.Producer.ID, id, c.FormValue("product"), remove)
+	err = h.showrooms.SetOperatedProduct(c.UserContext(), actor(c), nav.Producer.ID, id, c.FormValue("product"), showroom.ProductChangeOf(c.FormValue("action")))
 	if err == nil {
-		ok := "them"
-		if remove {
-			ok = "go"
-		}
-		return c.Redirect(nav.Base+"/diem-ban?ok="+ok+"#sr-"+strconv.FormatInt(id, 10), fiber.StatusSeeOther)
+		return c.Redirect(nav.Base+"/diem-ban?ok=1#sr-"+strconv.FormatInt(id, 10), fiber.StatusSeeOther)
 	}
 	var ae *apperr.Error
 	if !errors.As(err, &ae) || ae.Kind != apperr.Invalid {

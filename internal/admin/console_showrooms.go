@@ -360,7 +360,7 @@ func (h *Handler) saveShowroomProduct(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	err = h.showrooms.SetProduct(c.UserContext(), showroomActor(c), showroomMay(c), sr.ID, c.FormValue("product"), c.FormValue("action") == "remove")
+	err = h.showrooms.SetProduct(c.UserContext(), showroomActor(c), showroomMay(c), sr.ID, c.FormValue("product"), showroom.ProductChangeOf(c.FormValue("action")))
 	return h.afterShowroomChange(c, sr, err, "product")
 }
 

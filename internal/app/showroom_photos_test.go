@@ -136,6 +136,13 @@ func TestShowroomPhotosAndOperator(t *testing.T) {
 	if pub := s.client().do("GET", "/diem-ban/diem-ocop-tan-cuong", nil); !strings.Contains(pub.body, "Nước mắm Phú Quốc 40 độ đạm") {
 		t.Error("the product added by the operator is not on the public page")
 	}
+	// sold out there: the public page says so
+	if r := owner.post(add, mine, "product", teaSlug, "action", "out_of_stock"); r.status != 303 {
+		t.Fatalf("out of stock: %d\n%s", r.status, r.body)
+	}
+	if pub := s.client().do("GET", "/diem-ban/diem-ocop-tan-cuong", nil); !strings.Contains(pub.body, "tạm hết hàng") {
+		t.Error("the public page does not say the product is sold out there")
+	}
 	// the API gives the photo left and the operator's storefront
 	api := s.client().do("GET", "/api/v1/showrooms/diem-ocop-tan-cuong", nil)
 	if api.status != 200 || strings.Count(api.body, `"url":"/media/showrooms/`) != 1 || !strings.Contains(api.body, `"producer_slug":"`+slugA+`"`) {

@@ -266,11 +266,32 @@ func (s *Service) RemoveException(ctx context.Context, a audit.Actor, may May, i
 // ErrProductSlug refuses a product that is not public.
 var ErrProductSlug = apperr.E(apperr.Invalid, "Không có sản phẩm OCOP đang bán với địa chỉ này. Hãy dán đường dẫn hoặc mã của trang sản phẩm (ví dụ che-shan-tuyet-tan-cuong).", "no public product with this slug")
 
-// SetProduct adds (or, with remove, removes) a product carried by
-// showroom id, by its slug or page address.
-func (s *Service) SetProduct(ctx context.Context, a audit.Actor, may May, id int64, slug string, remove bool) (err error) {
+// ProductChange is a change of the products a showroom carries.
+type ProductChange string
+
+// Changes of a product carried.
+const (
+	AddProduct    ProductChange = "add"
+	RemoveProduct ProductChange = "remove"
+	InStock       ProductChange = "in_stock"     // back on the shelves
+	OutOfStock    ProductChange = "out_of_stock" // carried, sold out there for now
+)
+
+// ProductChangeOf is the change a form's action asks for ("" adds).
+func ProductChangeOf(action string) ProductChange {
+	switch c := ProductChange(action); c {
+	case RemoveProduct, InStock, OutOfStock:
+		return c
+	}
+	return AddProduct
+}
+
+// SetProduct changes a product carried by showroom id, by its slug or
+// page address: adds it, removes it, or marks it in or out of stock
+// there.
+func (s *Service) SetProduct(ctx context.Context, a audit.Actor, may May, id int64, slug string, change ProductChange) (err error) {
 	defer apperr.Wrap(&err, "showroom.SetProduct(%d)", id)
-	return s.setProduct(ctx, a, 0, func(tx pgx.Tx) error { return scoped(ctx, tx, may, id) }, id, slug, remove)
+	return s.setProduct(ctx, a, 0, func(tx pgx.Tx) error { return scoped(ctx, tx, may, id) }, id, slug, change)
 }
 
 // productSlug is the slug in a product's slug or page address.
@@ -285,7 +306,7 @@ func productSlug(ref string) string {
 // setProduct is SetProduct once check (run first in the transaction,
 // locking the showroom) allows the change; producerID (or 0) is the
 // operator acting.
-func (s *Service) setProduct(ctx context.Context, a audit.Actor, producerID int64, check func(pgx.Tx) error, id int64, ref string, remove bool) error {
+func (s *Service) setProduct(ctx context.Context, a audit.Actor, producerID int64, check func(pgx.Tx) error, id int64, ref string, change ProductChange) error {
 	slug := productSlug(ref)
 	return postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		if err := check(tx); err != nil {
@@ -293,8 +314,9 @@ func (s *Service) setProduct(ctx context.Context, a audit.Actor, producerID int6
 		}
 		var pid int64
 		var name string
+		// only a public product may be added; any carried may change
 		q := `SELECT id, name FROM public_product WHERE slug = $1`
-		if remove {
+		if change != AddProduct {
 			q = `SELECT id, name FROM product WHERE slug = $1`
 		}
 		err := tx.QueryRow(ctx, q, slug).Scan(&pid, &name)
@@ -304,14 +326,21 @@ func (s *Service) setProduct(ctx context.Context, a audit.Actor, producerID int6
 		if err != nil {
 			return err
 		}
-		action := "add_product"
-		var tag interface{ RowsAffected() int64 }
-		if remove {
-			action = "remove_product"
-			tag, err = tx.Exec(ctx, `DELETE FROM showroom_product WHERE showroom_id = $1 AND product_id = $2`, id, pid)
-		} else {
-			tag, err = tx.Exec(ctx, `INSERT INTO showroom_product (showroom_id, product_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, id, pid)
+		var sql, action string
+		switch change {
+		case RemoveProduct:
+			sql, action = `DELETE FROM showroom_product WHERE showroom_id = $1 AND product_id = $2`, "remove_product"
+		case InStock, OutOfStock:
+			sql = `UPDATE showroom_product SET in_stock = $3 WHERE showroom_id = $1 AND product_id = $2 AND in_stock <> $3`
+			action = string(change)
+		default:
+			sql, action = `INSERT INTO showroom_product (showroom_id, product_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, "add_product"
 		}
+		args := []any{id, pid}
+		if change == InStock || change == OutOfStock {
+			args = append(args, change == InStock)
+		}
+		tag, err := tx.Exec(ctx, sql, args...)
 		if err != nil || tag.RowsAffected() == 0 {
 			return err
 		}

@@ -63,21 +63,31 @@ func TestStaffManage(t *testing.T) {
 	}
 	f := catalogtest.Fixture{T: t, Pool: pool}
 	f.Product(f.Producer("HTX Chè", "19"), catalogtest.Product{Name: "Chè búp", Group: "I.5.a", Price: 1000, Star: 4})
-	if err := svc.SetProduct(ctx, staff, of01, id, "https://cho-ocop.vn/san-pham/che-bup?x=1", false); err != nil {
+	if err := svc.SetProduct(ctx, staff, of01, id, "https://cho-ocop.vn/san-pham/che-bup?x=1", showroom.AddProduct); err != nil {
 		t.Fatal(err)
 	}
-	if err := svc.SetProduct(ctx, staff, of01, id, "khong-co", false); !errors.Is(err, showroom.ErrProductSlug) {
+	if err := svc.SetProduct(ctx, staff, of01, id, "khong-co", showroom.AddProduct); !errors.Is(err, showroom.ErrProductSlug) {
 		t.Errorf("unknown product: %v", err)
 	}
-	if carried, _ := svc.Products(ctx, id); len(carried) != 1 {
+	if carried, _ := svc.Products(ctx, id); len(carried) != 1 || !carried[0].InStock {
 		t.Errorf("carried: %v", carried)
 	}
-	if err := svc.SetProduct(ctx, staff, of01, id, "che-bup", true); err != nil {
+	// sold out there for a while: still carried, marked; then back
+	if err := svc.SetProduct(ctx, staff, of01, id, "che-bup", showroom.OutOfStock); err != nil {
+		t.Fatal(err)
+	}
+	if carried, _ := svc.Products(ctx, id); len(carried) != 1 || carried[0].InStock {
+		t.Errorf("out of stock: %v", carried)
+	}
+	if err := svc.SetProduct(ctx, staff, of01, id, "che-bup", showroom.InStock); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.SetProduct(ctx, staff, of01, id, "che-bup", showroom.RemoveProduct); err != nil {
 		t.Fatal(err)
 	}
 	var entries int
-	if err := pool.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE entity = 'showroom' AND entity_id = $1`, id).Scan(&entries); err != nil || entries != 5 {
-		t.Errorf("%d audit entries (create, update, exception, add, remove), %v", entries, err)
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE entity = 'showroom' AND entity_id = $1`, id).Scan(&entries); err != nil || entries != 7 {
+		t.Errorf("%d audit entries (create, update, exception, add, out of stock, in stock, remove), %v", entries, err)
 	}
 	list, err := svc.StaffList(ctx, []string{"01"})
 	if err != nil || len(list) != 5 {

@@ -100,7 +100,7 @@ func (s *Service) OperatedByID(ctx context.Context, producerID, id int64) (*Show
 
 // SetOperatedProduct is SetProduct by the producer that runs showroom id:
 // a showroom it does not run is ErrNotFound.
-func (s *Service) SetOperatedProduct(ctx context.Context, a audit.Actor, producerID, id int64, ref string, remove bool) (err error) {
+func (s *Service) SetOperatedProduct(ctx context.Context, a audit.Actor, producerID, id int64, ref string, change ProductChange) (err error) {
 	defer apperr.Wrap(&err, "showroom.SetOperatedProduct(%d, %d)", producerID, id)
 	return s.setProduct(ctx, a, producerID, func(tx pgx.Tx) error {
 		var op *int64
@@ -109,5 +109,5 @@ func (s *Service) SetOperatedProduct(ctx context.Context, a audit.Actor, produce
 			return ErrNotFound
 		}
 		return err
-	}, id, ref, remove)
+	}, id, ref, change)
 }
