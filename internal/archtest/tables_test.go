@@ -35,6 +35,12 @@ var tableOwners = map[string]string{
 	"showroom_inspection": "internal/showroom",
 	"showroom_photo":      "internal/showroom",
 
+	// Fairs and promotion events, their zones, booth types and booths.
+	"event":            "internal/fair",
+	"event_zone":       "internal/fair",
+	"event_booth_type": "internal/fair",
+	"booth":            "internal/fair",
+
 	// The provinces' yearly OCOP plans.
 	"ocop_plan":     "internal/report",
 	"ocop_plan_row": "internal/report",
