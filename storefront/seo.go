@@ -51,6 +51,19 @@ func (h *Handler) showSitemap(c *fiber.Ctx) error {
 	for _, slug := range producers {
 		add("/cua-hang/" + slug)
 	}
+	if h.showrooms != nil {
+		add("/diem-ban")
+	}
+	if h.fairs != nil {
+		add("/hoi-cho")
+		paths, err := h.fairPaths(c)
+		if err != nil {
+			return err
+		}
+		for _, p := range paths {
+			add(p)
+		}
+	}
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
 	if err := xml.NewEncoder(&buf).Encode(s); err != nil {

@@ -25,6 +25,7 @@ import (
 	"github.com/ocopvn/ocop/internal/account"
 	"github.com/ocopvn/ocop/internal/catalog"
 	"github.com/ocopvn/ocop/internal/certification"
+	"github.com/ocopvn/ocop/internal/fair"
 	"github.com/ocopvn/ocop/internal/order"
 	"github.com/ocopvn/ocop/internal/payment"
 	"github.com/ocopvn/ocop/internal/sanitize"
@@ -59,6 +60,8 @@ type Deps struct {
 	Sales *web.Sales
 	// Showrooms serves the showroom pages (nil: none).
 	Showrooms *showroom.Service
+	// Fairs serves the fairs' pages (nil: none).
+	Fairs *fair.Service
 	// BaseURL is the site's public origin, for canonical links.
 	BaseURL string
 	// MapTiles (a checked tile URL template; "" for none) and
@@ -81,6 +84,7 @@ type Handler struct {
 	payments  *payment.Service
 	sales     *web.Sales
 	showrooms *showroom.Service
+	fairs     *fair.Service
 	// liveMap is the interactive map's settings ("" tiles: SVG only)
 	liveMap liveMap
 	// carryingCache holds the "sold at" blocks of product pages
@@ -100,7 +104,7 @@ type cardCache struct {
 // partials into its own set.
 var pageNames = []string{"home", "catalog", "product", "producer", "province", "search", "error",
 	"signup", "signin", "forgot", "reset", "account", "verify", "cart", "checkout", "order", "orders", "stats",
-	"showrooms", "showroom"}
+	"showrooms", "showroom", "fairs", "fair"}
 
 // New parses the templates. Every dependency but d.Search is required.
 func New(d Deps) (*Handler, error) {
@@ -117,7 +121,7 @@ func New(d Deps) (*Handler, error) {
 		return nil, fmt.Errorf("storefront: missing dependencies %s", strings.Join(missing, ", "))
 	}
 	h := &Handler{catalog: d.Catalog, search: d.Search, accounts: d.Accounts, media: d.Media,
-		certification: d.Certification, verifyLimit: d.VerifyLimit, showrooms: d.Showrooms,
+		certification: d.Certification, verifyLimit: d.VerifyLimit, showrooms: d.Showrooms, fairs: d.Fairs,
 		liveMap: newLiveMap(d.MapTiles, d.MapAttribution)}
 	if d.Sales != nil {
 		h.sales, h.orders, h.payments = d.Sales, d.Sales.Orders, d.Sales.Payments
@@ -193,6 +197,13 @@ func (h *Handler) Routes(r *web.Router) {
 	if h.showrooms != nil {
 		r.Get("/diem-ban", web.Public, h.listShowrooms)
 		r.Get("/diem-ban/:slug", web.Public, h.showShowroom)
+	}
+	// fairs (the feed of all events before the event pages)
+	if h.fairs != nil {
+		r.Get("/hoi-cho", web.Public, h.listFairs)
+		r.Get("/hoi-cho/lich.ics", web.Public, h.showFairsFeed)
+		r.Get("/hoi-cho/:slug", web.Public, h.showFair)
+		r.Get("/hoi-cho/:slug/lich.ics", web.Public, h.showFairFeed)
 	}
 
 	// cart, checkout and orders

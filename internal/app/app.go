@@ -24,6 +24,7 @@ import (
 	"github.com/ocopvn/ocop/internal/catalog"
 	"github.com/ocopvn/ocop/internal/certification"
 	"github.com/ocopvn/ocop/internal/config"
+	"github.com/ocopvn/ocop/internal/fair"
 	"github.com/ocopvn/ocop/internal/importer"
 	"github.com/ocopvn/ocop/internal/jobs"
 	"github.com/ocopvn/ocop/internal/order"
@@ -62,6 +63,7 @@ type App struct {
 	Photos        *product.Photos
 	Certification *certification.Service
 	Showrooms     *showroom.Service
+	Fairs         *fair.Service
 	// Orders are carts, checkout and the orders' life; Payments their
 	// payments (COD, VietQR, Stripe cards) and the seller ledger.
 	Orders   *order.Service
@@ -113,6 +115,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.Certification = certification.New(pool, nil)
 	a.Showrooms = showroom.New(pool, nil)
 	a.Showrooms.SetMedia(a.Media, photoProc)
+	a.Fairs = fair.New(pool, nil)
 	if err := a.newSales(); err != nil {
 		pool.Close()
 		return nil, err
@@ -172,7 +175,7 @@ func (a *App) newHTTP() (*fiber.App, error) {
 	verifyLimit := web.NewMissLimiter(VerifyMisses, 10*time.Minute, nil)
 	sales := web.NewSales(a.Orders, a.Payments, cfg.CheckoutRate)
 	sf, err := storefront.New(storefront.Deps{Catalog: a.Catalog, Search: a.Search, Accounts: a.Accounts, Media: a.Media,
-		Certification: a.Certification, VerifyLimit: verifyLimit, Sales: sales, Showrooms: a.Showrooms, BaseURL: cfg.BaseURL,
+		Certification: a.Certification, VerifyLimit: verifyLimit, Sales: sales, Showrooms: a.Showrooms, Fairs: a.Fairs, BaseURL: cfg.BaseURL,
 		MapTiles: cfg.MapTiles, MapAttribution: cfg.MapAttribution})
 	if err != nil {
 		return nil, err

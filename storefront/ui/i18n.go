@@ -52,6 +52,7 @@ var Common = Messages{
 	"search.submit":      "Tìm",
 	"footer.stats":       "Thống kê sản phẩm OCOP",
 	"footer.showrooms":   "Điểm bán sản phẩm OCOP",
+	"footer.fairs":       "Hội chợ OCOP",
 	"footer.about":       "Sản phẩm OCOP 3–5 sao còn hiệu lực chứng nhận. Dữ liệu giá có ghi \"minh hoạ\" là dữ liệu mẫu.",
 	"auth.signin":        "Đăng nhập",
 	"product.star":       "sao",
