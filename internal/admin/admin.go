@@ -30,6 +30,7 @@ import (
 	"github.com/ocopvn/ocop/internal/producer"
 	"github.com/ocopvn/ocop/internal/product"
 	"github.com/ocopvn/ocop/internal/report"
+	"github.com/ocopvn/ocop/internal/fair"
 	"github.com/ocopvn/ocop/internal/showroom"
 	"github.com/ocopvn/ocop/storefront/ui"
 )
@@ -63,6 +64,8 @@ type Deps struct {
 	Outbox *searchsync.Outbox
 	// Showrooms, if set, serves the console's showrooms.
 	Showrooms *showroom.Service
+	// Fairs, if set, serves the console's fairs and events.
+	Fairs *fair.Service
 	// UploadLimit is the server's largest upload body (OCOP_UPLOAD_LIMIT),
 	// which the photo pages announce and check before sending; 0 means
 	// 64 MB.
@@ -86,6 +89,7 @@ type Handler struct {
 	accounts      *account.Service
 	outbox        *searchsync.Outbox
 	showrooms     *showroom.Service
+	fairs         *fair.Service
 	uploadLimit   int
 	now           func() time.Time
 }
@@ -111,9 +115,10 @@ func New(d Deps) (*Handler, error) {
 		return nil, fmt.Errorf("admin: missing dependencies %s", strings.Join(missing, ", "))
 	}
 	h := &Handler{catalog: d.Catalog, producers: d.Producers, products: d.Products, photos: d.Photos, certification: d.Certification, importer: d.Importer, orders: d.Orders, payments: d.Payments,
-		reports: d.Reports, accounts: d.Accounts, outbox: d.Outbox, showrooms: d.Showrooms, uploadLimit: d.UploadLimit, now: time.Now}
+		reports: d.Reports, accounts: d.Accounts, outbox: d.Outbox, showrooms: d.Showrooms, fairs: d.Fairs, uploadLimit: d.UploadLimit, now: time.Now}
 	pages := append(append(append(append([]string{}, consolePages...), applyPages...), backofficePages...), photoPages...)
-	pages = append(append(append(pages, orderPages...), reportPages...), "console_outbox", "console_showrooms", "console_showroom", "bo_showrooms")
+	pages = append(append(append(pages, orderPages...), reportPages...), "console_outbox", "console_showrooms", "console_showroom", "bo_showrooms",
+		"console_fairs", "console_fair", "console_fair_zone")
 	var err error
 	funcs := template.FuncMap{
 		"status":     func(s order.Status) string { return order.StatusText(s) },

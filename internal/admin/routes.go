@@ -56,6 +56,19 @@ func (h *Handler) Routes(r *web.Router) {
 		r.Post("/quan-tri/diem-ban/:showroom/anh/:photo/xoa", web.Staff, h.removeShowroomPhoto)
 		r.Post("/quan-tri/diem-ban/:showroom/don-vi-van-hanh", web.Staff, h.saveShowroomOperator)
 	}
+	if h.fairs != nil {
+		r.Get("/quan-tri/hoi-cho", web.Staff, h.listConsoleFairs)
+		r.Get("/quan-tri/hoi-cho/moi", web.Staff, h.showNewFair)
+		r.Post("/quan-tri/hoi-cho/moi", web.Staff, h.saveNewFair)
+		r.Get("/quan-tri/hoi-cho/:event", web.Staff, h.showConsoleFair)
+		r.Post("/quan-tri/hoi-cho/:event", web.Staff, h.saveConsoleFair)
+		r.Post("/quan-tri/hoi-cho/:event/trang-thai", web.Staff, h.saveFairStatus)
+		r.Post("/quan-tri/hoi-cho/:event/khu", web.Staff, h.saveFairZone)
+		r.Get("/quan-tri/hoi-cho/:event/khu/:zone", web.Staff, h.showFairZone)
+		r.Post("/quan-tri/hoi-cho/:event/khu/:zone", web.Staff, h.saveFairZoneMeta)
+		r.Post("/quan-tri/hoi-cho/:event/khu/:zone/so-do", web.Staff, h.saveFairLayout)
+		r.Post("/quan-tri/hoi-cho/:event/khu/:zone/xoa", web.Staff, h.removeFairZone)
+	}
 	r.Get("/quan-tri/chi-muc", web.Admin, h.showOutbox)
 	r.Post("/quan-tri/chi-muc/thu-lai", web.Admin, h.retryOutbox)
 

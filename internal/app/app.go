@@ -182,7 +182,7 @@ func (a *App) newHTTP() (*fiber.App, error) {
 	}
 	adm, err := admin.New(admin.Deps{Catalog: a.Catalog, Producers: a.Producers, Products: a.Products, Photos: a.Photos,
 		Certification: a.Certification, Importer: importer.New(a.Pool), Orders: a.Orders, Payments: a.Payments,
-		Reports: report.New(a.Pool, nil), Accounts: a.Accounts, Outbox: searchsync.NewOutbox(a.Pool), Showrooms: a.Showrooms, UploadLimit: cfg.UploadLimit, BaseURL: cfg.BaseURL})
+		Reports: report.New(a.Pool, nil), Accounts: a.Accounts, Outbox: searchsync.NewOutbox(a.Pool), Showrooms: a.Showrooms, Fairs: a.Fairs, UploadLimit: cfg.UploadLimit, BaseURL: cfg.BaseURL})
 	if err != nil {
 		return nil, err
 	}

@@ -50,12 +50,13 @@ func (s *Service) SaveZone(ctx context.Context, a audit.Actor, may May, eventID,
 		return n
 	}
 	cols, rows := size("zone_cols", f.Cols), size("zone_rows", f.Rows)
-	if len(fe) > 0 {
-		return 0, fe, nil
-	}
 	err = postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		// who may comes first: a refused person learns nothing of the form
 		if _, err := scoped(ctx, tx, may, eventID); err != nil {
 			return err
+		}
+		if len(fe) > 0 {
+			return fe
 		}
 		var taken bool
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM event_zone WHERE event_id = $1 AND code = $2 AND id <> $3)`,
