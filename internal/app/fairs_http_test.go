@@ -26,7 +26,7 @@ func init() {
 		"GET /quan-tri/hoi-cho":     {"anon": 303, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 200, "staff19": 200, "trade19": 200, "admin": 200},
 		"GET /quan-tri/hoi-cho/moi": {"anon": 303, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 403, "staff19": 403, "trade19": 200, "admin": 200},
 		// an empty form: no province (403: nobody may add to no province)
-		"POST /quan-tri/hoi-cho/moi":  {"anon": 401, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 403, "staff19": 403, "trade19": 403, "admin": 422},
+		"POST /quan-tri/hoi-cho/moi":   {"anon": 401, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 403, "staff19": 403, "trade19": 403, "admin": 422},
 		"GET /quan-tri/hoi-cho/:event": {"anon": 303, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 404, "staff19": 200, "trade19": 200, "admin": 200},
 		// empty forms: field errors (422) for those who may run it
 		"POST /quan-tri/hoi-cho/:event":            with(no, "trade19", 422, "admin", 422),

@@ -63,15 +63,15 @@ func FieldsOf(e *Event, types []BoothType) Fields {
 // event is a validated form.
 type event struct {
 	kind, name, organizer, description, province, venueName, venueAddress, commune string
-	lat, lng                                                                        *float64
-	startsOn, endsOn                                                                time.Time
-	opens, closes                                                                   int
-	regOpens, regCloses, moveIn, moveOut                                            *time.Time
-	minStar, subsidyPercent, maxBooths, depositPercent                              int
-	provinces, groups                                                               []string
-	subsidyCap                                                                      *int64
-	legalBasis                                                                      string
-	prices                                                                          map[string]int64
+	lat, lng                                                                       *float64
+	startsOn, endsOn                                                               time.Time
+	opens, closes                                                                  int
+	regOpens, regCloses, moveIn, moveOut                                           *time.Time
+	minStar, subsidyPercent, maxBooths, depositPercent                             int
+	provinces, groups                                                              []string
+	subsidyCap                                                                     *int64
+	legalBasis                                                                     string
+	prices                                                                         map[string]int64
 }
 
 var (
