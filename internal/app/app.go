@@ -188,7 +188,7 @@ func (a *App) newHTTP() (*fiber.App, error) {
 	}
 	sess := &web.Sessions{Accounts: a.Accounts, Secure: cfg.Production(), Key: []byte(cfg.SecretKey)}
 	return web.New(web.Deps{Config: cfg, Log: a.Log, Pool: a.Pool, Catalog: a.Catalog, Search: a.Search, Sessions: sess,
-		Producers: a.Producers, Certification: a.Certification, VerifyLimit: verifyLimit, Sales: sales, Showrooms: a.Showrooms,
+		Producers: a.Producers, Certification: a.Certification, VerifyLimit: verifyLimit, Sales: sales, Showrooms: a.Showrooms, Fairs: a.Fairs,
 		Mount: func(r *web.Router) {
 			sf.Routes(r)
 			adm.Routes(r)

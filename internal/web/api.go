@@ -13,6 +13,7 @@ import (
 	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/catalog"
 	"github.com/ocopvn/ocop/internal/certification"
+	"github.com/ocopvn/ocop/internal/fair"
 	"github.com/ocopvn/ocop/internal/showroom"
 	"github.com/ocopvn/ocop/search"
 )
@@ -25,6 +26,7 @@ type handler struct {
 	certification *certification.Service
 	verifyLimit   *MissLimiter
 	showrooms     *showroom.Service
+	fairs         *fair.Service
 }
 
 var errNoVerification = apperr.E(apperr.Unavailable, "Tra cứu chứng nhận đang tạm ngừng.", "verification is not configured")

@@ -78,6 +78,7 @@ func TestOpenAPIResponsesMatch(t *testing.T) {
 	examples["/verify/{code}"] = "/verify/" + code
 	examples["/orders/{code}"] = s.orderPath
 	examples["/showrooms/{slug}"] = "/showrooms/trung-tam-ocop-thai-nguyen"
+	examples["/events/{slug}"] = "/events/hoi-cho-ocop-thai-nguyen-2099"
 	paths := raw["paths"].(map[string]any)
 	var keys []string
 	for p := range paths {

@@ -19,6 +19,7 @@ import (
 	"github.com/ocopvn/ocop/internal/certification"
 	"github.com/ocopvn/ocop/internal/config"
 	"github.com/ocopvn/ocop/internal/producer"
+	"github.com/ocopvn/ocop/internal/fair"
 	"github.com/ocopvn/ocop/internal/showroom"
 	"github.com/ocopvn/ocop/search"
 )
@@ -51,6 +52,8 @@ type Deps struct {
 	Sales *Sales
 	// Showrooms, if set, serves /api/v1/showrooms.
 	Showrooms *showroom.Service
+	// Fairs, if set, serves /api/v1/events.
+	Fairs *fair.Service
 	// Mount, if set, adds more routes (the storefront) after the API,
 	// each with its access rule.
 	Mount func(r *Router)
@@ -128,7 +131,7 @@ func New(d Deps) *fiber.App {
 	app.Use(sess.checkCSRF)
 
 	h := &handler{catalog: d.Catalog, pool: d.Pool, search: d.Search, suggestions: newSuggestCache(nil),
-		certification: d.Certification, verifyLimit: d.VerifyLimit, showrooms: d.Showrooms}
+		certification: d.Certification, verifyLimit: d.VerifyLimit, showrooms: d.Showrooms, fairs: d.Fairs}
 	r.Get("/healthz", Public, h.healthz)
 	r.Get("/readyz", Public, h.readyz)
 	r.Get("/metrics", Public, m.handler(d.Config.MetricsToken))
@@ -145,6 +148,10 @@ func New(d Deps) *fiber.App {
 	if d.Showrooms != nil {
 		r.Get(api+"/showrooms", Public, h.listShowrooms)
 		r.Get(api+"/showrooms/:slug", Public, h.showShowroom)
+	}
+	if d.Fairs != nil {
+		r.Get(api+"/events", Public, h.listEvents)
+		r.Get(api+"/events/:slug", Public, h.showEvent)
 	}
 	if d.Sales != nil {
 		d.Sales.mount(r, api)

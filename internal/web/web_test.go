@@ -31,6 +31,7 @@ import (
 	"github.com/ocopvn/ocop/internal/postgres"
 	"github.com/ocopvn/ocop/internal/postgres/pgtest"
 	"github.com/ocopvn/ocop/internal/searchsync"
+	"github.com/ocopvn/ocop/internal/fair"
 	"github.com/ocopvn/ocop/internal/showroom"
 	"github.com/ocopvn/ocop/internal/web"
 	"github.com/ocopvn/ocop/search/pgsearch"
@@ -91,6 +92,12 @@ func newServer(t *testing.T) *testServer {
 	f.Exec(`INSERT INTO showroom_hours (showroom_id, weekday, opens, closes) SELECT id, d, '07:00', '21:00' FROM showroom, generate_series(1, 7) d`)
 	f.Exec(`INSERT INTO showroom_product (showroom_id, product_id) SELECT s.id, p.id FROM showroom s, product p WHERE p.slug = 'che-tan-cuong'`)
 	f.Exec(`INSERT INTO showroom_inspection (showroom_id, inspected_on, officer, results, passed) SELECT id, '2026-11-20', 'Cán bộ', '{"signage": false}', false FROM showroom`)
+	// an upcoming fair with zone A of two booths
+	f.Exec(`INSERT INTO event (slug, kind, name, province_code, venue_name, lat, lng, starts_on, ends_on, registration_closes_on, status, subsidy_percent)
+		VALUES ('hoi-cho-ocop-thai-nguyen-2099', 'fair', 'Hội chợ OCOP Thái Nguyên', '19', 'Quảng trường', 21.59, 105.84, '2099-03-01', '2099-03-05', '2099-02-01', 'registration_open', 50)`)
+	f.Exec(`INSERT INTO event_booth_type (event_id, code, price_vnd) SELECT id, 'standard', 1500000 FROM event`)
+	f.Exec(`INSERT INTO event_zone (event_id, code, name, cols, rows) SELECT id, 'A', 'Chè', 2, 1 FROM event`)
+	f.Exec(`INSERT INTO booth (event_id, zone_id, code, booth_type, x, y) SELECT event_id, id, 'A-0' || x, 'standard', x - 1, 0 FROM event_zone, generate_series(1, 2) x`)
 	orders, err := order.New(pool, order.Options{TokenKey: []byte("a test key of 32 bytes, no more.")})
 	if err != nil {
 		t.Fatal(err)
@@ -104,7 +111,7 @@ func newServer(t *testing.T) *testServer {
 	}
 	app := web.New(web.Deps{Config: cfg, Log: log, Pool: counted, Catalog: catalog.New(counted, nil), Search: pgsearch.New(counted),
 		Certification: certification.New(counted, nil), VerifyLimit: web.NewMissLimiter(20, time.Minute, nil),
-		Sales: web.NewSales(orders, payments, 60), Showrooms: showroom.New(counted, nil), Mount: func(r *web.Router) {
+		Sales: web.NewSales(orders, payments, 60), Showrooms: showroom.New(counted, nil), Fairs: fair.New(counted, nil), Mount: func(r *web.Router) {
 			r.Get("/test/panic", web.Public, func(c *fiber.Ctx) error { panic("boom: SQLSTATE 42P01 at /root/secret.go") })
 		}})
 	orderPath := placed.TrackingURL[strings.Index(placed.TrackingURL, "/don-hang/")+len("/don-hang/"):]
