@@ -18,8 +18,8 @@ import (
 	"github.com/ocopvn/ocop/internal/catalog"
 	"github.com/ocopvn/ocop/internal/certification"
 	"github.com/ocopvn/ocop/internal/config"
-	"github.com/ocopvn/ocop/internal/producer"
 	"github.com/ocopvn/ocop/internal/fair"
+	"github.com/ocopvn/ocop/internal/producer"
 	"github.com/ocopvn/ocop/internal/showroom"
 	"github.com/ocopvn/ocop/search"
 )
