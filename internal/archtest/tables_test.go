@@ -36,10 +36,13 @@ var tableOwners = map[string]string{
 	"showroom_photo":      "internal/showroom",
 
 	// Fairs and promotion events, their zones, booth types and booths.
-	"event":            "internal/fair",
-	"event_zone":       "internal/fair",
-	"event_booth_type": "internal/fair",
-	"booth":            "internal/fair",
+	"event":                     "internal/fair",
+	"event_zone":                "internal/fair",
+	"event_booth_type":          "internal/fair",
+	"booth":                     "internal/fair",
+	"booth_application":         "internal/fair",
+	"booth_application_product": "internal/fair",
+	"booth_assignment":          "internal/fair",
 
 	// The provinces' yearly OCOP plans.
 	"ocop_plan":     "internal/report",

@@ -277,7 +277,8 @@ func (s *Service) Save(ctx context.Context, a audit.Actor, may May, id int64, fo
 		e, errs := validate(f, provinces, communes)
 		if id != 0 && len(errs) == 0 {
 			// a booth type the plan uses stays offered
-			rows, err := tx.Query(ctx, `SELECT DISTINCT booth_type FROM booth WHERE event_id = $1`, id)
+			rows, err := tx.Query(ctx, `SELECT booth_type FROM booth WHERE event_id = $1
+				UNION SELECT booth_type FROM booth_application WHERE event_id = $1`, id)
 			if err != nil {
 				return err
 			}
@@ -288,7 +289,7 @@ func (s *Service) Save(ctx context.Context, a audit.Actor, may May, id int64, fo
 			for _, u := range used {
 				if _, ok := e.prices[u]; !ok {
 					t, _ := boothType(u)
-					errs.Add("price_"+u, "Sơ đồ đang có "+strings.ToLower(t.Name)+": hãy giữ giá, hoặc đổi các gian đó trước.")
+					errs.Add("price_"+u, "Sơ đồ hoặc hồ sơ đăng ký đang có "+strings.ToLower(t.Name)+": hãy giữ loại gian này.")
 				}
 			}
 		}

@@ -89,6 +89,9 @@ func (s *Service) SaveZone(ctx context.Context, a audit.Actor, may May, eventID,
 				zoneID, code, name, theme, cols, rows); err != nil {
 				return err
 			}
+			if err := assignedAmong(ctx, tx, `zone_id = $1 AND (x >= $2 OR y >= $3)`, zoneID, cols, rows); err != nil {
+				return err
+			}
 			if _, err := tx.Exec(ctx, `DELETE FROM booth WHERE zone_id = $1 AND (x >= $2 OR y >= $3)`, zoneID, cols, rows); err != nil {
 				return err
 			}
@@ -183,6 +186,9 @@ func (s *Service) SaveLayout(ctx context.Context, a audit.Actor, may May, eventI
 			}
 			kept[cell{b.x, b.y}] = true
 			if t != b.typ {
+				if err := assignedAmong(ctx, tx, `id = $1`, b.id); err != nil {
+					return err
+				}
 				bt, _ := boothType(t)
 				if _, err := tx.Exec(ctx, `UPDATE booth SET booth_type = $2, area_m2 = $3 WHERE id = $1`, b.id, t, bt.AreaM2); err != nil {
 					return err
@@ -191,6 +197,9 @@ func (s *Service) SaveLayout(ctx context.Context, a audit.Actor, may May, eventI
 			}
 		}
 		if len(removed) > 0 {
+			if err := assignedAmong(ctx, tx, `id = ANY($1)`, removed); err != nil {
+				return err
+			}
 			if _, err := tx.Exec(ctx, `DELETE FROM booth WHERE id = ANY($1)`, removed); err != nil {
 				return err
 			}
@@ -230,6 +239,9 @@ func (s *Service) DeleteZone(ctx context.Context, a audit.Actor, may May, eventI
 	defer apperr.Wrap(&err, "fair.DeleteZone(%d, %d)", eventID, zoneID)
 	return postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := scoped(ctx, tx, may, eventID); err != nil {
+			return err
+		}
+		if err := assignedAmong(ctx, tx, `zone_id = $1`, zoneID); err != nil {
 			return err
 		}
 		var code string
@@ -314,4 +326,19 @@ func (s *Service) Zones(ctx context.Context, eventID int64) (_ []Zone, err error
 		return nil
 	})
 	return zones, err
+}
+
+// assignedAmong refuses a change of the booths matching where (args as
+// $1…) when one of them has an exhibitor.
+func assignedAmong(ctx context.Context, tx pgx.Tx, where string, args ...any) error {
+	var codes []string
+	if err := tx.QueryRow(ctx, `SELECT coalesce(array_agg(b.code ORDER BY b.code), '{}') FROM booth b
+		WHERE `+where+` AND EXISTS (SELECT 1 FROM booth_assignment a WHERE a.booth_id = b.id)`, args...).Scan(&codes); err != nil {
+		return err
+	}
+	if len(codes) == 0 {
+		return nil
+	}
+	return apperr.E(apperr.Invalid, "Gian "+strings.Join(codes, ", ")+" đã xếp cho chủ thể: hãy chuyển chủ thể sang gian khác trước khi đổi hoặc bỏ gian.",
+		"booths with an exhibitor: "+strings.Join(codes, ", "))
 }
