@@ -135,7 +135,9 @@ func TestApplyReviewPay(t *testing.T) {
 	}
 
 	// a fully subsidised fair: nothing to pay, approval confirms it free
-	free := openFair(t, svc, func(f fair.Fields) { f["name"], f["subsidy_percent"], f["subsidy_cap_vnd"] = "Phiên chợ OCOP miễn phí", "100", "" })
+	free := openFair(t, svc, func(f fair.Fields) {
+		f["name"], f["subsidy_percent"], f["subsidy_cap_vnd"] = "Phiên chợ OCOP miễn phí", "100", ""
+	})
 	fid, fe, err := apply(svc, p.guestB, free, "standard", "1", p.fishB)
 	if err != nil || fe != nil {
 		t.Fatalf("apply: %v %v", fe, err)
