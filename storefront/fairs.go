@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	qrcode "github.com/skip2/go-qrcode"
 
 	"github.com/ocopvn/ocop/internal/fair"
 	"github.com/ocopvn/ocop/internal/vntext"
@@ -128,6 +129,7 @@ type fairPage struct {
 	Eligibility string
 	Plan        *planView
 	Feed        string
+	Exhibitors  []fair.Exhibitor
 }
 
 type fairBoothType struct {
@@ -219,6 +221,9 @@ func (h *Handler) showFair(c *fiber.Ctx) error {
 	}
 	p.Eligibility += "; " + fmt.Sprintf(T("fairs.max_booths"), e.MaxBoothsPerProducer)
 	p.Plan = fairPlan(e, zones)
+	if p.Exhibitors, err = h.fairs.Exhibitors(c.UserContext(), e.ID); err != nil {
+		return err
+	}
 	p.JSONLD = append(p.JSONLD, h.eventLD(e, p.Canonical))
 	return h.site.Render(c, "fair", p)
 }
@@ -303,6 +308,8 @@ type planBooth struct {
 	X, Y, W, H                  int
 	TextX, TextY                int
 	Label                       string // the text alternative
+	URL                         string // the booth's page, when it has an exhibitor
+	Taken                       bool
 }
 
 // fairPlan lays out the zones (nil when there is none).
@@ -324,6 +331,9 @@ func fairPlan(e *fair.Event, zones []fair.Zone) *planView {
 				X: 8 + b.X*cell + 2, Y: y + 32 + b.Y*cell + 2, W: b.W*cell - 4, H: b.H*cell - 4}
 			pb.TextX, pb.TextY = pb.X+pb.W/2, pb.Y+pb.H/2+4
 			pb.Label = b.Code + ": " + bt + ", " + price + ", " + T("fairs.booth_free")
+			if b.Exhibitor != "" {
+				pb.Label, pb.URL, pb.Taken, pb.Fill = b.Code+": "+b.Exhibitor, "/hoi-cho/"+e.Slug+"/gian/"+b.Code, true, "#1b5e20"
+			}
 			if b.Blocked {
 				pb.Fill, pb.Label = "#e5e7eb", b.Code+": "+T("fairs.booth_blocked")
 			}
@@ -362,4 +372,71 @@ func (h *Handler) fairPaths(c *fiber.Ctx) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+type boothPage struct {
+	BasePage
+	Card      fairCard
+	Code      string
+	Exhibitor *fair.Exhibitor
+	QR        string // the booth page's address the QR carries
+	Hours     string
+}
+
+// boothOf reads :slug and :code: a public event and a booth with an
+// exhibitor (anything else is 404).
+func (h *Handler) boothOf(c *fiber.Ctx) (*fair.Event, *fair.Exhibitor, string, error) {
+	e, err := h.fairs.Get(c.UserContext(), c.Params("slug"))
+	if errors.Is(err, fair.ErrNotFound) {
+		return nil, nil, "", errNotFound
+	}
+	if err != nil {
+		return nil, nil, "", err
+	}
+	code := strings.ToUpper(c.Params("code"))
+	x, err := h.fairs.AtBooth(c.UserContext(), e.ID, code)
+	if errors.Is(err, fair.ErrNotFound) {
+		return nil, nil, "", errNotFound
+	}
+	return e, x, code, err
+}
+
+// showBooth is a booth's page, where its QR leads: the producer, its
+// products at the fair and its storefront.
+func (h *Handler) showBooth(c *fiber.Ctx) error {
+	e, x, code, err := h.boothOf(c)
+	if err != nil {
+		return err
+	}
+	card := h.fairCard(e, h.fairs.Now())
+	p := boothPage{BasePage: h.site.Base(c, T("fairs.booth")+" "+code+" · "+x.ProducerName+" – "+e.Name, x.ProducerName+" "+T("fairs.at")+" "+e.Name+", "+T("fairs.booth")+" "+code),
+		Card: card, Code: code, Exhibitor: x, QR: h.site.BaseURL() + "/hoi-cho/" + e.Slug + "/gian/" + code, Hours: e.Hours()}
+	h.withCrumbs(&p.BasePage, Crumb{Name: T("fairs.title"), URL: "/hoi-cho"}, Crumb{Name: e.Name, URL: "/hoi-cho/" + e.Slug}, Crumb{Name: T("fairs.booth") + " " + code})
+	if c.Query("in") == "1" {
+		return h.site.Render(c, "fair_card", p)
+	}
+	return h.site.Render(c, "fair_booth", p)
+}
+
+// showBoothQR is the QR of a booth's page, as SVG or a 512-pixel PNG.
+func (h *Handler) showBoothQR(c *fiber.Ctx) error {
+	e, _, code, err := h.boothOf(c)
+	if err != nil {
+		return err
+	}
+	q, err := qrcode.New(h.site.BaseURL()+"/hoi-cho/"+e.Slug+"/gian/"+code, qrcode.Medium)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+	if strings.HasSuffix(c.Path(), ".png") {
+		b, err := q.PNG(512)
+		if err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderContentType, "image/png")
+		return c.Send(b)
+	}
+	c.Set(fiber.HeaderContentType, "image/svg+xml")
+	return c.Send(QRSVG(q))
 }

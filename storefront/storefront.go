@@ -104,7 +104,7 @@ type cardCache struct {
 // partials into its own set.
 var pageNames = []string{"home", "catalog", "product", "producer", "province", "search", "error",
 	"signup", "signin", "forgot", "reset", "account", "verify", "cart", "checkout", "order", "orders", "stats",
-	"showrooms", "showroom", "fairs", "fair"}
+	"showrooms", "showroom", "fairs", "fair", "fair_booth", "fair_card"}
 
 // New parses the templates. Every dependency but d.Search is required.
 func New(d Deps) (*Handler, error) {
@@ -204,6 +204,9 @@ func (h *Handler) Routes(r *web.Router) {
 		r.Get("/hoi-cho/lich.ics", web.Public, h.showFairsFeed)
 		r.Get("/hoi-cho/:slug", web.Public, h.showFair)
 		r.Get("/hoi-cho/:slug/lich.ics", web.Public, h.showFairFeed)
+		r.Get("/hoi-cho/:slug/gian/:code", web.Public, h.showBooth)
+		r.Get("/hoi-cho/:slug/gian/:code/qr.svg", web.Public, h.showBoothQR)
+		r.Get("/hoi-cho/:slug/gian/:code/qr.png", web.Public, h.showBoothQR)
 	}
 
 	// cart, checkout and orders

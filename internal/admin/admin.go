@@ -118,7 +118,8 @@ func New(d Deps) (*Handler, error) {
 		reports: d.Reports, accounts: d.Accounts, outbox: d.Outbox, showrooms: d.Showrooms, fairs: d.Fairs, uploadLimit: d.UploadLimit, now: time.Now}
 	pages := append(append(append(append([]string{}, consolePages...), applyPages...), backofficePages...), photoPages...)
 	pages = append(append(append(pages, orderPages...), reportPages...), "console_outbox", "console_showrooms", "console_showroom", "bo_showrooms",
-		"console_fairs", "console_fair", "console_fair_zone")
+		"console_fairs", "console_fair", "console_fair_zone",
+		"bo_fairs", "bo_fair", "console_fair_applications")
 	var err error
 	funcs := template.FuncMap{
 		"status":     func(s order.Status) string { return order.StatusText(s) },

@@ -38,13 +38,42 @@ func init() {
 		"POST /quan-tri/hoi-cho/:event/khu/:zone/so-do": with(no, "trade19", 303, "admin", 303),
 		// 0: removing the zone would change the shared fixture (TestConsoleFair removes one)
 		"POST /quan-tri/hoi-cho/:event/khu/:zone/xoa": no,
+		"GET /quan-tri/hoi-cho/:event/ho-so":          {"anon": 303, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 404, "staff19": 200, "trade19": 200, "admin": 200},
+		// :application is another event's (404), or the decision is empty (409)
+		"POST /quan-tri/hoi-cho/:event/ho-so/:application/duyet":    with(no, "trade19", 404, "admin", 404),
+		"POST /quan-tri/hoi-cho/:event/ho-so/:application/nop-phi":  with(no, "trade19", 404, "admin", 404),
+		"POST /quan-tri/hoi-cho/:event/ho-so/:application/xep-gian": with(no, "trade19", 404, "admin", 404),
+		// no paid application: nothing to allocate (200, the summary)
+		"POST /quan-tri/hoi-cho/:event/xep-gian-tu-dong": with(no, "trade19", 200, "admin", 200),
+		// no booth code: 422
+		"POST /quan-tri/hoi-cho/:event/nhan-gian": with(no, "trade19", 422, "admin", 422),
+		// the producer's fairs: members and the staff of its province on its behalf
+		"GET /quan-ly/:producer/hoi-cho":        {"anon": 303, "shopper": 404, "producerA": 200, "producerB": 404, "staff01": 404, "staff19": 200, "trade19": 200, "admin": 200},
+		"GET /quan-ly/:producer/hoi-cho/:event": {"anon": 303, "shopper": 404, "producerA": 200, "producerB": 404, "staff01": 404, "staff19": 200, "trade19": 200, "admin": 200},
+		// registration is not open: 409
+		"POST /quan-ly/:producer/hoi-cho/:event":     {"anon": 401, "shopper": 404, "producerA": 409, "producerB": 404, "staff01": 404, "staff19": 409, "trade19": 409, "admin": 409},
+		"POST /quan-ly/:producer/hoi-cho/:event/rut": {"anon": 401, "shopper": 404, "producerA": 404, "producerB": 404, "staff01": 404, "staff19": 404, "trade19": 404, "admin": 404},
 	})
 	matrixParams["event"] = func(t *testing.T, s *site, p principals) string {
 		var id int64
 		if err := s.pool.QueryRow(context.Background(), `
-			INSERT INTO event (slug, kind, name, province_code, starts_on, ends_on)
-			VALUES ('ma-tran-' || (SELECT count(*) FROM event), 'fair', 'Hội chợ ma trận', '19', '2027-03-01', '2027-03-03')
+			INSERT INTO event (slug, kind, name, province_code, starts_on, ends_on, status)
+			VALUES ('ma-tran-' || (SELECT count(*) FROM event), 'fair', 'Hội chợ ma trận', '19', '2027-03-01', '2027-03-03', 'published')
 			RETURNING id`).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		return strconv.FormatInt(id, 10)
+	}
+	// an application of another event (404 under the route's event)
+	matrixParams["application"] = func(t *testing.T, s *site, p principals) string {
+		ctx := context.Background()
+		var id int64
+		if err := s.pool.QueryRow(ctx, `
+			WITH e AS (INSERT INTO event (slug, kind, name, province_code, starts_on, ends_on)
+			           VALUES ('khac-' || (SELECT count(*) FROM event), 'fair', 'Hội chợ khác', '19', '2027-04-01', '2027-04-02') RETURNING id),
+			     t AS (INSERT INTO event_booth_type (event_id, code, price_vnd) SELECT id, 'standard', 0 FROM e RETURNING event_id)
+			INSERT INTO booth_application (event_id, producer_id, booth_type, qty, fee_vnd, subsidy_vnd, payable_vnd)
+			SELECT event_id, $1, 'standard', 1, 0, 0, 0 FROM t RETURNING id`, p.producerA).Scan(&id); err != nil {
 			t.Fatal(err)
 		}
 		return strconv.FormatInt(id, 10)
@@ -52,7 +81,7 @@ func init() {
 	matrixParams["zone"] = func(t *testing.T, s *site, p principals) string {
 		var id int64
 		if err := s.pool.QueryRow(context.Background(), `
-			INSERT INTO event_zone (event_id, code, cols, rows) SELECT max(id), 'A', 3, 2 FROM event RETURNING id`).Scan(&id); err != nil {
+			INSERT INTO event_zone (event_id, code, cols, rows) SELECT max(id), 'A', 3, 2 FROM event WHERE slug LIKE 'ma-tran-%' RETURNING id`).Scan(&id); err != nil {
 			t.Fatal(err)
 		}
 		return strconv.FormatInt(id, 10)

@@ -301,6 +301,14 @@ func (p *Page) EvalBool(expr string) (bool, error) {
 	return chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
 }
 
+// EvalString runs a JavaScript expression in the page and returns its
+// value as a string.
+func (p *Page) EvalString(expr string) (string, error) {
+	ctx, cancel := context.WithTimeout(p.ctx, StepTimeout)
+	defer cancel()
+	return chromedp.Run(ctx, chromedp.Evaluate[string](expr))
+}
+
 // URL is the tab's current address.
 func (p *Page) URL() string {
 	p.t.Helper()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -19,7 +20,9 @@ const eventColumns = `e.id, e.slug, e.kind, e.name, e.organizer, e.description, 
   e.registration_opens_on, e.registration_closes_on, e.move_in_at, e.move_out_until, e.status, e.cancel_reason,
   e.min_star, e.eligible_provinces::text[], e.eligible_groups, e.subsidy_percent, e.subsidy_cap_vnd, e.subsidy_legal_basis,
   e.max_booths_per_producer, e.deposit_percent, e.updated_at,
-  (SELECT count(*) FROM booth b WHERE b.event_id = e.id AND NOT b.blocked)::int`
+  (SELECT count(*) FROM booth b WHERE b.event_id = e.id AND NOT b.blocked)::int,
+  (SELECT count(*) FROM booth b WHERE b.event_id = e.id AND NOT b.blocked
+     AND NOT EXISTS (SELECT 1 FROM booth_assignment x WHERE x.booth_id = b.id))::int`
 
 const eventFrom = `event e JOIN province p ON p.code = e.province_code LEFT JOIN commune c ON c.code = e.commune_code`
 
@@ -189,7 +192,7 @@ func eventDest(e *Event) []any {
 		&e.StartsOn, &e.EndsOn, &e.Opens, &e.Closes,
 		&e.RegistrationOpensOn, &e.RegistrationClosesOn, &e.MoveInAt, &e.MoveOutUntil, &e.Status, &e.CancelReason,
 		&e.MinStar, &e.EligibleProvinces, &e.EligibleGroups, &e.SubsidyPercent, &e.SubsidyCapVND, &e.SubsidyLegalBasis,
-		&e.MaxBoothsPerProducer, &e.DepositPercent, &e.UpdatedAt, &e.BoothsTotal}
+		&e.MaxBoothsPerProducer, &e.DepositPercent, &e.UpdatedAt, &e.BoothsTotal, &e.BoothsFree}
 }
 
 func fixEvent(e *Event) {
@@ -199,7 +202,6 @@ func fixEvent(e *Event) {
 	if e.EligibleGroups == nil {
 		e.EligibleGroups = []string{}
 	}
-	e.BoothsFree = e.BoothsTotal
 }
 
 // Upcoming lists the public events that have not ended, soonest first
@@ -210,4 +212,81 @@ func (s *Service) Upcoming(ctx context.Context, limit int) ([]*Event, error) {
 		return nil, err
 	}
 	return p.Items, nil
+}
+
+// Exhibitor is a producer with booths at an event and the products it
+// exhibits that are still public.
+type Exhibitor struct {
+	ProducerSlug, ProducerName string
+	Booths                     []string
+	Products                   []Exhibit
+	CheckedIn                  bool
+}
+
+// Exhibitors lists the producers holding booths at event id, by their
+// first booth's code.
+func (s *Service) Exhibitors(ctx context.Context, eventID int64) (_ []Exhibitor, err error) {
+	defer apperr.Wrap(&err, "fair.Exhibitors(%d)", eventID)
+	apps, err := s.applications(ctx, s.pool, `a.event_id = $1 AND EXISTS (SELECT 1 FROM booth_assignment x WHERE x.application_id = a.id)`, eventID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Exhibitor, 0, len(apps))
+	for _, a := range apps {
+		x := Exhibitor{ProducerSlug: a.ProducerSlug, ProducerName: a.ProducerName, Booths: a.Booths, CheckedIn: a.Status == AppCheckedIn || a.Status == AppCompleted}
+		for _, p := range a.Products {
+			if p.Star > 0 {
+				x.Products = append(x.Products, p)
+			}
+		}
+		out = append(out, x)
+	}
+	slices.SortFunc(out, func(a, b Exhibitor) int { return strings.Compare(a.Booths[0], b.Booths[0]) })
+	return out, nil
+}
+
+// AtBooth returns the exhibitor at booth code of event id (ErrNotFound
+// when the booth has none).
+func (s *Service) AtBooth(ctx context.Context, eventID int64, code string) (*Exhibitor, error) {
+	list, err := s.Exhibitors(ctx, eventID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range list {
+		if slices.Contains(list[i].Booths, code) {
+			return &list[i], nil
+		}
+	}
+	return nil, ErrNotFound
+}
+
+// Appearance is an upcoming event a producer exhibits at.
+type Appearance struct {
+	Slug, Name string
+	StartsOn   time.Time
+	EndsOn     time.Time
+	Booths     []string
+}
+
+// AppearancesOf lists the events that have not ended where producer slug
+// (or, with product set, that product) is exhibited, soonest first.
+func (s *Service) AppearancesOf(ctx context.Context, producerSlug, productSlug string) (_ []Appearance, err error) {
+	defer apperr.Wrap(&err, "fair.AppearancesOf(%q, %q)", producerSlug, productSlug)
+	rows, err := s.pool.Query(ctx, `
+		SELECT e.slug, e.name, e.starts_on, e.ends_on,
+		  array_agg(b.code ORDER BY b.code)
+		FROM booth_application a JOIN producer pr ON pr.id = a.producer_id JOIN event e ON e.id = a.event_id
+		JOIN booth_assignment x ON x.application_id = a.id JOIN booth b ON b.id = x.booth_id
+		WHERE pr.slug = $1 AND e.status NOT IN ('draft', 'cancelled') AND e.ends_on >= $3::date
+		  AND ($2 = '' OR EXISTS (SELECT 1 FROM booth_application_product ap JOIN product p ON p.id = ap.product_id
+		                          WHERE ap.application_id = a.id AND p.slug = $2))
+		GROUP BY e.id ORDER BY e.starts_on, e.id LIMIT 5`, producerSlug, productSlug, s.now().In(Vietnam).Format(time.DateOnly))
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Appearance, error) {
+		var a Appearance
+		err := r.Scan(&a.Slug, &a.Name, &a.StartsOn, &a.EndsOn, &a.Booths)
+		return a, err
+	})
 }
