@@ -440,3 +440,39 @@ func (h *Handler) showBoothQR(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, "image/svg+xml")
 	return c.Send(QRSVG(q))
 }
+
+// meetUs is an upcoming fair where a producer (or one of its products)
+// is exhibited: "Gặp chúng tôi tại …".
+type meetUs struct {
+	Name, URL, Dates string
+	Booths           []string
+}
+
+// meetUs lists the upcoming fairs of a producer (and product, when not
+// empty), kept 30 s like the showrooms' block: the block is a help, so a
+// failure leaves it out.
+func (h *Handler) meetUs(c *fiber.Ctx, producerSlug, productSlug string) []meetUs {
+	if h.fairs == nil {
+		return nil
+	}
+	key := "f:" + producerSlug + "/" + productSlug
+	now := h.fairs.Now()
+	if e, ok := h.carryingCache.m.Load(key); ok && now.Sub(e.(meetUsEntry).at) < carryingTTL {
+		return e.(meetUsEntry).value
+	}
+	found, err := h.fairs.AppearancesOf(c.UserContext(), producerSlug, productSlug)
+	if err != nil {
+		return nil
+	}
+	var out []meetUs
+	for _, a := range found {
+		out = append(out, meetUs{Name: a.Name, URL: "/hoi-cho/" + a.Slug, Dates: dateRange(a.StartsOn, a.EndsOn), Booths: a.Booths})
+	}
+	h.carryingCache.m.Store(key, meetUsEntry{at: now, value: out})
+	return out
+}
+
+type meetUsEntry struct {
+	at    time.Time
+	value []meetUs
+}

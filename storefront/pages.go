@@ -112,6 +112,8 @@ type productPage struct {
 	LineCap int
 	// SoldAt are the showrooms that carry it (nil: none known)
 	SoldAt *carryingView
+	// MeetUs are the upcoming fairs where it is exhibited
+	MeetUs []meetUs
 }
 
 type producerPage struct {
@@ -120,6 +122,8 @@ type producerPage struct {
 	List     listing
 	// SoldAt are the showrooms that carry its products
 	SoldAt *carryingView
+	// MeetUs are the upcoming fairs where the producer exhibits
+	MeetUs []meetUs
 }
 
 type provincePage struct {

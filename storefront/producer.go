@@ -34,6 +34,7 @@ func (h *Handler) showProducer(c *fiber.Ctx) error {
 	if sold := h.carrying(c, "r", pr.Slug, pr.Province.Code); sold != nil && sold.Total > 0 {
 		p.SoldAt = sold
 	}
+	p.MeetUs = h.meetUs(c, pr.Slug, "")
 	p.Canonical = h.canonical(path, f.Page)
 	p.OGType = "profile"
 	h.withCrumbs(&p.BasePage, Crumb{Name: pr.Province.Name, URL: "/tinh/" + provinceSlug(ref, pr.Province.Code)}, Crumb{Name: label})

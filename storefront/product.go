@@ -46,6 +46,7 @@ func (h *Handler) showProduct(c *fiber.Ctx, v *catalog.View) error {
 	if sold := h.carrying(c, "p", p.Slug, p.Province.Code); sold != nil && sold.Total > 0 {
 		page.SoldAt = sold
 	}
+	page.MeetUs = h.meetUs(c, p.Producer.Slug, p.Slug)
 	ref := v.Reference()
 	crumbs := []Crumb{{Name: T("nav.catalog"), URL: "/san-pham"}}
 	for _, g := range ref.Path(leaf.Code) {

@@ -2,6 +2,8 @@ package admin_test
 
 import (
 	"context"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -112,6 +114,20 @@ func TestBrowserFairFlow(t *testing.T) {
 	pub.AssertText("main", "Trà hoa vàng Ba Chẽ", "Xem gian hàng trên sàn")
 	pub.AssertNoProblems()
 	pub.AssertNoSeriousA11y()
+	// the product page: "meet us at the fair"; the API lists the exhibitor
+	pub.Goto("product page", base+"/san-pham/tra-hoa-vang-ba-che")
+	pub.AssertText(".meet-us", "Gặp chúng tôi tại hội chợ", "Hội chợ OCOP Quảng Ninh – Xuân", "A-01, A-02")
+	pub.AssertNoProblems()
+	slug := strings.Split(strings.TrimPrefix(href, "/hoi-cho/"), "/")[0]
+	resp, err := http.Get(base + "/api/v1/events/" + slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), `"booth_code":"A-02"`) || !strings.Contains(string(body), `"products":["tra-hoa-vang-ba-che"]`) {
+		t.Errorf("API exhibitors: %s", body)
+	}
 	pub.Goto("booth card", base+href+"?in=1")
 	if ok, err := pub.EvalBool(`document.querySelector('.booth-card img').naturalWidth > 0`); !ok || err != nil {
 		t.Errorf("the card's QR image did not load: %v", err)

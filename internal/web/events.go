@@ -129,10 +129,24 @@ func (h *handler) showEvent(c *fiber.Ctx) error {
 	for _, t := range offered {
 		types = append(types, eventBoothType{Code: t.Code, Name: t.Name, PriceVND: t.PriceVND, PerM2: t.PerM2})
 	}
+	exhibitors, err := h.fairs.Exhibitors(c.UserContext(), e.ID)
+	if err != nil {
+		return err
+	}
+	ex := make([]fiber.Map, 0, len(exhibitors))
+	for _, x := range exhibitors {
+		products := make([]string, 0, len(x.Products))
+		for _, p := range x.Products {
+			products = append(products, p.Slug)
+		}
+		for _, code := range x.Booths {
+			ex = append(ex, fiber.Map{"producer": fiber.Map{"slug": x.ProducerSlug, "name": x.ProducerName}, "booth_code": code, "products": products})
+		}
+	}
 	subsidy := fiber.Map{"percent": e.SubsidyPercent, "cap_vnd": e.SubsidyCapVND, "legal_basis": e.SubsidyLegalBasis}
 	return c.JSON(fiber.Map{
 		"event": toEventItem(e, h.fairs.Now()), "organizer": e.Organizer, "description": e.Description, "cancel_reason": e.CancelReason,
 		"eligibility": fiber.Map{"min_star": e.MinStar, "provinces": e.EligibleProvinces, "groups": e.EligibleGroups, "max_booths_per_producer": e.MaxBoothsPerProducer},
-		"subsidy":     subsidy, "zones": zs, "booth_types": types, "exhibitors": []any{},
+		"subsidy":     subsidy, "zones": zs, "booth_types": types, "exhibitors": ex,
 	})
 }
