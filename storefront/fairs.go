@@ -476,3 +476,38 @@ type meetUsEntry struct {
 	at    time.Time
 	value []meetUs
 }
+
+// promoView is a running promotion as the product page shows it.
+type promoView struct {
+	Name     string
+	Price    int64
+	List     int64
+	Discount string // "−20%" or "−50.000 ₫"
+	Until    string // "20:00 06/02/2027"
+}
+
+// offer is the promotion of the product with slug at price now (nil:
+// none, or the promotions cannot be read: the list price stands; the
+// checkout decides the price on its own).
+func (h *Handler) offer(c *fiber.Ctx, slug string, price int64) *promoView {
+	if h.fairs == nil {
+		return nil
+	}
+	o, err := h.fairs.Offer(c.UserContext(), slug, price)
+	if err != nil || o == nil {
+		return nil
+	}
+	v := &promoView{Name: o.Name, Price: o.PriceVND, List: o.ListPriceVND, Until: o.EndsAt.In(fair.Vietnam).Format("15:04 02/01/2006"),
+		Discount: "−" + vntext.VND(o.ListPriceVND-o.PriceVND)}
+	if o.Kind == fair.KindPercent {
+		v.Discount = fmt.Sprintf("−%d%%", o.Value)
+	}
+	return v
+}
+
+func offerPrice(o *promoView, price int64) int64 {
+	if o != nil {
+		return o.Price
+	}
+	return price
+}

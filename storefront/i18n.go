@@ -102,6 +102,8 @@ var shopMessages = ui.Messages{
 	"fairs.zone":                   "Khu",
 	"fairs.booth_free":             "còn trống",
 	"fairs.booth_blocked":          "ban tổ chức giữ",
+	"promo.was":                    "Giá trước khuyến mại",
+	"promo.until":                  "đến",
 	"fairs.meet_us":                "Gặp chúng tôi tại hội chợ",
 	"fairs.legend_taken":           "gian đã có đơn vị tham gia (bấm để xem)",
 	"fairs.exhibitors":             "Đơn vị tham gia",

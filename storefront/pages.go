@@ -114,6 +114,8 @@ type productPage struct {
 	SoldAt *carryingView
 	// MeetUs are the upcoming fairs where it is exhibited
 	MeetUs []meetUs
+	// Offer is the promotion running now (nil: none): the price to pay
+	Offer *promoView
 }
 
 type producerPage struct {

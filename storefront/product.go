@@ -47,6 +47,7 @@ func (h *Handler) showProduct(c *fiber.Ctx, v *catalog.View) error {
 		page.SoldAt = sold
 	}
 	page.MeetUs = h.meetUs(c, p.Producer.Slug, p.Slug)
+	page.Offer = h.offer(c, p.Slug, p.PriceVND)
 	ref := v.Reference()
 	crumbs := []Crumb{{Name: T("nav.catalog"), URL: "/san-pham"}}
 	for _, g := range ref.Path(leaf.Code) {
@@ -64,7 +65,7 @@ func (h *Handler) showProduct(c *fiber.Ctx, v *catalog.View) error {
 		"brand":           map[string]any{"@type": "Organization", "name": p.Producer.Name},
 		"countryOfOrigin": "VN",
 		"award":           "OCOP " + strconv.Itoa(p.Star) + " sao (" + p.Certificate.DecisionNo + ")",
-		"offers": map[string]any{"@type": "Offer", "priceCurrency": "VND", "price": p.PriceVND, "availability": availability,
+		"offers": map[string]any{"@type": "Offer", "priceCurrency": "VND", "price": offerPrice(page.Offer, p.PriceVND), "availability": availability,
 			"url": page.Canonical, "seller": map[string]any{"@type": "Organization", "name": p.Producer.Name}},
 	})
 	return h.site.Render(c, "product", page)

@@ -119,7 +119,8 @@ func New(d Deps) (*Handler, error) {
 	pages := append(append(append(append([]string{}, consolePages...), applyPages...), backofficePages...), photoPages...)
 	pages = append(append(append(pages, orderPages...), reportPages...), "console_outbox", "console_showrooms", "console_showroom", "bo_showrooms",
 		"console_fairs", "console_fair", "console_fair_zone",
-		"bo_fairs", "bo_fair", "console_fair_applications")
+		"bo_fairs", "bo_fair", "console_fair_applications",
+		"console_promotions", "bo_promotions")
 	var err error
 	funcs := template.FuncMap{
 		"status":     func(s order.Status) string { return order.StatusText(s) },
@@ -128,7 +129,7 @@ func New(d Deps) (*Handler, error) {
 		"typeLabel":  producer.TypeLabel,
 	}
 	h.site, err = ui.New(ui.Options{BaseURL: d.BaseURL, Files: templateFiles, Messages: messages, Funcs: funcs,
-		Partials: []string{"partials.html"}, Pages: pages})
+		Partials: []string{"partials.html", "promotion_form.html"}, Pages: pages})
 	if err != nil {
 		return nil, fmt.Errorf("admin: %w", err)
 	}

@@ -78,6 +78,12 @@ func (h *Handler) Routes(r *web.Router) {
 		r.Get("/quan-ly/:producer/hoi-cho/:event", web.ProducerMember, h.showProducerFair)
 		r.Post("/quan-ly/:producer/hoi-cho/:event", web.ProducerMember, h.applyProducerFair)
 		r.Post("/quan-ly/:producer/hoi-cho/:event/rut", web.ProducerMember, h.withdrawProducerFair)
+		r.Get("/quan-tri/khuyen-mai", web.Staff, h.listPromotions)
+		r.Post("/quan-tri/khuyen-mai", web.Staff, h.saveStaffPromotion)
+		r.Post("/quan-tri/khuyen-mai/:promotion/huy", web.Staff, h.cancelStaffPromotion)
+		r.Get("/quan-ly/:producer/khuyen-mai", web.ProducerMember, h.listProducerPromotions)
+		r.Post("/quan-ly/:producer/khuyen-mai", web.ProducerMember, h.saveProducerPromotion)
+		r.Post("/quan-ly/:producer/khuyen-mai/:promotion/huy", web.ProducerMember, h.cancelProducerPromotion)
 	}
 	r.Get("/quan-tri/chi-muc", web.Admin, h.showOutbox)
 	r.Post("/quan-tri/chi-muc/thu-lai", web.Admin, h.retryOutbox)

@@ -12,16 +12,6 @@ func init() {
 	// events; its trade promotion and admins run them; the event of the
 	// rows is in province 19, so staff01 does not see it (404)
 	no := map[string]int{"anon": 401, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 404, "staff19": 403}
-	with := func(m map[string]int, kv ...any) map[string]int {
-		out := map[string]int{}
-		for k, v := range m {
-			out[k] = v
-		}
-		for i := 0; i+1 < len(kv); i += 2 {
-			out[kv[i].(string)] = kv[i+1].(int)
-		}
-		return out
-	}
 	addMatrix(map[string]map[string]int{
 		"GET /quan-tri/hoi-cho":     {"anon": 303, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 200, "staff19": 200, "trade19": 200, "admin": 200},
 		"GET /quan-tri/hoi-cho/moi": {"anon": 303, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 403, "staff19": 403, "trade19": 200, "admin": 200},
@@ -29,24 +19,24 @@ func init() {
 		"POST /quan-tri/hoi-cho/moi":   {"anon": 401, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 403, "staff19": 403, "trade19": 403, "admin": 422},
 		"GET /quan-tri/hoi-cho/:event": {"anon": 303, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 404, "staff19": 200, "trade19": 200, "admin": 200},
 		// empty forms: field errors (422) for those who may run it
-		"POST /quan-tri/hoi-cho/:event":            with(no, "trade19", 422, "admin", 422),
-		"POST /quan-tri/hoi-cho/:event/trang-thai": with(no, "trade19", 422, "admin", 422),
-		"POST /quan-tri/hoi-cho/:event/khu":        with(no, "trade19", 422, "admin", 422),
+		"POST /quan-tri/hoi-cho/:event":            withRoles(no, "trade19", 422, "admin", 422),
+		"POST /quan-tri/hoi-cho/:event/trang-thai": withRoles(no, "trade19", 422, "admin", 422),
+		"POST /quan-tri/hoi-cho/:event/khu":        withRoles(no, "trade19", 422, "admin", 422),
 		"GET /quan-tri/hoi-cho/:event/khu/:zone":   {"anon": 303, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 404, "staff19": 200, "trade19": 200, "admin": 200},
-		"POST /quan-tri/hoi-cho/:event/khu/:zone":  with(no, "trade19", 422, "admin", 422),
+		"POST /quan-tri/hoi-cho/:event/khu/:zone":  withRoles(no, "trade19", 422, "admin", 422),
 		// an empty grid: every cell an aisle (nothing changes)
-		"POST /quan-tri/hoi-cho/:event/khu/:zone/so-do": with(no, "trade19", 303, "admin", 303),
+		"POST /quan-tri/hoi-cho/:event/khu/:zone/so-do": withRoles(no, "trade19", 303, "admin", 303),
 		// 0: removing the zone would change the shared fixture (TestConsoleFair removes one)
 		"POST /quan-tri/hoi-cho/:event/khu/:zone/xoa": no,
 		"GET /quan-tri/hoi-cho/:event/ho-so":          {"anon": 303, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 404, "staff19": 200, "trade19": 200, "admin": 200},
 		// :application is another event's (404), or the decision is empty (409)
-		"POST /quan-tri/hoi-cho/:event/ho-so/:application/duyet":    with(no, "trade19", 404, "admin", 404),
-		"POST /quan-tri/hoi-cho/:event/ho-so/:application/nop-phi":  with(no, "trade19", 404, "admin", 404),
-		"POST /quan-tri/hoi-cho/:event/ho-so/:application/xep-gian": with(no, "trade19", 404, "admin", 404),
+		"POST /quan-tri/hoi-cho/:event/ho-so/:application/duyet":    withRoles(no, "trade19", 404, "admin", 404),
+		"POST /quan-tri/hoi-cho/:event/ho-so/:application/nop-phi":  withRoles(no, "trade19", 404, "admin", 404),
+		"POST /quan-tri/hoi-cho/:event/ho-so/:application/xep-gian": withRoles(no, "trade19", 404, "admin", 404),
 		// no paid application: nothing to allocate (200, the summary)
-		"POST /quan-tri/hoi-cho/:event/xep-gian-tu-dong": with(no, "trade19", 200, "admin", 200),
+		"POST /quan-tri/hoi-cho/:event/xep-gian-tu-dong": withRoles(no, "trade19", 200, "admin", 200),
 		// no booth code: 422
-		"POST /quan-tri/hoi-cho/:event/nhan-gian": with(no, "trade19", 422, "admin", 422),
+		"POST /quan-tri/hoi-cho/:event/nhan-gian": withRoles(no, "trade19", 422, "admin", 422),
 		// the producer's fairs: members and the staff of its province on its behalf
 		"GET /quan-ly/:producer/hoi-cho":        {"anon": 303, "shopper": 404, "producerA": 200, "producerB": 404, "staff01": 404, "staff19": 200, "trade19": 200, "admin": 200},
 		"GET /quan-ly/:producer/hoi-cho/:event": {"anon": 303, "shopper": 404, "producerA": 200, "producerB": 404, "staff01": 404, "staff19": 200, "trade19": 200, "admin": 200},

@@ -43,6 +43,8 @@ var tableOwners = map[string]string{
 	"booth_application":         "internal/fair",
 	"booth_application_product": "internal/fair",
 	"booth_assignment":          "internal/fair",
+	"promotion":                 "internal/fair",
+	"promotion_product":         "internal/fair",
 
 	// The provinces' yearly OCOP plans.
 	"ocop_plan":     "internal/report",

@@ -231,6 +231,8 @@ type Booth struct {
 type Service struct {
 	pool *pgxpool.Pool
 	now  func() time.Time
+	// offers are the promotions the pages price with
+	offers offers
 }
 
 // New returns the service; now may be nil (time.Now).

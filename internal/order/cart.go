@@ -52,6 +52,9 @@ type CartLine struct {
 	Name         string
 	Unit         string
 	UnitPriceVND int64
+	// ListPriceVND is the product's own price: above UnitPriceVND while a
+	// promotion runs
+	ListPriceVND int64
 	Quantity     int
 	// Max is the most that may be ordered: min(stock, the line cap).
 	Max          int
@@ -249,7 +252,7 @@ func (s *Service) price(lines []LineInput, find func(LineInput) *productRow) *Ca
 		if p == nil {
 			continue // deleted since it was added
 		}
-		line := CartLine{ProductID: p.ID, Slug: p.Slug, Name: p.Name, Unit: p.Unit, UnitPriceVND: p.PriceVND,
+		line := CartLine{ProductID: p.ID, Slug: p.Slug, Name: p.Name, Unit: p.Unit, UnitPriceVND: p.PriceVND, ListPriceVND: p.ListPriceVND,
 			Quantity: l.Quantity, Max: max(min(s.lineCap, p.Stock), 0), Problem: p.problem(l.Quantity)}
 		line.LineTotalVND = line.UnitPriceVND * int64(line.Quantity)
 		if line.Problem != "" {

@@ -21,7 +21,8 @@ const (
 type productRow struct {
 	ID                 int64
 	Slug, Name, Unit   string
-	PriceVND           int64
+	PriceVND           int64 // what it sells for now: the promoted price while a promotion runs
+	ListPriceVND       int64 // its own price
 	Stock              int
 	ProducerID         int64
 	ProducerSlug       string
@@ -52,7 +53,9 @@ func (p *productRow) problem(quantity int) string {
 }
 
 const productColumns = `
-SELECT p.id, p.slug, p.name, p.unit, p.price_vnd, p.stock, p.producer_id, pr.slug,
+SELECT p.id, p.slug, p.name, p.unit,
+       coalesce((SELECT pp.price_vnd FROM product_promotion pp WHERE pp.product_id = p.id), p.price_vnd), p.price_vnd,
+       p.stock, p.producer_id, pr.slug,
        COALESCE(NULLIF(pr.display_name, ''), pr.name), pr.shipping_fee_vnd, pr.free_shipping_from_vnd,
        p.status = 'published',
        EXISTS (SELECT 1 FROM certificate c WHERE c.product_id = p.id AND c.status = 'active'),
@@ -65,7 +68,7 @@ func scanProducts(rows pgx.Rows, err error) (map[int64]*productRow, error) {
 	}
 	out := map[int64]*productRow{}
 	var p productRow
-	_, err = pgx.ForEachRow(rows, []any{&p.ID, &p.Slug, &p.Name, &p.Unit, &p.PriceVND, &p.Stock, &p.ProducerID,
+	_, err = pgx.ForEachRow(rows, []any{&p.ID, &p.Slug, &p.Name, &p.Unit, &p.PriceVND, &p.ListPriceVND, &p.Stock, &p.ProducerID,
 		&p.ProducerSlug, &p.ProducerName, &p.ShippingFeeVND, &p.FreeShippingFrom, &p.Published, &p.Certified,
 		&p.ProducerActive, &p.ProducerBankBIN, &p.ProducerBankNo, &p.ProducerBankHolder}, func() error {
 		c := p

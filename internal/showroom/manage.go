@@ -13,6 +13,7 @@ import (
 	"github.com/ocopvn/ocop/internal/audit"
 	"github.com/ocopvn/ocop/internal/postgres"
 	"github.com/ocopvn/ocop/internal/sheet"
+	"github.com/ocopvn/ocop/internal/vntext"
 )
 
 // Staff manage the showrooms of the provinces whose trade promotion they
@@ -294,20 +295,11 @@ func (s *Service) SetProduct(ctx context.Context, a audit.Actor, may May, id int
 	return s.setProduct(ctx, a, 0, func(tx pgx.Tx) error { return scoped(ctx, tx, may, id) }, id, slug, change)
 }
 
-// productSlug is the slug in a product's slug or page address.
-func productSlug(ref string) string {
-	ref = strings.TrimSpace(ref)
-	if i := strings.LastIndex(ref, "/san-pham/"); i >= 0 {
-		ref = ref[i+len("/san-pham/"):]
-	}
-	return strings.Trim(strings.SplitN(ref, "?", 2)[0], "/")
-}
-
 // setProduct is SetProduct once check (run first in the transaction,
 // locking the showroom) allows the change; producerID (or 0) is the
 // operator acting.
 func (s *Service) setProduct(ctx context.Context, a audit.Actor, producerID int64, check func(pgx.Tx) error, id int64, ref string, change ProductChange) error {
-	slug := productSlug(ref)
+	slug := vntext.SlugIn(ref, "san-pham")
 	return postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		if err := check(tx); err != nil {
 			return err

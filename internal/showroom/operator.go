@@ -3,13 +3,13 @@ package showroom
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/audit"
 	"github.com/ocopvn/ocop/internal/postgres"
+	"github.com/ocopvn/ocop/internal/vntext"
 )
 
 // A showroom may be run by a producer of the platform (a cooperative's
@@ -21,20 +21,11 @@ import (
 // platform.
 var ErrOperatorRef = apperr.E(apperr.Invalid, "Không có cơ sở sản xuất nào với địa chỉ này. Hãy dán đường dẫn trang cửa hàng (ví dụ /cua-hang/htx-che-tan-cuong) hoặc để trống.", "no producer with this slug")
 
-// producerSlug is the slug in a producer's slug or storefront address.
-func producerSlug(ref string) string {
-	ref = strings.TrimSpace(ref)
-	if i := strings.LastIndex(ref, "/cua-hang/"); i >= 0 {
-		ref = ref[i+len("/cua-hang/"):]
-	}
-	return strings.Trim(strings.SplitN(ref, "?", 2)[0], "/")
-}
-
 // SetOperator names the producer (by storefront address or slug; empty:
 // none) that runs showroom id.
 func (s *Service) SetOperator(ctx context.Context, a audit.Actor, may May, id int64, ref string) (err error) {
 	defer apperr.Wrap(&err, "showroom.SetOperator(%d)", id)
-	slug := producerSlug(ref)
+	slug := vntext.SlugIn(ref, "cua-hang")
 	return postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		if err := scoped(ctx, tx, may, id); err != nil {
 			return err

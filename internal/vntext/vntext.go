@@ -133,3 +133,17 @@ func Truncate(s string, n int) string {
 	}
 	return s
 }
+
+// SlugIn is the slug in ref, a page address or a bare slug: what follows
+// the last "/<segment>/", without a query string or slashes
+// ("https://cho-ocop.vn/san-pham/che-bup?x=1" with "san-pham" is
+// "che-bup").
+func SlugIn(ref, segment string) string {
+	ref = strings.TrimSpace(ref)
+	if i := strings.LastIndex(ref, "/"+segment+"/"); i >= 0 {
+		ref = ref[i+len(segment)+2:]
+	}
+	ref, _, _ = strings.Cut(ref, "?")
+	ref, _, _ = strings.Cut(ref, "#")
+	return strings.Trim(ref, "/")
+}

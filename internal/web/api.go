@@ -159,7 +159,26 @@ func (h *handler) showProduct(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(p)
+	if h.fairs == nil {
+		return c.JSON(p)
+	}
+	// a running promotion: its kind, value, the price to pay and its end
+	o, err := h.fairs.Offer(c.UserContext(), p.Slug, p.PriceVND)
+	if err != nil || o == nil {
+		return c.JSON(p)
+	}
+	return c.JSON(struct {
+		*catalog.Product
+		Promotion promotionJSON `json:"promotion"`
+	}{p, promotionJSON{Kind: o.Kind, Value: o.Value, PriceVND: o.PriceVND, EndsAt: o.EndsAt.UTC().Format(time.RFC3339)}})
+}
+
+// promotionJSON is a product's running promotion in the API.
+type promotionJSON struct {
+	Kind     string `json:"kind"`
+	Value    int64  `json:"value"`
+	PriceVND int64  `json:"price_vnd"`
+	EndsAt   string `json:"ends_at"`
 }
 
 func (h *handler) showProducer(c *fiber.Ctx) error {
