@@ -67,6 +67,13 @@ func seedCmd(ctx context.Context, cfg config.Config, args []string, stdout io.Wr
 		return err
 	}
 	fmt.Fprintf(stdout, "điểm bán mẫu: thêm %d (demo showrooms added)\n", added)
+	fairAdded, err := seed.Fairs(ctx, pool, nil)
+	if err != nil {
+		return err
+	}
+	if fairAdded {
+		fmt.Fprintln(stdout, "hội chợ mẫu: đã thêm hội chợ, đơn vị tham gia và khuyến mại (demo fair, exhibitors and promotion added)")
+	}
 	if *accounts {
 		return seedDemoAccounts(ctx, pool, cfg.Production(), stdout)
 	}

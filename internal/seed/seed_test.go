@@ -14,6 +14,7 @@ import (
 	"github.com/ocopvn/ocop/internal/catalog"
 	"github.com/ocopvn/ocop/internal/certification"
 	"github.com/ocopvn/ocop/internal/importer"
+	"github.com/ocopvn/ocop/internal/fair"
 	"github.com/ocopvn/ocop/internal/postgres/pgtest"
 	"github.com/ocopvn/ocop/internal/product"
 	"github.com/ocopvn/ocop/internal/seed"
@@ -321,5 +322,40 @@ func TestDemoShowrooms(t *testing.T) {
 	}
 	if eaKao != 5 {
 		t.Errorf("the demo producer's products carried in Buôn Ma Thuột: %d", eaKao)
+	}
+}
+
+// TestDemoFair: an upcoming fair taking registrations, its plan, four
+// exhibitors with their booths (two of Quảng Ninh), and a promotion
+// running on what they show; a second run adds nothing.
+func TestDemoFair(t *testing.T) {
+	pool := pgtest.NewDB(t)
+	ctx := context.Background()
+	if _, err := seed.Run(ctx, pool, seed.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	added, err := seed.Fairs(ctx, pool, nil)
+	if err != nil || !added {
+		t.Fatalf("fair: %v %v", added, err)
+	}
+	if again, err := seed.Fairs(ctx, pool, nil); err != nil || again {
+		t.Errorf("again: %v %v", again, err)
+	}
+	svc := fair.New(pool, nil)
+	page, err := svc.List(ctx, fair.Filter{})
+	if err != nil || page.Total != 1 {
+		t.Fatalf("list: %+v %v", page, err)
+	}
+	e := page.Items[0]
+	if !e.RegistrationOpenAt(time.Now()) || e.BoothsTotal != 14 || e.BoothsFree != 10 {
+		t.Errorf("fair: open %v, %d booths, %d free", e.RegistrationOpenAt(time.Now()), e.BoothsTotal, e.BoothsFree)
+	}
+	ex, err := svc.Exhibitors(ctx, e.ID)
+	if err != nil || len(ex) != 4 {
+		t.Fatalf("exhibitors: %v %v", ex, err)
+	}
+	var promoted int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM product_promotion`).Scan(&promoted); err != nil || promoted != 4 {
+		t.Errorf("%d products on promotion now (%v)", promoted, err)
 	}
 }
