@@ -32,7 +32,7 @@ func Fairs(ctx context.Context, pool *pgxpool.Pool, now func() time.Time) (bool,
 	today := now().In(fair.Vietnam)
 	day := func(d int) string { return today.AddDate(0, 0, d).Format("02/01/2006") }
 	id, fe, err := svc.Save(ctx, sys, all, 0, fair.Fields{"kind": "fair", "name": "Hội chợ OCOP Quảng Ninh", "organizer": demoOrganizer,
-		"description": "Hội chợ sản phẩm OCOP của Quảng Ninh và các tỉnh bạn: gian hàng của hợp tác xã, doanh nghiệp, hộ kinh doanh, khu trải nghiệm và sân khấu công bố sản phẩm OCOP năm.\nDữ liệu mẫu để thử sàn.",
+		"description":   "Hội chợ sản phẩm OCOP của Quảng Ninh và các tỉnh bạn: gian hàng của hợp tác xã, doanh nghiệp, hộ kinh doanh, khu trải nghiệm và sân khấu công bố sản phẩm OCOP năm.\nDữ liệu mẫu để thử sàn.",
 		"province_code": "22", "venue_name": "Cung Quy hoạch, Hội chợ và Triển lãm tỉnh", "venue_address": "Phường Hồng Hà, Hạ Long",
 		"lat": "20.9507", "lng": "107.0915", "starts_on": day(21), "ends_on": day(26), "hours": "08:00-22:00",
 		"registration_opens_on": day(-7), "registration_closes_on": day(14), "move_in_at": day(20) + " 08:00", "move_out_until": day(27) + " 12:00",

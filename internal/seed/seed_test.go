@@ -13,8 +13,8 @@ import (
 
 	"github.com/ocopvn/ocop/internal/catalog"
 	"github.com/ocopvn/ocop/internal/certification"
-	"github.com/ocopvn/ocop/internal/importer"
 	"github.com/ocopvn/ocop/internal/fair"
+	"github.com/ocopvn/ocop/internal/importer"
 	"github.com/ocopvn/ocop/internal/postgres/pgtest"
 	"github.com/ocopvn/ocop/internal/product"
 	"github.com/ocopvn/ocop/internal/seed"
