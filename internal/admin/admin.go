@@ -120,7 +120,7 @@ func New(d Deps) (*Handler, error) {
 	pages = append(append(append(pages, orderPages...), reportPages...), "console_outbox", "console_showrooms", "console_showroom", "bo_showrooms",
 		"console_fairs", "console_fair", "console_fair_zone",
 		"bo_fairs", "bo_fair", "console_fair_applications",
-		"console_promotions", "bo_promotions")
+		"console_promotions", "bo_promotions", "console_fair_outcome")
 	var err error
 	funcs := template.FuncMap{
 		"status":     func(s order.Status) string { return order.StatusText(s) },

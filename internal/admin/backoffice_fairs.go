@@ -100,6 +100,16 @@ type boApplyPage struct {
 	Errors     apperr.FieldErrors
 	Message    string
 	Prices     map[string]string
+	// the day reports of an exhibitor
+	CanReport bool
+	Days      []boDay
+	Report    fair.DayInput
+	Done      string
+}
+
+type boDay struct {
+	Day, Sales                  string
+	Orders, Contacts, Contracts int
 }
 
 func (h *Handler) producerFairPage(c *fiber.Ctx, nav BackofficeNav) (boApplyPage, error) {
@@ -136,7 +146,45 @@ func (h *Handler) producerFairPage(c *fiber.Ctx, nav BackofficeNav) (boApplyPage
 			p.Mine = &b
 		}
 	}
+	if p.Mine != nil && len(p.Mine.Booths) > 0 && (e.Status == fair.Running || e.Status == fair.Finished || e.Phase(h.fairs.Now()) != "upcoming") {
+		p.CanReport = true
+		days, err := h.fairs.DayReports(c.UserContext(), p.Mine.ID)
+		if err != nil {
+			return p, err
+		}
+		for _, d := range days {
+			p.Days = append(p.Days, boDay{Day: d.Day.Format("02/01/2006"), Sales: vntext.VND(d.SalesVND), Orders: d.Orders, Contacts: d.Contacts, Contracts: d.Contracts})
+		}
+		p.Report.Day = h.fairs.Now().In(fair.Vietnam).Format("02/01/2006")
+	}
 	return p, nil
+}
+
+// reportProducerFair records the exhibitor's results of a day.
+func (h *Handler) reportProducerFair(c *fiber.Ctx) error {
+	nav, err := h.backofficeNav(c, "fairs")
+	if err != nil {
+		return err
+	}
+	p, err := h.producerFairPage(c, nav)
+	if err != nil {
+		return err
+	}
+	if p.Mine == nil {
+		return fair.ErrAppNotFound
+	}
+	in := fair.DayInput{Day: c.FormValue("day"), Sales: c.FormValue("sales"), Orders: c.FormValue("orders"), Contacts: c.FormValue("contacts"),
+		Contracts: c.FormValue("contracts"), Notes: c.FormValue("notes")}
+	fe, err := h.fairs.ReportDay(c.UserContext(), actor(c), nav.Producer.ID, p.Mine.ID, in)
+	if err != nil {
+		return err
+	}
+	if fe == nil {
+		return c.Redirect(nav.Base+"/hoi-cho/"+strconv.FormatInt(p.Event.ID, 10)+"?ok=bao-cao#bao-cao", fiber.StatusSeeOther)
+	}
+	p.Report, p.Errors, p.Message = in, fe, T(apperr.SummaryKey)
+	c.Status(fiber.StatusUnprocessableEntity)
+	return h.site.Render(c, "bo_fair", p)
 }
 
 func (h *Handler) showProducerFair(c *fiber.Ctx) error {
@@ -148,6 +196,7 @@ func (h *Handler) showProducerFair(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	p.Done = map[string]string{"bao-cao": T("bo.fair_reported")}[c.Query("ok")]
 	return h.site.Render(c, "bo_fair", p)
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/fair"
+	"github.com/ocopvn/ocop/internal/vntext"
 )
 
 // The applications of an event (/quan-tri/hoi-cho/{event}/ho-so): trade
@@ -159,4 +160,29 @@ func (h *Handler) checkInFair(c *fiber.Ctx) error {
 	}
 	_, err = h.fairs.CheckIn(c.UserContext(), showroomActor(c), fairMay(c), e.ID, strings.ToUpper(strings.TrimSpace(c.FormValue("booth"))))
 	return h.afterApplicationChange(c, e, 0, err, "checked_in")
+}
+
+type fairOutcomePage struct {
+	BasePage
+	Event   *fair.Event
+	Outcome *fair.Outcome
+	Sales   string
+}
+
+// showFairOutcome is the organiser's report of an event, as a page or a
+// download (?tai=csv|xlsx).
+func (h *Handler) showFairOutcome(c *fiber.Ctx) error {
+	e, err := h.fairID(c)
+	if err != nil {
+		return err
+	}
+	o, err := h.fairs.Outcome(c.UserContext(), e.ID)
+	if err != nil {
+		return err
+	}
+	if f := c.Query("tai"); f == "csv" || f == "xlsx" {
+		return sendTable(c, fair.OutcomeTable(e, o), f, "ket-qua-"+e.Slug)
+	}
+	return h.site.Render(c, "console_fair_outcome", fairOutcomePage{BasePage: h.consoleBase(c, T("console.fair_outcome")+" – "+e.Name),
+		Event: e, Outcome: o, Sales: vntext.VND(o.SalesVND)})
 }

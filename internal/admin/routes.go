@@ -78,6 +78,8 @@ func (h *Handler) Routes(r *web.Router) {
 		r.Get("/quan-ly/:producer/hoi-cho/:event", web.ProducerMember, h.showProducerFair)
 		r.Post("/quan-ly/:producer/hoi-cho/:event", web.ProducerMember, h.applyProducerFair)
 		r.Post("/quan-ly/:producer/hoi-cho/:event/rut", web.ProducerMember, h.withdrawProducerFair)
+		r.Post("/quan-ly/:producer/hoi-cho/:event/bao-cao", web.ProducerMember, h.reportProducerFair)
+		r.Get("/quan-tri/hoi-cho/:event/ket-qua", web.Staff, h.showFairOutcome)
 		r.Get("/quan-tri/khuyen-mai", web.Staff, h.listPromotions)
 		r.Post("/quan-tri/khuyen-mai", web.Staff, h.saveStaffPromotion)
 		r.Post("/quan-tri/khuyen-mai/:promotion/huy", web.Staff, h.cancelStaffPromotion)

@@ -43,6 +43,9 @@ func init() {
 		// registration is not open: 409
 		"POST /quan-ly/:producer/hoi-cho/:event":     {"anon": 401, "shopper": 404, "producerA": 409, "producerB": 404, "staff01": 404, "staff19": 409, "trade19": 409, "admin": 409},
 		"POST /quan-ly/:producer/hoi-cho/:event/rut": {"anon": 401, "shopper": 404, "producerA": 404, "producerB": 404, "staff01": 404, "staff19": 404, "trade19": 404, "admin": 404},
+		// no application of the producer to report on
+		"POST /quan-ly/:producer/hoi-cho/:event/bao-cao": {"anon": 401, "shopper": 404, "producerA": 404, "producerB": 404, "staff01": 404, "staff19": 404, "trade19": 404, "admin": 404},
+		"GET /quan-tri/hoi-cho/:event/ket-qua":           {"anon": 303, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 404, "staff19": 200, "trade19": 200, "admin": 200},
 	})
 	matrixParams["event"] = func(t *testing.T, s *site, p principals) string {
 		var id int64
@@ -131,6 +134,9 @@ func TestConsoleFair(t *testing.T) {
 	}
 	if got := as(s, p, "staff01").do("GET", base, nil); got.status != 404 {
 		t.Errorf("another province: %d", got.status)
+	}
+	if got := trade.do("GET", base+"/ket-qua?tai=csv", nil); got.status != 200 || !strings.Contains(got.body, "Đơn vị tham gia,Tỉnh") {
+		t.Errorf("outcome CSV: %d\n%s", got.status, got.body)
 	}
 	if r := trade.post(zone+"/xoa", zone); r.status != 303 {
 		t.Errorf("remove zone: %d", r.status)

@@ -45,6 +45,7 @@ var tableOwners = map[string]string{
 	"booth_assignment":          "internal/fair",
 	"promotion":                 "internal/fair",
 	"promotion_product":         "internal/fair",
+	"exhibitor_report":          "internal/fair",
 
 	// The provinces' yearly OCOP plans.
 	"ocop_plan":     "internal/report",

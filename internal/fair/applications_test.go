@@ -3,6 +3,7 @@ package fair_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/ocopvn/ocop/internal/apperr"
 	"github.com/ocopvn/ocop/internal/catalog/catalogtest"
+	"github.com/ocopvn/ocop/internal/export"
 	"github.com/ocopvn/ocop/internal/fair"
 )
 
@@ -282,5 +284,88 @@ func TestAutoAllocateAndWithdraw(t *testing.T) {
 	}
 	if refund, err := late.Withdraw(ctx, officer, d, id); err != nil || refund != 625_000 {
 		t.Errorf("late withdrawal of 1,250,000 paid refunds %d (want 625,000, the deposit kept): %v", refund, err)
+	}
+}
+
+// TestDayReportsAndOutcome: exhibitors report each day of the fair (not a
+// day outside it, not tomorrow); finishing the fair completes those who
+// came; the organiser's report counts booths, exhibitors by province and
+// star and the reported sales; its CSV neutralises a formula in a name.
+func TestDayReportsAndOutcome(t *testing.T) {
+	pool, svc := setup(t, time.Date(2026, 12, 1, 9, 0, 0, 0, fair.Vietnam))
+	ctx := context.Background()
+	p := makeProducers(t, pool)
+	catalogtest.Fixture{T: t, Pool: pool}.Exec(`UPDATE producer SET display_name = '=HYPERLINK("http://evil","x")' WHERE id = $1`, p.guestB)
+	ev := openFair(t, svc, func(f fair.Fields) {
+		f["eligible_provinces"], f["subsidy_percent"], f["subsidy_cap_vnd"] = "", "100", ""
+	})
+	var apps []int64
+	for _, pr := range []struct{ producer, product int64 }{{p.hostA, p.teaA}, {p.guestB, p.fishB}} {
+		id, fe, err := apply(svc, pr.producer, ev, "standard", "1", pr.product)
+		if err != nil || fe != nil {
+			t.Fatalf("apply: %v %v", fe, err)
+		}
+		if err := svc.Review(ctx, officer, of22, ev, id, fair.DecideApprove, ""); err != nil {
+			t.Fatal(err)
+		}
+		apps = append(apps, id)
+	}
+	if _, err := svc.AutoAllocate(ctx, officer, of22, ev); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.CheckIn(ctx, officer, of22, ev, "A-02"); err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range []string{fair.RegistrationClosed, fair.Running} {
+		if err := svc.SetStatus(ctx, officer, of22, ev, st, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	during := fair.New(pool, func() time.Time { return time.Date(2027, 1, 27, 21, 0, 0, 0, fair.Vietnam) })
+	if fe, err := during.ReportDay(ctx, officer, p.hostA, apps[0], fair.DayInput{Day: "28/01/2027", Sales: "1.000.000"}); err != nil || fe["day"] == "" {
+		t.Errorf("tomorrow: %v %v", fe, err)
+	}
+	if fe, err := during.ReportDay(ctx, officer, p.hostA, apps[0], fair.DayInput{Day: "20/01/2027", Sales: "1.000.000"}); err != nil || fe["day"] == "" {
+		t.Errorf("before the fair: %v %v", fe, err)
+	}
+	if _, err := during.ReportDay(ctx, officer, p.guestB, apps[0], fair.DayInput{Day: "26/01/2027"}); !errors.Is(err, fair.ErrAppNotFound) {
+		t.Errorf("another producer's application: %v", err)
+	}
+	for _, r := range []struct {
+		producer, app int64
+		in            fair.DayInput
+	}{
+		{p.hostA, apps[0], fair.DayInput{Day: "26/01/2027", Sales: "12.500.000", Orders: "40", Contacts: "15", Contracts: "1"}},
+		{p.hostA, apps[0], fair.DayInput{Day: "27/01/2027", Sales: "8.000.000", Orders: "25", Contacts: "9"}},
+		{p.guestB, apps[1], fair.DayInput{Day: "26/01/2027", Sales: "3.000.000", Orders: "12", Contacts: "4"}},
+		{p.hostA, apps[0], fair.DayInput{Day: "27/01/2027", Sales: "9.000.000", Orders: "26", Contacts: "9"}}, // corrected
+	} {
+		if fe, err := during.ReportDay(ctx, officer, r.producer, r.app, r.in); err != nil || fe != nil {
+			t.Fatalf("report %v: %v %v", r.in, fe, err)
+		}
+	}
+	if err := svc.SetStatus(ctx, officer, of22, ev, fair.Finished, ""); err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := svc.Application(ctx, ev, apps[0]); a.Status != fair.AppCompleted {
+		t.Errorf("the exhibitor who came: %s", a.Status)
+	}
+	o, err := svc.Outcome(ctx, ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.BoothsOffered != 7 || o.BoothsTaken != 2 || o.Exhibitors != 2 || o.SalesVND != 24_500_000 || o.Orders != 78 || o.Contacts != 28 || o.Contracts != 1 {
+		t.Errorf("outcome: %+v", o)
+	}
+	if len(o.ByProvince) != 2 || len(o.ByStar) != 2 || o.Rows[0].Star != 5 || !o.Rows[0].CheckedIn || o.Rows[1].CheckedIn {
+		t.Errorf("by province %v, by star %v", o.ByProvince, o.ByStar)
+	}
+	e, _ := svc.ByID(ctx, ev)
+	var buf strings.Builder
+	if err := export.CSV(&buf, fair.OutcomeTable(e, o)); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), `'=HYPERLINK`) || !strings.Contains(buf.String(), "24500000") {
+		t.Errorf("CSV:\n%s", buf.String())
 	}
 }

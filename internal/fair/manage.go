@@ -472,6 +472,22 @@ func (s *Service) SetStatus(ctx context.Context, a audit.Actor, may May, id int6
 		if _, err := tx.Exec(ctx, `UPDATE event SET status = $2, cancel_reason = $3, updated_at = now() WHERE id = $1`, id, status, reason); err != nil {
 			return err
 		}
+		switch status {
+		case Finished:
+			// the exhibitors who came have taken part
+			if _, err := tx.Exec(ctx, `UPDATE booth_application SET status = 'completed', updated_at = now() WHERE event_id = $1 AND status = 'checked_in'`, id); err != nil {
+				return err
+			}
+		case Cancelled:
+			// every application still in play is cancelled by the organiser; booths are freed
+			if _, err := tx.Exec(ctx, `DELETE FROM booth_assignment x USING booth_application a WHERE a.id = x.application_id AND a.event_id = $1`, id); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `UPDATE booth_application SET status = 'cancelled_by_organiser', refund_vnd = paid_vnd, updated_at = now()
+				WHERE event_id = $1 AND status NOT IN ('rejected', 'withdrawn', 'cancelled_by_organiser')`, id); err != nil {
+				return err
+			}
+		}
 		detail := map[string]any{"from": cur, "to": status}
 		if reason != "" {
 			detail["reason"] = reason
