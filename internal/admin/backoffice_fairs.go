@@ -22,6 +22,12 @@ type boFairsPage struct {
 	Notice string
 	Open   []*fair.Event
 	Mine   []boApplication
+	Offers []boOffer
+}
+
+type boOffer struct {
+	fair.BoothOffer
+	Until string
 }
 
 type boApplication struct {
@@ -56,7 +62,14 @@ func (h *Handler) listProducerFairs(c *fiber.Ctx) error {
 		return err
 	}
 	p := boFairsPage{BasePage: h.backofficeBase(c, T("bo.fairs")), Nav: nav,
-		Notice: map[string]string{"gui": T("bo.fair_applied"), "rut": T("bo.fair_withdrawn")}[c.Query("ok")]}
+		Notice: map[string]string{"gui": T("bo.fair_applied"), "rut": T("bo.fair_withdrawn"), "nhan": T("bo.fair_offer_taken")}[c.Query("ok")]}
+	offers, err := h.fairs.OffersOf(c.UserContext(), nav.Producer.ID)
+	if err != nil {
+		return err
+	}
+	for _, o := range offers {
+		p.Offers = append(p.Offers, boOffer{BoothOffer: o, Until: o.ExpiresAt.In(fair.Vietnam).Format("15:04 02/01/2006")})
+	}
 	page, err := h.fairs.List(c.UserContext(), fair.Filter{PerPage: 100})
 	if err != nil {
 		return err
@@ -257,4 +270,21 @@ func (h *Handler) withdrawProducerFair(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Redirect(nav.Base+"/hoi-cho?ok=rut", fiber.StatusSeeOther)
+}
+
+// acceptProducerOffer takes a booth held for the producer's waitlisted
+// application.
+func (h *Handler) acceptProducerOffer(c *fiber.Ctx) error {
+	nav, err := h.backofficeNav(c, "fairs")
+	if err != nil {
+		return err
+	}
+	booth, err := idParam(c, "booth")
+	if err != nil {
+		return err
+	}
+	if err := h.fairs.AcceptOffer(c.UserContext(), actor(c), nav.Producer.ID, booth); err != nil {
+		return err
+	}
+	return c.Redirect(nav.Base+"/hoi-cho?ok=nhan", fiber.StatusSeeOther)
 }

@@ -75,6 +75,7 @@ func (h *Handler) Routes(r *web.Router) {
 		r.Post("/quan-tri/hoi-cho/:event/xep-gian-tu-dong", web.Staff, h.autoAllocateFair)
 		r.Post("/quan-tri/hoi-cho/:event/nhan-gian", web.Staff, h.checkInFair)
 		r.Get("/quan-ly/:producer/hoi-cho", web.ProducerMember, h.listProducerFairs)
+		r.Post("/quan-ly/:producer/hoi-cho/gian/:booth/nhan", web.ProducerMember, h.acceptProducerOffer)
 		r.Get("/quan-ly/:producer/hoi-cho/:event", web.ProducerMember, h.showProducerFair)
 		r.Post("/quan-ly/:producer/hoi-cho/:event", web.ProducerMember, h.applyProducerFair)
 		r.Post("/quan-ly/:producer/hoi-cho/:event/rut", web.ProducerMember, h.withdrawProducerFair)

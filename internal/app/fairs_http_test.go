@@ -43,6 +43,8 @@ func init() {
 		// registration is not open: 409
 		"POST /quan-ly/:producer/hoi-cho/:event":     {"anon": 401, "shopper": 404, "producerA": 409, "producerB": 404, "staff01": 404, "staff19": 409, "trade19": 409, "admin": 409},
 		"POST /quan-ly/:producer/hoi-cho/:event/rut": {"anon": 401, "shopper": 404, "producerA": 404, "producerB": 404, "staff01": 404, "staff19": 404, "trade19": 404, "admin": 404},
+		// no booth held for the producer
+		"POST /quan-ly/:producer/hoi-cho/gian/:booth/nhan": {"anon": 401, "shopper": 404, "producerA": 409, "producerB": 404, "staff01": 404, "staff19": 409, "trade19": 409, "admin": 409},
 		// no application of the producer to report on
 		"POST /quan-ly/:producer/hoi-cho/:event/bao-cao": {"anon": 401, "shopper": 404, "producerA": 404, "producerB": 404, "staff01": 404, "staff19": 404, "trade19": 404, "admin": 404},
 		"GET /quan-tri/hoi-cho/:event/ket-qua":           {"anon": 303, "shopper": 403, "producerA": 403, "producerB": 403, "staff01": 404, "staff19": 200, "trade19": 200, "admin": 200},
@@ -71,6 +73,7 @@ func init() {
 		}
 		return strconv.FormatInt(id, 10)
 	}
+	matrixParams["booth"] = func(t *testing.T, s *site, p principals) string { return "999999" }
 	matrixParams["zone"] = func(t *testing.T, s *site, p principals) string {
 		var id int64
 		if err := s.pool.QueryRow(context.Background(), `

@@ -46,6 +46,7 @@ var tableOwners = map[string]string{
 	"promotion":                 "internal/fair",
 	"promotion_product":         "internal/fair",
 	"exhibitor_report":          "internal/fair",
+	"booth_offer":               "internal/fair",
 
 	// The provinces' yearly OCOP plans.
 	"ocop_plan":     "internal/report",

@@ -26,6 +26,7 @@ const (
 type Allocation struct {
 	Assigned int      // booths given
 	Short    []string // producers left with fewer booths than they applied for
+	Offered  int      // free booths offered to the waitlist
 }
 
 // AutoAllocate gives every paid or free application of the event the
@@ -62,7 +63,8 @@ func (s *Service) AutoAllocate(ctx context.Context, a audit.Actor, may May, even
 		rows, err := tx.Query(ctx, `
 			SELECT b.code, b.booth_type, z.code FROM booth b JOIN event_zone z ON z.id = b.zone_id
 			WHERE b.event_id = $1 AND NOT b.blocked AND NOT EXISTS (SELECT 1 FROM booth_assignment x WHERE x.booth_id = b.id)
-			ORDER BY z.position, z.code, split_part(b.code, '-', 2)::int`, eventID)
+			  AND NOT EXISTS (SELECT 1 FROM booth_offer o WHERE o.booth_id = b.id AND o.expires_at > $2)
+			ORDER BY z.position, z.code, split_part(b.code, '-', 2)::int`, eventID, s.now())
 		if err != nil {
 			return err
 		}
@@ -105,8 +107,21 @@ func (s *Service) AutoAllocate(ctx context.Context, a audit.Actor, may May, even
 				out.Assigned++
 			}
 		}
+		// what is left free goes to the waitlist
+		rows, err = tx.Query(ctx, `SELECT b.id FROM booth b WHERE b.event_id = $1 AND NOT b.blocked
+			AND NOT EXISTS (SELECT 1 FROM booth_assignment x WHERE x.booth_id = b.id) ORDER BY b.zone_id, split_part(b.code, '-', 2)::int`, eventID)
+		if err != nil {
+			return err
+		}
+		left, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			return err
+		}
+		if out.Offered, err = s.offerToWaitlist(ctx, tx, a, e, left); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: a.UserID, ActingAs: a.ActingAs, Entity: "event", EntityID: eventID, Action: "auto_allocate",
-			Detail: map[string]any{"assigned": out.Assigned, "short": len(out.Short)}})
+			Detail: map[string]any{"assigned": out.Assigned, "short": len(out.Short), "offered": out.Offered}})
 	})
 	return out, err
 }
@@ -163,14 +178,33 @@ func (s *Service) Withdraw(ctx context.Context, a audit.Actor, producerID, id in
 		if !time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC).Before(deadline) {
 			refund = paid - paid*int64(deposit)/100
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM booth_assignment WHERE application_id = $1`, id); err != nil {
+		rows, err := tx.Query(ctx, `DELETE FROM booth_assignment WHERE application_id = $1 RETURNING booth_id`, id)
+		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE booth_application SET status = 'withdrawn', refund_vnd = $2, updated_at = now() WHERE id = $1`, id, refund); err != nil {
+		freed, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: a.UserID, ActingAs: a.ActingAs, ProducerID: producerID, Entity: "booth_application", EntityID: id,
-			Action: "withdraw", Detail: map[string]any{"from": status, "refund_vnd": refund}})
+		var eventID int64
+		if err := tx.QueryRow(ctx, `UPDATE booth_application SET status = 'withdrawn', refund_vnd = $2, updated_at = now() WHERE id = $1 RETURNING event_id`,
+			id, refund).Scan(&eventID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM booth_offer WHERE application_id = $1`, id); err != nil {
+			return err
+		}
+		if err := audit.Record(ctx, tx, audit.Entry{ActorID: a.UserID, ActingAs: a.ActingAs, ProducerID: producerID, Entity: "booth_application", EntityID: id,
+			Action: "withdraw", Detail: map[string]any{"from": status, "refund_vnd": refund}}); err != nil {
+			return err
+		}
+		// the freed booths go to the waitlist, with a deadline to accept
+		e, err := scanEvent(tx.QueryRow(ctx, `SELECT `+eventColumns+` FROM `+eventFrom+` WHERE e.id = $1`, eventID))
+		if err != nil {
+			return err
+		}
+		_, err = s.offerToWaitlist(ctx, tx, a, e, freed)
+		return err
 	})
 	return refund, err
 }

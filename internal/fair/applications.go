@@ -455,6 +455,11 @@ func (s *Service) RecordPayment(ctx context.Context, a audit.Actor, may May, eve
 			WHERE id = $1 RETURNING paid_vnd`, id, method, ref).Scan(&amount); err != nil {
 			return err
 		}
+		// a booth taken from the waitlist was held while the fee was due
+		if _, err := tx.Exec(ctx, `UPDATE booth_application a SET status = 'booth_assigned'
+			WHERE a.id = $1 AND (SELECT count(*) FROM booth_assignment x WHERE x.application_id = a.id) >= a.qty`, id); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: a.UserID, ActingAs: a.ActingAs, Entity: "booth_application", EntityID: id, Action: "record_payment",
 			Detail: map[string]any{"method": method, "ref": ref, "paid_vnd": amount}})
 	})
@@ -519,6 +524,13 @@ func (s *Service) assign(ctx context.Context, tx pgx.Tx, a audit.Actor, eventID,
 	}
 	if boothType != typ {
 		return apperr.E(apperr.Invalid, "Gian này khác loại gian chủ thể đăng ký.", "booth type differs from the application's")
+	}
+	var heldFor int64
+	if err := tx.QueryRow(ctx, `SELECT coalesce((SELECT application_id FROM booth_offer WHERE booth_id = $1 AND expires_at > $2), 0)`, boothID, s.now()).Scan(&heldFor); err != nil {
+		return err
+	}
+	if heldFor != 0 && heldFor != id {
+		return apperr.E(apperr.Conflict, "Gian này đang giữ cho một chủ thể trong danh sách chờ đến hết hạn nhận gian.", "the booth is offered to the waitlist")
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO booth_assignment (booth_id, application_id) VALUES ($1, $2)`, boothID, id); err != nil {
 		return err

@@ -369,3 +369,67 @@ func TestDayReportsAndOutcome(t *testing.T) {
 		t.Errorf("CSV:\n%s", buf.String())
 	}
 }
+
+// TestWaitlistOffer: zone B's two booths are taken and a third producer is
+// waitlisted; when one exhibitor withdraws, its booth is held for the
+// waitlisted one with a 48-hour deadline (nobody else may be given it);
+// another producer cannot take the offer; accepted in time, the booth is
+// the waitlisted producer's; a lapsed offer cannot be taken.
+func TestWaitlistOffer(t *testing.T) {
+	pool, svc := setup(t, time.Date(2026, 12, 1, 9, 0, 0, 0, fair.Vietnam))
+	ctx := context.Background()
+	p := makeProducers(t, pool)
+	f := catalogtest.Fixture{T: t, Pool: pool}
+	d := f.Producer("HTX Miến dong Bình Liêu", "22")
+	noodles := f.Product(d, catalogtest.Product{Name: "Miến dong Bình Liêu", Group: "I.1.a", Price: 90000, Star: 4})
+	// only zone B's two standard booths: zone A has corners and standards, so block A
+	ev := openFair(t, svc, func(fl fair.Fields) {
+		fl["eligible_provinces"], fl["subsidy_percent"], fl["subsidy_cap_vnd"] = "", "100", ""
+	})
+	f.Exec(`UPDATE booth SET blocked = true WHERE event_id = $1 AND code LIKE 'A-%'`, ev)
+	ids := map[int64]int64{}
+	for _, pr := range []struct{ producer, product int64 }{{p.hostA, p.teaA}, {p.guestB, p.fishB}, {d, noodles}} {
+		id, fe, err := apply(svc, pr.producer, ev, "standard", "1", pr.product)
+		if err != nil || fe != nil {
+			t.Fatalf("apply: %v %v", fe, err)
+		}
+		ids[pr.producer] = id
+	}
+	for _, pr := range []int64{p.hostA, p.guestB} {
+		if err := svc.Review(ctx, officer, of22, ev, ids[pr], fair.DecideApprove, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := svc.Review(ctx, officer, of22, ev, ids[d], fair.DecideWaitlist, "Hết gian"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := svc.AutoAllocate(ctx, officer, of22, ev); err != nil || got.Assigned != 2 || got.Offered != 0 {
+		t.Fatalf("allocate: %+v %v", got, err)
+	}
+	g, _ := svc.Application(ctx, ev, ids[p.guestB])
+	if _, err := svc.Withdraw(ctx, officer, p.guestB, ids[p.guestB]); err != nil {
+		t.Fatal(err)
+	}
+	offers, err := svc.OffersOf(ctx, d)
+	if err != nil || len(offers) != 1 || offers[0].BoothCode != g.Booths[0] || !offers[0].ExpiresAt.Equal(time.Date(2026, 12, 3, 9, 0, 0, 0, fair.Vietnam)) {
+		t.Fatalf("offer: %+v %v", offers, err)
+	}
+	// held for it: another producer cannot take it
+	if err := svc.AcceptOffer(ctx, officer, p.hostA, offers[0].BoothID); !errors.Is(err, fair.ErrOfferGone) {
+		t.Errorf("another producer takes the offer: %v", err)
+	}
+	late := fair.New(pool, func() time.Time { return time.Date(2026, 12, 3, 9, 0, 1, 0, fair.Vietnam) })
+	if err := late.AcceptOffer(ctx, officer, d, offers[0].BoothID); !errors.Is(err, fair.ErrOfferGone) {
+		t.Errorf("accepted after the deadline: %v", err)
+	}
+	if err := svc.AcceptOffer(ctx, officer, d, offers[0].BoothID); err != nil {
+		t.Fatal(err)
+	}
+	w, _ := svc.Application(ctx, ev, ids[d])
+	if w.Status != fair.AppAssigned || len(w.Booths) != 1 || w.Booths[0] != g.Booths[0] {
+		t.Errorf("after accepting: %+v", w)
+	}
+	if offers, _ := svc.OffersOf(ctx, d); len(offers) != 0 {
+		t.Errorf("the offer is still there: %v", offers)
+	}
+}
