@@ -4,11 +4,15 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	qrcode "github.com/skip2/go-qrcode"
+
+	"github.com/ocopvn/ocop/internal/web"
 
 	"github.com/ocopvn/ocop/internal/fair"
 	"github.com/ocopvn/ocop/internal/vntext"
@@ -130,6 +134,7 @@ type fairPage struct {
 	Plan        *planView
 	Feed        string
 	Exhibitors  []fair.Exhibitor
+	Schedule    []string // each day with its hours, for events of up to two weeks
 }
 
 type fairBoothType struct {
@@ -220,6 +225,12 @@ func (h *Handler) showFair(c *fiber.Ctx) error {
 		p.Eligibility += "; " + T("fairs.from_provinces") + " " + strings.Join(ps, ", ")
 	}
 	p.Eligibility += "; " + fmt.Sprintf(T("fairs.max_booths"), e.MaxBoothsPerProducer)
+	if days := int(e.EndsOn.Sub(e.StartsOn).Hours()/24) + 1; days > 1 && days <= 14 {
+		for d := range days {
+			day := e.StartsOn.AddDate(0, 0, d)
+			p.Schedule = append(p.Schedule, weekdays[day.Weekday()]+", "+day.Format("02/01")+": "+e.Hours())
+		}
+	}
 	p.Plan = fairPlan(e, zones)
 	if p.Exhibitors, err = h.fairs.Exhibitors(c.UserContext(), e.ID); err != nil {
 		return err
@@ -381,6 +392,9 @@ type boothPage struct {
 	Exhibitor *fair.Exhibitor
 	QR        string // the booth page's address the QR carries
 	Hours     string
+	// CheckIn, for the event's trade promotion staff who scanned the
+	// booth's QR: the form that confirms the exhibitor is in
+	CheckIn string
 }
 
 // boothOf reads :slug and :code: a public event and a booth with an
@@ -414,6 +428,10 @@ func (h *Handler) showBooth(c *fiber.Ctx) error {
 	h.withCrumbs(&p.BasePage, Crumb{Name: T("fairs.title"), URL: "/hoi-cho"}, Crumb{Name: e.Name, URL: "/hoi-cho/" + e.Slug}, Crumb{Name: T("fairs.booth") + " " + code})
 	if c.Query("in") == "1" {
 		return h.site.Render(c, "fair_card", p)
+	}
+	if me := web.CurrentUser(c); me != nil && (me.IsAdmin() || slices.Contains(me.TradePromotion, e.ProvinceCode)) && !x.CheckedIn {
+		p.CheckIn, p.CSRF = "/quan-tri/hoi-cho/"+strconv.FormatInt(e.ID, 10)+"/nhan-gian", web.CSRFToken(c)
+		c.Set(fiber.HeaderCacheControl, "private, no-store")
 	}
 	return h.site.Render(c, "fair_booth", p)
 }
@@ -511,3 +529,5 @@ func offerPrice(o *promoView, price int64) int64 {
 	}
 	return price
 }
+
+var weekdays = [...]string{"Chủ Nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy"}

@@ -128,6 +128,11 @@ func TestBrowserFairFlow(t *testing.T) {
 	if !strings.Contains(string(body), `"booth_code":"A-02"`) || !strings.Contains(string(body), `"products":["tra-hoa-vang-ba-che"]`) {
 		t.Errorf("API exhibitors: %s", body)
 	}
+	// the officer scans the booth's QR on the day and checks the exhibitor in
+	staff.Goto("scan the booth", base+href)
+	clickButton(t, staff, "check in", "Xác nhận đơn vị đã nhận gian")
+	staff.AssertText("main", "Đã xác nhận chủ thể nhận gian", "Đã nhận gian")
+	staff.AssertNoProblems()
 	pub.Goto("booth card", base+href+"?in=1")
 	if ok, err := pub.EvalBool(`document.querySelector('.booth-card img').naturalWidth > 0`); !ok || err != nil {
 		t.Errorf("the card's QR image did not load: %v", err)
