@@ -57,3 +57,18 @@ func Sweep(ctx context.Context, s Store, prefix string, minAge time.Duration, no
 	}
 	return deleted, nil
 }
+
+// DeleteUnreferenced deletes the objects of keys that referenced does not
+// confirm are in use (a committed row refers to them): what a refused or
+// undone upload leaves. Failures are left to Sweep.
+func DeleteUnreferenced(ctx context.Context, s Store, keys []string, referenced func(ctx context.Context, keys []string) (map[string]bool, error)) {
+	used, err := referenced(ctx, keys)
+	if err != nil {
+		return
+	}
+	for _, k := range keys {
+		if !used[k] {
+			_ = s.Delete(ctx, k)
+		}
+	}
+}

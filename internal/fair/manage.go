@@ -400,19 +400,7 @@ func uniqueSlug(ctx context.Context, tx pgx.Tx, name string, starts time.Time) (
 	if len(base) > 100 {
 		base = strings.Trim(base[:100], "-")
 	}
-	for i := 1; ; i++ {
-		slug := base
-		if i > 1 {
-			slug = fmt.Sprintf("%s-%d", base, i)
-		}
-		var taken bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM event WHERE slug = $1)`, slug).Scan(&taken); err != nil {
-			return "", err
-		}
-		if !taken {
-			return slug, nil
-		}
-	}
+	return postgres.FreeSlug(ctx, tx, "event", base)
 }
 
 // scoped locks event id and checks may on its province; it returns the

@@ -242,3 +242,37 @@ func IDsByKey(rows pgx.Rows, err error) (map[string]int64, error) {
 	})
 	return ids, err
 }
+
+// FreeSlug is base, or base-2, base-3… the first that no row of table
+// (a constant of the caller, never input) has as its slug.
+func FreeSlug(ctx context.Context, q Querier, table, base string) (string, error) {
+	for i := 1; ; i++ {
+		slug := base
+		if i > 1 {
+			slug = fmt.Sprintf("%s-%d", base, i)
+		}
+		var taken bool
+		if err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM `+pgx.Identifier{table}.Sanitize()+` WHERE slug = $1)`, slug).Scan(&taken); err != nil {
+			return "", err
+		}
+		if !taken {
+			return slug, nil
+		}
+	}
+}
+
+// StringSet collects the one text column of rows into a set.
+func StringSet(rows pgx.Rows, err error) (map[string]bool, error) {
+	if err != nil {
+		return nil, err
+	}
+	list, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]bool, len(list))
+	for _, s := range list {
+		out[s] = true
+	}
+	return out, nil
+}

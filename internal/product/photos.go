@@ -245,39 +245,19 @@ func (s *Photos) Upload(ctx context.Context, a Actor, producerID, productID int6
 // deleteUnreferenced deletes the objects of keys that no committed row
 // refers to. Failures are left to the sweeper.
 func (s *Photos) deleteUnreferenced(ctx context.Context, keys []string) {
-	used, err := s.Referenced(ctx, keys)
-	if err != nil {
-		return
-	}
-	for _, k := range keys {
-		if !used[k] {
-			_ = s.store.Delete(ctx, k)
-		}
-	}
+	media.DeleteUnreferenced(ctx, s.store, keys, s.Referenced)
 }
 
 // Referenced returns which of keys a product photo, a producer's logo or
 // a producer's banner refers to. The sweeper's callback.
 func (s *Photos) Referenced(ctx context.Context, keys []string) (_ map[string]bool, err error) {
 	defer apperr.Wrap(&err, "product.Referenced(%d keys)", len(keys))
-	rows, err := s.pool.Query(ctx, `
+	return postgres.StringSet(s.pool.Query(ctx, `
 		SELECT k FROM unnest($1::text[]) AS k
 		WHERE EXISTS (SELECT 1 FROM product_photo WHERE variants @> jsonb_build_array(jsonb_build_object('key', k)))
 		   OR EXISTS (SELECT 1 FROM producer WHERE logo_variants @> jsonb_build_array(jsonb_build_object('key', k))
 		                                       OR banner_variants @> jsonb_build_array(jsonb_build_object('key', k))
-		                                       OR logo_key = k OR banner_key = k)`, keys)
-	if err != nil {
-		return nil, err
-	}
-	used, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]bool, len(used))
-	for _, k := range used {
-		out[k] = true
-	}
-	return out, nil
+		                                       OR logo_key = k OR banner_key = k)`, keys))
 }
 
 // PhotoUpdate is a change of a photo's alt text and position (0-based).

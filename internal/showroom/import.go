@@ -516,19 +516,7 @@ func (s *Service) uniqueSlug(ctx context.Context, tx pgx.Tx, name string) (strin
 	if len(base) > 80 {
 		base = strings.Trim(base[:80], "-")
 	}
-	for i := 1; ; i++ {
-		slug := base
-		if i > 1 {
-			slug = fmt.Sprintf("%s-%d", base, i)
-		}
-		var taken bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM showroom WHERE slug = $1)`, slug).Scan(&taken); err != nil {
-			return "", err
-		}
-		if !taken {
-			return slug, nil
-		}
-	}
+	return postgres.FreeSlug(ctx, tx, "showroom", base)
 }
 
 // ImportProducts writes the products carried of a sheet (showroom_code,

@@ -232,38 +232,17 @@ func (s *Service) DeletePhoto(ctx context.Context, a audit.Actor, may May, id, p
 // deleteUnreferenced deletes the objects of keys no committed row refers
 // to; failures are left to the sweeper.
 func (s *Service) deleteUnreferenced(ctx context.Context, keys []string) {
-	if s.store == nil {
-		return
-	}
-	used, err := s.Referenced(ctx, keys)
-	if err != nil {
-		return
-	}
-	for _, k := range keys {
-		if !used[k] {
-			_ = s.store.Delete(ctx, k)
-		}
+	if s.store != nil {
+		media.DeleteUnreferenced(ctx, s.store, keys, s.Referenced)
 	}
 }
 
 // Referenced returns which of keys a showroom photo refers to.
 func (s *Service) Referenced(ctx context.Context, keys []string) (_ map[string]bool, err error) {
 	defer apperr.Wrap(&err, "showroom.Referenced(%d keys)", len(keys))
-	rows, err := s.pool.Query(ctx, `
+	return postgres.StringSet(s.pool.Query(ctx, `
 		SELECT k FROM unnest($1::text[]) AS k
-		WHERE EXISTS (SELECT 1 FROM showroom_photo WHERE variants @> jsonb_build_array(jsonb_build_object('key', k)))`, keys)
-	if err != nil {
-		return nil, err
-	}
-	used, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]bool, len(used))
-	for _, k := range used {
-		out[k] = true
-	}
-	return out, nil
+		WHERE EXISTS (SELECT 1 FROM showroom_photo WHERE variants @> jsonb_build_array(jsonb_build_object('key', k)))`, keys))
 }
 
 // SweepPhotos deletes objects under showrooms/ older than minAge that no
