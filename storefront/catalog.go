@@ -44,7 +44,7 @@ func (h *Handler) catalogPage(c *fiber.Ctx, v *catalog.View, group *catalog.Grou
 	} else {
 		crumbs = append(crumbs, Crumb{Name: T("nav.catalog")})
 	}
-	l, err := h.buildListing(v, path, f, notices, fixed)
+	l, err := h.buildListing(c.UserContext(), v, path, f, notices, fixed)
 	if err != nil {
 		return err
 	}

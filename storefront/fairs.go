@@ -1,6 +1,7 @@
 package storefront
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/url"
@@ -508,10 +509,14 @@ type promoView struct {
 // none, or the promotions cannot be read: the list price stands; the
 // checkout decides the price on its own).
 func (h *Handler) offer(c *fiber.Ctx, slug string, price int64) *promoView {
+	return h.offerOf(c.UserContext(), slug, price)
+}
+
+func (h *Handler) offerOf(ctx context.Context, slug string, price int64) *promoView {
 	if h.fairs == nil {
 		return nil
 	}
-	o, err := h.fairs.Offer(c.UserContext(), slug, price)
+	o, err := h.fairs.Offer(ctx, slug, price)
 	if err != nil || o == nil {
 		return nil
 	}

@@ -33,11 +33,11 @@ func (h *Handler) showHome(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	featuredCards, err := h.renderCards(v, featured.Items)
+	featuredCards, err := h.renderCards(c.UserContext(), v, featured.Items)
 	if err != nil {
 		return err
 	}
-	newestCards, err := h.renderCards(v, newest.Items)
+	newestCards, err := h.renderCards(c.UserContext(), v, newest.Items)
 	if err != nil {
 		return err
 	}

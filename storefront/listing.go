@@ -1,6 +1,7 @@
 package storefront
 
 import (
+	"context"
 	"html/template"
 	"net/url"
 	"strconv"
@@ -125,12 +126,12 @@ func filterQuery(f catalog.Filter) url.Values {
 // buildListing runs f and lays out the filter form, facet links and pager
 // for a page at path. fixed names the filter the path itself sets
 // ("group", "province" or "producer"), which the form does not repeat.
-func (h *Handler) buildListing(v *catalog.View, path string, f catalog.Filter, notices []string, fixed string) (listing, error) {
+func (h *Handler) buildListing(ctx context.Context, v *catalog.View, path string, f catalog.Filter, notices []string, fixed string) (listing, error) {
 	page, err := v.List(f)
 	if err != nil {
 		return listing{}, err
 	}
-	cards, err := h.renderCards(v, page.Items)
+	cards, err := h.renderCards(ctx, v, page.Items)
 	if err != nil {
 		return listing{}, err
 	}

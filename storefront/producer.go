@@ -22,7 +22,7 @@ func (h *Handler) showProducer(c *fiber.Ctx) error {
 	f, notices := readFilter(c, ref)
 	f.Producer = pr.Slug
 	path := "/cua-hang/" + pr.Slug
-	l, err := h.buildListing(v, path, f, notices, "producer")
+	l, err := h.buildListing(c.UserContext(), v, path, f, notices, "producer")
 	if err != nil {
 		return err
 	}

@@ -24,11 +24,11 @@ func (h *Handler) showProduct(c *fiber.Ctx, v *catalog.View) error {
 	if err != nil {
 		return err
 	}
-	sameProducerCards, err := h.renderCards(v, without(sameProducer.Items, p.Slug, 4))
+	sameProducerCards, err := h.renderCards(c.UserContext(), v, without(sameProducer.Items, p.Slug, 4))
 	if err != nil {
 		return err
 	}
-	sameGroupCards, err := h.renderCards(v, without(sameGroup.Items, p.Slug, 4))
+	sameGroupCards, err := h.renderCards(c.UserContext(), v, without(sameGroup.Items, p.Slug, 4))
 	if err != nil {
 		return err
 	}

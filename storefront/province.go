@@ -43,7 +43,7 @@ func (h *Handler) showProvince(c *fiber.Ctx) error {
 	f, notices := readFilter(c, ref)
 	f.Province = prov.Code
 	path := "/tinh/" + prov.Slug
-	l, err := h.buildListing(v, path, f, notices, "province")
+	l, err := h.buildListing(c.UserContext(), v, path, f, notices, "province")
 	if err != nil {
 		return err
 	}

@@ -38,7 +38,7 @@ func (h *Handler) showSearch(c *fiber.Ctx) error {
 		if page, err = v.List(f); err != nil {
 			return err
 		}
-		if cards, err = h.renderCards(v, page.Items); err != nil {
+		if cards, err = h.renderCards(c.UserContext(), v, page.Items); err != nil {
 			return err
 		}
 	} else {

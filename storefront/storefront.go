@@ -9,6 +9,7 @@
 package storefront
 
 import (
+	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -227,7 +228,10 @@ func (h *Handler) Routes(r *web.Router) {
 
 // renderCards returns the rendered cards of items, from the cache of v's
 // version. The HTML comes from html/template, so it is escaped already.
-func (h *Handler) renderCards(v *catalog.View, items []*catalog.ListItem) ([]template.HTML, error) {
+//
+// A product on promotion now is rendered apart, never cached: its price
+// starts and ends with the campaign.
+func (h *Handler) renderCards(ctx context.Context, v *catalog.View, items []*catalog.ListItem) ([]template.HTML, error) {
 	cc := h.cards.Load()
 	if cc == nil || cc.version != v.Version() {
 		cc = &cardCache{version: v.Version()}
@@ -235,7 +239,15 @@ func (h *Handler) renderCards(v *catalog.View, items []*catalog.ListItem) ([]tem
 	}
 	out := make([]template.HTML, len(items))
 	for i, it := range items {
-		d := cardData{ListItem: it, Eager: i < eagerCards}
+		d := cardData{ListItem: it, Eager: i < eagerCards, Offer: h.offerOf(ctx, it.Slug, it.PriceVND)}
+		if d.Offer != nil {
+			card, err := h.renderCard(d)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = card
+			continue
+		}
 		var key any = it
 		if d.Eager {
 			key = eagerKey{it}
@@ -269,6 +281,8 @@ type cardData struct {
 	NameHTML template.HTML
 	// Eager loads the photo at once, with high priority (eagerCards).
 	Eager bool
+	// Offer is the promotion running now (nil: none)
+	Offer *promoView
 }
 
 func (h *Handler) renderCard(d cardData) (template.HTML, error) {

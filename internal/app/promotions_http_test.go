@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -56,6 +57,13 @@ func TestPromotionToCheckout(t *testing.T) {
 	page := s.client().do("GET", "/san-pham/"+slug, nil)
 	if !strings.Contains(page.body, "<del") || !strings.Contains(page.body, "96.000") || !strings.Contains(page.body, "−20%") {
 		t.Errorf("product page without the promotion")
+	}
+	var shop string
+	if err := s.pool.QueryRow(context.Background(), `SELECT slug FROM producer WHERE id = $1`, p.producerA).Scan(&shop); err != nil {
+		t.Fatal(err)
+	}
+	if store := s.client().do("GET", "/cua-hang/"+shop, nil); !strings.Contains(store.body, `<span class="promo-tag">−20%</span>`) {
+		t.Errorf("the storefront's card has no promotion")
 	}
 	status, got, _ := api(t, s, "GET", "/api/v1/products/"+slug, "", "", "")
 	promo, _ := got["promotion"].(map[string]any)

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -358,13 +359,18 @@ func (s *Service) Promotions(ctx context.Context, provinces []string, producerID
 	})
 }
 
-// offers keeps the promotions that have not ended, per product, for the
-// pages: reloaded after a change in this process and at most every
-// OffersTTL otherwise; which one applies is decided at each call.
+// offers keeps the promotions that have not ended, per product slug, for
+// the pages: reloaded after a change in this process and at most every
+// OffersTTL otherwise (one reload at a time; readers never wait on a
+// lock while a copy is fresh); which one applies is decided at each call.
 type offers struct {
-	mu     sync.Mutex
+	cur    atomic.Pointer[offerSnapshot]
+	stale  atomic.Bool
+	reload sync.Mutex
+}
+
+type offerSnapshot struct {
 	at     time.Time
-	stale  bool
 	bySlug map[string][]offerRow
 }
 
@@ -381,37 +387,45 @@ type offerRow struct {
 // starts and ends on time regardless).
 const OffersTTL = 10 * time.Second
 
-func (o *offers) invalidate() {
-	o.mu.Lock()
-	o.stale = true
-	o.mu.Unlock()
-}
+func (o *offers) invalidate() { o.stale.Store(true) }
 
 func (s *Service) loadOffers(ctx context.Context) (map[string][]offerRow, error) {
 	o := &s.offers
-	o.mu.Lock()
-	defer o.mu.Unlock()
 	now := s.now()
-	if o.bySlug != nil && !o.stale && now.Sub(o.at) < OffersTTL {
-		return o.bySlug, nil
+	fresh := func() *offerSnapshot {
+		if c := o.cur.Load(); c != nil && !o.stale.Load() && now.Sub(c.at) < OffersTTL {
+			return c
+		}
+		return nil
 	}
+	if c := fresh(); c != nil {
+		return c.bySlug, nil
+	}
+	o.reload.Lock()
+	defer o.reload.Unlock()
+	if c := fresh(); c != nil {
+		return c.bySlug, nil
+	}
+	o.stale.Store(false)
 	rows, err := s.pool.Query(ctx, `
 		SELECT p.slug, pr.id, pr.name, pr.kind, pr.value, pr.concentrated, pr.starts_at, pr.ends_at
 		FROM promotion pr JOIN promotion_target t ON t.promotion_id = pr.id JOIN product p ON p.id = t.product_id
 		WHERE pr.status = 'active' AND pr.ends_at > $1`, now)
 	if err != nil {
+		o.stale.Store(true)
 		return nil, err
 	}
 	m := map[string][]offerRow{}
-	var pid string
+	var slug string
 	var r offerRow
-	if _, err := pgx.ForEachRow(rows, []any{&pid, &r.id, &r.name, &r.kind, &r.value, &r.concentrated, &r.start, &r.end}, func() error {
-		m[pid] = append(m[pid], r)
+	if _, err := pgx.ForEachRow(rows, []any{&slug, &r.id, &r.name, &r.kind, &r.value, &r.concentrated, &r.start, &r.end}, func() error {
+		m[slug] = append(m[slug], r)
 		return nil
 	}); err != nil {
+		o.stale.Store(true)
 		return nil, err
 	}
-	o.bySlug, o.at, o.stale = m, now, false
+	o.cur.Store(&offerSnapshot{at: now, bySlug: m})
 	return m, nil
 }
 
