@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"strings"
 	"unicode/utf8"
 
@@ -116,12 +117,11 @@ func (h *handler) suggest(c *fiber.Ctx) error {
 		return err
 	}
 	key := strings.Join(search.Words(text), " ")
-	items, ok := h.suggestions.get(view.Version(), key)
-	if !ok {
-		if items, err = h.search.Suggest(ctx, text); err != nil {
-			return err
-		}
-		h.suggestions.put(view.Version(), key, items)
+	items, err := h.suggestions.get(ctx, view.Version(), key, func(ctx context.Context) ([]search.Suggestion, error) {
+		return h.search.Suggest(ctx, key)
+	})
+	if err != nil {
+		return err
 	}
 	return c.JSON(fiber.Map{"items": items, "total": len(items)})
 }
