@@ -85,7 +85,7 @@ type Var struct{ Name, Default, Help string }
 
 // Vars lists every environment variable the binary reads.
 var Vars = []Var{
-	{"DATABASE_URL", "(required; make run/test start a private cluster)", "PostgreSQL connection URL"},
+	{"DATABASE_URL", "(required; make run/test start a private cluster)", "PostgreSQL connection URL; or DATABASE_URL_FILE, a file holding it"},
 	{"PORT", "8080", "HTTP port"},
 	{"OCOP_ENV", "development", "development (text logs) or production (JSON logs)"},
 	{"OCOP_LOG_LEVEL", "info", "debug, info, warn or error"},
@@ -99,7 +99,7 @@ var Vars = []Var{
 	{"OCOP_BODY_LIMIT", "1048576", "largest request body in bytes (forms)"},
 	{"OCOP_UPLOAD_LIMIT", "67108864", "largest body of an upload (photos, application documents) in bytes"},
 	{"MEILI_URL", "(none: PostgreSQL search)", "Meilisearch URL; when set, search uses Meilisearch and falls back to PostgreSQL"},
-	{"MEILI_API_KEY", "(none)", "Meilisearch API key (an admin key scoped to the index, not the master key)"},
+	{"MEILI_API_KEY", "(none)", "Meilisearch API key (an admin key scoped to the index, not the master key); or MEILI_API_KEY_FILE"},
 	{"MEILI_INDEX", "products", "Meilisearch index name"},
 	{"OCOP_MEDIA_DIR", ".data/media", "directory of uploaded photos when OCOP_S3_ENDPOINT is not set"},
 	{"OCOP_S3_ENDPOINT", "(none: photos on local disk)", "MinIO/S3 host:port (no scheme); setting it stores photos there"},
@@ -319,6 +319,14 @@ func (c *Config) loadAccounts(get func(name, def string) string, readFile func(s
 		return v
 	}
 	c.SecretKey = secret("OCOP_SECRET_KEY")
+	// the database URL and the search key carry credentials too: a file
+	// (a container secret) may hold them
+	if f := get("DATABASE_URL_FILE", ""); f != "" {
+		c.DatabaseURL = secret("DATABASE_URL")
+	}
+	if f := get("MEILI_API_KEY_FILE", ""); f != "" {
+		c.MeiliAPIKey = secret("MEILI_API_KEY")
+	}
 	c.SMTPAddr = get("OCOP_SMTP_ADDR", "")
 	c.SMTPUsername = get("OCOP_SMTP_USERNAME", "")
 	c.SMTPPassword = secret("OCOP_SMTP_PASSWORD")

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -204,5 +205,25 @@ func TestMapTiles(t *testing.T) {
 		if ok && (c.MapTiles != tiles || c.MapAttribution != "© OpenStreetMap") {
 			t.Errorf("%s: %q %q", tiles, c.MapTiles, c.MapAttribution)
 		}
+	}
+}
+
+// TestDatabaseURLFile: a container secret may hold the database URL and
+// the Meilisearch key; both a value and a file is refused.
+func TestDatabaseURLFile(t *testing.T) {
+	dir := t.TempDir()
+	url, key := dir+"/db", dir+"/meili"
+	if err := os.WriteFile(url, []byte("postgres://ocop:s3cret@db/ocop\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(key, []byte("meili-key\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(env(map[string]string{"DATABASE_URL_FILE": url, "MEILI_URL": "http://meili:7700", "MEILI_API_KEY_FILE": key}))
+	if err != nil || c.DatabaseURL != "postgres://ocop:s3cret@db/ocop" || c.MeiliAPIKey != "meili-key" {
+		t.Fatalf("%q %q %v", c.DatabaseURL, c.MeiliAPIKey, err)
+	}
+	if _, err := Load(env(map[string]string{"DATABASE_URL_FILE": url, "DATABASE_URL": "postgres://x/y"})); err == nil || !strings.Contains(err.Error(), "both set") {
+		t.Errorf("both: %v", err)
 	}
 }
