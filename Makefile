@@ -13,13 +13,14 @@ CHROMIUM    := /usr/bin/chromium
 AXE_JS      := $(abspath .tools/npm/node_modules/axe-core/axe.min.js)
 REDOCLY     := $(abspath .tools/npm/node_modules/.bin/redocly)
 
-.PHONY: run test build bench lint migrate db-stop clean help
+.PHONY: run test build bench lint migrate db-stop clean help image
 
 help:
 	@echo "make run    serve the storefront with demo data on http://localhost:$${PORT:-8080}"
 	@echo "make test   run every test against a private PostgreSQL and MinIO"
 	@echo "make bench  load 10,000 products and measure the API under load"
 	@echo "make lint   go vet and gofmt"
+	@echo "make image  the container image, when a container engine runs here"
 
 build:
 	$(GO) build -trimpath -o bin/ocop ./cmd/ocop
@@ -61,6 +62,15 @@ test:
 
 bench: build
 	@deploy/dev/bench.sh $(BENCH_PRODUCTS)
+
+# The container image (deploy/Dockerfile) when a container engine runs
+# here; otherwise it says so and builds nothing.
+image:
+	@if command -v docker >/dev/null && docker info >/dev/null 2>&1; then \
+		rev=$$(git rev-parse --short HEAD); \
+		docker build -f deploy/Dockerfile --build-arg REVISION=$$rev --build-arg CREATED=$$(date -u +%Y-%m-%dT%H:%M:%SZ) -t ocop:$$rev -t ocop:local . && \
+		docker image ls ocop:$$rev; \
+	else echo "make image: no container engine runs on this machine (docker info failed): nothing was built"; fi
 
 lint:
 	$(GO) vet ./...
