@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ocopvn/ocop/internal/apperr"
@@ -108,8 +109,16 @@ func (f *Fallback) Search(ctx context.Context, q Query) (Result, error) {
 	}
 	r, err := f.secondary.Search(ctx, q)
 	r.Degraded = true
+	fallbacks.Add(1)
 	return r, err
 }
+
+// fallbacks counts the searches answered by a secondary backend.
+var fallbacks atomic.Int64
+
+// Fallbacks is how many searches the secondary backend answered in this
+// process (the metric ocop_search_fallbacks_total).
+func Fallbacks() int64 { return fallbacks.Load() }
 
 // Suggest is Search's policy for suggestions.
 func (f *Fallback) Suggest(ctx context.Context, text string) ([]Suggestion, error) {

@@ -14,6 +14,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/ocopvn/ocop/search"
 )
 
 type metrics struct {
@@ -38,9 +40,11 @@ func newMetrics(reg *prometheus.Registry, pool *pgxpool.Pool) *metrics {
 	reg.MustRegister(m.requests, m.latency,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "ocop_db_unavailable_total",
-			Help: "Requests answered 503 because the database was unavailable."}, func() float64 { return float64(outages.total.Load()) }))
+			Help: "Requests answered 503 because the database was unavailable."}, func() float64 { return float64(outages.total.Load()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "ocop_search_fallbacks_total",
+			Help: "Searches answered by the fallback backend (PostgreSQL) because the primary (Meilisearch) failed."}, func() float64 { return float64(search.Fallbacks()) }))
 	if pool != nil {
-		reg.MustRegister(poolCollector{pool}, outboxCollector{pool})
+		reg.MustRegister(poolCollector{pool}, outboxCollector{pool}, businessCollector{pool})
 	}
 	return m
 }

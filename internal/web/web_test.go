@@ -11,6 +11,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -367,6 +369,11 @@ func TestHealthReadyMetricsHeaders(t *testing.T) {
 		"ocop_db_pool_max_conns 4",
 		"ocop_search_outbox_pending 4", // the fixture's four products, no worker running
 		"ocop_search_outbox_failing 0",
+		"ocop_orders_placed_total 1", // the fixture's cash-on-delivery order
+		"ocop_orders_paid_total 0",
+		"ocop_payments_failed_total 0",
+		"ocop_certificates_expiring_30d 0",
+		"ocop_search_fallbacks_total",
 	} {
 		if !bytes.Contains(body, []byte(want)) {
 			t.Errorf("metrics lack %s", want)
@@ -374,6 +381,37 @@ func TestHealthReadyMetricsHeaders(t *testing.T) {
 	}
 	if bytes.Contains(body, []byte("khong-co-trang-nay")) {
 		t.Error("raw paths leak into metric labels")
+	}
+	// every metric the Grafana dashboard queries is one this exports
+	dash, err := os.ReadFile("../../deploy/grafana/ocop-dashboard.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d struct {
+		Panels []struct {
+			Title   string `json:"title"`
+			Targets []struct {
+				Expr string `json:"expr"`
+			} `json:"targets"`
+		} `json:"panels"`
+	}
+	if err := json.Unmarshal(dash, &d); err != nil || len(d.Panels) < 8 {
+		t.Fatalf("dashboard: %d panels, %v", len(d.Panels), err)
+	}
+	metricName := regexp.MustCompile(`\b((?:ocop|go|process)_[a-z0-9_]+)`)
+	for _, p := range d.Panels {
+		for _, tg := range p.Targets {
+			names := metricName.FindAllStringSubmatch(tg.Expr, -1)
+			if len(names) == 0 {
+				t.Errorf("panel %q: no metric in %q", p.Title, tg.Expr)
+			}
+			for _, n := range names {
+				name := strings.TrimSuffix(n[1], "_bucket")
+				if !bytes.Contains(body, []byte("\n"+name)) {
+					t.Errorf("panel %q queries %s, which /metrics lacks", p.Title, name)
+				}
+			}
+		}
 	}
 
 	resp, _ = s.get(t, "/api/v1/products")
