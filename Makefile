@@ -13,7 +13,7 @@ CHROMIUM    := /usr/bin/chromium
 AXE_JS      := $(abspath .tools/npm/node_modules/axe-core/axe.min.js)
 REDOCLY     := $(abspath .tools/npm/node_modules/.bin/redocly)
 
-.PHONY: run test build bench lint migrate db-stop clean help image
+.PHONY: run test build bench lint migrate db-stop clean help image backup-drill
 
 help:
 	@echo "make run    serve the storefront with demo data on http://localhost:$${PORT:-8080}"
@@ -21,6 +21,7 @@ help:
 	@echo "make bench  load 10,000 products and measure the API under load"
 	@echo "make lint   go vet and gofmt"
 	@echo "make image  the container image, when a container engine runs here"
+	@echo "make backup-drill  back up, restore and compare a database and its media"
 
 build:
 	$(GO) build -trimpath -o bin/ocop ./cmd/ocop
@@ -62,6 +63,16 @@ test:
 
 bench: build
 	@deploy/dev/bench.sh $(BENCH_PRODUCTS)
+
+# The backup and restore drill alone (make test runs it too): pg_dump of a
+# filled database and a mirror of its media bucket, restored into fresh
+# ones and compared row by row and object by object.
+backup-drill:
+	@set -euo pipefail; \
+	admin=$$($(PG) start); \
+	minio=$$($(MINIO) env); eval "$$minio"; \
+	OCOP_TEST_DATABASE_URL=$$admin OCOP_TEST_REQUIRE_DB=1 \
+		$(GO) test -count=1 -v -run TestBackupDrill ./deploy/drill/
 
 # The container image (deploy/Dockerfile) when a container engine runs
 # here; otherwise it says so and builds nothing.
