@@ -13,7 +13,7 @@ CHROMIUM    := /usr/bin/chromium
 AXE_JS      := $(abspath .tools/npm/node_modules/axe-core/axe.min.js)
 REDOCLY     := $(abspath .tools/npm/node_modules/.bin/redocly)
 
-.PHONY: run test build bench lint migrate db-stop clean help image backup-drill
+.PHONY: run test build bench lint migrate db-stop clean help image backup-drill loadtest
 
 help:
 	@echo "make run    serve the storefront with demo data on http://localhost:$${PORT:-8080}"
@@ -22,6 +22,7 @@ help:
 	@echo "make lint   go vet and gofmt"
 	@echo "make image  the container image, when a container engine runs here"
 	@echo "make backup-drill  back up, restore and compare a database and its media"
+	@echo "make loadtest  mixed load on two processes through outages, with invariants"
 
 build:
 	$(GO) build -trimpath -o bin/ocop ./cmd/ocop
@@ -73,6 +74,15 @@ backup-drill:
 	minio=$$($(MINIO) env); eval "$$minio"; \
 	OCOP_TEST_DATABASE_URL=$$admin OCOP_TEST_REQUIRE_DB=1 \
 		$(GO) test -count=1 -v -run TestBackupDrill ./deploy/drill/
+
+# A bounded mixed load on two app processes with failures in the middle
+# (PostgreSQL restarted, a process killed, MinIO paused); prints the
+# figures per phase and checks the invariants (cmd/loadtest).
+loadtest: build
+	@set -euo pipefail; \
+	admin=$$($(PG) start); \
+	minio=$$($(MINIO) env); eval "$$minio"; \
+	$(GO) run ./cmd/loadtest -bin bin/ocop -admin-url "$$admin" -pg-restart "$(PG) restart" -minio-pid "$$(cat .data/minio/minio.pid)"
 
 # The container image (deploy/Dockerfile) when a container engine runs
 # here; otherwise it says so and builds nothing.

@@ -104,7 +104,12 @@ start)
 	start_cluster
 	echo "$admin_url"
 	;;
+restart)
+	# a fast restart of the running cluster (make loadtest's outage)
+	start_cluster
+	"${runas[@]}" "$bindir/pg_ctl" -D "$data" -m fast -w -t 60 restart >/dev/null
+	;;
 *)
-	log "usage: $0 start|stop|url"; exit 2
+	log "usage: $0 start|stop|restart|url"; exit 2
 	;;
 esac
