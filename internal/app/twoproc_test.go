@@ -194,6 +194,34 @@ func TestTwoProcesses(t *testing.T) {
 			time.Sleep(50 * time.Millisecond)
 		}
 	}
+	// the search outbox: a renamed product is indexed once, by one of the
+	// two workers, and both processes find it by its new name
+	f.Exec(`UPDATE product SET name = 'Chè búp Tân Cương thượng hạng', name_fold = 'che bup tan cuong thuong hang', updated_at = now() WHERE slug = 'che-bup-tan-cuong'`)
+	for _, b := range backends {
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			resp, err := http.Get(b.String() + "/api/v1/search?q=thuong+hang")
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if strings.Contains(string(body), "che-bup-tan-cuong") {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s does not find the renamed product: %s", b, body)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	var pending int
+	if err := pool.QueryRow(context.Background(), `SELECT count(*) FROM search_outbox`).Scan(&pending); err != nil {
+		t.Fatal(err)
+	}
+	if pending != 0 {
+		t.Errorf("%d changes left in the outbox", pending)
+	}
 	// scheduled work runs once, not once per process: the job queue's
 	// leader alone schedules the certificate deadline scan (run on start)
 	var scans int
