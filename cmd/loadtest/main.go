@@ -15,7 +15,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -25,9 +27,11 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"os/exec"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -138,10 +142,11 @@ func run(bin, adminURL, pgRestart string, minioPID, products int, phase time.Dur
 		return errors.New("OCOP_TEST_MINIO_ENDPOINT and the keys are required (make loadtest starts MinIO)")
 	}
 	bucket := "ocop-loadtest-" + suffix
+	bankSecret := "loadtest-bank-" + suffix
 	env := append(os.Environ(), "DATABASE_URL="+dbURL, "OCOP_SECRET_KEY="+strings.Repeat("l", 40), "OCOP_LISTEN=127.0.0.1",
 		"OCOP_LOG_LEVEL=error", "OCOP_S3_ENDPOINT="+endpoint, "OCOP_S3_ACCESS_KEY="+os.Getenv("OCOP_TEST_MINIO_ACCESS_KEY"),
 		"OCOP_S3_SECRET_KEY="+os.Getenv("OCOP_TEST_MINIO_SECRET_KEY"), "OCOP_S3_BUCKET="+bucket, "OCOP_CHECKOUT_RATE=100000",
-		"OCOP_DB_MAX_CONNS=12")
+		"OCOP_DB_MAX_CONNS=12", "OCOP_BANK_WEBHOOK_SECRET="+bankSecret)
 	step := func(args ...string) error {
 		cmd := exec.Command(bin, args...)
 		cmd.Env = env
@@ -170,6 +175,10 @@ func run(bin, adminURL, pgRestart string, minioPID, products int, phase time.Dur
 		return err
 	}
 	if _, err := pool.Exec(ctx, `INSERT INTO commune (code, province_code, name, full_name, kind, name_fold) VALUES ('05800', '19', 'Phú Đô', 'Xã Phú Đô', 'xa', 'phu do') ON CONFLICT DO NOTHING`); err != nil {
+		return err
+	}
+	// VietQR transfers go to the platform's account
+	if _, err := pool.Exec(ctx, `UPDATE marketplace_setting SET bank_bin = '970436', bank_account_no = '0011001234567', bank_account_name = 'CHO OCOP'`); err != nil {
 		return err
 	}
 	slugs := []string{}
@@ -250,26 +259,57 @@ func run(bin, adminURL, pgRestart string, minioPID, products int, phase time.Dur
 		samples = append(samples, sample{op: op, start: start, latency: time.Since(start), status: status})
 		mu.Unlock()
 	}
-	// orders the client was told about, by idempotency key
+	// orders the client was told about, by idempotency key, and the
+	// VietQR ones it paid (code → amount)
 	confirmed := map[string]string{}
+	paid := map[string]int64{}
 	var keysMu sync.Mutex
+	pay := func(code string, amount int64) {
+		body, _ := json.Marshal(map[string]any{"id": "bank-" + code, "amount": amount, "memo": "CK " + code, "account": "0011001234567"})
+		m := hmac.New(sha256.New, []byte(bankSecret))
+		m.Write(body)
+		sig := "sha256=" + hex.EncodeToString(m.Sum(nil))
+		// the bank sends each notification twice: it must count once
+		for range 2 {
+			for attempt := range 4 {
+				start := time.Now()
+				status, _ := do("POST", "/webhooks/bank", body, map[string]string{"Content-Type": "application/json", "X-Signature": sig})
+				record("bank-webhook", start, status)
+				if status == 200 {
+					break
+				}
+				time.Sleep(time.Duration(500*(attempt+1)) * time.Millisecond)
+			}
+		}
+		keysMu.Lock()
+		paid[code] = amount
+		keysMu.Unlock()
+	}
 	checkout := func(i int) {
 		key := fmt.Sprintf("loadtest-%s-%06d", suffix, i)
+		method := "cod"
+		if i%2 == 1 {
+			method = "vietqr"
+		}
 		body, _ := json.Marshal(map[string]any{"lines": []map[string]any{{"product": hot, "quantity": 1}},
 			"buyer":    map[string]string{"name": "Khách thử tải", "phone": fmt.Sprintf("09%08d", i)}, // many shoppers
-			"shipping": map[string]string{"province_code": "19", "commune_code": "05800", "address": "Số 1"}, "payment_method": "cod"})
+			"shipping": map[string]string{"province_code": "19", "commune_code": "05800", "address": "Số 1"}, "payment_method": method})
 		for attempt := range 4 {
 			start := time.Now()
 			status, resp := do("POST", "/api/v1/checkout", body, map[string]string{"Content-Type": "application/json", "Accept": "application/json", "Idempotency-Key": key})
 			record("checkout", start, status)
 			if status == 201 || status == 200 {
 				var got struct {
-					Code string `json:"code"`
+					Code  string `json:"code"`
+					Total int64  `json:"total_vnd"`
 				}
 				_ = json.Unmarshal(resp, &got)
 				keysMu.Lock()
 				confirmed[key] = got.Code
 				keysMu.Unlock()
+				if method == "vietqr" {
+					pay(got.Code, got.Total)
+				}
 				return
 			}
 			if status == 409 || status == 422 || status == 400 {
@@ -290,6 +330,51 @@ func run(bin, adminURL, pgRestart string, minioPID, products int, phase time.Dur
 			record(name, start, status)
 		}
 	}
+	// add to cart: a shopper's page (session and CSRF cookies) and its
+	// form, on one process, the other when that one refuses connections
+	csrfRE := regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+	cart := func(i int) {
+		slug := slugs[i%len(slugs)]
+		rr.Lock()
+		first := next
+		next = (next + 1) % len(procs)
+		rr.Unlock()
+		for k := range len(procs) {
+			p := procs[(first+k)%len(procs)]
+			jar, _ := cookiejar.New(nil)
+			c := &http.Client{Timeout: 10 * time.Second, Jar: jar, Transport: transport,
+				CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			start := time.Now()
+			resp, err := c.Get(p.url() + "/san-pham/" + slug)
+			if err != nil {
+				var op *net.OpError
+				if errors.As(err, &op) && op.Op == "dial" {
+					continue
+				}
+				record("cart", start, 0)
+				return
+			}
+			page, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			m := csrfRE.FindSubmatch(page)
+			if resp.StatusCode != 200 || m == nil {
+				record("cart", start, resp.StatusCode)
+				return
+			}
+			form := url.Values{"_csrf": {string(m[1])}, "product": {slug}, "quantity": {"1"}}
+			req, _ := http.NewRequest("POST", p.url()+"/gio-hang/them", strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Origin", p.url())
+			resp, err = c.Do(req)
+			if err != nil {
+				record("cart", start, 0)
+				return
+			}
+			resp.Body.Close()
+			record("cart", start, resp.StatusCode)
+			return
+		}
+	}
 	words := []string{"chè", "mật ong", "nước mắm", "gạo", "cà phê", "rượu", "nem", "mắc ca"}
 	ops := []op{
 		{"browse", 20, get("browse", func(i int) string { return "/san-pham?page=" + strconv.Itoa(1+i%5) })},
@@ -297,6 +382,7 @@ func run(bin, adminURL, pgRestart string, minioPID, products int, phase time.Dur
 		{"api-list", 20, get("api-list", func(i int) string { return "/api/v1/products?page=" + strconv.Itoa(1+i%5) })},
 		{"search", 10, get("search", func(i int) string { return "/api/v1/search?q=" + url.QueryEscape(words[i%len(words)]) })},
 		{"media", 5, get("media", func(i int) string { return "/media/" + images[i%len(images)] })},
+		{"cart", 3, cart},
 		{"checkout", 3, checkout},
 	}
 	// readiness of each process, polled
@@ -366,7 +452,7 @@ func run(bin, adminURL, pgRestart string, minioPID, products int, phase time.Dur
 			start, end time.Time
 		}{name, from, time.Now()})
 	}
-	fmt.Println("load running: browse 20/s, product 30/s, api-list 20/s, search 10/s, media 5/s, checkout 3/s")
+	fmt.Println("load running: browse 20/s, product 30/s, api-list 20/s, search 10/s, media 5/s, add to cart 3/s, checkout 3/s (half VietQR, paid by bank notifications sent twice)")
 	time.Sleep(phase)
 	mark("steady", begin)
 
@@ -525,6 +611,22 @@ func run(bin, adminURL, pgRestart string, minioPID, products int, phase time.Dur
 	if lost != 0 || dup != 0 {
 		problems = append(problems, fmt.Sprintf("orders: %d placed, %d confirmed to the client (%d not confirmed, %d duplicated)", len(placed), len(seen), lost, dup))
 	}
+	// every VietQR order the bank paid is paid once, for its amount, though
+	// each notification came twice
+	var paidOnce, bankEvents int
+	codes := make([]string, 0, len(paid))
+	for c := range paid {
+		codes = append(codes, c)
+	}
+	if err := pool.QueryRow(ctx, `SELECT
+		(SELECT count(*) FROM payment p JOIN order_group g ON g.id = p.group_id
+		  WHERE g.code = ANY($1) AND p.status = 'paid' AND p.received_vnd = p.amount_vnd),
+		(SELECT count(*) FROM payment_event WHERE provider = 'bank')`, codes).Scan(&paidOnce, &bankEvents); err != nil {
+		return err
+	}
+	if paidOnce != len(paid) || bankEvents != len(paid) {
+		problems = append(problems, fmt.Sprintf("paid orders: %d paid by the bank, %d recorded paid once for their amount, %d bank events", len(paid), paidOnce, bankEvents))
+	}
 	orphans, err := orphanObjects(ctx, pool, bucket)
 	if err != nil {
 		return err
@@ -532,8 +634,8 @@ func run(bin, adminURL, pgRestart string, minioPID, products int, phase time.Dur
 	if orphans != 0 {
 		problems = append(problems, fmt.Sprintf("%d media objects no row refers to", orphans))
 	}
-	fmt.Printf("invariants: stock %d = %d left + %d sold; %d orders placed, each confirmed once; %d booths held twice; %d orphaned objects; readiness flipped and recovered: %v\n",
-		stock, left, sold, len(placed), doubled, orphans, sawDown && sawUp)
+	fmt.Printf("invariants: stock %d = %d left + %d sold; %d orders placed, each confirmed once; %d paid by VietQR (notified twice), each paid once; %d booths held twice; %d orphaned objects; readiness flipped and recovered: %v\n",
+		stock, left, sold, len(placed), paidOnce, doubled, orphans, sawDown && sawUp)
 	for _, w := range windows {
 		fmt.Printf("outage window %-20s %s–%s\n", w.name, w.start.Sub(begin).Round(100*time.Millisecond), w.end.Sub(begin).Round(100*time.Millisecond))
 	}
