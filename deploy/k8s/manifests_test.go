@@ -7,6 +7,7 @@ package k8s_test
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/compose-spec/compose-go/v2/cli"
 	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	batchv1 "k8s.io/api/batch/v1"
@@ -270,6 +272,19 @@ func TestImageAndCompose(t *testing.T) {
 		} else {
 			t.Logf("static binary %.1f MiB (+ about 2 MiB of distroless/static)", mib)
 		}
+	}
+	// the compose file is valid for Compose itself: the reference loader
+	// (schema check, interpolation, references between services)
+	opts, err := cli.NewProjectOptions([]string{"../compose.yaml"}, cli.WithOsEnv, cli.WithWorkingDirectory(".."), cli.WithName("ocop"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	project, err := cli.ProjectFromOptions(context.Background(), opts)
+	if err != nil {
+		t.Fatalf("compose.yaml: %v", err)
+	}
+	if len(project.Services) != 6 {
+		t.Errorf("%d services in the compose project", len(project.Services))
 	}
 	raw, err := os.ReadFile("../compose.yaml")
 	if err != nil {
