@@ -82,7 +82,8 @@ loadtest: build
 	@set -euo pipefail; \
 	admin=$$($(PG) start); \
 	minio=$$($(MINIO) env); eval "$$minio"; \
-	$(GO) run ./cmd/loadtest -bin bin/ocop -admin-url "$$admin" -pg-restart "$(PG) restart" -minio-pid "$$(cat .data/minio/minio.pid)"
+	$(GO) run ./cmd/loadtest -bin bin/ocop -admin-url "$$admin" -pg-restart "$(PG) restart" -minio-pid "$$(cat .data/minio/minio.pid)" \
+		-meili-pid "$${MEILI_PID:-0}"
 
 # The container image (deploy/Dockerfile) when a container engine runs
 # here; otherwise it says so and builds nothing.

@@ -102,16 +102,17 @@ func main() {
 	adminURL := flag.String("admin-url", "", "PostgreSQL admin URL (a database is created for the run)")
 	pgRestart := flag.String("pg-restart", "deploy/dev/postgres.sh restart", "command that restarts PostgreSQL")
 	minioPID := flag.Int("minio-pid", 0, "MinIO's process id (paused with SIGSTOP, resumed with SIGCONT)")
+	meiliPID := flag.Int("meili-pid", 0, "Meilisearch's process id, when MEILI_URL is set (paused with MinIO)")
 	products := flag.Int("products", 400, "demo products seeded")
 	phase := flag.Duration("phase", 15*time.Second, "length of a steady phase")
 	flag.Parse()
-	if err := run(*bin, *adminURL, *pgRestart, *minioPID, *products, *phase); err != nil {
+	if err := run(*bin, *adminURL, *pgRestart, *minioPID, *meiliPID, *products, *phase); err != nil {
 		fmt.Fprintln(os.Stderr, "loadtest:", err)
 		os.Exit(1)
 	}
 }
 
-func run(bin, adminURL, pgRestart string, minioPID, products int, phase time.Duration) error {
+func run(bin, adminURL, pgRestart string, minioPID, meiliPID, products int, phase time.Duration) error {
 	ctx := context.Background()
 	if adminURL == "" {
 		return errors.New("-admin-url is required")
@@ -490,10 +491,20 @@ func run(bin, adminURL, pgRestart string, minioPID, products int, phase time.Dur
 	// MinIO paused
 	t2 := time.Now()
 	if minioPID > 0 {
-		_ = syscall.Kill(minioPID, syscall.SIGSTOP)
+		paused := []int{minioPID}
+		affected := []string{"media"}
+		if meiliPID > 0 && os.Getenv("MEILI_URL") != "" {
+			// search falls back to PostgreSQL after its timeout
+			paused, affected = append(paused, meiliPID), append(affected, "search")
+		}
+		for _, pid := range paused {
+			_ = syscall.Kill(pid, syscall.SIGSTOP)
+		}
 		time.Sleep(8 * time.Second)
-		_ = syscall.Kill(minioPID, syscall.SIGCONT)
-		windows = append(windows, window{name: "MinIO paused", start: t2, end: time.Now().Add(12 * time.Second), ops: []string{"media"}})
+		for _, pid := range paused {
+			_ = syscall.Kill(pid, syscall.SIGCONT)
+		}
+		windows = append(windows, window{name: "MinIO paused", start: t2, end: time.Now().Add(12 * time.Second), ops: affected})
 	}
 	time.Sleep(phase / 2)
 	mark("MinIO paused", t2)
