@@ -33,6 +33,21 @@ for _ in $(seq 1 100); do
 done
 
 base="http://127.0.0.1:$port"
+# measure a settled server: the seed queued every product for the search
+# index; wait until the worker has applied them (or say it has not)
+waited=0
+pending=
+while [ "$waited" -lt 600 ]; do
+	pending=$(curl -fsS "$base/metrics" 2>/dev/null | awk '/^ocop_search_outbox_pending /{print $2}')
+	[ "${pending:-1}" = "0" ] && break
+	sleep 1
+	waited=$((waited + 1))
+done
+if [ "${pending:-1}" = "0" ]; then
+	echo "bench: the search outbox drained in ${waited} s" >&2
+else
+	echo "bench: WARNING: ${pending:-?} search changes still queued after ${waited} s; figures below are measured while the index catches up" >&2
+fi
 slug=$(curl -fsS "$base/api/v1/products?per_page=1" | sed -E 's/.*"items":\[\{"slug":"([^"]+)".*/\1/')
 total=$(curl -fsS "$base/api/v1/products?per_page=1" | sed -E 's/.*"total":([0-9]+).*/\1/')
 code=$(curl -fsS "$base/api/v1/products/$slug" | sed -E 's/.*"verify_code":"([0-9a-f]+)".*/\1/')
