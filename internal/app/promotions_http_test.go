@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -70,6 +71,10 @@ func TestPromotionToCheckout(t *testing.T) {
 	if status != 200 || promo == nil || promo["price_vnd"].(float64) != 96000 || promo["kind"] != "percent" || got["price_vnd"].(float64) != 120000 {
 		t.Errorf("API: %d %v", status, got)
 	}
+	// the list API carries it on the item too
+	if _, list, _ := api(t, s, "GET", "/api/v1/producers/"+shop, "", "", ""); !strings.Contains(fmtJSON(list), `"price_vnd":96000`) {
+		t.Errorf("the producer's list lacks the promotion: %v", list)
+	}
 	body := `{"lines":[{"product":"` + slug + `","quantity":2}],"buyer":{"name":"Nguyễn Văn A","phone":"0912 345 678"},
 	 "shipping":{"province_code":"19","commune_code":"05800","address":"Số 5"},"payment_method":"cod"}`
 	status, got, _ = api(t, s, "POST", "/api/v1/checkout", "key-promo-0001", body, "")
@@ -83,4 +88,9 @@ func TestPromotionToCheckout(t *testing.T) {
 	if n := s.count(`SELECT count(*) FROM audit_log WHERE entity = 'promotion' AND action = 'create' AND actor_id = $1`, p.users["trade19"]); n != 1 {
 		t.Errorf("%d audit entries", n)
 	}
+}
+
+func fmtJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
 }

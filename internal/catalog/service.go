@@ -201,13 +201,28 @@ func (s *Service) names(ctx context.Context) (*Reference, error) {
 
 // AppendItemsJSON appends the JSON array of items to buf. Items carry their
 // JSON encoded once per snapshot, so lists cost no encoding per request.
-func AppendItemsJSON(buf *bytes.Buffer, items []*ListItem) {
+func AppendItemsJSON(buf *bytes.Buffer, items []*ListItem) { AppendItemsJSONWith(buf, items, nil) }
+
+// AppendItemsJSONWith is AppendItemsJSON where extra (when not nil) may
+// add members to an item's object: what it returns (",\"name\":value…")
+// is written before the item's closing brace.
+func AppendItemsJSONWith(buf *bytes.Buffer, items []*ListItem, extra func(*ListItem) []byte) {
 	buf.WriteByte('[')
 	for i, it := range items {
 		if i > 0 {
 			buf.WriteByte(',')
 		}
-		buf.Write(it.json)
+		var more []byte
+		if extra != nil {
+			more = extra(it)
+		}
+		if len(more) == 0 {
+			buf.Write(it.json)
+			continue
+		}
+		buf.Write(it.json[:len(it.json)-1])
+		buf.Write(more)
+		buf.WriteByte('}')
 	}
 	buf.WriteByte(']')
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"strconv"
 	"time"
@@ -126,11 +127,11 @@ func productFilter(c *fiber.Ctx) (catalog.Filter, error) {
 	return f, nil
 }
 
-func writeList(c *fiber.Ctx, p catalog.Page) error {
+func (h *handler) writeList(c *fiber.Ctx, p catalog.Page) error {
 	var buf bytes.Buffer
 	buf.Grow(256 + len(p.Items)*400)
 	buf.WriteString(`{"items":`)
-	catalog.AppendItemsJSON(&buf, p.Items)
+	catalog.AppendItemsJSONWith(&buf, p.Items, h.promotionMember(c))
 	buf.WriteString(`,"total":`)
 	buf.WriteString(strconv.Itoa(p.Total))
 	buf.WriteString(`,"page":`)
@@ -151,7 +152,7 @@ func (h *handler) listProducts(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return writeList(c, p)
+	return h.writeList(c, p)
 }
 
 func (h *handler) showProduct(c *fiber.Ctx) error {
@@ -171,6 +172,26 @@ func (h *handler) showProduct(c *fiber.Ctx) error {
 		*catalog.Product
 		Promotion promotionJSON `json:"promotion"`
 	}{p, promotionJSON{Kind: o.Kind, Value: o.Value, PriceVND: o.PriceVND, EndsAt: o.EndsAt.UTC().Format(time.RFC3339)}})
+}
+
+// promotionMember adds "promotion" to a list item while one runs (nil
+// without promotions).
+func (h *handler) promotionMember(c *fiber.Ctx) func(*catalog.ListItem) []byte {
+	if h.fairs == nil {
+		return nil
+	}
+	ctx := c.UserContext()
+	return func(it *catalog.ListItem) []byte {
+		o, err := h.fairs.Offer(ctx, it.Slug, it.PriceVND)
+		if err != nil || o == nil {
+			return nil
+		}
+		b, err := json.Marshal(promotionJSON{Kind: o.Kind, Value: o.Value, PriceVND: o.PriceVND, EndsAt: o.EndsAt.UTC().Format(time.RFC3339)})
+		if err != nil {
+			return nil
+		}
+		return append([]byte(`,"promotion":`), b...)
+	}
 }
 
 // promotionJSON is a product's running promotion in the API.
@@ -204,7 +225,7 @@ func (h *handler) showProducer(c *fiber.Ctx) error {
 	}
 	buf.Write(b)
 	buf.WriteString(`,"products":{"items":`)
-	catalog.AppendItemsJSON(&buf, page.Items)
+	catalog.AppendItemsJSONWith(&buf, page.Items, h.promotionMember(c))
 	buf.WriteString(`,"total":` + strconv.Itoa(page.Total) + `,"page":` + strconv.Itoa(page.Page) + `,"per_page":` + strconv.Itoa(page.PerPage) + `}}`)
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
 	return c.Send(buf.Bytes())
