@@ -101,7 +101,17 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	}
 	a := &App{Config: cfg, Log: log, Pool: pool}
 	a.Catalog = catalog.New(pool, nil)
-	a.Search, a.meili = NewSearch(cfg, pool, log)
+	var backend search.Index
+	backend, a.meili = NewSearch(cfg, pool, log)
+	// repeated searches and suggestions answer from memory, per catalog
+	// version (search.Cache)
+	a.Search = search.NewCache(backend, func(ctx context.Context) (string, error) {
+		v, err := a.Catalog.View(ctx)
+		if err != nil {
+			return "", err
+		}
+		return v.Version(), nil
+	})
 	a.Accounts = NewAccounts(cfg, pool, log)
 	if a.Media, err = OpenMedia(ctx, cfg, log); err != nil {
 		pool.Close()

@@ -15,6 +15,15 @@ func TestConformance(t *testing.T) {
 	searchtest.Run(t, func(t *testing.T) search.Index { return pgsearch.New(pgtest.NewDB(t)) })
 }
 
+// TestConformanceCached: the same suite through the result cache the app
+// puts in front of the backend (the catalog version never changes here:
+// writes through the cache empty it).
+func TestConformanceCached(t *testing.T) {
+	searchtest.Run(t, func(t *testing.T) search.Index {
+		return search.NewCache(pgsearch.New(pgtest.NewDB(t)), func(context.Context) (string, error) { return "v", nil })
+	})
+}
+
 // TestBrowseCounts: the counts of the unfiltered search are reused for
 // BrowseTTL, cleared by writes through the same Index, and a write by
 // another process shows once the TTL is over.
