@@ -43,8 +43,9 @@ type cached struct {
 	at  time.Time
 }
 
-// CacheSize is how many answers a Cache keeps (the least recently used go).
-const CacheSize = 8192
+// CacheSize is how many answers a Cache keeps (the least recently used
+// go): about 10 KiB each with their facets, so some 20 MiB at most.
+const CacheSize = 2048
 
 // NewCache caches idx's answers per catalog version.
 func NewCache(idx Index, version func(ctx context.Context) (string, error)) *Cache {
