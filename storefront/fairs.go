@@ -343,6 +343,9 @@ func fairPlan(e *fair.Event, zones []fair.Zone) *planView {
 				X: 8 + b.X*cell + 2, Y: y + 32 + b.Y*cell + 2, W: b.W*cell - 4, H: b.H*cell - 4}
 			pb.TextX, pb.TextY = pb.X+pb.W/2, pb.Y+pb.H/2+4
 			pb.Label = b.Code + ": " + bt + ", " + price + ", " + T("fairs.booth_free")
+			if b.Held {
+				pb.Label, pb.Fill = b.Code+": "+bt+", "+T("fairs.booth_held"), "#fde68a"
+			}
 			if b.Exhibitor != "" {
 				pb.Label, pb.URL, pb.Taken, pb.Fill = b.Code+": "+b.Exhibitor, "/hoi-cho/"+e.Slug+"/gian/"+b.Code, true, "#1b5e20"
 			}

@@ -102,6 +102,7 @@ var shopMessages = ui.Messages{
 	"fairs.zone":                   "Khu",
 	"fairs.booth_free":             "còn trống",
 	"fairs.booth_blocked":          "ban tổ chức giữ",
+	"fairs.booth_held":             "đang giữ cho đơn vị trong danh sách chờ",
 	"promo.was":                    "Giá trước khuyến mại",
 	"promo.until":                  "đến",
 	"fairs.check_in":               "Xác nhận đơn vị đã nhận gian (cán bộ)",

@@ -47,7 +47,7 @@ func (h *Handler) fairApplicationsPage(c *fiber.Ctx, e *fair.Event) (fairApplica
 	}
 	for _, z := range zones {
 		for _, b := range z.Booths {
-			if b.Exhibitor == "" && !b.Blocked {
+			if b.Exhibitor == "" && !b.Blocked && !b.Held {
 				p.Free[b.Type] = append(p.Free[b.Type], b.Code)
 			}
 		}

@@ -338,6 +338,7 @@ var consoleMessages = ui.Messages{
 	"console.done.layout_saved":           "Đã lưu sơ đồ gian hàng.",
 	"console.done.zone_removed":           "Đã xoá khu.",
 	"console.fair_applications":           "Hồ sơ đăng ký gian hàng",
+	"console.fair_offered":                "đang mời nhận gian (48 giờ):",
 	"console.fair_allocated":              "Đã xếp thêm số gian:",
 	"console.fair_short":                  "Chưa đủ gian cho",
 	"console.fair_auto":                   "Xếp gian tự động",

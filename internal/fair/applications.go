@@ -77,6 +77,10 @@ type Application struct {
 	Booths        []string // codes assigned
 	// Points is the allocation priority (star, first time, host province).
 	Points int
+	// Offered are booths held for this waitlisted application until
+	// OfferedUntil.
+	Offered      []string
+	OfferedUntil *time.Time
 }
 
 // Exhibit is a product an application exhibits.
@@ -273,7 +277,10 @@ func uniq(ids []int64) []int64 {
 const appColumns = `a.id, a.event_id, a.producer_id, coalesce(nullif(pr.display_name, ''), pr.name), pr.slug, pr.province_code,
   a.booth_type, a.qty, a.preferred_zone, a.notes, a.contact_name, a.contact_phone, a.status, a.fee_vnd, a.subsidy_vnd, a.payable_vnd,
   a.paid_vnd, a.refund_vnd, a.review_note, a.submitted_at,
-  coalesce((SELECT array_agg(b.code ORDER BY b.code) FROM booth_assignment x JOIN booth b ON b.id = x.booth_id WHERE x.application_id = a.id), '{}')`
+  coalesce((SELECT array_agg(b.code ORDER BY b.code) FROM booth_assignment x JOIN booth b ON b.id = x.booth_id WHERE x.application_id = a.id), '{}'),
+  coalesce((SELECT array_agg(b.code ORDER BY b.code) FROM booth_offer o JOIN booth b ON b.id = o.booth_id
+            WHERE o.application_id = a.id AND o.expires_at > now()), '{}'),
+  (SELECT min(o.expires_at) FROM booth_offer o WHERE o.application_id = a.id AND o.expires_at > now())`
 
 func (s *Service) applications(ctx context.Context, q postgres.Querier, where string, args ...any) ([]*Application, error) {
 	rows, err := q.Query(ctx, `SELECT `+appColumns+` FROM booth_application a JOIN producer pr ON pr.id = a.producer_id WHERE `+where+`
@@ -285,7 +292,7 @@ func (s *Service) applications(ctx context.Context, q postgres.Querier, where st
 		x := &Application{}
 		err := r.Scan(&x.ID, &x.EventID, &x.ProducerID, &x.ProducerName, &x.ProducerSlug, &x.Province, &x.BoothType, &x.Qty, &x.PreferredZone,
 			&x.Notes, &x.ContactName, &x.ContactPhone, &x.Status, &x.FeeVND, &x.SubsidyVND, &x.PayableVND, &x.PaidVND, &x.RefundVND,
-			&x.ReviewNote, &x.SubmittedAt, &x.Booths)
+			&x.ReviewNote, &x.SubmittedAt, &x.Booths, &x.Offered, &x.OfferedUntil)
 		return x, err
 	})
 	if err != nil || len(apps) == 0 {

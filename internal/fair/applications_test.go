@@ -414,6 +414,22 @@ func TestWaitlistOffer(t *testing.T) {
 	if err != nil || len(offers) != 1 || offers[0].BoothCode != g.Booths[0] || !offers[0].ExpiresAt.Equal(time.Date(2026, 12, 3, 9, 0, 0, 0, fair.Vietnam)) {
 		t.Fatalf("offer: %+v %v", offers, err)
 	}
+	// the plan shows the booth held, not free
+	zones, _ := svc.Zones(ctx, ev)
+	held := 0
+	for _, z := range zones {
+		for _, b := range z.Booths {
+			if b.Held {
+				held++
+				if b.Code != g.Booths[0] {
+					t.Errorf("booth %s held, want %s", b.Code, g.Booths[0])
+				}
+			}
+		}
+	}
+	if held != 1 {
+		t.Errorf("%d booths held on the plan", held)
+	}
 	// held for it: another producer cannot take it
 	if err := svc.AcceptOffer(ctx, officer, p.hostA, offers[0].BoothID); !errors.Is(err, fair.ErrOfferGone) {
 		t.Errorf("another producer takes the offer: %v", err)

@@ -225,6 +225,8 @@ type Booth struct {
 	// Exhibitor is the producer holding it ("" when free).
 	Exhibitor     string
 	ExhibitorSlug string
+	// Held: offered to a waitlisted producer until its deadline
+	Held bool
 }
 
 // Service runs events.

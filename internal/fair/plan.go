@@ -310,18 +310,19 @@ func (s *Service) Zones(ctx context.Context, eventID int64) (_ []Zone, err error
 	}
 	rows, err = s.pool.Query(ctx, `
 		SELECT b.id, b.zone_id, b.code, b.booth_type, b.x, b.y, b.w, b.h, b.area_m2::float8, b.blocked, t.price_vnd,
-		  coalesce(nullif(pr.display_name, ''), pr.name, ''), coalesce(pr.slug, '')
+		  coalesce(nullif(pr.display_name, ''), pr.name, ''), coalesce(pr.slug, ''),
+		  EXISTS (SELECT 1 FROM booth_offer o WHERE o.booth_id = b.id AND o.expires_at > $2)
 		FROM booth b JOIN event_booth_type t ON t.event_id = b.event_id AND t.code = b.booth_type
 		LEFT JOIN booth_assignment x ON x.booth_id = b.id
 		LEFT JOIN booth_application a ON a.id = x.application_id
 		LEFT JOIN producer pr ON pr.id = a.producer_id
-		WHERE b.event_id = $1 ORDER BY b.zone_id, split_part(b.code, '-', 2)::int`, eventID)
+		WHERE b.event_id = $1 ORDER BY b.zone_id, split_part(b.code, '-', 2)::int`, eventID, s.now())
 	if err != nil {
 		return nil, err
 	}
 	var b Booth
 	_, err = pgx.ForEachRow(rows, []any{&b.ID, &b.ZoneID, &b.Code, &b.Type, &b.X, &b.Y, &b.W, &b.H, &b.AreaM2, &b.Blocked, &b.PriceVND,
-		&b.Exhibitor, &b.ExhibitorSlug}, func() error {
+		&b.Exhibitor, &b.ExhibitorSlug, &b.Held}, func() error {
 		bt, _ := boothType(b.Type)
 		if bt.PerM2 {
 			b.PriceVND = int64(float64(b.PriceVND) * b.AreaM2)

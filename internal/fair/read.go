@@ -22,7 +22,8 @@ const eventColumns = `e.id, e.slug, e.kind, e.name, e.organizer, e.description, 
   e.max_booths_per_producer, e.deposit_percent, e.updated_at,
   (SELECT count(*) FROM booth b WHERE b.event_id = e.id AND NOT b.blocked)::int,
   (SELECT count(*) FROM booth b WHERE b.event_id = e.id AND NOT b.blocked
-     AND NOT EXISTS (SELECT 1 FROM booth_assignment x WHERE x.booth_id = b.id))::int`
+     AND NOT EXISTS (SELECT 1 FROM booth_assignment x WHERE x.booth_id = b.id)
+     AND NOT EXISTS (SELECT 1 FROM booth_offer o WHERE o.booth_id = b.id AND o.expires_at > now()))::int`
 
 const eventFrom = `event e JOIN province p ON p.code = e.province_code LEFT JOIN commune c ON c.code = e.commune_code`
 

@@ -121,7 +121,7 @@ func (h *handler) showEvent(c *fiber.Ctx) error {
 			if b.Blocked {
 				continue
 			}
-			ez.Booths = append(ez.Booths, eventBooth{Code: b.Code, Type: b.Type, X: b.X, Y: b.Y, AreaM2: b.AreaM2, PriceVND: b.PriceVND, Free: b.Exhibitor == ""})
+			ez.Booths = append(ez.Booths, eventBooth{Code: b.Code, Type: b.Type, X: b.X, Y: b.Y, AreaM2: b.AreaM2, PriceVND: b.PriceVND, Free: b.Exhibitor == "" && !b.Held})
 		}
 		zs = append(zs, ez)
 	}
