@@ -7,6 +7,7 @@
 package vntext
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -146,4 +147,40 @@ func SlugIn(ref, segment string) string {
 	ref, _, _ = strings.Cut(ref, "?")
 	ref, _, _ = strings.Cut(ref, "#")
 	return strings.Trim(ref, "/")
+}
+
+// Accents returns, for each word of s, its fold and the marks it carries,
+// as "fold:marks" ("chè" → "che:\u0300", "Chẽ" → "che:\u0303", "chế" →
+// "che:\u0302\u0301", "đá" → "da:đ\u0301", "che" → "che:"): two spellings
+// of a word have the same key when they carry the same diacritics, wherever
+// the tone mark sits ("hoà" and "hòa" agree), so a search can rank the words
+// typed with their diacritics before those that only match once folded.
+func Accents(s string) []string {
+	var out []string
+	for _, w := range strings.FieldsFunc(norm.NFC.String(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r) }) {
+		var marks []rune
+		for _, r := range norm.NFD.String(w) {
+			switch {
+			case unicode.Is(unicode.Mn, r):
+				marks = append(marks, r)
+			case r == 'đ' || r == 'Đ':
+				marks = append(marks, 'đ')
+			}
+		}
+		slices.Sort(marks)
+		if f := Fold(w); f != "" {
+			out = append(out, f+":"+string(marks))
+		}
+	}
+	return out
+}
+
+// HasAccents reports whether s carries a diacritic or đ.
+func HasAccents(s string) bool {
+	for _, r := range norm.NFD.String(s) {
+		if unicode.Is(unicode.Mn, r) || r == 'đ' || r == 'Đ' {
+			return true
+		}
+	}
+	return false
 }

@@ -1,6 +1,9 @@
 package vntext
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestFold(t *testing.T) {
 	tests := []struct {
@@ -107,5 +110,23 @@ func TestParseVND(t *testing.T) {
 		if got != tt.want || err != tt.err {
 			t.Errorf("ParseVND(%q) = %d, %v; want %d, %v", tt.in, got, err, tt.want, tt.err)
 		}
+	}
+}
+
+func TestAccents(t *testing.T) {
+	for in, want := range map[string]string{
+		"Chè Tân Cương":  "che:\u0300 tan:\u0302 cuong:\u031b\u031b",
+		"chẽ":            "che:\u0303",
+		"Thanh Hoá":      "thanh: hoa:\u0301",
+		"thanh hóa":      "thanh: hoa:\u0301",
+		"Đá":             "da:đ\u0301",
+		"che, 40 độ đạm": "che: 40: do:đ\u0302\u0323 dam:đ\u0323",
+	} {
+		if got := strings.Join(Accents(in), " "); got != want {
+			t.Errorf("Accents(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if !HasAccents("chè") || HasAccents("che tan cuong") || !HasAccents("Đa") {
+		t.Error("HasAccents")
 	}
 }
