@@ -117,6 +117,8 @@ type plan struct {
 	phrase    string          // tsquery of the words as typed, adjacent; "" when corrected
 	all       string          // tsquery of all words as typed; "" when corrected
 	name      string          // match, restricted to the name (weight A)
+	producer  string          // match, restricted to the producer (weight B)
+	accents   []string        // the words typed with their marks, when the text carries some
 	marks     map[string]bool // folded words to highlight
 	prefix    string          // the last word, highlighted as a prefix; "" when none
 	unmatched bool            // some word matches nothing: no hits
@@ -140,6 +142,14 @@ func (x *Index) Search(ctx context.Context, q search.Query) (res search.Result, 
 		p, err = x.plan(ctx, words)
 		if err != nil {
 			return res, err
+		}
+		// typed with diacritics: the names that carry them, as whole words,
+		// rank first (a word still being typed matches no whole word)
+		if vntext.HasAccents(q.Text) {
+			p.accents = vntext.Accents(vntext.Truncate(q.Text, search.MaxQueryRune))
+			if len(p.accents) > search.MaxWords {
+				p.accents = p.accents[:search.MaxWords]
+			}
 		}
 		if p.unmatched {
 			return res, nil
@@ -218,7 +228,7 @@ func (x *Index) plan(ctx context.Context, words []string) (plan, error) {
 
 	p := plan{marks: map[string]bool{}}
 	corrected := false
-	var match, name, phrase, all []string
+	var match, name, producer, phrase, all []string
 	for i, w := range words {
 		last := i == len(words)-1
 		l := looks[i]
@@ -247,20 +257,25 @@ func (x *Index) plan(ctx context.Context, words []string) (plan, error) {
 		} else {
 			match = append(match, "("+strings.Join(alts, " | ")+")")
 		}
-		nameAlts := make([]string, len(alts))
-		for j, a := range alts {
-			if strings.HasSuffix(a, ":*") {
-				nameAlts[j] = a + "A"
-			} else {
-				nameAlts[j] = a + ":A"
+		weighted := func(w string) string {
+			out := make([]string, len(alts))
+			for j, a := range alts {
+				if strings.HasSuffix(a, ":*") {
+					out[j] = a + w
+				} else {
+					out[j] = a + ":" + w
+				}
 			}
+			return "(" + strings.Join(out, " | ") + ")"
 		}
-		name = append(name, "("+strings.Join(nameAlts, " | ")+")")
+		name = append(name, weighted("A"))
+		producer = append(producer, weighted("B"))
 		phrase = append(phrase, alts[0])
 		all = append(all, alts[0])
 	}
 	p.match = strings.Join(match, " & ")
 	p.name = strings.Join(name, " & ")
+	p.producer = strings.Join(producer, " & ")
 	if !corrected {
 		p.phrase = strings.Join(phrase, " <-> ")
 		p.all = strings.Join(all, " & ")
@@ -419,10 +434,14 @@ func upsertDocuments(ctx context.Context, tx pgx.Tx, docs []search.Document) err
 		if names == nil {
 			names = []string{}
 		}
+		accents := vntext.Accents(d.Name)
+		if accents == nil {
+			accents = []string{}
+		}
 		batch.Queue(upsertDocumentSQL, d.ID, d.Slug, d.Name, d.ProducerSlug, d.ProducerName,
 			d.ProvinceCode, d.ProvinceName, d.CommuneCode, d.CommuneName, groups, names,
 			d.Star, d.PriceVND, d.InStock, d.ImageURL, d.CertifiedOn, d.CreatedAt,
-			nameF, prodF, provF, placeF, descF)
+			nameF, prodF, provF, placeF, descF, accents)
 	}
 	list := make([]string, 0, len(words))
 	for w := range words {

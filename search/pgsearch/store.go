@@ -12,8 +12,8 @@ const upsertDocumentSQL = `
 INSERT INTO search_document (id, slug, name, producer_slug, producer_name,
   province_code, province_name, commune_code, commune_name, group_codes, group_names,
   star, price_vnd, in_stock, image_url, certified_on, created_at,
-  name_fold, producer_fold, province_fold, place_fold, desc_fold)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+  name_fold, producer_fold, province_fold, place_fold, desc_fold, name_accents)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
 ON CONFLICT (id) DO UPDATE SET
   slug = EXCLUDED.slug, name = EXCLUDED.name, producer_slug = EXCLUDED.producer_slug,
   producer_name = EXCLUDED.producer_name, province_code = EXCLUDED.province_code,
@@ -24,7 +24,7 @@ ON CONFLICT (id) DO UPDATE SET
   certified_on = EXCLUDED.certified_on, created_at = EXCLUDED.created_at,
   name_fold = EXCLUDED.name_fold, producer_fold = EXCLUDED.producer_fold,
   province_fold = EXCLUDED.province_fold, place_fold = EXCLUDED.place_fold,
-  desc_fold = EXCLUDED.desc_fold`
+  desc_fold = EXCLUDED.desc_fold, name_accents = EXCLUDED.name_accents`
 
 // insertWordsSQL adds words to the dictionary. Words of deleted documents
 // stay until the next Replace; a stale word only makes a correction find
@@ -48,9 +48,12 @@ SELECT w.i::int,
 FROM unnest($1::text[]) WITH ORDINALITY AS w(word, i)`
 
 // orders are the ORDER BY clauses of each sort (an allowlist: user input
-// only selects among them). tier and in_name exist only when there is text.
+// only selects among them). Relevance: the tier, then the name carrying
+// the diacritics typed (exact), a whole word before the prefix of a longer
+// one (whole), the field the words are in (field: 2 the name, 1 the
+// producer, 0 elsewhere), then star and newest.
 var orders = map[string]string{
-	search.SortRelevance: "tier DESC, in_name DESC, star DESC, certified_on DESC, created_at DESC, id::bigint DESC",
+	search.SortRelevance: "tier DESC, exact DESC, whole DESC, field DESC, star DESC, certified_on DESC, created_at DESC, id::bigint DESC",
 	search.SortNewest:    "certified_on DESC, created_at DESC, id::bigint DESC",
 	search.SortPriceAsc:  "price_vnd, id::bigint",
 	search.SortPriceDesc: "price_vnd DESC, id::bigint",
@@ -72,7 +75,7 @@ func searchSQL(q search.Query, p plan) (string, []any) {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	tier, inName := "0", "false"
+	tier, exact, whole, field := "0", "false", "true", "0"
 	where := []string{"true"}
 	if p.match != "" {
 		where = append(where, "tsv @@ "+arg(p.match)+"::tsquery")
@@ -90,7 +93,13 @@ func searchSQL(q search.Query, p plan) (string, []any) {
 		default:
 			tier = "CASE WHEN tsv @@ " + arg(p.phrase) + "::tsquery THEN 3 WHEN tsv @@ " + arg(p.all) + "::tsquery THEN 2 ELSE 1 END"
 		}
-		inName = "tsv @@ " + arg(p.name) + "::tsquery"
+		field = "CASE WHEN tsv @@ " + arg(p.name) + "::tsquery THEN 2 WHEN tsv @@ " + arg(p.producer) + "::tsquery THEN 1 ELSE 0 END"
+		if len(p.accents) > 0 {
+			exact = "name_accents @> " + arg(p.accents) + "::text[]"
+		}
+		if p.prefix != "" {
+			whole = "tsv @@ " + arg(quote(p.prefix)) + "::tsquery"
+		}
 	}
 	if q.Province != "" {
 		where = append(where, "province_code = "+arg(q.Province))
@@ -119,7 +128,7 @@ func searchSQL(q search.Query, p plan) (string, []any) {
 	return `
 WITH m AS MATERIALIZED (
   SELECT id, province_code, star, group_codes, price_vnd, certified_on, created_at,
-         ` + tier + ` AS tier, ` + inName + ` AS in_name
+         ` + tier + ` AS tier, ` + exact + ` AS exact, ` + whole + ` AS whole, ` + field + ` AS field
   FROM search_document
   WHERE ` + strings.Join(where, " AND ") + `
 ), page AS (

@@ -327,6 +327,52 @@ func Run(t *testing.T, newIndex func(t *testing.T) search.Index) {
 		}
 	})
 
+	// ranking: the diacritics typed, a whole word before the prefix of a
+	// longer one, the name before the producer before the description
+	t.Run("ranking", func(t *testing.T) {
+		idx := newIndex(t)
+		g := []string{"IV", "IV.1"} // group names that share no word with the queries
+		docs := []search.Document{
+			doc("21", "Chè búp Tân Cương", "HTX Tân Cương", "19", "Thái Nguyên", g, 3, 200000, "2024-01-01"),
+			doc("22", "Tinh dầu sả chanh Ba Chẽ", "HTX Ba Chẽ", "22", "Quảng Ninh", g, 5, 150000, "2025-06-01"),
+			doc("23", "Chế phẩm men vi sinh", "Công ty Vi Sinh", "01", "Hà Nội", g, 5, 90000, "2025-05-01"),
+			doc("24", "Cá chép giòn", "HTX Thủy sản", "31", "Hải Phòng", g, 5, 300000, "2025-07-01"),
+			doc("25", "Mật ong hoa nhãn", "HTX Ong Vàng", "33", "Hưng Yên", g, 3, 180000, "2023-01-01"),
+			doc("26", "Nước cốt gừng", "HTX Mật Ong Rừng", "08", "Tuyên Quang", g, 5, 80000, "2025-01-01"),
+			doc("27", "Trà thảo mộc", "Công ty Thảo Mộc", "40", "Nghệ An", g, 5, 70000, "2025-02-01"),
+		}
+		docs[6].Description = "Trà pha cùng mật ong"
+		if err := idx.Index(ctx, docs...); err != nil {
+			t.Fatal(err)
+		}
+		for _, tt := range []struct {
+			name  string
+			q     string
+			check check
+		}{
+			// Chè (the tea) before chẽ and chế, though they have more stars
+			{"diacritics typed rank first", "chè", first("21")},
+			// without diacritics: whole words "che" (21, 22, 23) before the
+			// prefix of "chép" (24)
+			{"whole word before prefix", "che", func(t *testing.T, r search.Result) {
+				t.Helper()
+				got := ids(r)
+				if len(got) != 4 || got[3] != "24" {
+					t.Errorf("order %v: want 24 (chép) last", got)
+				}
+			}},
+			{"name, then producer, then description", "mật ong", order("25", "26", "27")},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				r, err := idx.Search(ctx, search.Query{Text: tt.q})
+				if err != nil {
+					t.Fatal(err)
+				}
+				tt.check(t, r)
+			})
+		}
+	})
+
 	t.Run("update and replace", func(t *testing.T) {
 		idx := newIndex(t)
 		docs := Documents()
