@@ -73,6 +73,9 @@ type App struct {
 	HTTP *fiber.App
 
 	meili *meili.Index // nil unless MEILI_URL is set
+	// warmSearch loads the PostgreSQL search backend's memory copy; nil
+	// with Meilisearch
+	warmSearch func(context.Context) error
 }
 
 // NewLogger returns the process logger: JSON in production, text in
@@ -103,6 +106,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.Catalog = catalog.New(pool, nil)
 	var backend search.Index
 	backend, a.meili = NewSearch(cfg, pool, log)
+	if pg, ok := backend.(*pgsearch.Index); ok {
+		a.warmSearch = pg.Warm
+	}
 	// repeated searches and suggestions answer from memory, per catalog
 	// version (search.Cache)
 	a.Search = search.NewCache(backend, func(ctx context.Context) (string, error) {
@@ -270,6 +276,20 @@ func (a *App) background(ctx context.Context) (wait func()) {
 				}
 			}()
 		}
+	}
+	// the search copy in memory (pgsearch) is loaded now rather than by
+	// the first shopper's search
+	if a.warmSearch != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			start := time.Now()
+			if err := a.warmSearch(ctx); err != nil {
+				a.Log.Warn("search index not loaded into memory; the first search loads it", "err", err)
+				return
+			}
+			a.Log.Info("search index loaded into memory", "took", time.Since(start).Round(time.Millisecond))
+		}()
 	}
 	worker := searchsync.NewWorker(a.Pool, a.Catalog, a.Search, a.Log)
 	wg.Add(3)

@@ -91,9 +91,11 @@ var tableOwners = map[string]string{
 	"audit_log": "internal/audit",
 
 	// Search: the outbox and the PostgreSQL search backend's index.
-	"search_outbox":   "internal/searchsync",
-	"search_document": "search/pgsearch",
-	"search_word":     "search/pgsearch",
+	"search_outbox":    "internal/searchsync",
+	"search_document":  "search/pgsearch",
+	"search_word":      "search/pgsearch",
+	"search_tombstone": "search/pgsearch",
+	"search_epoch":     "search/pgsearch",
 
 	// Maintained by triggers from the tables above.
 	"catalog_state": triggersOnly,

@@ -18,6 +18,11 @@
 //
 // Words of documents deleted since the last Replace stay in the dictionary;
 // they can only make a correction find nothing.
+//
+// That is the SQL path. By default (Index.Memory) a process answers from a
+// copy of the index in memory that gives the same answers (memory.go) and
+// follows the table (sync.go); the SQL path serves when the copy is off or
+// cannot be loaded.
 package pgsearch
 
 import (
@@ -25,6 +30,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -48,6 +54,20 @@ type Index struct {
 	browse atomic.Pointer[browseCounts]
 	// BrowseTTL is how long the unfiltered counts are reused (default 5 s).
 	BrowseTTL time.Duration
+
+	// Memory answers searches and suggestions from an in-memory copy of
+	// the index (memory.go), loaded on first use and brought up to date
+	// with the rows changed since (sync.go): at once after a write through
+	// this Index, and at most Fresh after a write by another process. With
+	// Memory off, or when the copy cannot be loaded, they run in SQL.
+	Memory bool
+	// Fresh is how old the copy may get before a search reads the changes
+	// (default 500 ms); 0 reads them before every search.
+	Fresh time.Duration
+
+	mem    atomic.Pointer[memIndex]
+	syncMu sync.Mutex
+	synced atomic.Int64 // when the copy was last brought up to date, Unix ns
 }
 
 type browseCounts struct {
@@ -60,7 +80,7 @@ var _ search.Index = (*Index)(nil)
 
 // New returns the index stored in pool's database (migrated).
 func New(pool *pgxpool.Pool) *Index {
-	return &Index{pool: pool, now: time.Now, BrowseTTL: 5 * time.Second}
+	return &Index{pool: pool, now: time.Now, BrowseTTL: 5 * time.Second, Memory: true, Fresh: 500 * time.Millisecond}
 }
 
 // Index adds or replaces docs and adds their words to the dictionary.
@@ -70,9 +90,12 @@ func (x *Index) Index(ctx context.Context, docs ...search.Document) (err error) 
 		return nil
 	}
 	defer x.browse.Store(nil)
-	return pgx.BeginFunc(ctx, x.pool, func(tx pgx.Tx) error {
+	if err := pgx.BeginFunc(ctx, x.pool, func(tx pgx.Tx) error {
 		return upsertDocuments(ctx, tx, docs)
-	})
+	}); err != nil {
+		return err
+	}
+	return x.afterWrite(ctx)
 }
 
 // Delete removes the documents with ids.
@@ -82,8 +105,10 @@ func (x *Index) Delete(ctx context.Context, ids ...string) (err error) {
 		return nil
 	}
 	defer x.browse.Store(nil)
-	_, err = x.pool.Exec(ctx, deleteDocumentsSQL, ids)
-	return err
+	if _, err = x.pool.Exec(ctx, deleteDocumentsSQL, ids); err != nil {
+		return err
+	}
+	return x.afterWrite(ctx)
 }
 
 // Replace makes docs the whole index in one transaction: searchers see the
@@ -91,8 +116,9 @@ func (x *Index) Delete(ctx context.Context, ids ...string) (err error) {
 func (x *Index) Replace(ctx context.Context, docs []search.Document) (err error) {
 	defer apperr.Wrap(&err, "pgsearch.Replace(%d documents)", len(docs))
 	defer x.browse.Store(nil)
-	return pgx.BeginFunc(ctx, x.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM search_document`); err != nil {
+	if err := pgx.BeginFunc(ctx, x.pool, func(tx pgx.Tx) error {
+		// every process loads the new index whole (sync.go)
+		if _, err := tx.Exec(ctx, `DELETE FROM search_document; DELETE FROM search_tombstone; UPDATE search_epoch SET epoch = epoch + 1`); err != nil {
 			return err
 		}
 		// the dictionary is rebuilt too, dropping words no document has
@@ -108,7 +134,10 @@ func (x *Index) Replace(ctx context.Context, docs []search.Document) (err error)
 			search.ReportProgress(ctx, done, len(docs))
 		}
 		return nil
-	})
+	}); err != nil {
+		return err
+	}
+	return x.afterWrite(ctx)
 }
 
 // plan is a query's words after dictionary lookup.
@@ -137,6 +166,19 @@ func (x *Index) Search(ctx context.Context, q search.Query) (res search.Result, 
 	}
 	res.Hits = []search.Hit{}
 	words := search.Words(q.Text)
+	var accents []string
+	if len(words) > 0 && vntext.HasAccents(q.Text) {
+		accents = vntext.Accents(vntext.Truncate(q.Text, search.MaxQueryRune))
+		if len(accents) > search.MaxWords {
+			accents = accents[:search.MaxWords]
+		}
+	}
+	if m := x.memory(ctx); m != nil {
+		p := plan{marks: map[string]bool{}}
+		m.mu.RLock()
+		defer m.mu.RUnlock()
+		return m.search(q, words, accents, &p), nil
+	}
 	var p plan
 	if len(words) > 0 {
 		p, err = x.plan(ctx, words)
@@ -145,12 +187,7 @@ func (x *Index) Search(ctx context.Context, q search.Query) (res search.Result, 
 		}
 		// typed with diacritics: the names that carry them, as whole words,
 		// rank first (a word still being typed matches no whole word)
-		if vntext.HasAccents(q.Text) {
-			p.accents = vntext.Accents(vntext.Truncate(q.Text, search.MaxQueryRune))
-			if len(p.accents) > search.MaxWords {
-				p.accents = p.accents[:search.MaxWords]
-			}
-		}
+		p.accents = accents
 		if p.unmatched {
 			return res, nil
 		}
@@ -356,6 +393,11 @@ func (x *Index) Suggest(ctx context.Context, text string) (_ []search.Suggestion
 	if len(words) == 0 || len(words) == 1 && len([]rune(words[0])) < 2 {
 		return out, nil // one letter would match most of the catalog
 	}
+	if m := x.memory(ctx); m != nil {
+		m.mu.RLock()
+		defer m.mu.RUnlock()
+		return m.suggest(words), nil
+	}
 	weighted := func(weight string) string {
 		lex := make([]string, len(words))
 		for i, w := range words {
@@ -448,6 +490,11 @@ func upsertDocuments(ctx context.Context, tx pgx.Tx, docs []search.Document) err
 		list = append(list, w)
 	}
 	batch.Queue(insertWordsSQL, list)
+	ids := make([]string, len(docs))
+	for i, d := range docs {
+		ids[i] = d.ID
+	}
+	batch.Queue(clearTombstonesSQL, ids)
 	return tx.SendBatch(ctx, batch).Close()
 }
 

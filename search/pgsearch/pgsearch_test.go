@@ -11,8 +11,22 @@ import (
 	"github.com/ocopvn/ocop/search/searchtest"
 )
 
+// TestConformance runs the suite on the memory copy (the default) with
+// every search reading the changes first, and on SQL alone.
 func TestConformance(t *testing.T) {
-	searchtest.Run(t, func(t *testing.T) search.Index { return pgsearch.New(pgtest.NewDB(t)) })
+	searchtest.Run(t, func(t *testing.T) search.Index {
+		idx := pgsearch.New(pgtest.NewDB(t))
+		idx.Fresh = 0
+		return idx
+	})
+}
+
+func TestConformanceSQL(t *testing.T) {
+	searchtest.Run(t, func(t *testing.T) search.Index {
+		idx := pgsearch.New(pgtest.NewDB(t))
+		idx.Memory = false
+		return idx
+	})
 }
 
 // TestConformanceCached: the same suite through the result cache the app
@@ -31,6 +45,7 @@ func TestBrowseCounts(t *testing.T) {
 	pool := pgtest.NewDB(t)
 	ctx := context.Background()
 	a, b := pgsearch.New(pool), pgsearch.New(pool)
+	a.Memory, b.Memory = false, false
 	docs := searchtest.Documents()
 	if err := a.Index(ctx, docs[:3]...); err != nil {
 		t.Fatal(err)

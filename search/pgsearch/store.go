@@ -24,7 +24,8 @@ ON CONFLICT (id) DO UPDATE SET
   certified_on = EXCLUDED.certified_on, created_at = EXCLUDED.created_at,
   name_fold = EXCLUDED.name_fold, producer_fold = EXCLUDED.producer_fold,
   province_fold = EXCLUDED.province_fold, place_fold = EXCLUDED.place_fold,
-  desc_fold = EXCLUDED.desc_fold, name_accents = EXCLUDED.name_accents`
+  desc_fold = EXCLUDED.desc_fold, name_accents = EXCLUDED.name_accents,
+  xid = pg_current_xact_id()`
 
 // insertWordsSQL adds words to the dictionary. Words of deleted documents
 // stay until the next Replace; a stale word only makes a correction find
@@ -32,7 +33,15 @@ ON CONFLICT (id) DO UPDATE SET
 const insertWordsSQL = `
 INSERT INTO search_word (word) SELECT unnest($1::text[]) ORDER BY 1 ON CONFLICT DO NOTHING`
 
-const deleteDocumentsSQL = `DELETE FROM search_document WHERE id = ANY($1)`
+// deleteDocumentsSQL deletes documents and leaves a tombstone for each, for
+// the memory copies of other processes (sync.go).
+const deleteDocumentsSQL = `
+WITH gone AS (DELETE FROM search_document WHERE id = ANY($1) RETURNING id)
+INSERT INTO search_tombstone (id) SELECT id FROM gone
+ON CONFLICT (id) DO UPDATE SET xid = pg_current_xact_id()`
+
+// clearTombstonesSQL drops the tombstones of documents written again.
+const clearTombstonesSQL = `DELETE FROM search_tombstone WHERE id = ANY($1)`
 
 // lookupWordsSQL tells, for each query word (numbered from 1), whether the
 // dictionary has it, whether some dictionary word begins with it (a byte-wise

@@ -1,0 +1,1010 @@
+package pgsearch
+
+import (
+	"cmp"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/ocopvn/ocop/search"
+)
+
+// The in-memory copy. PostgreSQL keeps the index (search_document); each
+// process that searches loads it once into a memIndex and then applies the
+// rows changed since (sync.go). A search is answered from memory: an
+// inverted index of the folded words (each posting with the fields the word
+// is in), the word dictionary sorted for prefixes and split into trigrams
+// for typos, and per document the few values filters, facets and ranking
+// need, with provinces, producers and groups interned to small numbers.
+// It answers exactly as searchSQL does (the conformance suite runs on both).
+
+// Fields a word is in, as the tsvector weights A to D.
+const (
+	inName     uint8 = 1 << iota // A
+	inProducer                   // B
+	inPlace                      // C: group names, province, commune
+	inDesc                       // D
+	fieldBits  = inName | inProducer | inPlace | inDesc
+	wholeBit   = 1 << 7 // scratch: the last word matched as a whole word
+)
+
+// postings are the documents (ordinals, ascending) that have one word, and
+// the fields it is in for each.
+type postings struct {
+	docs   []uint32
+	fields []uint8
+}
+
+func (p *postings) find(doc uint32) (int, bool) {
+	return slices.BinarySearch(p.docs, doc)
+}
+
+func (p *postings) set(doc uint32, f uint8) {
+	i, ok := p.find(doc)
+	if ok {
+		p.fields[i] = f
+		return
+	}
+	p.docs = slices.Insert(p.docs, i, doc)
+	p.fields = slices.Insert(p.fields, i, f)
+}
+
+func (p *postings) remove(doc uint32) {
+	if i, ok := p.find(doc); ok {
+		p.docs = slices.Delete(p.docs, i, i+1)
+		p.fields = slices.Delete(p.fields, i, i+1)
+	}
+}
+
+// memDoc is one document as the memory index keeps it.
+type memDoc struct {
+	id        string
+	idNum     int64
+	slug      string
+	name      string
+	producer  int32 // interned producer slug
+	star      int8
+	price     int64
+	certified int64 // days since 1970
+	created   int64 // Unix nanoseconds
+	accents   []string
+	// text is the folded fields, name to description, one space apart and
+	// one around: the phrase test looks for " w1 w2 " in it, as the
+	// tsvector's positions run on from one field to the next.
+	text  string
+	words []int32 // word ids, ascending
+	xid   int64   // the transaction that wrote the row
+}
+
+// docHot is what filters and facets read of a document, kept apart so that
+// a pass over every document reads 32 bytes of each.
+type docHot struct {
+	price    int64
+	groups   [3]int32 // -1 for none
+	province int32
+	star     int8
+	live     bool
+}
+
+// The orders kept sorted for searches without words (search.Sort*; the
+// relevance of no words is the star order).
+const (
+	byStar = iota
+	byNewest
+	byPriceAsc
+	byPriceDesc
+	numOrders
+)
+
+func orderOf(sortKey string) int {
+	switch sortKey {
+	case search.SortNewest:
+		return byNewest
+	case search.SortPriceAsc:
+		return byPriceAsc
+	case search.SortPriceDesc:
+		return byPriceDesc
+	}
+	return byStar
+}
+
+// interned numbers strings (province codes, producer slugs, group codes).
+type interned struct {
+	ids   map[string]int32
+	keys  []string
+	names []string // display name: the least seen, as min() in SQL
+	folds []string // province names folded, " w1 w2 ", for suggestions
+}
+
+func (in *interned) get(key string) (int32, bool) {
+	i, ok := in.ids[key]
+	return i, ok
+}
+
+func (in *interned) add(key, name, fold string) int32 {
+	if i, ok := in.ids[key]; ok {
+		if name < in.names[i] {
+			in.names[i] = name
+		}
+		return i
+	}
+	if in.ids == nil {
+		in.ids = map[string]int32{}
+	}
+	i := int32(len(in.keys))
+	in.ids[key] = i
+	in.keys = append(in.keys, key)
+	in.names = append(in.names, name)
+	in.folds = append(in.folds, " "+fold+" ")
+	return i
+}
+
+// memIndex is the in-memory copy of one database's search index. Searches
+// hold mu for reading; applying changes holds it for writing.
+type memIndex struct {
+	mu sync.RWMutex
+
+	docs []memDoc
+	hot  []docHot
+	byID map[string]uint32
+	live int
+	// orders holds the live documents in each order, kept sorted as they
+	// change (bulk: sorted once after loading instead)
+	orders [numOrders][]uint32
+	bulk   bool
+
+	dict     map[string]int32 // word → id
+	words    []string         // id → word
+	post     []postings       // id → documents
+	sorted   []int32          // word ids in byte order of the words (prefixes)
+	trigrams map[string][]int32
+
+	provinces, producers, groups interned
+
+	epoch int64 // search_epoch when loaded
+	xmin  int64 // changes at or after this transaction are read again
+}
+
+func newMemIndex() *memIndex {
+	return &memIndex{byID: map[string]uint32{}, dict: map[string]int32{}, trigrams: map[string][]int32{}}
+}
+
+// memRow is a search_document row.
+type memRow struct {
+	id, slug, name, producerSlug, producerName string
+	provinceCode, provinceName                 string
+	groupCodes                                 []string
+	star                                       int16
+	price                                      int64
+	certifiedDays                              int64
+	createdNanos                               int64
+	nameF, prodF, provF, placeF, descF         string
+	accents                                    []string
+	xid                                        int64
+}
+
+// wordID returns the id of w, adding it to the dictionary.
+func (m *memIndex) wordID(w string) int32 {
+	if id, ok := m.dict[w]; ok {
+		return id
+	}
+	id := int32(len(m.words))
+	m.dict[w] = id
+	m.words = append(m.words, w)
+	m.post = append(m.post, postings{})
+	i := sort.Search(len(m.sorted), func(i int) bool { return m.words[m.sorted[i]] >= w })
+	m.sorted = slices.Insert(m.sorted, i, id)
+	for _, t := range trigramsOf(w) {
+		m.trigrams[t] = append(m.trigrams[t], id)
+	}
+	return id
+}
+
+// put adds or replaces a document. Only the postings of words that came,
+// went or moved between fields change, so a price change touches none.
+func (m *memIndex) put(r memRow) {
+	if o, ok := m.byID[r.id]; ok && m.docs[o].xid == r.xid && r.xid != 0 {
+		return // read again, unchanged
+	}
+	fields := map[int32]uint8{}
+	for _, f := range []struct {
+		text string
+		bit  uint8
+	}{{r.nameF, inName}, {r.prodF, inProducer}, {r.placeF, inPlace}, {r.descF, inDesc}} {
+		for _, w := range strings.Fields(f.text) {
+			fields[m.wordID(w)] |= f.bit
+		}
+	}
+	words := make([]int32, 0, len(fields))
+	for w := range fields {
+		words = append(words, w)
+	}
+	slices.Sort(words)
+
+	o, exists := m.byID[r.id]
+	if !exists {
+		o = uint32(len(m.docs))
+		m.docs = append(m.docs, memDoc{})
+		m.hot = append(m.hot, docHot{})
+		m.byID[r.id] = o
+		m.live++
+	}
+	d := &m.docs[o]
+	idNum, _ := parseID(r.id)
+	old := *d
+	moved := !exists || old.star != int8(r.star) || old.price != r.price || old.certified != r.certifiedDays || old.created != r.createdNanos
+	if exists && moved {
+		m.unorder(o)
+	}
+	for _, w := range d.words {
+		if _, keep := fields[w]; !keep {
+			m.post[w].remove(o)
+		}
+	}
+	for _, w := range words {
+		m.post[w].set(o, fields[w])
+	}
+	groups := [3]int32{-1, -1, -1}
+	for i, g := range r.groupCodes {
+		if i == 3 {
+			break // facets count the first three levels, as searchSQL
+		}
+		groups[i] = m.groups.add(g, g, "")
+	}
+	var text strings.Builder
+	text.WriteByte(' ')
+	for _, f := range []string{r.nameF, r.prodF, r.placeF, r.descF} {
+		if f != "" {
+			text.WriteString(f)
+			text.WriteByte(' ')
+		}
+	}
+	*d = memDoc{
+		id: r.id, idNum: idNum, slug: r.slug, name: r.name,
+		producer:  m.producers.add(r.producerSlug, r.producerName, ""),
+		star:      int8(r.star),
+		price:     r.price,
+		certified: r.certifiedDays,
+		created:   r.createdNanos,
+		accents:   r.accents,
+		text:      text.String(),
+		words:     words,
+		xid:       r.xid,
+	}
+	m.hot[o] = docHot{price: r.price, groups: groups, province: m.provinces.add(r.provinceCode, r.provinceName, r.provF), star: int8(r.star), live: true}
+	if moved {
+		m.reorder(o)
+	}
+}
+
+// compare returns the order of documents a and b in order k: ascending
+// means "comes first"; ties are broken by id, so no two compare equal.
+func (m *memIndex) compare(k int) func(a, b uint32) int {
+	newest := func(x, y *memDoc) int {
+		if c := cmp.Compare(y.certified, x.certified); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(y.created, x.created); c != 0 {
+			return c
+		}
+		return cmp.Compare(y.idNum, x.idNum)
+	}
+	switch k {
+	case byNewest:
+		return func(a, b uint32) int { return newest(&m.docs[a], &m.docs[b]) }
+	case byPriceAsc:
+		return func(a, b uint32) int {
+			x, y := &m.docs[a], &m.docs[b]
+			if c := cmp.Compare(x.price, y.price); c != 0 {
+				return c
+			}
+			return cmp.Compare(x.idNum, y.idNum)
+		}
+	case byPriceDesc:
+		return func(a, b uint32) int {
+			x, y := &m.docs[a], &m.docs[b]
+			if c := cmp.Compare(y.price, x.price); c != 0 {
+				return c
+			}
+			return cmp.Compare(x.idNum, y.idNum)
+		}
+	}
+	return func(a, b uint32) int {
+		x, y := &m.docs[a], &m.docs[b]
+		if c := cmp.Compare(y.star, x.star); c != 0 {
+			return c
+		}
+		return newest(x, y)
+	}
+}
+
+// unorder takes document o out of the orders (before its keys change).
+func (m *memIndex) unorder(o uint32) {
+	if m.bulk {
+		return
+	}
+	for k := range m.orders {
+		c := m.compare(k)
+		if i, ok := slices.BinarySearchFunc(m.orders[k], o, c); ok {
+			m.orders[k] = slices.Delete(m.orders[k], i, i+1)
+		}
+	}
+}
+
+// reorder puts document o in its place in each order.
+func (m *memIndex) reorder(o uint32) {
+	if m.bulk {
+		return
+	}
+	for k := range m.orders {
+		i, _ := slices.BinarySearchFunc(m.orders[k], o, m.compare(k))
+		m.orders[k] = slices.Insert(m.orders[k], i, o)
+	}
+}
+
+// sortAll sorts the orders from scratch (after a bulk load).
+func (m *memIndex) sortAll() {
+	for k := range m.orders {
+		ord := make([]uint32, 0, m.live)
+		for o := range m.docs {
+			if m.hot[o].live {
+				ord = append(ord, uint32(o))
+			}
+		}
+		slices.SortFunc(ord, m.compare(k))
+		m.orders[k] = ord
+	}
+}
+
+// remove deletes the document with id, if any.
+func (m *memIndex) remove(id string) {
+	o, ok := m.byID[id]
+	if !ok {
+		return
+	}
+	for _, w := range m.docs[o].words {
+		m.post[w].remove(o)
+	}
+	m.unorder(o)
+	m.docs[o] = memDoc{}
+	m.hot[o] = docHot{}
+	delete(m.byID, id)
+	m.live--
+}
+
+// trigramsOf returns w's trigrams as pg_trgm makes them: the word padded
+// with two spaces before and one after.
+func trigramsOf(w string) []string {
+	rs := []rune("  " + w + " ")
+	out := make([]string, 0, len(rs)-2)
+	for i := 0; i+3 <= len(rs); i++ {
+		t := string(rs[i : i+3])
+		if !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// term is one query word resolved against the dictionary.
+type term struct {
+	alts   []int32 // dictionary words that match it
+	whole  int32   // the word itself when it is matched as a prefix; -1 if none
+	prefix bool
+	size   int // postings to visit
+}
+
+// lookup resolves words as plan does in SQL: the last word as a prefix when
+// some word begins with it, a known word as itself, an unknown one as the
+// nearest words within the typos its length allows. It reports ok false
+// when some word matches nothing.
+func (m *memIndex) lookup(words []string, p *plan) (terms []term, corrected, ok bool) {
+	for i, w := range words {
+		t := term{whole: -1}
+		if i == len(words)-1 {
+			t.alts = m.prefixed(w)
+		}
+		id, known := m.dict[w]
+		known = known && len(m.post[id].docs) > 0
+		switch {
+		case len(t.alts) > 0:
+			t.prefix = true
+			p.prefix = w
+			if known {
+				t.whole = id
+			}
+		case known:
+			t.alts = []int32{id}
+			p.marks[w] = true
+		default:
+			t.alts = m.nearest(w)
+			if len(t.alts) == 0 {
+				return nil, false, false
+			}
+			corrected = true
+			for _, a := range t.alts {
+				p.marks[m.words[a]] = true
+			}
+		}
+		for _, a := range t.alts {
+			t.size += len(m.post[a].docs)
+		}
+		terms = append(terms, t)
+	}
+	return terms, corrected, true
+}
+
+// prefixed returns the words (with documents) that begin with w.
+func (m *memIndex) prefixed(w string) []int32 {
+	i := sort.Search(len(m.sorted), func(i int) bool { return m.words[m.sorted[i]] >= w })
+	var out []int32
+	for ; i < len(m.sorted) && strings.HasPrefix(m.words[m.sorted[i]], w); i++ {
+		if id := m.sorted[i]; len(m.post[id].docs) > 0 {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// nearest returns the dictionary words at the smallest edit distance from w
+// within the typos its length allows, among those sharing a trigram with it.
+func (m *memIndex) nearest(w string) []int32 {
+	limit := maxTypos(utf8.RuneCountInString(w))
+	if limit == 0 {
+		return nil
+	}
+	n := utf8.RuneCountInString(w)
+	seen := map[int32]bool{}
+	var best []int32
+	bestD := limit + 1
+	for _, t := range trigramsOf(w) {
+		for _, id := range m.trigrams[t] {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			c := m.words[id]
+			if len(m.post[id].docs) == 0 || abs(utf8.RuneCountInString(c)-n) > limit {
+				continue
+			}
+			switch d := editDistance(w, c); {
+			case d < bestD:
+				best, bestD = []int32{id}, d
+			case d == bestD:
+				best = append(best, id)
+			}
+		}
+	}
+	if bestD > limit {
+		return nil
+	}
+	slices.Sort(best)
+	return best
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// hit is a candidate document with what ranking needs, gathered once.
+type hit struct {
+	doc       uint32
+	fields    uint8 // fields that hold every word
+	rel       uint8 // tier, exact, whole, field packed: higher first
+	star      int8
+	price     int64
+	certified int64
+	created   int64
+	idNum     int64
+}
+
+var scratch = sync.Pool{New: func() any { return new([]uint8) }}
+
+// match returns the documents that have every term, each with the fields
+// that hold them all; whole is false for those whose last word is only the
+// prefix of a longer word.
+func (m *memIndex) match(terms []term) []hit {
+	bufp := scratch.Get().(*[]uint8)
+	defer scratch.Put(bufp)
+	if cap(*bufp) < len(m.docs) {
+		*bufp = make([]uint8, len(m.docs))
+	}
+	acc := (*bufp)[:len(m.docs)]
+	order := make([]int, len(terms))
+	for i := range order {
+		order[i] = i
+	}
+	// the rarest word first: the candidates only shrink
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(terms[a].size, terms[b].size) })
+	var hits []hit
+	for n, ti := range order {
+		t := terms[ti]
+		for _, a := range t.alts {
+			p := &m.post[a]
+			extra := uint8(0)
+			if a == t.whole {
+				extra = wholeBit
+			}
+			for j, d := range p.docs {
+				acc[d] |= p.fields[j] | extra
+			}
+		}
+		if n == 0 {
+			hits = getHits(t.size)
+			for _, a := range t.alts {
+				for _, d := range m.post[a].docs {
+					if v := acc[d]; v != 0 {
+						h := hit{doc: d, fields: v & fieldBits, rel: 1}
+						if t.prefix && v&wholeBit == 0 {
+							h.rel = 0
+						}
+						hits = append(hits, h)
+						acc[d] = 0
+					}
+				}
+			}
+			continue
+		}
+		keep := hits[:0]
+		for _, h := range hits {
+			if v := acc[h.doc]; v != 0 {
+				h.fields &= v
+				if t.prefix && v&wholeBit == 0 {
+					h.rel = 0
+				}
+				keep = append(keep, h)
+			}
+		}
+		hits = keep
+		for _, a := range t.alts {
+			for _, d := range m.post[a].docs {
+				acc[d] = 0
+			}
+		}
+	}
+	return hits
+}
+
+// filter keeps the hits (or, with all, the live documents) that pass q's
+// filters.
+func (m *memIndex) filter(q search.Query, hits []hit, all bool) []hit {
+	pass := m.passer(q)
+	if all {
+		hits = getHits(m.live)
+		for o := range m.hot {
+			if d := &m.hot[o]; d.live && pass(d) {
+				hits = append(hits, hit{doc: uint32(o)})
+			}
+		}
+		return hits
+	}
+	keep := hits[:0]
+	for _, h := range hits {
+		if pass(&m.hot[h.doc]) {
+			keep = append(keep, h)
+		}
+	}
+	return keep
+}
+
+// passer returns q's filters as a test of a document.
+func (m *memIndex) passer(q search.Query) func(d *docHot) bool {
+	province, group := int32(-1), int32(-1)
+	if q.Province != "" {
+		i, ok := m.provinces.get(q.Province)
+		if !ok {
+			return func(*docHot) bool { return false }
+		}
+		province = i
+	}
+	if q.Group != "" {
+		i, ok := m.groups.get(q.Group)
+		if !ok {
+			return func(*docHot) bool { return false }
+		}
+		group = i
+	}
+	var stars uint8
+	for _, s := range q.Stars {
+		stars |= 1 << s
+	}
+	return func(d *docHot) bool {
+		if province >= 0 && d.province != province {
+			return false
+		}
+		if group >= 0 && d.groups[0] != group && d.groups[1] != group && d.groups[2] != group {
+			return false
+		}
+		if stars != 0 && stars&(1<<d.star) == 0 {
+			return false
+		}
+		if q.PriceMin != nil && d.price < *q.PriceMin {
+			return false
+		}
+		if q.PriceMax != nil && d.price > *q.PriceMax {
+			return false
+		}
+		return true
+	}
+}
+
+// search answers q (normalized) for words, as searchSQL does.
+func (m *memIndex) search(q search.Query, words, accents []string, p *plan) search.Result {
+	res := search.Result{Hits: []search.Hit{}, Facets: map[string]map[string]int{}}
+	for _, f := range q.Facets {
+		res.Facets[f] = map[string]int{}
+	}
+	var hits []hit
+	tier := uint8(3)
+	var phrase string
+	if len(words) > 0 {
+		terms, corrected, ok := m.lookup(words, p)
+		if !ok {
+			return res
+		}
+		hits = m.filter(q, m.match(terms), false)
+		switch {
+		case corrected:
+			tier = 1
+		case len(words) > 1:
+			phrase = " " + strings.Join(words, " ")
+			if !terms[len(terms)-1].prefix {
+				phrase += " "
+			}
+		}
+	} else {
+		m.browse(q, &res, p)
+		return res
+	}
+	res.Total = len(hits)
+	m.facets(hits, res.Facets)
+
+	// the keys of the order, once per hit
+	for i := range hits {
+		h := &hits[i]
+		d := &m.docs[h.doc]
+		h.star, h.price, h.certified, h.created, h.idNum = d.star, d.price, d.certified, d.created, d.idNum
+		if len(words) == 0 {
+			continue
+		}
+		t := tier
+		if phrase != "" {
+			t = 2
+			if strings.Contains(d.text, phrase) {
+				t = 3
+			}
+		}
+		rel := t<<4 | h.rel<<2 // h.rel holds whole (1) or not (0)
+		if len(accents) > 0 && containsAll(d.accents, accents) {
+			rel |= 1 << 3
+		}
+		switch {
+		case h.fields&inName != 0:
+			rel |= 2
+		case h.fields&inProducer != 0:
+			rel |= 1
+		}
+		h.rel = rel
+	}
+	sortKey := q.Sort
+	if len(words) == 0 && sortKey == search.SortRelevance {
+		sortKey = search.SortStar
+	}
+	page := topK(hits, q.Offset(), q.PerPage, less(sortKey))
+	for _, h := range page {
+		d := &m.docs[h.doc]
+		res.Hits = append(res.Hits, search.Hit{ID: d.id, Slug: d.slug, Highlight: map[string]string{
+			"name": search.Highlight(d.name, p.marks, p.prefix),
+		}})
+	}
+	putHits(hits)
+	return res
+}
+
+// browse answers a search without words: one pass over every document for
+// the total and the facets, and the page from the order kept sorted.
+func (m *memIndex) browse(q search.Query, res *search.Result, p *plan) {
+	hits := m.filter(q, nil, true)
+	res.Total = len(hits)
+	m.facets(hits, res.Facets)
+	putHits(hits)
+	if res.Total <= q.Offset() {
+		return
+	}
+	pass := m.passer(q)
+	skip, want := q.Offset(), q.PerPage
+	for _, o := range m.orders[orderOf(q.Sort)] {
+		if !pass(&m.hot[o]) {
+			continue
+		}
+		if skip > 0 {
+			skip--
+			continue
+		}
+		d := &m.docs[o]
+		res.Hits = append(res.Hits, search.Hit{ID: d.id, Slug: d.slug, Highlight: map[string]string{
+			"name": search.Highlight(d.name, p.marks, p.prefix),
+		}})
+		if want--; want == 0 {
+			break
+		}
+	}
+}
+
+var hitPool = sync.Pool{New: func() any { return new([]hit) }}
+
+func getHits(n int) []hit {
+	hp := hitPool.Get().(*[]hit)
+	if cap(*hp) < n {
+		return make([]hit, 0, n)
+	}
+	return (*hp)[:0]
+}
+
+func putHits(h []hit) {
+	if cap(h) > 0 {
+		h = h[:0]
+		hitPool.Put(&h)
+	}
+}
+
+func containsAll(have, want []string) bool {
+	for _, w := range want {
+		if !slices.Contains(have, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// facets counts hits by province, star and group into the facets asked for.
+func (m *memIndex) facets(hits []hit, out map[string]map[string]int) {
+	if len(out) == 0 {
+		return
+	}
+	provinces := make([]int, len(m.provinces.keys))
+	groups := make([]int, len(m.groups.keys))
+	var stars [8]int
+	for _, h := range hits {
+		d := &m.hot[h.doc]
+		provinces[d.province]++
+		stars[d.star&7]++
+		for _, g := range d.groups {
+			if g >= 0 {
+				groups[g]++
+			}
+		}
+	}
+	if f, ok := out[search.FacetProvince]; ok {
+		for i, n := range provinces {
+			if n > 0 {
+				f[m.provinces.keys[i]] = n
+			}
+		}
+	}
+	if f, ok := out[search.FacetStar]; ok {
+		for s, n := range stars {
+			if n > 0 {
+				f[string(rune('0'+s))] = n
+			}
+		}
+	}
+	if f, ok := out[search.FacetGroup]; ok {
+		for i, n := range groups {
+			if n > 0 {
+				f[m.groups.keys[i]] = n
+			}
+		}
+	}
+}
+
+// less returns the order of a sort as "a comes before b" (searchSQL's
+// orders).
+func less(sortKey string) func(a, b *hit) bool {
+	newest := func(a, b *hit) bool {
+		if a.certified != b.certified {
+			return a.certified > b.certified
+		}
+		if a.created != b.created {
+			return a.created > b.created
+		}
+		return a.idNum > b.idNum
+	}
+	switch sortKey {
+	case search.SortNewest:
+		return newest
+	case search.SortPriceAsc:
+		return func(a, b *hit) bool {
+			if a.price != b.price {
+				return a.price < b.price
+			}
+			return a.idNum < b.idNum
+		}
+	case search.SortPriceDesc:
+		return func(a, b *hit) bool {
+			if a.price != b.price {
+				return a.price > b.price
+			}
+			return a.idNum < b.idNum
+		}
+	case search.SortStar:
+		return func(a, b *hit) bool {
+			if a.star != b.star {
+				return a.star > b.star
+			}
+			return newest(a, b)
+		}
+	}
+	return func(a, b *hit) bool {
+		if a.rel != b.rel {
+			return a.rel > b.rel
+		}
+		if a.star != b.star {
+			return a.star > b.star
+		}
+		return newest(a, b)
+	}
+}
+
+// topK returns hits[offset:offset+limit] of hits in before's order, keeping
+// only the best offset+limit in a heap rather than sorting them all.
+func topK(hits []hit, offset, limit int, before func(a, b *hit) bool) []hit {
+	k := offset + limit
+	if offset >= len(hits) {
+		return nil
+	}
+	cmpf := func(a, b hit) int {
+		switch {
+		case before(&a, &b):
+			return -1
+		case before(&b, &a):
+			return 1
+		}
+		return 0
+	}
+	if k >= len(hits)/2 {
+		slices.SortFunc(hits, cmpf)
+		return hits[offset:min(k, len(hits))]
+	}
+	// a max-heap of the best k so far: its root is the worst of them
+	h := make([]hit, 0, k)
+	worse := func(i, j int) bool { return before(&h[j], &h[i]) }
+	down := func(i int) {
+		for {
+			l := 2*i + 1
+			if l >= len(h) {
+				return
+			}
+			c := l
+			if r := l + 1; r < len(h) && worse(r, l) {
+				c = r
+			}
+			if !worse(c, i) {
+				return
+			}
+			h[i], h[c] = h[c], h[i]
+			i = c
+		}
+	}
+	for _, x := range hits {
+		if len(h) < k {
+			h = append(h, x)
+			for i := len(h) - 1; i > 0; {
+				parent := (i - 1) / 2
+				if !worse(i, parent) {
+					break
+				}
+				h[i], h[parent] = h[parent], h[i]
+				i = parent
+			}
+			continue
+		}
+		if before(&x, &h[0]) {
+			h[0] = x
+			down(0)
+		}
+	}
+	slices.SortFunc(h, cmpf)
+	return h[offset:]
+}
+
+// suggest answers Suggest from memory, as suggestSQL does.
+func (m *memIndex) suggest(words []string) []search.Suggestion {
+	terms := make([]term, len(words))
+	for i, w := range words {
+		t := term{whole: -1}
+		if i == len(words)-1 {
+			t.alts = m.prefixed(w)
+		} else if id, ok := m.dict[w]; ok {
+			t.alts = []int32{id}
+		}
+		if len(t.alts) == 0 {
+			return []search.Suggestion{}
+		}
+		for _, a := range t.alts {
+			t.size += len(m.post[a].docs)
+		}
+		terms[i] = t
+	}
+	hits := m.match(terms)
+	byKind := map[string][]search.Suggestion{}
+
+	// products whose name has every word: best star, newest, slug
+	var named []hit
+	for _, h := range hits {
+		if h.fields&inName != 0 {
+			d := &m.docs[h.doc]
+			h.star, h.certified = d.star, d.certified
+			named = append(named, h)
+		}
+	}
+	for _, h := range topK(named, 0, search.MaxSuggestions, func(a, b *hit) bool {
+		if a.star != b.star {
+			return a.star > b.star
+		}
+		if a.certified != b.certified {
+			return a.certified > b.certified
+		}
+		return m.docs[a.doc].slug < m.docs[b.doc].slug
+	}) {
+		d := &m.docs[h.doc]
+		byKind[search.KindProduct] = append(byKind[search.KindProduct], search.Suggestion{Kind: search.KindProduct, Key: d.slug, Text: d.name})
+	}
+
+	// producers whose name has every word, and provinces whose name does,
+	// by how many matching products they have
+	producers := map[int32]int{}
+	provinces := map[int32]int{}
+	provinceMatch := make([]bool, len(m.provinces.keys))
+	for i, f := range m.provinces.folds {
+		provinceMatch[i] = true
+		for j, w := range words {
+			pattern := " " + w
+			if j < len(words)-1 {
+				pattern += " "
+			}
+			if !strings.Contains(f, pattern) {
+				provinceMatch[i] = false
+				break
+			}
+		}
+	}
+	for _, h := range hits {
+		d := &m.docs[h.doc]
+		if h.fields&inProducer != 0 {
+			producers[d.producer]++
+		}
+		if p := m.hot[h.doc].province; provinceMatch[p] {
+			provinces[p]++
+		}
+	}
+	putHits(hits)
+	byKind[search.KindProducer] = ranked(producers, &m.producers, search.KindProducer)
+	byKind[search.KindProvince] = ranked(provinces, &m.provinces, search.KindProvince)
+	return search.MergeSuggestions(byKind)
+}
+
+// ranked returns up to MaxSuggestions of counts' keys, most first, then by
+// key.
+func ranked(counts map[int32]int, in *interned, kind string) []search.Suggestion {
+	keys := make([]int32, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b int32) int {
+		if c := cmp.Compare(counts[b], counts[a]); c != 0 {
+			return c
+		}
+		return strings.Compare(in.keys[a], in.keys[b])
+	})
+	out := make([]search.Suggestion, 0, min(len(keys), search.MaxSuggestions))
+	for _, k := range keys[:min(len(keys), search.MaxSuggestions)] {
+		out = append(out, search.Suggestion{Kind: kind, Key: in.keys[k], Text: in.names[k]})
+	}
+	return out
+}
