@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -42,6 +43,11 @@ func (p *postings) find(doc uint32) (int, bool) {
 }
 
 func (p *postings) set(doc uint32, f uint8) {
+	if n := len(p.docs); n == 0 || p.docs[n-1] < doc { // a new document
+		p.docs = append(p.docs, doc)
+		p.fields = append(p.fields, f)
+		return
+	}
 	i, ok := p.find(doc)
 	if ok {
 		p.fields[i] = f
@@ -59,23 +65,24 @@ func (p *postings) remove(doc uint32) {
 }
 
 // memDoc is one document as the memory index keeps it.
+//
+// Its words and accents live in the index's arenas (seq, acc), so that a
+// document holds two pointers (slug, name) for the garbage collector to
+// follow, not seven.
 type memDoc struct {
-	id        string
 	idNum     int64
 	slug      string
 	name      string
 	producer  int32 // interned producer slug
 	star      int8
+	accLen    uint8 // accents of the name: acc[accOff:accOff+accLen]
+	accOff    uint32
+	seqOff    uint32 // the folded words, name to description: seq[seqOff:seqOff+seqLen]
+	seqLen    uint32
 	price     int64
 	certified int64 // days since 1970
 	created   int64 // Unix nanoseconds
-	accents   []string
-	// text is the folded fields, name to description, one space apart and
-	// one around: the phrase test looks for " w1 w2 " in it, as the
-	// tsvector's positions run on from one field to the next.
-	text  string
-	words []int32 // word ids, ascending
-	xid   int64   // the transaction that wrote the row
+	xid       int64 // the transaction that wrote the row
 }
 
 // docHot is what filters and facets read of a document, kept apart so that
@@ -148,8 +155,17 @@ type memIndex struct {
 
 	docs []memDoc
 	hot  []docHot
-	byID map[string]uint32
+	byID map[int64]uint32
 	live int
+
+	// seq holds each document's word ids in text order, name to
+	// description, as the tsvector's positions run on from one field to the
+	// next (the phrase test); acc the ids of its name's accents
+	// (vntext.Accents). An update appends; waste counts what it left
+	// behind, and compact drops it.
+	seq, acc  []int32
+	waste     int
+	accentIDs map[string]int32
 	// orders holds the live documents in each order, kept sorted as they
 	// change (bulk: sorted once after loading instead)
 	orders [numOrders][]uint32
@@ -168,7 +184,7 @@ type memIndex struct {
 }
 
 func newMemIndex() *memIndex {
-	return &memIndex{byID: map[string]uint32{}, dict: map[string]int32{}, trigrams: map[string][]int32{}}
+	return &memIndex{byID: map[int64]uint32{}, dict: map[string]int32{}, trigrams: map[string][]int32{}, accentIDs: map[string]int32{}}
 }
 
 // memRow is a search_document row.
@@ -205,46 +221,59 @@ func (m *memIndex) wordID(w string) int32 {
 // put adds or replaces a document. Only the postings of words that came,
 // went or moved between fields change, so a price change touches none.
 func (m *memIndex) put(r memRow) {
-	if o, ok := m.byID[r.id]; ok && m.docs[o].xid == r.xid && r.xid != 0 {
+	idNum, err := parseID(r.id)
+	if err != nil {
+		return // the table's CHECK keeps ids decimal
+	}
+	if o, ok := m.byID[idNum]; ok && m.docs[o].xid == r.xid && r.xid != 0 {
 		return // read again, unchanged
 	}
 	fields := map[int32]uint8{}
+	seqOff := len(m.seq)
 	for _, f := range []struct {
 		text string
 		bit  uint8
 	}{{r.nameF, inName}, {r.prodF, inProducer}, {r.placeF, inPlace}, {r.descF, inDesc}} {
 		for _, w := range strings.Fields(f.text) {
-			fields[m.wordID(w)] |= f.bit
+			id := m.wordID(w)
+			fields[id] |= f.bit
+			m.seq = append(m.seq, id)
 		}
 	}
-	words := make([]int32, 0, len(fields))
-	for w := range fields {
-		words = append(words, w)
+	accOff := len(m.acc)
+	for _, a := range r.accents[:min(len(r.accents), 255)] {
+		id, ok := m.accentIDs[a]
+		if !ok {
+			id = int32(len(m.accentIDs))
+			m.accentIDs[a] = id
+		}
+		m.acc = append(m.acc, id)
 	}
-	slices.Sort(words)
 
-	o, exists := m.byID[r.id]
+	o, exists := m.byID[idNum]
 	if !exists {
 		o = uint32(len(m.docs))
 		m.docs = append(m.docs, memDoc{})
 		m.hot = append(m.hot, docHot{})
-		m.byID[r.id] = o
+		m.byID[idNum] = o
 		m.live++
 	}
 	d := &m.docs[o]
-	idNum, _ := parseID(r.id)
 	old := *d
 	moved := !exists || old.star != int8(r.star) || old.price != r.price || old.certified != r.certifiedDays || old.created != r.createdNanos
 	if exists && moved {
 		m.unorder(o)
 	}
-	for _, w := range d.words {
-		if _, keep := fields[w]; !keep {
-			m.post[w].remove(o)
+	if exists {
+		for _, w := range m.seq[old.seqOff : old.seqOff+old.seqLen] {
+			if _, keep := fields[w]; !keep {
+				m.post[w].remove(o)
+			}
 		}
+		m.waste += int(old.seqLen) + int(old.accLen)
 	}
-	for _, w := range words {
-		m.post[w].set(o, fields[w])
+	for w, f := range fields {
+		m.post[w].set(o, f)
 	}
 	groups := [3]int32{-1, -1, -1}
 	for i, g := range r.groupCodes {
@@ -253,30 +282,72 @@ func (m *memIndex) put(r memRow) {
 		}
 		groups[i] = m.groups.add(g, g, "")
 	}
-	var text strings.Builder
-	text.WriteByte(' ')
-	for _, f := range []string{r.nameF, r.prodF, r.placeF, r.descF} {
-		if f != "" {
-			text.WriteString(f)
-			text.WriteByte(' ')
-		}
-	}
 	*d = memDoc{
-		id: r.id, idNum: idNum, slug: r.slug, name: r.name,
+		idNum: idNum, slug: r.slug, name: r.name,
 		producer:  m.producers.add(r.producerSlug, r.producerName, ""),
 		star:      int8(r.star),
+		accOff:    uint32(accOff),
+		accLen:    uint8(len(m.acc) - accOff),
+		seqOff:    uint32(seqOff),
+		seqLen:    uint32(len(m.seq) - seqOff),
 		price:     r.price,
 		certified: r.certifiedDays,
 		created:   r.createdNanos,
-		accents:   r.accents,
-		text:      text.String(),
-		words:     words,
 		xid:       r.xid,
 	}
 	m.hot[o] = docHot{price: r.price, groups: groups, province: m.provinces.add(r.provinceCode, r.provinceName, r.provF), star: int8(r.star), live: true}
 	if moved {
 		m.reorder(o)
 	}
+	m.compact()
+}
+
+// compactMin is the least waste worth compacting (changed by tests).
+var compactMin = 1 << 16
+
+// compact copies the live documents' words and accents into new arenas
+// once updates have left more behind than they hold.
+func (m *memIndex) compact() {
+	if m.waste < compactMin || m.waste < len(m.seq)/2 {
+		return
+	}
+	seq := make([]int32, 0, len(m.seq)-m.waste)
+	acc := make([]int32, 0, len(m.acc))
+	for o := range m.docs {
+		d := &m.docs[o]
+		if !m.hot[o].live {
+			continue
+		}
+		off := len(seq)
+		seq = append(seq, m.seq[d.seqOff:d.seqOff+d.seqLen]...)
+		d.seqOff = uint32(off)
+		off = len(acc)
+		acc = append(acc, m.acc[d.accOff:d.accOff+uint32(d.accLen)]...)
+		d.accOff = uint32(off)
+	}
+	m.seq, m.acc, m.waste = seq, acc, 0
+}
+
+// words returns document o's word ids in text order.
+func (m *memIndex) seqOf(d *memDoc) []int32 { return m.seq[d.seqOff : d.seqOff+d.seqLen] }
+
+// hasPhrase reports whether d's words hold ids one after the other, the
+// last being any of last (ascending).
+func (m *memIndex) hasPhrase(d *memDoc, ids, last []int32) bool {
+	seq := m.seqOf(d)
+	n := len(ids)
+	for i := 0; i+n < len(seq); i++ {
+		j := 0
+		for j < n && seq[i+j] == ids[j] {
+			j++
+		}
+		if j == n {
+			if _, ok := slices.BinarySearch(last, seq[i+n]); ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // compare returns the order of documents a and b in order k: ascending
@@ -360,17 +431,23 @@ func (m *memIndex) sortAll() {
 
 // remove deletes the document with id, if any.
 func (m *memIndex) remove(id string) {
-	o, ok := m.byID[id]
+	idNum, err := parseID(id)
+	if err != nil {
+		return
+	}
+	o, ok := m.byID[idNum]
 	if !ok {
 		return
 	}
-	for _, w := range m.docs[o].words {
+	d := &m.docs[o]
+	for _, w := range m.seqOf(d) {
 		m.post[w].remove(o)
 	}
 	m.unorder(o)
+	m.waste += int(d.seqLen) + int(d.accLen)
 	m.docs[o] = memDoc{}
 	m.hot[o] = docHot{}
-	delete(m.byID, id)
+	delete(m.byID, idNum)
 	m.live--
 }
 
@@ -639,48 +716,55 @@ func (m *memIndex) search(q search.Query, words, accents []string, p *plan) sear
 	for _, f := range q.Facets {
 		res.Facets[f] = map[string]int{}
 	}
-	var hits []hit
-	tier := uint8(3)
-	var phrase string
-	if len(words) > 0 {
-		terms, corrected, ok := m.lookup(words, p)
-		if !ok {
-			return res
-		}
-		hits = m.filter(q, m.match(terms), false)
-		switch {
-		case corrected:
-			tier = 1
-		case len(words) > 1:
-			phrase = " " + strings.Join(words, " ")
-			if !terms[len(terms)-1].prefix {
-				phrase += " "
-			}
-		}
-	} else {
+	if len(words) == 0 {
 		m.browse(q, &res, p)
 		return res
 	}
+	terms, corrected, ok := m.lookup(words, p)
+	if !ok {
+		return res
+	}
+	hits := m.filter(q, m.match(terms), false)
 	res.Total = len(hits)
 	m.facets(hits, res.Facets)
 
-	// the keys of the order, once per hit
+	// relevance: the tier (3 the words typed as a phrase, 2 all of them,
+	// 1 typo-corrected), then the accents typed, whole word, field
+	relevance := q.Sort == search.SortRelevance
+	tier := uint8(3)
+	var phrase, last []int32
+	switch {
+	case corrected:
+		tier = 1
+	case len(terms) > 1:
+		for _, t := range terms[:len(terms)-1] {
+			phrase = append(phrase, t.alts[0]) // known words: one each
+		}
+		last = slices.Sorted(slices.Values(terms[len(terms)-1].alts))
+	}
+	exactOK := len(accents) > 0
+	var accentIDs []int32
+	for _, a := range accents {
+		id, ok := m.accentIDs[a]
+		exactOK = exactOK && ok // an accent no name has: none is exact
+		accentIDs = append(accentIDs, id)
+	}
 	for i := range hits {
 		h := &hits[i]
 		d := &m.docs[h.doc]
 		h.star, h.price, h.certified, h.created, h.idNum = d.star, d.price, d.certified, d.created, d.idNum
-		if len(words) == 0 {
+		if !relevance {
 			continue
 		}
 		t := tier
-		if phrase != "" {
+		if last != nil {
 			t = 2
-			if strings.Contains(d.text, phrase) {
+			if m.hasPhrase(d, phrase, last) {
 				t = 3
 			}
 		}
 		rel := t<<4 | h.rel<<2 // h.rel holds whole (1) or not (0)
-		if len(accents) > 0 && containsAll(d.accents, accents) {
+		if exactOK && containsAll(m.acc[d.accOff:d.accOff+uint32(d.accLen)], accentIDs) {
 			rel |= 1 << 3
 		}
 		switch {
@@ -691,14 +775,10 @@ func (m *memIndex) search(q search.Query, words, accents []string, p *plan) sear
 		}
 		h.rel = rel
 	}
-	sortKey := q.Sort
-	if len(words) == 0 && sortKey == search.SortRelevance {
-		sortKey = search.SortStar
-	}
-	page := topK(hits, q.Offset(), q.PerPage, less(sortKey))
+	page := topK(hits, q.Offset(), q.PerPage, less(q.Sort))
 	for _, h := range page {
 		d := &m.docs[h.doc]
-		res.Hits = append(res.Hits, search.Hit{ID: d.id, Slug: d.slug, Highlight: map[string]string{
+		res.Hits = append(res.Hits, search.Hit{ID: strconv.FormatInt(d.idNum, 10), Slug: d.slug, Highlight: map[string]string{
 			"name": search.Highlight(d.name, p.marks, p.prefix),
 		}})
 	}
@@ -727,7 +807,7 @@ func (m *memIndex) browse(q search.Query, res *search.Result, p *plan) {
 			continue
 		}
 		d := &m.docs[o]
-		res.Hits = append(res.Hits, search.Hit{ID: d.id, Slug: d.slug, Highlight: map[string]string{
+		res.Hits = append(res.Hits, search.Hit{ID: strconv.FormatInt(d.idNum, 10), Slug: d.slug, Highlight: map[string]string{
 			"name": search.Highlight(d.name, p.marks, p.prefix),
 		}})
 		if want--; want == 0 {
@@ -753,7 +833,7 @@ func putHits(h []hit) {
 	}
 }
 
-func containsAll(have, want []string) bool {
+func containsAll(have, want []int32) bool {
 	for _, w := range want {
 		if !slices.Contains(have, w) {
 			return false

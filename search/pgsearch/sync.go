@@ -29,14 +29,19 @@ SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint, (SELECT epoch FROM
 // memory returns the memory index, loading it on first use, and brings it
 // up to date when it was last synced more than Fresh ago: one caller syncs
 // while the others go on with the copy they have. It returns nil when the
-// memory index is off or cannot be loaded (then searches run in SQL).
+// memory index is off, being loaded by another caller, or cannot be loaded
+// (then searches run in SQL).
 func (x *Index) memory(ctx context.Context) *memIndex {
 	if !x.Memory {
 		return nil
 	}
 	m := x.mem.Load()
 	if m == nil {
-		x.syncMu.Lock()
+		// the first search loads the copy; while it loads (or Warm does),
+		// the others run in SQL rather than wait
+		if !x.syncMu.TryLock() {
+			return nil
+		}
 		defer x.syncMu.Unlock()
 		if m = x.mem.Load(); m == nil {
 			if err := x.syncLocked(ctx); err != nil {
@@ -105,13 +110,10 @@ func (x *Index) syncLocked(ctx context.Context) (err error) {
 	m := x.mem.Load()
 	if m == nil || m.epoch != epoch {
 		fresh := newMemIndex()
-		rows, err := readRows(ctx, tx, loadSQL)
-		if err != nil {
-			return err
-		}
 		fresh.bulk = true
-		for _, r := range rows {
-			fresh.put(r)
+		// row by row: the rows are never all in memory besides the copy
+		if err := readRows(ctx, tx, fresh.put, loadSQL); err != nil {
+			return err
 		}
 		fresh.bulk = false
 		fresh.sortAll()
@@ -120,8 +122,8 @@ func (x *Index) syncLocked(ctx context.Context) (err error) {
 		return nil
 	}
 	since := strconv.FormatInt(m.xmin, 10)
-	rows, err := readRows(ctx, tx, loadSQL+` WHERE xid >= $1::xid8`, since)
-	if err != nil {
+	var rows []memRow
+	if err := readRows(ctx, tx, func(r memRow) { rows = append(rows, r) }, loadSQL+` WHERE xid >= $1::xid8`, since); err != nil {
 		return err
 	}
 	var gone []string
@@ -160,23 +162,23 @@ func (x *Index) syncLocked(ctx context.Context) (err error) {
 	return nil
 }
 
-func readRows(ctx context.Context, tx pgx.Tx, sql string, args ...any) ([]memRow, error) {
+// readRows calls f with each row sql returns.
+func readRows(ctx context.Context, tx pgx.Tx, f func(memRow), sql string, args ...any) error {
 	rows, err := tx.Query(ctx, sql, args...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
-	var out []memRow
 	for rows.Next() {
 		var r memRow
 		if err := rows.Scan(&r.id, &r.slug, &r.name, &r.producerSlug, &r.producerName, &r.provinceCode, &r.provinceName,
 			&r.groupCodes, &r.star, &r.price, &r.certifiedDays, &r.createdNanos,
 			&r.nameF, &r.prodF, &r.provF, &r.placeF, &r.descF, &r.accents, &r.xid); err != nil {
-			return nil, err
+			return err
 		}
-		out = append(out, r)
+		f(r)
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
 func parseID(id string) (int64, error) { return strconv.ParseInt(id, 10, 64) }
