@@ -2,11 +2,13 @@ package pgsearch
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/ocopvn/ocop/search"
@@ -170,6 +172,9 @@ type memIndex struct {
 	// change (bulk: sorted once after loading instead)
 	orders [numOrders][]uint32
 	bulk   bool
+	// version counts changes; ranks caches the positions in the orders
+	version uint64
+	ranks   atomic.Pointer[ranks]
 
 	dict     map[string]int32 // word → id
 	words    []string         // id → word
@@ -299,6 +304,7 @@ func (m *memIndex) put(r memRow) {
 	if moved {
 		m.reorder(o)
 	}
+	m.version++
 	m.compact()
 }
 
@@ -336,15 +342,22 @@ func (m *memIndex) seqOf(d *memDoc) []int32 { return m.seq[d.seqOff : d.seqOff+d
 func (m *memIndex) hasPhrase(d *memDoc, ids, last []int32) bool {
 	seq := m.seqOf(d)
 	n := len(ids)
-	for i := 0; i+n < len(seq); i++ {
-		j := 0
-		for j < n && seq[i+j] == ids[j] {
-			j++
+	if len(seq) <= n {
+		return false
+	}
+	first := ids[0]
+next:
+	for i, w := range seq[:len(seq)-n] {
+		if w != first {
+			continue
 		}
-		if j == n {
-			if _, ok := slices.BinarySearch(last, seq[i+n]); ok {
-				return true
+		for j := 1; j < n; j++ {
+			if seq[i+j] != ids[j] {
+				continue next
 			}
+		}
+		if _, ok := slices.BinarySearch(last, seq[i+n]); ok {
+			return true
 		}
 	}
 	return false
@@ -449,6 +462,7 @@ func (m *memIndex) remove(id string) {
 	m.hot[o] = docHot{}
 	delete(m.byID, idNum)
 	m.live--
+	m.version++
 }
 
 // trigramsOf returns w's trigrams as pg_trgm makes them: the word padded
@@ -570,14 +584,10 @@ func abs(n int) int {
 
 // hit is a candidate document with what ranking needs, gathered once.
 type hit struct {
-	doc       uint32
-	fields    uint8 // fields that hold every word
-	rel       uint8 // tier, exact, whole, field packed: higher first
-	star      int8
-	price     int64
-	certified int64
-	created   int64
-	idNum     int64
+	doc    uint32
+	fields uint8  // fields that hold every word
+	rel    uint8  // tier, exact, whole, field packed: higher first
+	key    uint64 // the order: higher first
 }
 
 var scratch = sync.Pool{New: func() any { return new([]uint8) }}
@@ -749,13 +759,14 @@ func (m *memIndex) search(q search.Query, words, accents []string, p *plan) sear
 		exactOK = exactOK && ok // an accent no name has: none is exact
 		accentIDs = append(accentIDs, id)
 	}
+	rank := m.rank()[orderOf(q.Sort)] // relevance ties go by star, then newest
 	for i := range hits {
 		h := &hits[i]
-		d := &m.docs[h.doc]
-		h.star, h.price, h.certified, h.created, h.idNum = d.star, d.price, d.certified, d.created, d.idNum
+		h.key = uint64(math.MaxUint32 - rank[h.doc])
 		if !relevance {
 			continue
 		}
+		d := &m.docs[h.doc]
 		t := tier
 		if last != nil {
 			t = 2
@@ -773,9 +784,9 @@ func (m *memIndex) search(q search.Query, words, accents []string, p *plan) sear
 		case h.fields&inProducer != 0:
 			rel |= 1
 		}
-		h.rel = rel
+		h.key |= uint64(rel) << 32
 	}
-	page := topK(hits, q.Offset(), q.PerPage, less(q.Sort))
+	page := topK(hits, q.Offset(), q.PerPage, func(a, b *hit) bool { return a.key > b.key })
 	for _, h := range page {
 		d := &m.docs[h.doc]
 		res.Hits = append(res.Hits, search.Hit{ID: strconv.FormatInt(d.idNum, 10), Slug: d.slug, Highlight: map[string]string{
@@ -883,52 +894,28 @@ func (m *memIndex) facets(hits []hit, out map[string]map[string]int) {
 	}
 }
 
-// less returns the order of a sort as "a comes before b" (searchSQL's
-// orders).
-func less(sortKey string) func(a, b *hit) bool {
-	newest := func(a, b *hit) bool {
-		if a.certified != b.certified {
-			return a.certified > b.certified
-		}
-		if a.created != b.created {
-			return a.created > b.created
-		}
-		return a.idNum > b.idNum
+// ranks are each live document's position in each order, for the
+// version of the index they were computed at.
+type ranks struct {
+	version uint64
+	at      [numOrders][]uint32
+}
+
+// rank returns the positions of the documents in the orders, computing
+// them again after a change. The caller holds mu for reading.
+func (m *memIndex) rank() *[numOrders][]uint32 {
+	if r := m.ranks.Load(); r != nil && r.version == m.version {
+		return &r.at
 	}
-	switch sortKey {
-	case search.SortNewest:
-		return newest
-	case search.SortPriceAsc:
-		return func(a, b *hit) bool {
-			if a.price != b.price {
-				return a.price < b.price
-			}
-			return a.idNum < b.idNum
-		}
-	case search.SortPriceDesc:
-		return func(a, b *hit) bool {
-			if a.price != b.price {
-				return a.price > b.price
-			}
-			return a.idNum < b.idNum
-		}
-	case search.SortStar:
-		return func(a, b *hit) bool {
-			if a.star != b.star {
-				return a.star > b.star
-			}
-			return newest(a, b)
+	r := &ranks{version: m.version}
+	for k := range r.at {
+		r.at[k] = make([]uint32, len(m.docs))
+		for i, o := range m.orders[k] {
+			r.at[k][o] = uint32(i)
 		}
 	}
-	return func(a, b *hit) bool {
-		if a.rel != b.rel {
-			return a.rel > b.rel
-		}
-		if a.star != b.star {
-			return a.star > b.star
-		}
-		return newest(a, b)
-	}
+	m.ranks.Store(r)
+	return &r.at
 }
 
 // topK returns hits[offset:offset+limit] of hits in before's order, keeping
@@ -1018,19 +1005,18 @@ func (m *memIndex) suggest(words []string) []search.Suggestion {
 	var named []hit
 	for _, h := range hits {
 		if h.fields&inName != 0 {
-			d := &m.docs[h.doc]
-			h.star, h.certified = d.star, d.certified
 			named = append(named, h)
 		}
 	}
 	for _, h := range topK(named, 0, search.MaxSuggestions, func(a, b *hit) bool {
-		if a.star != b.star {
-			return a.star > b.star
+		x, y := &m.docs[a.doc], &m.docs[b.doc]
+		if x.star != y.star {
+			return x.star > y.star
 		}
-		if a.certified != b.certified {
-			return a.certified > b.certified
+		if x.certified != y.certified {
+			return x.certified > y.certified
 		}
-		return m.docs[a.doc].slug < m.docs[b.doc].slug
+		return x.slug < y.slug
 	}) {
 		d := &m.docs[h.doc]
 		byKind[search.KindProduct] = append(byKind[search.KindProduct], search.Suggestion{Kind: search.KindProduct, Key: d.slug, Text: d.name})

@@ -27,6 +27,9 @@ func TestMemoryMatchesSQL(t *testing.T) {
 	for i := range docs[3000:] {
 		docs[3000+i].ID = fmt.Sprint(5000 + i)
 	}
+	if err := mem.Warm(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if err := mem.Replace(ctx, docs); err != nil {
 		t.Fatal(err)
 	}
@@ -173,6 +176,9 @@ func TestMemoryFollowsOtherProcesses(t *testing.T) {
 	if err := b.Index(ctx, docs[:4]...); err != nil {
 		t.Fatal(err)
 	}
+	if err := a.Warm(ctx); err != nil {
+		t.Fatal(err)
+	}
 	find := func(text string) []string {
 		t.Helper()
 		r, err := a.Search(ctx, search.Query{Text: text})
@@ -254,6 +260,9 @@ func TestMemoryConcurrent(t *testing.T) {
 	ctx := context.Background()
 	idx := pgsearch.New(pool)
 	idx.Fresh = 0
+	if err := idx.Warm(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if err := idx.Replace(ctx, searchtest.Many(500)); err != nil {
 		t.Fatal(err)
 	}

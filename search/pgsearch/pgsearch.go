@@ -65,9 +65,10 @@ type Index struct {
 	// (default 500 ms); 0 reads them before every search.
 	Fresh time.Duration
 
-	mem    atomic.Pointer[memIndex]
-	syncMu sync.Mutex
-	synced atomic.Int64 // when the copy was last brought up to date, Unix ns
+	mem     atomic.Pointer[memIndex]
+	loading atomic.Bool // a background load runs
+	syncMu  sync.Mutex
+	synced  atomic.Int64 // when the copy was last brought up to date, Unix ns
 }
 
 type browseCounts struct {

@@ -17,6 +17,9 @@ func TestConformance(t *testing.T) {
 	searchtest.Run(t, func(t *testing.T) search.Index {
 		idx := pgsearch.New(pgtest.NewDB(t))
 		idx.Fresh = 0
+		if err := idx.Warm(context.Background()); err != nil {
+			t.Fatal(err)
+		}
 		return idx
 	})
 }

@@ -26,30 +26,28 @@ FROM search_document`
 const snapshotSQL = `
 SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint, (SELECT epoch FROM search_epoch)`
 
-// memory returns the memory index, loading it on first use, and brings it
-// up to date when it was last synced more than Fresh ago: one caller syncs
-// while the others go on with the copy they have. It returns nil when the
-// memory index is off, being loaded by another caller, or cannot be loaded
-// (then searches run in SQL).
+// memory returns the memory index, and brings it up to date when it was
+// last synced more than Fresh ago: one caller syncs while the others go on
+// with the copy they have. It returns nil when the memory index is off or
+// not loaded yet (the first call starts loading it in the background); then
+// searches run in SQL.
 func (x *Index) memory(ctx context.Context) *memIndex {
 	if !x.Memory {
 		return nil
 	}
 	m := x.mem.Load()
 	if m == nil {
-		// the first search loads the copy; while it loads (or Warm does),
-		// the others run in SQL rather than wait
-		if !x.syncMu.TryLock() {
-			return nil
+		// the copy loads in the background (Warm may already be loading
+		// it); until it is there, searches run in SQL rather than wait
+		if x.loading.CompareAndSwap(false, true) {
+			go func() {
+				defer x.loading.Store(false)
+				ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+				defer cancel()
+				_ = x.Warm(ctx) // on failure the next search tries again
+			}()
 		}
-		defer x.syncMu.Unlock()
-		if m = x.mem.Load(); m == nil {
-			if err := x.syncLocked(ctx); err != nil {
-				return nil
-			}
-			m = x.mem.Load()
-		}
-		return m
+		return nil
 	}
 	if time.Since(time.Unix(0, x.synced.Load())) >= x.Fresh && x.syncMu.TryLock() {
 		defer x.syncMu.Unlock()
@@ -63,8 +61,8 @@ func (x *Index) memory(ctx context.Context) *memIndex {
 	return m
 }
 
-// Warm loads the memory index now (as a server starts), so the first
-// searches need not wait for it.
+// Warm loads the memory index now, if it is not loaded: a server calls it
+// as it starts, and tests before they search.
 func (x *Index) Warm(ctx context.Context) error {
 	if !x.Memory {
 		return nil
@@ -80,11 +78,15 @@ func (x *Index) Warm(ctx context.Context) error {
 // afterWrite brings a loaded memory index up to date with a write that has
 // committed, so that searches through this Index see it at once.
 func (x *Index) afterWrite(ctx context.Context) error {
+	if !x.Memory {
+		return nil
+	}
+	// after a load that may have begun before the write
+	x.syncMu.Lock()
+	defer x.syncMu.Unlock()
 	if x.mem.Load() == nil {
 		return nil
 	}
-	x.syncMu.Lock()
-	defer x.syncMu.Unlock()
 	return x.syncLocked(ctx)
 }
 
