@@ -1,6 +1,7 @@
 package storefront_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/valyala/fasthttp"
 
 	"github.com/ocopvn/ocop/internal/account"
 	"github.com/ocopvn/ocop/internal/catalog"
@@ -228,6 +230,69 @@ func TestCatalogPageWeight(t *testing.T) {
 		t.Errorf("catalog page weighs %d bytes compressed, over 60 KB", total)
 	}
 	t.Logf("catalog page: %d bytes compressed (HTML+CSS+JS)", total)
+}
+
+// TestCompression: a page is gzipped (level 6) whatever else the browser
+// accepts; a static asset comes compressed once at the best levels, as
+// brotli when accepted, else gzip, else as it is, and decodes to the same
+// bytes each way.
+func TestCompression(t *testing.T) {
+	s := newSite(t)
+	fetch := func(path, accept string) (string, []byte) {
+		t.Helper()
+		req := httptest.NewRequest("GET", path, nil)
+		if accept != "" {
+			req.Header.Set("Accept-Encoding", accept)
+		}
+		resp, err := s.app.Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Vary"), "Accept-Encoding") {
+			t.Errorf("%s (%s): %d, Vary %q", path, accept, resp.StatusCode, resp.Header.Get("Vary"))
+		}
+		return resp.Header.Get("Content-Encoding"), b
+	}
+	decode := func(enc string, b []byte) []byte {
+		t.Helper()
+		var out []byte
+		var err error
+		switch enc {
+		case "br":
+			out, err = fasthttp.AppendUnbrotliBytes(nil, b)
+		case "gzip":
+			out, err = fasthttp.AppendGunzipBytes(nil, b)
+		default:
+			out = b
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	if enc, _ := fetch("/san-pham", "gzip, deflate, br, zstd"); enc != "gzip" {
+		t.Errorf("catalog page: Content-Encoding %q, want gzip", enc)
+	}
+	_, body, _ := s.get("/")
+	css := regexp.MustCompile(`href="(/static/site\.[0-9a-f]{10}\.css)"`).FindStringSubmatch(body)
+	if css == nil {
+		t.Fatal("no stylesheet link")
+	}
+	encPlain, plain := fetch(css[1], "")
+	encBr, br := fetch(css[1], "gzip, deflate, br")
+	encGz, gz := fetch(css[1], "gzip")
+	if encPlain != "" || encBr != "br" || encGz != "gzip" {
+		t.Fatalf("encodings %q %q %q, want none, br, gzip", encPlain, encBr, encGz)
+	}
+	if !bytes.Equal(decode("br", br), plain) || !bytes.Equal(decode("gzip", gz), plain) {
+		t.Error("a compressed stylesheet does not decode to the stylesheet")
+	}
+	if len(br) >= len(gz) || len(gz) >= len(plain)/3 {
+		t.Errorf("sizes: %d brotli, %d gzip, %d plain", len(br), len(gz), len(plain))
+	}
+	t.Logf("site.css: %d B, gzip %d B, brotli %d B", len(plain), len(gz), len(br))
 }
 
 // TestPriceFilterReadsAmountsAsTyped: the price filter reads đồng the way

@@ -53,6 +53,8 @@ type testServer struct {
 	stmts *statementCounter
 	logs  *bytes.Buffer
 	pool  *pgxpool.Pool // the fixture's database
+	// search is the server's search backend
+	search *pgsearch.Index
 	// orderPath is the API path of an order placed in the fixture (with
 	// its tracking token)
 	orderPath string
@@ -111,13 +113,19 @@ func newServer(t *testing.T) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app := web.New(web.Deps{Config: cfg, Log: log, Pool: counted, Catalog: catalog.New(counted, nil), Search: pgsearch.New(counted),
+	// the search copy in memory, loaded before the first request as the
+	// server does at start
+	idx := pgsearch.New(counted)
+	if err := idx.Warm(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	app := web.New(web.Deps{Config: cfg, Log: log, Pool: counted, Catalog: catalog.New(counted, nil), Search: idx,
 		Certification: certification.New(counted, nil), VerifyLimit: web.NewMissLimiter(20, time.Minute, nil),
 		Sales: web.NewSales(orders, payments, 60), Showrooms: showroom.New(counted, nil), Fairs: fair.New(counted, nil), Mount: func(r *web.Router) {
 			r.Get("/test/panic", web.Public, func(c *fiber.Ctx) error { panic("boom: SQLSTATE 42P01 at /root/secret.go") })
 		}})
 	orderPath := placed.TrackingURL[strings.Index(placed.TrackingURL, "/don-hang/")+len("/don-hang/"):]
-	return &testServer{app: app, stmts: stmts, logs: logs, pool: pool, orderPath: "/orders/" + orderPath}
+	return &testServer{app: app, stmts: stmts, logs: logs, pool: pool, search: idx, orderPath: "/orders/" + orderPath}
 }
 
 func (s *testServer) get(t *testing.T, path string, header ...string) (*http.Response, []byte) {
