@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -54,13 +55,18 @@ func (h *Handler) showSearch(c *fiber.Ctx) error {
 		p.Degraded = res.Degraded
 		items := v.SearchItems(res.Hits)
 		page = catalog.Page{Total: res.Total, Page: q.Page, PerPage: q.PerPage, Facets: searchFacets(res.Facets)}
-		for i, it := range items {
+		for _, it := range items {
 			page.Items = append(page.Items, it.ListItem)
-			card, err := h.renderCard(cardData{ListItem: it.ListItem, NameHTML: sanitize.Highlight(it.Highlight["name"], it.Name), Eager: i < eagerCards})
-			if err != nil {
-				return err
+		}
+		// the catalog's cards (rendered once per catalog version, with the
+		// promotion running), each with its name highlighted
+		if cards, err = h.renderCards(ctx, v, page.Items); err != nil {
+			return err
+		}
+		for i, it := range items {
+			if name := sanitize.Highlight(it.Highlight["name"], it.Name); name != "" {
+				cards[i] = withCardName(cards[i], name)
 			}
-			cards = append(cards, card)
 		}
 		if res.Total == 0 && text != "" {
 			if sug, err := h.search.Suggest(ctx, text); err == nil {
@@ -110,4 +116,23 @@ func suggestionLinks(ref *catalog.Reference, sug []search.Suggestion) []suggesti
 		out = append(out, suggestionLink{Text: s.Text, URL: u})
 	}
 	return out
+}
+
+// cardNameOpen opens a card's name in the card template (partials.html).
+const cardNameOpen = `<span class="card-name">`
+
+// withCardName returns card with the content of its name span replaced by
+// name (already safe HTML); a card without one is returned as it is.
+func withCardName(card, name template.HTML) template.HTML {
+	s := string(card)
+	i := strings.Index(s, cardNameOpen)
+	if i < 0 {
+		return card
+	}
+	i += len(cardNameOpen)
+	j := strings.Index(s[i:], "</span>")
+	if j < 0 {
+		return card
+	}
+	return template.HTML(s[:i] + string(name) + s[i+j:]) //nolint:gosec // both parts are safe HTML
 }

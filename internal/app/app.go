@@ -277,15 +277,25 @@ func (a *App) background(ctx context.Context) (wait func()) {
 			}()
 		}
 	}
-	// the search copy in memory (pgsearch) is loaded now rather than by
-	// the first shopper's search
+	// the catalog snapshot and the search copy in memory (pgsearch) are
+	// loaded now rather than by the first shoppers' requests
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		start := time.Now()
+		if _, err := a.Catalog.View(ctx); err != nil {
+			a.Log.Warn("catalog not loaded at start; the first request loads it", "err", err)
+		} else {
+			a.Log.Info("catalog loaded", "took", time.Since(start).Round(time.Millisecond))
+		}
+	}()
 	if a.warmSearch != nil {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			start := time.Now()
 			if err := a.warmSearch(ctx); err != nil {
-				a.Log.Warn("search index not loaded into memory; the first search loads it", "err", err)
+				a.Log.Warn("search index not loaded into memory; searches run in SQL until it is", "err", err)
 				return
 			}
 			a.Log.Info("search index loaded into memory", "took", time.Since(start).Round(time.Millisecond))

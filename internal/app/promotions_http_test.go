@@ -3,9 +3,14 @@ package app_test
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ocopvn/ocop/internal/searchsync"
 )
 
 func init() {
@@ -65,6 +70,18 @@ func TestPromotionToCheckout(t *testing.T) {
 	}
 	if store := s.client().do("GET", "/cua-hang/"+shop, nil); !strings.Contains(store.body, `<span class="promo-tag">−20%</span>`) {
 		t.Errorf("the storefront's card has no promotion")
+	}
+	// the search page's card: the promotion, and the name highlighted
+	if _, err := searchsync.NewWorker(s.pool, s.a.Catalog, s.a.Search, slog.New(slog.NewTextHandler(io.Discard, nil))).Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var name string
+	if err := s.pool.QueryRow(context.Background(), `SELECT name FROM product WHERE slug = $1`, slug).Scan(&name); err != nil {
+		t.Fatal(err)
+	}
+	if found := s.client().do("GET", "/tim-kiem?q="+url.QueryEscape(name), nil); !strings.Contains(found.body, `<span class="promo-tag">−20%</span>`) ||
+		!strings.Contains(found.body, `<span class="card-name"><mark>`) {
+		t.Errorf("the search page's card for %q lacks the promotion or the highlight", name)
 	}
 	status, got, _ := api(t, s, "GET", "/api/v1/products/"+slug, "", "", "")
 	promo, _ := got["promotion"].(map[string]any)
