@@ -16,7 +16,9 @@ if ! command -v wrk >/dev/null; then
 	else sudo apt-get update -qq && sudo apt-get install -y -qq wrk >/dev/null; fi
 fi
 
-export DATABASE_URL=$(deploy/dev/postgres.sh db ocop_bench)
+# a database per size, so that a smaller run does not measure a bigger
+# catalog left by an earlier one (BENCH_DB to choose another)
+export DATABASE_URL=$(deploy/dev/postgres.sh db "${BENCH_DB:-ocop_bench_$products}")
 export PORT=$port OCOP_ENV=production OCOP_LOG_LEVEL=warn
 export OCOP_SECRET_KEY=${OCOP_SECRET_KEY:-$(head -c 32 /dev/urandom | base64)}
 bin/ocop migrate up >/dev/null
