@@ -421,30 +421,30 @@ func (w *writer) touchCert(c *certState) {
 // empties the queue.
 func (w *writer) flush(ctx context.Context, tx pgx.Tx) error {
 	newProducers := mapSlice(w.newProducers, (*producerState).row)
-	if err := producer.InsertProducers(ctx, tx, newProducers); err != nil {
+	if err := inChunks(ctx, tx, newProducers, producer.InsertProducers); err != nil {
 		return err
 	}
 	for i, p := range w.newProducers {
 		p.id = newProducers[i].ID
 	}
-	if err := producer.UpdateProducers(ctx, tx, mapSlice(w.dirtyProducers, (*producerState).row)); err != nil {
+	if err := inChunks(ctx, tx, mapSlice(w.dirtyProducers, (*producerState).row), producer.UpdateProducers); err != nil {
 		return err
 	}
 	newProducts := mapSlice(w.newProducts, (*productState).row)
-	if err := product.InsertProducts(ctx, tx, newProducts); err != nil {
+	if err := inChunks(ctx, tx, newProducts, product.InsertProducts); err != nil {
 		return err
 	}
 	for i, p := range w.newProducts {
 		p.id = newProducts[i].ID
 	}
-	if err := product.UpdateProducts(ctx, tx, mapSlice(w.dirtyProducts, (*productState).row)); err != nil {
+	if err := inChunks(ctx, tx, mapSlice(w.dirtyProducts, (*productState).row), product.UpdateProducts); err != nil {
 		return err
 	}
-	if err := certification.UpdateCertificates(ctx, tx, mapSlice(w.dirtyCerts, (*certState).row)); err != nil {
+	if err := inChunks(ctx, tx, mapSlice(w.dirtyCerts, (*certState).row), certification.UpdateCertificates); err != nil {
 		return err
 	}
 	newCerts := mapSlice(w.newCerts, (*certState).row)
-	if err := certification.InsertCertificates(ctx, tx, newCerts); err != nil {
+	if err := inChunks(ctx, tx, newCerts, certification.InsertCertificates); err != nil {
 		return err
 	}
 	for i, c := range w.newCerts {
@@ -454,6 +454,24 @@ func (w *writer) flush(ctx context.Context, tx pgx.Tx) error {
 	w.newProducts, w.dirtyProducts = nil, nil
 	w.newCerts, w.dirtyCerts = nil, nil
 	clear(w.dirty)
+	return nil
+}
+
+// chunkRows is the most rows one statement writes (a variable for tests):
+// a catalog of 100,000
+// products is written in statements that each finish well inside the
+// connection's statement timeout (with the search outbox's row triggers).
+var chunkRows = 5000
+
+// inChunks calls write with rows, chunkRows at a time, in tx.
+func inChunks[T any](ctx context.Context, tx pgx.Tx, rows []T, write func(context.Context, pgx.Tx, []T) error) error {
+	for len(rows) > 0 {
+		n := min(len(rows), chunkRows)
+		if err := write(ctx, tx, rows[:n]); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
 	return nil
 }
 

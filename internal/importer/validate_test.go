@@ -139,3 +139,11 @@ func TestSlugs(t *testing.T) {
 		t.Errorf("uniqueSlug(long) = %q (%d chars)", got, len(got))
 	}
 }
+
+// SetChunkRows sets the most rows one statement writes and returns the
+// previous value.
+func SetChunkRows(n int) int {
+	old := chunkRows
+	chunkRows = n
+	return old
+}
