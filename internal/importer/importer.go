@@ -220,8 +220,21 @@ func Import(ctx context.Context, pool *pgxpool.Pool, s *Sheet, o Options) (Summa
 		}
 		return Summary{}, fmt.Errorf("importer: %w", err)
 	}
+	// A large import (a province's catalog the day before a fair) changes
+	// the tables' sizes more than their statistics know until autovacuum
+	// gets to them; plans made on the old figures can take seconds (the
+	// statement timeout). Refresh them now.
+	if sum.Created+sum.Updated >= analyzeAfter {
+		if _, err := pool.Exec(ctx, `ANALYZE producer, product, certificate`); err != nil {
+			return sum, fmt.Errorf("importer: statistics after the import: %w", err)
+		}
+	}
 	return sum, nil
 }
+
+// analyzeAfter is the number of rows written after which Import refreshes
+// the tables' statistics.
+const analyzeAfter = 1000
 
 // columnIndex orders errors of one line: whole-row errors first, then by
 // column.
