@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -76,6 +77,8 @@ type App struct {
 	// warmSearch loads the PostgreSQL search backend's memory copy; nil
 	// with Meilisearch
 	warmSearch func(context.Context) error
+	// warming counts the loads still running at start (readiness)
+	warming atomic.Int32
 }
 
 // NewLogger returns the process logger: JSON in production, text in
@@ -203,7 +206,7 @@ func (a *App) newHTTP() (*fiber.App, error) {
 		return nil, err
 	}
 	sess := &web.Sessions{Accounts: a.Accounts, Secure: cfg.Production(), Key: []byte(cfg.SecretKey)}
-	return web.New(web.Deps{Config: cfg, Log: a.Log, Pool: a.Pool, Catalog: a.Catalog, Search: a.Search, Sessions: sess,
+	return web.New(web.Deps{Config: cfg, Log: a.Log, Pool: a.Pool, Catalog: a.Catalog, Starting: func() bool { return a.warming.Load() > 0 }, Search: a.Search, Sessions: sess,
 		Producers: a.Producers, Certification: a.Certification, VerifyLimit: verifyLimit, Sales: sales, Showrooms: a.Showrooms, Fairs: a.Fairs,
 		Mount: func(r *web.Router) {
 			sf.Routes(r)
@@ -278,10 +281,16 @@ func (a *App) background(ctx context.Context) (wait func()) {
 		}
 	}
 	// the catalog snapshot and the search copy in memory (pgsearch) are
-	// loaded now rather than by the first shoppers' requests
+	// loaded now rather than by the first shoppers' requests; /readyz says
+	// "starting" until both are (or have failed: requests then load them)
+	a.warming.Add(1)
+	if a.warmSearch != nil {
+		a.warming.Add(1)
+	}
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
+		defer a.warming.Add(-1)
 		start := time.Now()
 		if _, err := a.Catalog.View(ctx); err != nil {
 			a.Log.Warn("catalog not loaded at start; the first request loads it", "err", err)
@@ -293,6 +302,7 @@ func (a *App) background(ctx context.Context) (wait func()) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer a.warming.Add(-1)
 			start := time.Now()
 			if err := a.warmSearch(ctx); err != nil {
 				a.Log.Warn("search index not loaded into memory; searches run in SQL until it is", "err", err)

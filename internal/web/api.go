@@ -20,6 +20,7 @@ import (
 )
 
 type handler struct {
+	starting      func() bool
 	catalog       *catalog.Service
 	pool          *pgxpool.Pool
 	search        search.Index
@@ -60,6 +61,10 @@ func (h *handler) readyz(c *fiber.Ctx) error {
 	if err := h.pool.Ping(ctx); err != nil {
 		// counted and logged as an outage, once per burst
 		return &apperr.Error{Kind: apperr.Unavailable, Message: "Cơ sở dữ liệu chưa sẵn sàng.", Detail: "database unreachable", Err: errDatabaseDown}
+	}
+	if h.starting != nil && h.starting() {
+		// not an outage: the process is loading its catalog and search copy
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "starting"})
 	}
 	return c.JSON(fiber.Map{"status": "ready"})
 }

@@ -30,6 +30,10 @@ type Deps struct {
 	Log     *slog.Logger
 	Pool    *pgxpool.Pool
 	Catalog *catalog.Service
+	// Starting reports whether the server is still loading what it keeps
+	// in memory (the catalog, the search copy): /readyz answers 503 until
+	// it is done, so no traffic comes to a cold process. Nil: never.
+	Starting func() bool
 	// Search answers /api/v1/search and /api/v1/suggest; nil makes them
 	// 503.
 	Search search.Index
@@ -130,7 +134,7 @@ func New(d Deps) *fiber.App {
 	app.Use(r.guardBody) // before the CSRF check reads a body
 	app.Use(sess.checkCSRF)
 
-	h := &handler{catalog: d.Catalog, pool: d.Pool, search: d.Search, suggestions: newSuggestCache(nil),
+	h := &handler{catalog: d.Catalog, pool: d.Pool, search: d.Search, starting: d.Starting, suggestions: newSuggestCache(nil),
 		certification: d.Certification, verifyLimit: d.VerifyLimit, showrooms: d.Showrooms, fairs: d.Fairs}
 	r.Get("/healthz", Public, h.healthz)
 	r.Get("/readyz", Public, h.readyz)

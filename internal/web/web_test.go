@@ -664,3 +664,33 @@ func TestSignedInSlowUpload(t *testing.T) {
 		t.Errorf("slow upload: %d %s", r.StatusCode, got)
 	}
 }
+
+// TestReadyWhileStarting: /readyz says "starting" (503) while the server
+// still loads its catalog and search copy, then "ready".
+func TestReadyWhileStarting(t *testing.T) {
+	pool := pgtest.NewDB(t)
+	cfg, err := config.Load(func(k string) string { return map[string]string{"DATABASE_URL": "postgres://x@y/z"}[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var starting atomic.Bool
+	starting.Store(true)
+	app := web.New(web.Deps{Config: cfg, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Pool: pool,
+		Catalog: catalog.New(pool, nil), Starting: starting.Load})
+	ready := func() (int, string) {
+		resp, err := app.Test(httptest.NewRequest(http.MethodGet, "/readyz", nil), -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, body := ready(); code != 503 || !strings.Contains(body, "starting") {
+		t.Errorf("while starting: %d %s", code, body)
+	}
+	starting.Store(false)
+	if code, body := ready(); code != 200 || !strings.Contains(body, "ready") {
+		t.Errorf("started: %d %s", code, body)
+	}
+}
