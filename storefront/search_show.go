@@ -4,7 +4,6 @@ import (
 	"html/template"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -65,7 +64,7 @@ func (h *Handler) showSearch(c *fiber.Ctx) error {
 		}
 		for i, it := range items {
 			if name := sanitize.Highlight(it.Highlight["name"], it.Name); name != "" {
-				cards[i] = withCardName(cards[i], name)
+				cards[i] = sanitize.ReplaceContent(cards[i], `<span class="card-name">`, name)
 			}
 		}
 		if res.Total == 0 && text != "" {
@@ -116,23 +115,4 @@ func suggestionLinks(ref *catalog.Reference, sug []search.Suggestion) []suggesti
 		out = append(out, suggestionLink{Text: s.Text, URL: u})
 	}
 	return out
-}
-
-// cardNameOpen opens a card's name in the card template (partials.html).
-const cardNameOpen = `<span class="card-name">`
-
-// withCardName returns card with the content of its name span replaced by
-// name (already safe HTML); a card without one is returned as it is.
-func withCardName(card, name template.HTML) template.HTML {
-	s := string(card)
-	i := strings.Index(s, cardNameOpen)
-	if i < 0 {
-		return card
-	}
-	i += len(cardNameOpen)
-	j := strings.Index(s[i:], "</span>")
-	if j < 0 {
-		return card
-	}
-	return template.HTML(s[:i] + string(name) + s[i+j:]) //nolint:gosec // both parts are safe HTML
 }

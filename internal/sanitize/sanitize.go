@@ -117,3 +117,25 @@ func balancedMarks(h string) bool {
 		}
 	}
 }
+
+// ReplaceContent returns h with the content of its first element opened by
+// exactly open (a start tag, `<span class="card-name">`) replaced by
+// content, up to that element's end tag; h is returned as it is when it has
+// no such element. Both h and content are already safe HTML, and the cut
+// falls on tag boundaries, so the result is too. The element must not nest
+// an element of its own name.
+func ReplaceContent(h template.HTML, open string, content template.HTML) template.HTML {
+	name, _, _ := strings.Cut(strings.TrimPrefix(open, "<"), " ")
+	name = strings.TrimSuffix(name, ">")
+	s := string(h)
+	i := strings.Index(s, open)
+	if i < 0 || name == "" || !strings.HasPrefix(open, "<") || !strings.HasSuffix(open, ">") {
+		return h
+	}
+	i += len(open)
+	j := strings.Index(s[i:], "</"+name+">")
+	if j < 0 {
+		return h
+	}
+	return template.HTML(s[:i] + string(content) + s[i+j:])
+}

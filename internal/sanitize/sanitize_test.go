@@ -147,3 +147,22 @@ func BenchmarkHighlight(b *testing.B) {
 		}
 	}
 }
+
+func TestReplaceContent(t *testing.T) {
+	card := template.HTML(`<a href="/p"><span class="card-name">Chè &amp; trà</span><span class="price">1</span></a>`)
+	for _, tt := range []struct {
+		open string
+		want template.HTML
+	}{
+		{`<span class="card-name">`, `<a href="/p"><span class="card-name"><mark>Chè</mark> &amp; trà</span><span class="price">1</span></a>`},
+		{`<span class="none">`, card},    // no such element
+		{`span class="card-name"`, card}, // not a start tag
+	} {
+		if got := sanitize.ReplaceContent(card, tt.open, `<mark>Chè</mark> &amp; trà`); got != tt.want {
+			t.Errorf("ReplaceContent(%q) = %s", tt.open, got)
+		}
+	}
+	if got := sanitize.ReplaceContent(`<span class="card-name">x`, `<span class="card-name">`, "y"); got != `<span class="card-name">x` {
+		t.Errorf("unclosed element changed: %s", got)
+	}
+}

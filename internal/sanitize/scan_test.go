@@ -232,7 +232,7 @@ func TestSourceScan(t *testing.T) {
 			got = append(got, f.File)
 		}
 	}
-	want := []string{sanitizeDir + "/rich.go", sanitizeDir + "/sanitize.go", sanitizeDir + "/sanitize.go", sanitizeDir + "/sanitize.go"}
+	want := []string{sanitizeDir + "/rich.go", sanitizeDir + "/sanitize.go", sanitizeDir + "/sanitize.go", sanitizeDir + "/sanitize.go", sanitizeDir + "/sanitize.go"}
 	slices.Sort(got)
 	if !slices.Equal(got, want) {
 		t.Errorf("conversions found in %s = %q, want %q", sanitizeDir, got, want)
