@@ -18,10 +18,10 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 
 	"github.com/gofiber/fiber/v2"
+	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/ocopvn/ocop/internal/account"
 	"github.com/ocopvn/ocop/internal/catalog"
@@ -95,10 +95,20 @@ type Handler struct {
 }
 
 // cardCache holds rendered product cards of one catalog version: a card
-// looks the same on every page, so it is rendered once.
+// looks the same on every page, so it is rendered once. It keeps the
+// cardCacheSize most recently shown (about 1.5 KiB each), so a crawler
+// walking every page of 100,000 products does not hold them all.
 type cardCache struct {
 	version string
-	m       sync.Map // *catalog.ListItem -> template.HTML
+	m       *lru.Cache[any, template.HTML] // *catalog.ListItem or eagerKey
+}
+
+// cardCacheSize is how many rendered cards a cardCache keeps.
+const cardCacheSize = 8192
+
+func newCardCache(version string) *cardCache {
+	m, _ := lru.New[any, template.HTML](cardCacheSize)
+	return &cardCache{version: version, m: m}
 }
 
 // pageNames are the page templates, each parsed with the layout and
@@ -234,7 +244,7 @@ func (h *Handler) Routes(r *web.Router) {
 func (h *Handler) renderCards(ctx context.Context, v *catalog.View, items []*catalog.ListItem) ([]template.HTML, error) {
 	cc := h.cards.Load()
 	if cc == nil || cc.version != v.Version() {
-		cc = &cardCache{version: v.Version()}
+		cc = newCardCache(v.Version())
 		h.cards.Store(cc)
 	}
 	out := make([]template.HTML, len(items))
@@ -252,8 +262,8 @@ func (h *Handler) renderCards(ctx context.Context, v *catalog.View, items []*cat
 		if d.Eager {
 			key = eagerKey{it}
 		}
-		if s, ok := cc.m.Load(key); ok {
-			out[i] = s.(template.HTML)
+		if s, ok := cc.m.Get(key); ok {
+			out[i] = s
 			continue
 		}
 		card, err := h.renderCard(d)
@@ -261,7 +271,7 @@ func (h *Handler) renderCards(ctx context.Context, v *catalog.View, items []*cat
 			return nil, err
 		}
 		out[i] = card
-		cc.m.Store(key, card)
+		cc.m.Add(key, card)
 	}
 	return out, nil
 }
