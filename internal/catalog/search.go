@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ocopvn/ocop/internal/apperr"
+	"github.com/ocopvn/ocop/internal/postgres"
 	"github.com/ocopvn/ocop/search"
 )
 
@@ -51,6 +52,17 @@ func (s *Service) AllSearchDocuments(ctx context.Context) (_ []search.Document, 
 		return nil, err
 	}
 	return loadSearchDocuments(ctx, s.pool, ref, nil)
+}
+
+// AllSearchDocumentsIn is AllSearchDocuments read through q: a transaction
+// whose snapshot the caller shares with other reads.
+func (s *Service) AllSearchDocumentsIn(ctx context.Context, q postgres.Querier) (_ []search.Document, err error) {
+	defer apperr.Wrap(&err, "catalog.AllSearchDocumentsIn")
+	ref, err := loadReference(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return loadSearchDocuments(ctx, q, ref, nil)
 }
 
 // SearchQuery turns shopper input into a validated search query: text, and

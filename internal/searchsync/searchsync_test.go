@@ -281,12 +281,23 @@ func TestReindex(t *testing.T) {
 	if err := e.index.inner.Index(ctx, search.Document{ID: "999", Slug: "stale", Name: "Chè cũ", GroupCodes: []string{}, Star: 3}); err != nil {
 		t.Fatal(err)
 	}
+	if n, err := searchsync.Pending(ctx, e.pool); err != nil || n != 2 {
+		t.Fatalf("before: %d changes queued, %v; want the 2 products'", n, err)
+	}
 	n, err := searchsync.Reindex(ctx, e.pool, catalog.New(e.pool, nil), e.index)
 	if err != nil || n != 1 {
 		t.Fatalf("Reindex = %d, %v", n, err)
 	}
 	if got := e.found(t, "che"); !slices.Equal(got, []string{"che-tan-cuong"}) {
 		t.Errorf("after reindex: %v", got)
+	}
+	// the changes it covered are gone from the outbox; a later one is not
+	if n, err := searchsync.Pending(ctx, e.pool); err != nil || n != 0 {
+		t.Errorf("after reindex: %d changes queued, %v; want 0", n, err)
+	}
+	e.fx.Exec(`UPDATE product SET price_vnd = 260000 WHERE slug = 'che-tan-cuong'`)
+	if n, err := searchsync.Pending(ctx, e.pool); err != nil || n != 1 {
+		t.Errorf("a change after reindex: %d queued, %v; want 1", n, err)
 	}
 }
 
