@@ -44,8 +44,10 @@ type cached struct {
 }
 
 // CacheSize is how many answers a Cache keeps (the least recently used
-// go): about 10 KiB each with their facets, so some 20 MiB at most.
-const CacheSize = 2048
+// go): about 10 KiB each with their facets, so some 5 MiB at most. The
+// popular queries stay; the long tail is answered by the engine, from
+// pgsearch's memory copy in a millisecond or two.
+const CacheSize = 512
 
 // NewCache caches idx's answers per catalog version.
 func NewCache(idx Index, version func(ctx context.Context) (string, error)) *Cache {

@@ -108,7 +108,7 @@ type cardCache struct {
 type renderedCard struct{ html template.HTML }
 
 // cardCacheSize is how many rendered cards a cardCache keeps.
-const cardCacheSize = 8192
+const cardCacheSize = 4096
 
 func newCardCache(version string) *cardCache {
 	m, _ := lru.New[any, renderedCard](cardCacheSize)

@@ -24,10 +24,10 @@ func (v *View) ProducersIn(province string) []ProducerSummary {
 		if it.Province.Code != province {
 			continue
 		}
-		i, ok := idx[it.producerSlug]
+		i, ok := idx[it.Producer.Slug]
 		if !ok {
 			i = len(out)
-			idx[it.producerSlug] = i
+			idx[it.Producer.Slug] = i
 			out = append(out, ProducerSummary{Slug: it.Producer.Slug, Name: it.Producer.Name})
 		}
 		out[i].ProductCount++
@@ -43,9 +43,9 @@ func (v *View) PublicSlugs() (products, producers []string) {
 	seen := map[string]bool{}
 	for _, it := range snap.newest {
 		products = append(products, it.Slug)
-		if !seen[it.producerSlug] {
-			seen[it.producerSlug] = true
-			producers = append(producers, it.producerSlug)
+		if !seen[it.Producer.Slug] {
+			seen[it.Producer.Slug] = true
+			producers = append(producers, it.Producer.Slug)
 		}
 	}
 	slices.Sort(products)

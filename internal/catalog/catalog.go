@@ -55,6 +55,8 @@ type Group struct {
 type Ref struct {
 	Slug string `json:"slug"`
 	Name string `json:"name"`
+
+	fold string // " " + the folded name, for list queries (snapshots only)
 }
 
 // CodeRef is a short reference by code.
@@ -65,29 +67,28 @@ type CodeRef struct {
 
 // ListItem is a product as lists show it.
 type ListItem struct {
-	ID          int64   `json:"-"`
-	Slug        string  `json:"slug"`
-	Name        string  `json:"name"`
-	Producer    Ref     `json:"producer"`
-	Province    CodeRef `json:"province"`
-	Group       CodeRef `json:"group"`
-	Star        int     `json:"star"`
-	PriceVND    int64   `json:"price_vnd"`
-	PriceIsDemo bool    `json:"price_is_demo"`
-	Unit        string  `json:"unit"`
-	InStock     bool    `json:"in_stock"`
-	ImageURL    *string `json:"image_url"`
+	ID   int64  `json:"-"`
+	Slug string `json:"slug"`
+	Name string `json:"name"`
+	// Producer, Province and Group are shared by every item of the
+	// producer, province and group (never nil, never to be modified).
+	Producer    *Ref     `json:"producer"`
+	Province    *CodeRef `json:"province"`
+	Group       *CodeRef `json:"group"`
+	Star        int      `json:"star"`
+	PriceVND    int64    `json:"price_vnd"`
+	PriceIsDemo bool     `json:"price_is_demo"`
+	Unit        string   `json:"unit"`
+	InStock     bool     `json:"in_stock"`
+	ImageURL    *string  `json:"image_url"`
 	// Photo is the first photo (nil without photos), for cards.
 	Photo       *Image    `json:"-"`
 	CertifiedOn string    `json:"certified_on"` // yyyy-mm-dd
 	CreatedAt   time.Time `json:"-"`
 
-	producerSlug string
-	fold         string    // folded name, producer, province and group names
-	groupPath    [3]string // group codes from the top level down to the leaf
-	provinceIdx  int       // index in Reference.Provinces, for facet counting
-	groupIdx     [3]int    // indexes in Reference.Groups of groupPath, -1 when empty
-	json         []byte    // the encoded item, built once per snapshot
+	fold        string   // " " + the folded name (the producer's, province's and group's are theirs)
+	provinceIdx int16    // index in Reference.Provinces, for facet counting; -1 when unknown
+	groupIdx    [3]int16 // indexes in Reference.Groups from the top level down to the leaf, -1 when empty
 }
 
 // Sort orders of a list.
@@ -124,6 +125,8 @@ type Page struct {
 	Page    int
 	PerPage int
 	Facets  *Facets // when Filter.Facets
+
+	snap *snapshot // whose items these are (their encoded JSON)
 }
 
 // Facets count the products each filter value would give, with every other

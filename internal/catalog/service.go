@@ -199,28 +199,31 @@ func (s *Service) names(ctx context.Context) (*Reference, error) {
 	return s.Reference(ctx)
 }
 
-// AppendItemsJSON appends the JSON array of items to buf. Items carry their
-// JSON encoded once per snapshot, so lists cost no encoding per request.
-func AppendItemsJSON(buf *bytes.Buffer, items []*ListItem) { AppendItemsJSONWith(buf, items, nil) }
-
-// AppendItemsJSONWith is AppendItemsJSON where extra (when not nil) may
-// add members to an item's object: what it returns (",\"name\":value…")
-// is written before the item's closing brace.
-func AppendItemsJSONWith(buf *bytes.Buffer, items []*ListItem, extra func(*ListItem) []byte) {
+// AppendItemsJSON appends the JSON array of p's items to buf. extra
+// (when not nil) may add members to an item's object: what it returns
+// (",\"name\":value…") is written before the item's closing brace. An item
+// is encoded once while it is being listed, not once per request.
+func (p *Page) AppendItemsJSON(buf *bytes.Buffer, extra func(*ListItem) []byte) {
 	buf.WriteByte('[')
-	for i, it := range items {
+	for i, it := range p.Items {
 		if i > 0 {
 			buf.WriteByte(',')
+		}
+		var b []byte
+		if p.snap != nil {
+			b = p.snap.itemJSON(it)
+		} else {
+			b = encodeItem(it)
 		}
 		var more []byte
 		if extra != nil {
 			more = extra(it)
 		}
 		if len(more) == 0 {
-			buf.Write(it.json)
+			buf.Write(b)
 			continue
 		}
-		buf.Write(it.json[:len(it.json)-1])
+		buf.Write(b[:len(b)-1])
 		buf.Write(more)
 		buf.WriteByte('}')
 	}

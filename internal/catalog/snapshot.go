@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ocopvn/ocop/internal/paging"
@@ -26,6 +27,9 @@ type Reference struct {
 	Groups      []Group    // in tree order
 	province    map[string]*Province
 	group       map[string]*Group
+	groupAt     map[string]int16 // code → index in Groups
+	// " " + the folded names of Provinces and Groups, for list queries
+	provinceFold, groupFold []string
 }
 
 // Province finds a province by code or slug.
@@ -38,6 +42,15 @@ func (r *Reference) Province(key string) (*Province, bool) {
 func (r *Reference) Group(key string) (*Group, bool) {
 	g, ok := r.group[key]
 	return g, ok
+}
+
+// groupIndex is the index in r.Groups of the group with code (-2 when none
+// has it, which no item's path holds).
+func (r *Reference) groupIndex(code string) int16 {
+	if i, ok := r.groupAt[code]; ok {
+		return i
+	}
+	return -2
 }
 
 // Path returns the groups from the top level down to code.
@@ -80,6 +93,12 @@ func loadReference(ctx context.Context, q postgres.Querier) (*Reference, error) 
 	if err != nil {
 		return nil, err
 	}
+	return newReference(provinces, groups), nil
+}
+
+// newReference indexes provinces (in code order) and groups (in tree
+// order).
+func newReference(provinces []Province, groups []Group) *Reference {
 	r := &Reference{Provinces: provinces, Groups: groups, province: map[string]*Province{}, group: map[string]*Group{}}
 	r.ProvincesVI = slices.Clone(provinces)
 	SortVietnamese(r.ProvincesVI, func(p Province) string { return p.Name })
@@ -88,12 +107,20 @@ func loadReference(ctx context.Context, q postgres.Querier) (*Reference, error) 
 		r.province[p.Code] = p
 		r.province[p.Slug] = p
 	}
+	for _, p := range r.Provinces {
+		r.provinceFold = append(r.provinceFold, " "+vntext.Fold(p.Name))
+	}
+	for _, g := range r.Groups {
+		r.groupFold = append(r.groupFold, " "+vntext.Fold(g.Name))
+	}
+	r.groupAt = make(map[string]int16, len(r.Groups))
 	for i := range r.Groups {
 		g := &r.Groups[i]
+		r.groupAt[g.Code] = int16(i)
 		r.group[g.Code] = g
 		r.group[g.Slug] = g
 	}
-	return r, nil
+	return r
 }
 
 // snapshot is an immutable view of the public catalog at one version.
@@ -113,6 +140,34 @@ type snapshot struct {
 	// the snapshot, so never stale
 	results     sync.Map // filter key -> Page
 	resultCount atomic.Int64
+	// json holds the encoded items lately listed (the API's lists): an
+	// item is encoded once while it is listed, not once per request
+	json *lru.Cache[*ListItem, []byte]
+}
+
+// itemJSONCacheSize is how many encoded items a snapshot keeps (about
+// 400 bytes each).
+const itemJSONCacheSize = 8192
+
+// itemJSON returns it encoded.
+func (s *snapshot) itemJSON(it *ListItem) []byte {
+	if s.json == nil {
+		return encodeItem(it)
+	}
+	if b, ok := s.json.Get(it); ok {
+		return b
+	}
+	b := encodeItem(it)
+	s.json.Add(it, b)
+	return b
+}
+
+func encodeItem(it *ListItem) []byte {
+	b, err := json.Marshal(it)
+	if err != nil { // a ListItem has nothing that fails to encode
+		panic(fmt.Sprintf("catalog: encode item %d: %v", it.ID, err))
+	}
+	return b
 }
 
 // maxCachedResults bounds the result cache of one snapshot.
@@ -179,14 +234,39 @@ func buildSnapshot(ctx context.Context, q postgres.Querier, version int64, day s
 	}
 	defer rows.Close()
 	s := &snapshot{version: version, day: day, ref: ref, provinceCount: map[string]int{}, groupCount: map[string]int{}}
+	s.json, _ = lru.New[*ListItem, []byte](itemJSONCacheSize)
+	// items share their producer, province, group, unit and date: one
+	// copy each instead of one per item (a third of a 100,000-product
+	// snapshot's memory)
+	provinces := make([]CodeRef, len(ref.Provinces))
+	provinceIdx := map[string]int16{}
+	for i, p := range ref.Provinces {
+		provinces[i] = CodeRef{Code: p.Code, Name: p.Name}
+		provinceIdx[p.Code] = int16(i)
+	}
+	groups := make([]CodeRef, len(ref.Groups))
+	for i, g := range ref.Groups {
+		groups[i] = CodeRef{Code: g.Code, Name: g.Name}
+	}
+	noRef := &CodeRef{}
+	producers := map[string]*Ref{}
+	texts := map[string]string{}
+	intern := func(x string) string {
+		if y, ok := texts[x]; ok {
+			return y
+		}
+		texts[x] = x
+		return x
+	}
+	var producerSlug, producerName, unit string
 	for rows.Next() {
 		it := &ListItem{}
 		var groupCode, provinceCode string
 		var certified time.Time
 		var alt *string
 		var photo []media.Variant
-		if err := rows.Scan(&it.ID, &it.Slug, &it.Name, &it.PriceVND, &it.PriceIsDemo, &it.Unit, &it.InStock,
-			&groupCode, &it.Star, &certified, &it.CreatedAt, &it.Producer.Slug, &it.Producer.Name, &provinceCode,
+		if err := rows.Scan(&it.ID, &it.Slug, &it.Name, &it.PriceVND, &it.PriceIsDemo, &unit, &it.InStock,
+			&groupCode, &it.Star, &certified, &it.CreatedAt, &producerSlug, &producerName, &provinceCode,
 			&alt, &photo); err != nil {
 			return nil, err
 		}
@@ -194,29 +274,27 @@ func buildSnapshot(ctx context.Context, q postgres.Querier, version int64, day s
 			img := NewImage(photo, deref(alt), it.Name)
 			it.Photo, it.ImageURL = &img, &img.URL
 		}
-		it.producerSlug = it.Producer.Slug
-		it.CertifiedOn = certified.Format(time.DateOnly)
-		if g, ok := ref.Group(groupCode); ok {
-			it.Group = CodeRef{Code: g.Code, Name: g.Name}
+		it.Unit = intern(unit)
+		it.Producer = producers[producerSlug]
+		if it.Producer == nil || it.Producer.Name != producerName {
+			it.Producer = &Ref{Slug: strings.Clone(producerSlug), Name: strings.Clone(producerName), fold: " " + vntext.Fold(producerName)}
+			producers[it.Producer.Slug] = it.Producer
 		}
-		if p, ok := ref.Province(provinceCode); ok {
-			it.Province = CodeRef{Code: p.Code, Name: p.Name}
-		}
-		if it.json, err = json.Marshal(it); err != nil {
-			return nil, err
+		it.CertifiedOn = intern(certified.Format(time.DateOnly))
+		it.Province, it.Group, it.provinceIdx, it.groupIdx = noRef, noRef, -1, [3]int16{-1, -1, -1}
+		if i, ok := provinceIdx[provinceCode]; ok {
+			it.Province, it.provinceIdx = &provinces[i], i
 		}
 		s.newest = append(s.newest, it)
 		s.provinceCount[it.Province.Code]++
-		words := []string{it.Name, it.Producer.Name, it.Province.Name}
-		it.provinceIdx = slices.IndexFunc(ref.Provinces, func(p Province) bool { return p.Code == provinceCode })
-		it.groupIdx = [3]int{-1, -1, -1}
-		for i, g := range ref.Path(groupCode) {
-			it.groupPath[i] = g.Code
-			it.groupIdx[i] = slices.IndexFunc(ref.Groups, func(x Group) bool { return x.Code == g.Code })
+		for k, g := range ref.Path(groupCode) {
+			it.groupIdx[k] = ref.groupAt[g.Code]
 			s.groupCount[g.Code]++
-			words = append(words, g.Name)
 		}
-		it.fold = " " + vntext.Fold(strings.Join(words, " "))
+		if i, ok := ref.groupAt[groupCode]; ok {
+			it.Group = &groups[i]
+		}
+		it.fold = " " + vntext.Fold(it.Name)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -283,21 +361,21 @@ const (
 
 // match returns the set of dimensions of f that it passes; it is in the
 // result when all pass. words are the folded query words.
-func (f *Filter) match(it *ListItem, words []string) int {
+func (f *Filter) match(r *Reference, it *ListItem, words []string, group int16) int {
 	ok := 0
 	if f.Province == "" || it.Province.Code == f.Province {
 		ok |= dimProvince
 	}
-	if f.Group == "" || it.groupPath[0] == f.Group || it.groupPath[1] == f.Group || it.groupPath[2] == f.Group {
+	if f.Group == "" || slices.Contains(it.groupIdx[:], group) {
 		ok |= dimGroup
 	}
 	if len(f.Stars) == 0 || slices.Contains(f.Stars, it.Star) {
 		ok |= dimStar
 	}
-	if (f.Producer == "" || it.producerSlug == f.Producer) &&
+	if (f.Producer == "" || it.Producer.Slug == f.Producer) &&
 		(f.PriceMin == nil || it.PriceVND >= *f.PriceMin) &&
 		(f.PriceMax == nil || it.PriceVND <= *f.PriceMax) &&
-		matchWords(it.fold, words) {
+		r.matchWords(it, words) {
 		ok |= dimOther
 	}
 	return ok
@@ -305,28 +383,43 @@ func (f *Filter) match(it *ListItem, words []string) int {
 
 // matchAll is match(it, words) == dimAll, stopping at the first miss: the
 // hot path of lists without facets.
-func (f *Filter) matchAll(it *ListItem, words []string) bool {
+func (f *Filter) matchAll(r *Reference, it *ListItem, words []string, group int16) bool {
 	switch {
 	case f.Province != "" && it.Province.Code != f.Province,
-		f.Group != "" && it.groupPath[0] != f.Group && it.groupPath[1] != f.Group && it.groupPath[2] != f.Group,
+		f.Group != "" && !slices.Contains(it.groupIdx[:], group),
 		len(f.Stars) > 0 && !slices.Contains(f.Stars, it.Star),
-		f.Producer != "" && it.producerSlug != f.Producer,
+		f.Producer != "" && it.Producer.Slug != f.Producer,
 		f.PriceMin != nil && it.PriceVND < *f.PriceMin,
 		f.PriceMax != nil && it.PriceVND > *f.PriceMax:
 		return false
 	}
-	return matchWords(it.fold, words)
+	return r.matchWords(it, words)
 }
 
-// matchWords reports whether every word starts a word of fold (fold begins
-// with a space, so " "+w finds word starts).
-func matchWords(fold string, words []string) bool {
+// matchWords reports whether every word starts a word of it's name, its
+// producer's, its province's or one of its groups' (the folds begin with a
+// space, so " "+w finds word starts; a word has no space, so it never
+// spans two names).
+func (r *Reference) matchWords(it *ListItem, words []string) bool {
 	for _, w := range words {
-		if !strings.Contains(fold, " "+w) {
+		if !r.hasWord(it, " "+w) {
 			return false
 		}
 	}
 	return true
+}
+
+func (r *Reference) hasWord(it *ListItem, sw string) bool {
+	if strings.Contains(it.fold, sw) || strings.Contains(it.Producer.fold, sw) ||
+		it.provinceIdx >= 0 && strings.Contains(r.provinceFold[it.provinceIdx], sw) {
+		return true
+	}
+	for _, g := range it.groupIdx {
+		if g >= 0 && strings.Contains(r.groupFold[g], sw) {
+			return true
+		}
+	}
+	return false
 }
 
 // list returns the page of items passing f, in f.Sort order, with facet
@@ -348,8 +441,9 @@ func (s *snapshot) list(f Filter) Page {
 	if q := vntext.Fold(f.Query); q != "" {
 		words = strings.Fields(q)
 	}
+	group := s.ref.groupIndex(f.Group)
 	from := paging.Page{Number: f.Page, Size: f.PerPage}.Offset() // Page and PerPage were checked by Reference.Normalize
-	p := Page{Page: f.Page, PerPage: f.PerPage, Items: make([]*ListItem, 0, min(f.PerPage, len(order)))}
+	p := Page{snap: s, Page: f.Page, PerPage: f.PerPage, Items: make([]*ListItem, 0, min(f.PerPage, len(order)))}
 	// facet counts go into arrays indexed like the reference data, and
 	// become maps once at the end
 	var provinceN, groupN []int
@@ -365,11 +459,11 @@ func (s *snapshot) list(f Filter) Page {
 			it = order[n-1-i]
 		}
 		if !f.Facets {
-			if !f.matchAll(it, words) {
+			if !f.matchAll(s.ref, it, words, group) {
 				continue
 			}
 		} else {
-			ok := f.match(it, words)
+			ok := f.match(s.ref, it, words, group)
 			// an item counts for a value of one dimension when it passes
 			// every other dimension
 			if ok|dimProvince == dimAll && it.provinceIdx >= 0 {

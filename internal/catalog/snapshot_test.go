@@ -17,31 +17,33 @@ func syntheticSnapshot(n int) *snapshot {
 	rng := rand.New(rand.NewPCG(1, 2))
 	provinces := []string{"01", "19", "22", "66", "79", "91"}
 	leaves := []string{"I.5.a", "I.4.a", "II.1.a", "III.3", "IV.1", "VI.1"}
-	ref := &Reference{}
+	var ps []Province
 	for _, c := range provinces {
-		ref.Provinces = append(ref.Provinces, Province{Code: c})
+		ps = append(ps, Province{Code: c})
 	}
+	var gs []Group
 	for _, c := range []string{"I", "I.5", "I.5.a", "I.4", "I.4.a", "II", "II.1", "II.1.a", "III", "III.3", "IV", "IV.1", "VI", "VI.1"} {
-		ref.Groups = append(ref.Groups, Group{Code: c})
+		parent := ""
+		if i := strings.LastIndexByte(c, '.'); i > 0 {
+			parent = c[:i]
+		}
+		gs = append(gs, Group{Code: c, ParentCode: parent})
 	}
+	ref := newReference(ps, gs)
 	s := &snapshot{ref: ref}
 	for i := range n {
 		it := &ListItem{
 			ID: int64(i + 1), Slug: fmt.Sprintf("p-%d", i), Name: fmt.Sprintf("Sản phẩm %d", i),
-			Province: CodeRef{Code: provinces[rng.IntN(len(provinces))]}, Group: CodeRef{Code: leaves[rng.IntN(len(leaves))]},
-			Star: 3 + rng.IntN(3), PriceVND: int64(10000 + rng.IntN(1000)*1000),
+			Producer: &Ref{Slug: "hop-tac-xa"}, Province: &CodeRef{Code: provinces[rng.IntN(len(provinces))]},
+			Group: &CodeRef{Code: leaves[rng.IntN(len(leaves))]},
+			Star:  3 + rng.IntN(3), PriceVND: int64(10000 + rng.IntN(1000)*1000),
 			CertifiedOn: time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, rng.IntN(1000)).Format(time.DateOnly),
 		}
-		it.json = []byte(`{}`)
 		it.fold = " " + vntext.Fold(it.Name)
-		leaf := it.Group.Code
-		it.groupPath = [3]string{leaf[:strings.IndexByte(leaf+".", '.')], leaf[:strings.LastIndexByte(leaf, '.')], leaf}
-		if strings.Count(leaf, ".") == 1 {
-			it.groupPath[1], it.groupPath[2] = leaf, ""
-		}
-		it.provinceIdx = slices.IndexFunc(ref.Provinces, func(p Province) bool { return p.Code == it.Province.Code })
-		for j, g := range it.groupPath {
-			it.groupIdx[j] = slices.IndexFunc(ref.Groups, func(x Group) bool { return g != "" && x.Code == g })
+		it.provinceIdx = int16(slices.IndexFunc(ref.Provinces, func(p Province) bool { return p.Code == it.Province.Code }))
+		it.groupIdx = [3]int16{-1, -1, -1}
+		for j, g := range ref.Path(it.Group.Code) {
+			it.groupIdx[j] = ref.groupAt[g.Code]
 		}
 		s.newest = append(s.newest, it)
 	}
@@ -143,5 +145,41 @@ func TestQueryMatchesWordPrefixes(t *testing.T) {
 	// "12" starts the words "12", "120".."129": 11 of the 200 products
 	if p.Total != 11 {
 		t.Errorf("total = %d, want 11", p.Total)
+	}
+}
+
+// A list query's words may each come from the product's name, its
+// producer's, its province's or one of its groups' names (kept once each,
+// not folded into every item).
+func TestQueryMatchesEveryName(t *testing.T) {
+	ref := newReference([]Province{{Code: "19", Name: "Thái Nguyên"}, {Code: "22", Name: "Quảng Ninh"}},
+		[]Group{{Code: "I", Name: "Thực phẩm"}, {Code: "I.5", ParentCode: "I", Name: "Chè"}, {Code: "II", Name: "Đồ uống"}})
+	htx := &Ref{Slug: "htx-tan-cuong", Name: "HTX Tân Cương", fold: " " + vntext.Fold("HTX Tân Cương")}
+	item := func(id int64, name string, province, group int16) *ListItem {
+		it := &ListItem{ID: id, Slug: fmt.Sprint(id), Name: name, Producer: htx, Province: &CodeRef{Code: ref.Provinces[province].Code},
+			fold: " " + vntext.Fold(name), provinceIdx: province, groupIdx: [3]int16{-1, -1, -1}}
+		for k, g := range ref.Path(ref.Groups[group].Code) {
+			it.groupIdx[k] = ref.groupAt[g.Code]
+		}
+		return it
+	}
+	tea := item(1, "Chè búp", 0, 1)
+	drink := item(2, "Rượu mơ", 1, 2)
+	s := &snapshot{ref: ref, newest: []*ListItem{tea, drink}}
+	for q, want := range map[string]int{
+		"che":                1, // the name, and the group "Chè"
+		"thuc pham":          1, // the top group of the tea
+		"do uong":            1,
+		"tan cuong":          2, // the producer
+		"THAI nguyen CHE":    1, // province and name
+		"quang ninh ruou":    1,
+		"quang ninh che bup": 0,
+		"bup htx":            1,
+		"buphtx":             0, // never across two names
+		"nguyen thuc":        1,
+	} {
+		if got := s.list(Filter{Query: q, Page: 1, PerPage: 10}).Total; got != want {
+			t.Errorf("%q: %d items, want %d", q, got, want)
+		}
 	}
 }

@@ -136,7 +136,7 @@ func (h *handler) writeList(c *fiber.Ctx, p catalog.Page) error {
 	var buf bytes.Buffer
 	buf.Grow(256 + len(p.Items)*400)
 	buf.WriteString(`{"items":`)
-	catalog.AppendItemsJSONWith(&buf, p.Items, h.promotionMember(c))
+	p.AppendItemsJSON(&buf, h.promotionMember(c))
 	buf.WriteString(`,"total":`)
 	buf.WriteString(strconv.Itoa(p.Total))
 	buf.WriteString(`,"page":`)
@@ -230,7 +230,7 @@ func (h *handler) showProducer(c *fiber.Ctx) error {
 	}
 	buf.Write(b)
 	buf.WriteString(`,"products":{"items":`)
-	catalog.AppendItemsJSONWith(&buf, page.Items, h.promotionMember(c))
+	page.AppendItemsJSON(&buf, h.promotionMember(c))
 	buf.WriteString(`,"total":` + strconv.Itoa(page.Total) + `,"page":` + strconv.Itoa(page.Page) + `,"per_page":` + strconv.Itoa(page.PerPage) + `}}`)
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
 	return c.Send(buf.Bytes())

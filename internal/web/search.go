@@ -81,7 +81,7 @@ func (h *handler) searchProducts(c *fiber.Ctx) error {
 	items := view.SearchItems(res.Hits)
 	out := searchResponse{Total: res.Total, Page: q.Page, PerPage: q.PerPage, Hits: make([]searchHit, len(items)), Facets: map[string]map[string]int{}}
 	for i, it := range items {
-		out.Hits[i] = searchHit{Slug: it.Slug, Name: it.Name, Producer: it.Producer, Province: it.Province,
+		out.Hits[i] = searchHit{Slug: it.Slug, Name: it.Name, Producer: *it.Producer, Province: *it.Province,
 			Star: it.Star, PriceVND: it.PriceVND, ImageURL: it.ImageURL, Highlight: it.Highlight}
 		if out.Hits[i].Highlight == nil {
 			out.Hits[i].Highlight = map[string]string{}

@@ -119,6 +119,7 @@ func (x *Index) syncLocked(ctx context.Context) (err error) {
 		}
 		fresh.bulk = false
 		fresh.sortAll()
+		fresh.trim()
 		fresh.epoch, fresh.xmin = epoch, xmin
 		x.mem.Store(fresh)
 		return nil
