@@ -161,6 +161,7 @@ func (h *Handler) layoutListing(v *catalog.View, path string, f catalog.Filter, 
 	l.ShowFilters = fixed != "producer" || l.Active > 0 || page.Total > 12
 	l.Clear = path
 	if l.ShowGroup {
+		l.Groups = make([]facetOption, 0, len(page.Facets.Group)+1)
 		for _, g := range ref.Groups {
 			n := page.Facets.Group[g.Code]
 			if n == 0 && f.Group != g.Code {
@@ -170,6 +171,7 @@ func (h *Handler) layoutListing(v *catalog.View, path string, f catalog.Filter, 
 		}
 	}
 	if l.ShowProv {
+		l.Provinces = make([]facetOption, 0, len(page.Facets.Province)+1)
 		for _, p := range ref.ProvincesVI {
 			n := page.Facets.Province[p.Code]
 			if n == 0 && f.Province != p.Code {

@@ -73,6 +73,35 @@ func isInvisible(r rune) bool {
 // letter or digit collapsed to one space. "Thanh Hoá", "thanh hòa" and the
 // NFD form of either all fold to "thanh hoa".
 func Fold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	gap := false
+	for _, r := range s {
+		var f rune = foldComplex
+		if r < foldTableSize {
+			f = foldTable[r]
+		}
+		switch f {
+		case foldSkip:
+			continue
+		case foldGap:
+			gap = true
+			continue
+		case foldComplex:
+			return foldNFD(s)
+		}
+		if gap && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		gap = false
+		b.WriteRune(f)
+	}
+	return b.String()
+}
+
+// foldNFD is Fold by way of the whole text's NFD: what Fold does for text
+// with a character the table does not cover.
+func foldNFD(s string) string {
 	d := norm.NFD.String(s)
 	var b strings.Builder
 	b.Grow(len(d))
@@ -96,6 +125,59 @@ func Fold(s string) string {
 		gap = true
 	}
 	return b.String()
+}
+
+// foldTable holds what Fold makes of each character below foldTableSize
+// (Latin, Vietnamese included, Greek, Cyrillic and the combining marks):
+// the lower-case letter or digit it folds to, or foldSkip, foldGap or
+// foldComplex. Built from foldNFD itself, so the two agree: the NFD of a
+// text is its characters' decompositions, with marks reordered among
+// marks, which folding drops or turns into a gap in any order.
+var foldTable = func() []rune {
+	t := make([]rune, foldTableSize)
+	for r := range rune(foldTableSize) {
+		if utf8.ValidRune(r) {
+			t[r] = foldOne(r)
+		} else {
+			t[r] = foldComplex
+		}
+	}
+	return t
+}()
+
+const (
+	foldTableSize = 0x2000
+	foldSkip      = -1 // dropped (a combining mark)
+	foldGap       = -2 // separates words
+	foldComplex   = -3 // folds to more than one letter: use foldNFD
+)
+
+func foldOne(r rune) rune {
+	var out []rune
+	gap := false
+	for _, x := range norm.NFD.String(string(r)) {
+		if unicode.Is(unicode.Mn, x) {
+			continue
+		}
+		switch x {
+		case 'đ', 'Đ', 'Ð', 'ð':
+			x = 'd'
+		}
+		if unicode.IsLetter(x) || unicode.IsDigit(x) {
+			out = append(out, unicode.ToLower(x))
+		} else {
+			gap = true
+		}
+	}
+	switch {
+	case len(out) == 0 && !gap:
+		return foldSkip
+	case len(out) == 0:
+		return foldGap
+	case len(out) == 1 && !gap:
+		return out[0]
+	}
+	return foldComplex
 }
 
 // Slug returns the URL slug of s: the fold key with non-ASCII letters and

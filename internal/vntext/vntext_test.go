@@ -1,8 +1,12 @@
 package vntext
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestFold(t *testing.T) {
@@ -128,5 +132,52 @@ func TestAccents(t *testing.T) {
 	}
 	if !HasAccents("chè") || HasAccents("che tan cuong") || !HasAccents("Đa") {
 		t.Error("HasAccents")
+	}
+}
+
+// Fold's table agrees with folding the whole text's NFD: on every
+// character it covers, alone and next to combining marks, and on random
+// texts of Vietnamese, other scripts, marks, symbols and broken UTF-8.
+func TestFoldTableMatchesNFD(t *testing.T) {
+	for r := rune(0); r < foldTableSize+0x100; r++ {
+		for _, s := range []string{string(r), "a" + string(r) + "\u0301b", string(r) + "\u0323\u0302 x"} {
+			if got, want := Fold(s), foldNFD(s); got != want {
+				t.Fatalf("Fold(%q) = %q, foldNFD = %q", s, got, want)
+			}
+		}
+	}
+	pool := []rune("aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂĐÊÔƠƯàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ" +
+		"ÀÁẢÃẠĐỲÝ 0123456789 -.,;!?°()/\t\n\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b\u00ad\u200bßĳǄǅǆﬁΩωДжé中文한국어\ufffd\U0001F600")
+	rng := rand.New(rand.NewPCG(7, 11))
+	for range 20000 {
+		var b strings.Builder
+		for range rng.IntN(24) {
+			b.WriteRune(pool[rng.IntN(len(pool))])
+		}
+		if rng.IntN(10) == 0 {
+			b.WriteByte(0xff) // broken UTF-8
+		}
+		s := b.String()
+		if rng.IntN(3) == 0 {
+			s = norm.NFD.String(s)
+		}
+		if got, want := Fold(s), foldNFD(s); got != want {
+			t.Fatalf("Fold(%q) = %q, foldNFD = %q", s, got, want)
+		}
+	}
+	if !utf8.ValidString(Fold("a\xffb")) {
+		t.Error("Fold of broken UTF-8 is not valid UTF-8")
+	}
+}
+
+func BenchmarkFold(b *testing.B) {
+	for range b.N {
+		Fold("Nước mắm Phú Quốc 40 độ đạm, Hợp tác xã Thanh Hà")
+	}
+}
+
+func BenchmarkFoldNFD(b *testing.B) {
+	for range b.N {
+		foldNFD("Nước mắm Phú Quốc 40 độ đạm, Hợp tác xã Thanh Hà")
 	}
 }

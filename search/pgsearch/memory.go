@@ -1,7 +1,9 @@
 package pgsearch
 
 import (
+	"bytes"
 	"cmp"
+	"encoding/binary"
 	"math"
 	"slices"
 	"sort"
@@ -79,7 +81,7 @@ type memDoc struct {
 	star      int8
 	accLen    uint8 // accents of the name: acc[accOff:accOff+accLen]
 	accOff    uint32
-	seqOff    uint32 // the folded words, name to description: seq[seqOff:seqOff+seqLen]
+	seqOff    uint32 // the folded words' ids, name to description: seq[seqOff:seqOff+seqLen]
 	seqLen    uint32
 	price     int64
 	certified int64 // days since 1970
@@ -165,7 +167,8 @@ type memIndex struct {
 	// next (the phrase test); acc the ids of its name's accents
 	// (vntext.Accents). An update appends; waste counts what it left
 	// behind, and compact drops it.
-	seq, acc  []int32
+	seq       []byte // uvarints
+	acc       []int32
 	waste     int
 	accentIDs map[string]int32
 	// orders holds the live documents in each order, kept sorted as they
@@ -242,7 +245,7 @@ func (m *memIndex) put(r memRow) {
 		for _, w := range strings.Fields(f.text) {
 			id := m.wordID(w)
 			fields[id] |= f.bit
-			m.seq = append(m.seq, id)
+			m.seq = binary.AppendUvarint(m.seq, uint64(id))
 		}
 	}
 	accOff := len(m.acc)
@@ -270,7 +273,7 @@ func (m *memIndex) put(r memRow) {
 		m.unorder(o)
 	}
 	if exists {
-		for _, w := range m.seq[old.seqOff : old.seqOff+old.seqLen] {
+		for w := range m.wordsOf(&old) {
 			if _, keep := fields[w]; !keep {
 				m.post[w].remove(o)
 			}
@@ -317,7 +320,7 @@ func (m *memIndex) compact() {
 	if m.waste < compactMin || m.waste < len(m.seq)/2 {
 		return
 	}
-	seq := make([]int32, 0, len(m.seq)-m.waste)
+	seq := make([]byte, 0, len(m.seq)-m.waste)
 	acc := make([]int32, 0, len(m.acc))
 	for o := range m.docs {
 		d := &m.docs[o]
@@ -358,29 +361,52 @@ func clipped[T any](s []T) []T {
 	return slices.Clone(s)
 }
 
-// words returns document o's word ids in text order.
-func (m *memIndex) seqOf(d *memDoc) []int32 { return m.seq[d.seqOff : d.seqOff+d.seqLen] }
+// seqOf is d's word ids in text order, each a uvarint (encoding/binary):
+// the frequent words, met first, take one or two bytes instead of four.
+func (m *memIndex) seqOf(d *memDoc) []byte { return m.seq[d.seqOff : d.seqOff+d.seqLen] }
 
-// hasPhrase reports whether d's words hold ids one after the other, the
-// last being any of last (ascending).
-func (m *memIndex) hasPhrase(d *memDoc, ids, last []int32) bool {
-	seq := m.seqOf(d)
-	n := len(ids)
-	if len(seq) <= n {
-		return false
-	}
-	first := ids[0]
-next:
-	for i, w := range seq[:len(seq)-n] {
-		if w != first {
-			continue
-		}
-		for j := 1; j < n; j++ {
-			if seq[i+j] != ids[j] {
-				continue next
+// wordsOf yields d's word ids in text order.
+func (m *memIndex) wordsOf(d *memDoc) func(yield func(int32) bool) {
+	return func(yield func(int32) bool) {
+		for b := m.seqOf(d); len(b) > 0; {
+			v, n := binary.Uvarint(b)
+			if n <= 0 || !yield(int32(v)) {
+				return
 			}
+			b = b[n:]
 		}
-		if _, ok := slices.BinarySearch(last, seq[i+n]); ok {
+	}
+}
+
+// encodePhrase is ids as they are written in seq.
+func encodePhrase(ids []int32) []byte {
+	var b []byte
+	for _, id := range ids {
+		b = binary.AppendUvarint(b, uint64(id))
+	}
+	return b
+}
+
+// hasPhrase reports whether d's words hold the ids of phrase (encodePhrase)
+// one after the other, followed by any of last (ascending).
+func (m *memIndex) hasPhrase(d *memDoc, phrase []byte, last []int32) bool {
+	seq := m.seqOf(d)
+	for from := 0; from < len(seq); {
+		i := bytes.Index(seq[from:], phrase)
+		if i < 0 {
+			return false
+		}
+		i += from
+		from = i + 1
+		if i > 0 && seq[i-1] >= 0x80 {
+			continue // the bytes end a longer id: not where a word starts
+		}
+		// phrase ends with an id's last byte, so the next word starts here
+		v, n := binary.Uvarint(seq[i+len(phrase):])
+		if n <= 0 {
+			return false // the phrase ends the document
+		}
+		if _, ok := slices.BinarySearch(last, int32(v)); ok {
 			return true
 		}
 	}
@@ -477,7 +503,7 @@ func (m *memIndex) remove(id string) {
 		return
 	}
 	d := &m.docs[o]
-	for _, w := range m.seqOf(d) {
+	for w := range m.wordsOf(d) {
 		m.post[w].remove(o)
 	}
 	m.unorder(o)
@@ -766,14 +792,17 @@ func (m *memIndex) search(q search.Query, words, accents []string, p *plan) sear
 	// 1 typo-corrected), then the accents typed, whole word, field
 	relevance := q.Sort == search.SortRelevance
 	tier := uint8(3)
-	var phrase, last []int32
+	var phrase []byte
+	var last []int32
 	switch {
 	case corrected:
 		tier = 1
 	case len(terms) > 1:
+		ids := make([]int32, 0, len(terms)-1)
 		for _, t := range terms[:len(terms)-1] {
-			phrase = append(phrase, t.alts[0]) // known words: one each
+			ids = append(ids, t.alts[0]) // known words: one each
 		}
+		phrase = encodePhrase(ids)
 		last = slices.Sorted(slices.Values(terms[len(terms)-1].alts))
 	}
 	exactOK := len(accents) > 0
@@ -982,9 +1011,10 @@ func topK(hits []hit, offset, limit int, before func(a, b *hit) bool) []hit {
 			i = c
 		}
 	}
-	for _, x := range hits {
+	for i := range hits {
+		x := &hits[i] // not a copy: &x would send each one to the heap
 		if len(h) < k {
-			h = append(h, x)
+			h = append(h, *x)
 			for i := len(h) - 1; i > 0; {
 				parent := (i - 1) / 2
 				if !worse(i, parent) {
@@ -995,8 +1025,8 @@ func topK(hits []hit, offset, limit int, before func(a, b *hit) bool) []hit {
 			}
 			continue
 		}
-		if before(&x, &h[0]) {
-			h[0] = x
+		if before(x, &h[0]) {
+			h[0] = *x
 			down(0)
 		}
 	}
