@@ -109,6 +109,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			a.Pool.Close()
 			return err
 		}
+		tctx, stopTuning := context.WithCancel(ctx)
+		defer stopTuning()
+		go app.TuneMemory(tctx, int64(cfg.MemoryTarget)<<20, log)
 		return a.Serve(ctx, ln)
 	case "migrate":
 		return migrate(ctx, cfg, args[1:], stdout)

@@ -32,6 +32,10 @@ type Config struct {
 	ShutdownTimeout  time.Duration
 	BodyLimit        int
 	UploadLimit      int // largest body of an upload route (photos, documents)
+	// MemoryTarget is the soft limit of the Go runtime's memory in MiB
+	// that ocop serve keeps to while the live heap allows (0: none, as
+	// when GOMEMLIMIT is set).
+	MemoryTarget int
 	// MeiliURL, when set, makes Meilisearch the search backend (with
 	// PostgreSQL as its fallback); empty means PostgreSQL only.
 	MeiliURL    string
@@ -98,6 +102,7 @@ var Vars = []Var{
 	{"OCOP_SHUTDOWN_TIMEOUT", "20s", "how long in-flight requests may finish after SIGINT/SIGTERM"},
 	{"OCOP_BODY_LIMIT", "1048576", "largest request body in bytes (forms)"},
 	{"OCOP_UPLOAD_LIMIT", "67108864", "largest body of an upload (photos, application documents) in bytes"},
+	{"OCOP_MEMORY_TARGET", "220", "MiB of memory the Go runtime of ocop serve aims to stay within, by collecting garbage sooner while the live heap is under two thirds of it (0: off; GOMEMLIMIT, when set, wins)"},
 	{"MEILI_URL", "(none: PostgreSQL search)", "Meilisearch URL; when set, search uses Meilisearch and falls back to PostgreSQL"},
 	{"MEILI_API_KEY", "(none)", "Meilisearch API key (an admin key scoped to the index, not the master key); or MEILI_API_KEY_FILE"},
 	{"MEILI_INDEX", "products", "Meilisearch index name"},
@@ -162,6 +167,7 @@ func Load(getenv func(string) string) (Config, error) {
 		ShutdownTimeout:  duration("OCOP_SHUTDOWN_TIMEOUT", "20s"),
 		BodyLimit:        integer("OCOP_BODY_LIMIT", "1048576", 1024, 1<<30),
 		UploadLimit:      integer("OCOP_UPLOAD_LIMIT", "67108864", 1024, 1<<30),
+		MemoryTarget:     integer("OCOP_MEMORY_TARGET", "220", 0, 1<<20),
 		MeiliURL:         strings.TrimRight(get("MEILI_URL", ""), "/"),
 		MeiliAPIKey:      get("MEILI_API_KEY", ""),
 		MeiliIndex:       get("MEILI_INDEX", "products"),
@@ -170,6 +176,9 @@ func Load(getenv func(string) string) (Config, error) {
 		PayWindow:        duration("OCOP_PAY_WINDOW", "30m"),
 		MapTiles:         strings.TrimSpace(get("OCOP_MAP_TILES", "")),
 		MapAttribution:   strings.TrimSpace(get("OCOP_MAP_ATTRIBUTION", "© OpenStreetMap")),
+	}
+	if get("GOMEMLIMIT", "") != "" {
+		c.MemoryTarget = 0 // the operator's limit, which the runtime applies
 	}
 	if c.MapTiles != "" {
 		if err := checkTiles(c.MapTiles); err != nil {
