@@ -99,9 +99,9 @@ for entry in "${urls[@]}"; do
 done
 echo
 # the server's memory after all of it: resident now and at its peak
-# (ocop serve aims to stay within OCOP_MEMORY_TARGET, 220 MiB of Go memory
+# (ocop serve aims to stay within OCOP_MEMORY_TARGET, 200 MiB of Go memory
 # by default, while its live heap allows)
-awk -v target="${OCOP_MEMORY_TARGET:-220 (default)}" '/^VmRSS|^VmHWM/ {printf "bench: server %s %.0f MiB (OCOP_MEMORY_TARGET %s)\n", ($1 == "VmRSS:" ? "resident" : "peak resident"), $2 / 1024, target}' "/proc/$server/status" >&2
+awk -v target="${OCOP_MEMORY_TARGET:-200 (default)}" '/^VmRSS|^VmHWM/ {printf "bench: server %s %.0f MiB (OCOP_MEMORY_TARGET %s)\n", ($1 == "VmRSS:" ? "resident" : "peak resident"), $2 / 1024, target}' "/proc/$server/status" >&2
 kill $server; wait $server 2>/dev/null || true
 trap - EXIT
 

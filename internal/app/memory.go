@@ -17,9 +17,9 @@ import (
 // the process would hold 300 MiB and more. A soft memory limit
 // (runtime/debug.SetMemoryLimit) collects sooner only when memory nears
 // the target: a small catalog never reaches it and keeps GOGC's pace.
-// The limit follows the live heap, never below one and a half times it
-// plus 32 MiB, so a catalog that outgrows the target costs some memory,
-// never a collector that runs without end (the runtime's own guard caps
+// The limit follows the live heap, never below 1.25 times it plus 32 MiB,
+// so a catalog that outgrows the target costs some memory, never a
+// collector that runs without end (the runtime's own guard caps
 // that at half the CPU, which a shop cannot afford either).
 func TuneMemory(ctx context.Context, target int64, log *slog.Logger) {
 	if target <= 0 {
@@ -57,7 +57,9 @@ func TuneMemory(ctx context.Context, target int64, log *slog.Logger) {
 }
 
 // memoryLimit is the soft limit for a live heap of live bytes: the target,
-// or one and a half times the live heap plus 32 MiB when that is more.
+// or 1.25 times the live heap plus 32 MiB when that is more (room enough
+// that the collector runs at most some 4 times as often as GOGC's default
+// would have it).
 func memoryLimit(target, live int64) int64 {
-	return max(target, live+live/2+32<<20)
+	return max(target, live+live/4+32<<20)
 }

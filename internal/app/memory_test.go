@@ -13,10 +13,10 @@ import (
 func TestMemoryLimit(t *testing.T) {
 	const mib = 1 << 20
 	for _, c := range []struct{ target, live, want int64 }{
-		{220 * mib, 0, 220 * mib},
-		{220 * mib, 120 * mib, 220 * mib}, // 100,000 products: the target
-		{220 * mib, 140 * mib, 242 * mib}, // grown past it: 1.5 × live + 32 MiB
-		{220 * mib, 400 * mib, 632 * mib}, // never a collector that runs without end
+		{200 * mib, 0, 200 * mib},
+		{200 * mib, 120 * mib, 200 * mib}, // 100,000 products: the target
+		{200 * mib, 160 * mib, 232 * mib}, // grown past it: 1.25 × live + 32 MiB
+		{200 * mib, 400 * mib, 532 * mib}, // never a collector that runs without end
 	} {
 		if got := memoryLimit(c.target, c.live); got != c.want {
 			t.Errorf("memoryLimit(%d MiB, %d MiB) = %d MiB, want %d", c.target/mib, c.live/mib, got/mib, c.want/mib)
