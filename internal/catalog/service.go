@@ -20,10 +20,11 @@ import (
 
 // Service answers catalog reads. It is safe for concurrent use.
 type Service struct {
-	pool    *pgxpool.Pool
-	now     func() time.Time
-	current atomic.Pointer[snapshot]
-	rebuild singleflight.Group
+	pool     *pgxpool.Pool
+	now      func() time.Time
+	current  atomic.Pointer[snapshot]
+	rebuild  singleflight.Group
+	versions *versionReads
 }
 
 // New returns a Service reading from pool. now is the clock (nil: time.Now).
@@ -31,15 +32,22 @@ func New(pool *pgxpool.Pool, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{pool: pool, now: now}
+	s := &Service{pool: pool, now: now}
+	s.versions = &versionReads{read: func(ctx context.Context) (int64, error) {
+		var v int64
+		err := pool.QueryRow(ctx, `SELECT version FROM catalog_state`).Scan(&v)
+		return v, err
+	}}
+	return s
 }
 
 // snapshot returns a snapshot no older than the last committed catalog
-// change: one primary-key read of catalog_state, and a rebuild when the
+// change: a primary-key read of catalog_state begun after the call
+// (shared with concurrent calls, see versionReads), and a rebuild when the
 // version or the date in Vietnam moved.
 func (s *Service) snapshot(ctx context.Context) (*snapshot, error) {
-	var version int64
-	if err := s.pool.QueryRow(ctx, `SELECT version FROM catalog_state`).Scan(&version); err != nil {
+	version, err := s.versions.get(ctx)
+	if err != nil {
 		// PostgreSQL unreachable for a moment: a shopper is better served by
 		// the last snapshot than by an error (readiness still reports it).
 		if snap := s.current.Load(); snap != nil && ctx.Err() == nil {
