@@ -217,12 +217,7 @@ func (p *Page) AppendItemsJSON(buf *bytes.Buffer, extra func(*ListItem) []byte) 
 		if i > 0 {
 			buf.WriteByte(',')
 		}
-		var b []byte
-		if p.snap != nil {
-			b = p.snap.itemJSON(it)
-		} else {
-			b = encodeItem(it)
-		}
+		b := p.snap.itemJSON(it)
 		var more []byte
 		if extra != nil {
 			more = extra(it)

@@ -28,7 +28,10 @@ type Reference struct {
 	province    map[string]*Province
 	group       map[string]*Group
 	groupAt     map[string]int16 // code → index in Groups
-	// " " + the folded names of Provinces and Groups, for list queries
+	provinceAt  map[string]int16 // code → index in Provinces
+	// the list items' references to Provinces and Groups (shared by all
+	// the items of one), and " " + their folded names, for list queries
+	provinceRefs, groupRefs []CodeRef
 	provinceFold, groupFold []string
 }
 
@@ -107,16 +110,18 @@ func newReference(provinces []Province, groups []Group) *Reference {
 		r.province[p.Code] = p
 		r.province[p.Slug] = p
 	}
-	for _, p := range r.Provinces {
+	r.provinceAt = make(map[string]int16, len(r.Provinces))
+	for i, p := range r.Provinces {
+		r.provinceAt[p.Code] = int16(i)
+		r.provinceRefs = append(r.provinceRefs, CodeRef{Code: p.Code, Name: p.Name})
 		r.provinceFold = append(r.provinceFold, " "+vntext.Fold(p.Name))
-	}
-	for _, g := range r.Groups {
-		r.groupFold = append(r.groupFold, " "+vntext.Fold(g.Name))
 	}
 	r.groupAt = make(map[string]int16, len(r.Groups))
 	for i := range r.Groups {
 		g := &r.Groups[i]
 		r.groupAt[g.Code] = int16(i)
+		r.groupRefs = append(r.groupRefs, CodeRef{Code: g.Code, Name: g.Name})
+		r.groupFold = append(r.groupFold, " "+vntext.Fold(g.Name))
 		r.group[g.Code] = g
 		r.group[g.Slug] = g
 	}
@@ -149,9 +154,9 @@ type snapshot struct {
 // 400 bytes each).
 const itemJSONCacheSize = 8192
 
-// itemJSON returns it encoded.
+// itemJSON returns it encoded (s may be nil: a page not made by list).
 func (s *snapshot) itemJSON(it *ListItem) []byte {
-	if s.json == nil {
+	if s == nil || s.json == nil {
 		return encodeItem(it)
 	}
 	if b, ok := s.json.Get(it); ok {
@@ -238,16 +243,6 @@ func buildSnapshot(ctx context.Context, q postgres.Querier, version int64, day s
 	// items share their producer, province, group, unit and date: one
 	// copy each instead of one per item (a third of a 100,000-product
 	// snapshot's memory)
-	provinces := make([]CodeRef, len(ref.Provinces))
-	provinceIdx := map[string]int16{}
-	for i, p := range ref.Provinces {
-		provinces[i] = CodeRef{Code: p.Code, Name: p.Name}
-		provinceIdx[p.Code] = int16(i)
-	}
-	groups := make([]CodeRef, len(ref.Groups))
-	for i, g := range ref.Groups {
-		groups[i] = CodeRef{Code: g.Code, Name: g.Name}
-	}
 	noRef := &CodeRef{}
 	producers := map[string]*Ref{}
 	texts := map[string]string{}
@@ -282,8 +277,8 @@ func buildSnapshot(ctx context.Context, q postgres.Querier, version int64, day s
 		}
 		it.CertifiedOn = intern(certified.Format(time.DateOnly))
 		it.Province, it.Group, it.provinceIdx, it.groupIdx = noRef, noRef, -1, [3]int16{-1, -1, -1}
-		if i, ok := provinceIdx[provinceCode]; ok {
-			it.Province, it.provinceIdx = &provinces[i], i
+		if i, ok := ref.provinceAt[provinceCode]; ok {
+			it.Province, it.provinceIdx = &ref.provinceRefs[i], i
 		}
 		s.newest = append(s.newest, it)
 		s.provinceCount[it.Province.Code]++
@@ -292,7 +287,7 @@ func buildSnapshot(ctx context.Context, q postgres.Querier, version int64, day s
 			s.groupCount[g.Code]++
 		}
 		if i, ok := ref.groupAt[groupCode]; ok {
-			it.Group = &groups[i]
+			it.Group = &ref.groupRefs[i]
 		}
 		it.fold = " " + vntext.Fold(it.Name)
 	}
@@ -360,7 +355,8 @@ const (
 )
 
 // match returns the set of dimensions of f that it passes; it is in the
-// result when all pass. words are the folded query words.
+// result when all pass. words are the folded query words, each after a
+// space; group is f.Group's index in r.Groups.
 func (f *Filter) match(r *Reference, it *ListItem, words []string, group int16) int {
 	ok := 0
 	if f.Province == "" || it.Province.Code == f.Province {
@@ -396,13 +392,13 @@ func (f *Filter) matchAll(r *Reference, it *ListItem, words []string, group int1
 	return r.matchWords(it, words)
 }
 
-// matchWords reports whether every word starts a word of it's name, its
-// producer's, its province's or one of its groups' (the folds begin with a
-// space, so " "+w finds word starts; a word has no space, so it never
-// spans two names).
+// matchWords reports whether every word (" " + a folded query word)
+// starts a word of it's name, its producer's, its province's or one of
+// its groups' (the folds begin with a space too; a word has no space, so
+// it never spans two names).
 func (r *Reference) matchWords(it *ListItem, words []string) bool {
 	for _, w := range words {
-		if !r.hasWord(it, " "+w) {
+		if !r.hasWord(it, w) {
 			return false
 		}
 	}
@@ -438,8 +434,8 @@ func (s *snapshot) list(f Filter) Page {
 		order = s.newest
 	}
 	var words []string
-	if q := vntext.Fold(f.Query); q != "" {
-		words = strings.Fields(q)
+	for _, w := range strings.Fields(vntext.Fold(f.Query)) {
+		words = append(words, " "+w) // matchWords looks for word starts
 	}
 	group := s.ref.groupIndex(f.Group)
 	from := paging.Page{Number: f.Page, Size: f.PerPage}.Offset() // Page and PerPage were checked by Reference.Normalize

@@ -152,30 +152,19 @@ const (
 	foldComplex   = -3 // folds to more than one letter: use foldNFD
 )
 
+// foldOne is what foldNFD makes of r between two letters: "aa" (r is
+// dropped), "a a" (r separates words), "axa" (r folds to x), or anything
+// else (complex).
 func foldOne(r rune) rune {
-	var out []rune
-	gap := false
-	for _, x := range norm.NFD.String(string(r)) {
-		if unicode.Is(unicode.Mn, x) {
-			continue
-		}
-		switch x {
-		case 'đ', 'Đ', 'Ð', 'ð':
-			x = 'd'
-		}
-		if unicode.IsLetter(x) || unicode.IsDigit(x) {
-			out = append(out, unicode.ToLower(x))
-		} else {
-			gap = true
-		}
-	}
-	switch {
-	case len(out) == 0 && !gap:
+	f := foldNFD("a" + string(r) + "a")
+	switch f {
+	case "aa":
 		return foldSkip
-	case len(out) == 0:
+	case "a a":
 		return foldGap
-	case len(out) == 1 && !gap:
-		return out[0]
+	}
+	if x, n := utf8.DecodeRuneInString(f[1:]); len(f) == 2+n && f[0] == 'a' && f[len(f)-1] == 'a' && x != ' ' {
+		return x
 	}
 	return foldComplex
 }
